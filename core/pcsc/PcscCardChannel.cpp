@@ -1,0 +1,147 @@
+#include "core/pcsc/PcscCardChannel.h"
+
+#include "core/pcsc/PcscContext.h"
+#include "core/pcsc/PcscError.h"
+#include "core/pcsc/PcscLogging.h"
+
+#include <utility>
+
+namespace sra::core {
+
+namespace {
+
+constexpr DWORD kProtocols = SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1;
+
+const SCARD_IO_REQUEST* sendPci(DWORD protocol)
+{
+    // The protocol control information must name the protocol the card runs; pcsc-lite rejects a mismatch.
+    return protocol == SCARD_PROTOCOL_T0 ? SCARD_PCI_T0 : SCARD_PCI_T1;
+}
+
+} // namespace
+
+piv::Result<std::unique_ptr<PcscCardChannel>> PcscCardChannel::connect(PcscContext& context, const QString& readerName)
+{
+    const QByteArray name = readerName.toUtf8();
+    LONG rv = SCARD_S_SUCCESS;
+    // Two attempts: a context left over from a pcscd that has restarted since fails once, then is renewed.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        if (auto status = context.ensureValid(); !status) {
+            return status.error();
+        }
+        SCARDHANDLE card = 0;
+        DWORD protocol = 0;
+        rv = SCardConnect(context.handle(), name.constData(), SCARD_SHARE_SHARED, kProtocols, &card, &protocol);
+        if (rv == SCARD_S_SUCCESS) {
+            qCDebug(lcPcsc) << "connected to" << readerName << "protocol"
+                            << (protocol == SCARD_PROTOCOL_T0 ? "T=0" : "T=1");
+            return std::unique_ptr<PcscCardChannel>(new PcscCardChannel(card, protocol, readerName));
+        }
+        if (!isServiceLost(rv)) {
+            break;
+        }
+        context.release();
+    }
+    qCDebug(lcPcsc) << "SCardConnect to" << readerName << "failed:" << pcsc_stringify_error(rv);
+    return pcscError(rv, PcscStage::Connect, "SCardConnect");
+}
+
+PcscCardChannel::PcscCardChannel(SCARDHANDLE card, DWORD protocol, QString readerName)
+    : m_card(card)
+    , m_protocol(protocol)
+    , m_readerName(std::move(readerName))
+{}
+
+PcscCardChannel::~PcscCardChannel()
+{
+    if (m_inTransaction) {
+        endTransaction();
+    }
+    // Leave the card as it is: resetting it would log the user out of every other application using it.
+    SCardDisconnect(m_card, SCARD_LEAVE_CARD);
+}
+
+LONG PcscCardChannel::reconnect()
+{
+    DWORD protocol = 0;
+    const LONG rv = SCardReconnect(m_card, SCARD_SHARE_SHARED, kProtocols, SCARD_LEAVE_CARD, &protocol);
+    if (rv == SCARD_S_SUCCESS) {
+        m_protocol = protocol;
+        qCInfo(lcPcsc) << "card in" << m_readerName << "was reset; reconnected";
+    }
+    return rv;
+}
+
+piv::Result<piv::Bytes> PcscCardChannel::transmitRaw(piv::ByteView commandApdu)
+{
+    if (commandApdu.size() < 4 || commandApdu.size() > 65544) {
+        return piv::makeError(piv::ErrorCode::Malformed, "transmitRaw: command APDU length out of range");
+    }
+    piv::Bytes response(kMaxResponseSize);
+    LONG rv = SCARD_S_SUCCESS;
+    // Retried once: the first SCARD_W_RESET_CARD only tells us that someone reset the card since our last use.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        DWORD responseSize = kMaxResponseSize;
+        rv = SCardTransmit(m_card,
+                           sendPci(m_protocol),
+                           commandApdu.data(),
+                           static_cast<DWORD>(commandApdu.size()),
+                           nullptr,
+                           response.data(),
+                           &responseSize);
+        if (rv == SCARD_S_SUCCESS) {
+            if (responseSize < 2 || responseSize > kMaxResponseSize) {
+                return piv::makeError(piv::ErrorCode::Transport, "SCardTransmit: response without status word");
+            }
+            response.resize(responseSize);
+            // Only the instruction byte and the status word: APDU data may be a PIN.
+            qCDebug(lcPcsc,
+                    "INS %02X -> SW %02X%02X",
+                    commandApdu[1],
+                    response[responseSize - 2],
+                    response[responseSize - 1]);
+            return response;
+        }
+        if (rv != SCARD_W_RESET_CARD || attempt > 0) {
+            break;
+        }
+        if (const LONG rrv = reconnect(); rrv != SCARD_S_SUCCESS) {
+            rv = rrv;
+            break;
+        }
+    }
+    qCDebug(lcPcsc) << "SCardTransmit on" << m_readerName << "failed:" << pcsc_stringify_error(rv);
+    return pcscError(rv, PcscStage::Operation, "SCardTransmit");
+}
+
+piv::Status PcscCardChannel::beginTransaction()
+{
+    LONG rv = SCardBeginTransaction(m_card);
+    if (rv == SCARD_W_RESET_CARD) {
+        rv = reconnect();
+        if (rv == SCARD_S_SUCCESS) {
+            rv = SCardBeginTransaction(m_card);
+        }
+    }
+    if (rv != SCARD_S_SUCCESS) {
+        qCDebug(lcPcsc) << "SCardBeginTransaction on" << m_readerName << "failed:" << pcsc_stringify_error(rv);
+        return pcscError(rv, PcscStage::Operation, "SCardBeginTransaction");
+    }
+    m_inTransaction = true;
+    return piv::okStatus();
+}
+
+void PcscCardChannel::endTransaction()
+{
+    if (!m_inTransaction) {
+        return;
+    }
+    m_inTransaction = false;
+    // SCARD_LEAVE_CARD keeps the PIN verification alive for the next transaction of this session; the PIV
+    // client decides when to drop it. Failure (card gone) needs no handling: the transaction ended with it.
+    if (const LONG rv = SCardEndTransaction(m_card, SCARD_LEAVE_CARD); rv != SCARD_S_SUCCESS) {
+        qCDebug(lcPcsc) << "SCardEndTransaction on" << m_readerName << "failed:" << pcsc_stringify_error(rv);
+    }
+}
+
+} // namespace sra::core

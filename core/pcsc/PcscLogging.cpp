@@ -1,0 +1,7 @@
+#include "core/pcsc/PcscLogging.h"
+
+namespace sra::core {
+
+Q_LOGGING_CATEGORY(lcPcsc, "sra.core.pcsc")
+
+} // namespace sra::core
