@@ -169,7 +169,9 @@ ResponseApdu PivCardEmulator::dispatch(const CommandApdu& command)
 Bytes PivCardEmulator::respond(ResponseApdu response, const CommandApdu& command)
 {
     // Hand out as much as the host asked for (Le); keep the rest for GET RESPONSE and say so with 61xx.
-    const std::size_t direct = command.le ? *command.le : 0;
+    // Without Le the answer is treated as Le=256, as T=1 PIV cards do: hosts such as yubico-piv-tool send
+    // SELECT without Le and expect the application property template with 9000.
+    const std::size_t direct = command.le ? *command.le : kMaxShortLe;
     if (response.data.size() <= direct) {
         return encodeResponseApdu(response.data, response.sw);
     }

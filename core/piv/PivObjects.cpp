@@ -267,6 +267,29 @@ Bytes encodeChuid(const std::array<std::uint8_t, 16>& guid, const std::string& e
     return makeTlv(0x53, inner);
 }
 
+Bytes encodeCardCapabilityContainer(ByteView cardIdentifierSuffix)
+{
+    Bytes cardId{0xA0, 0x00, 0x00, 0x01, 0x16, 0xFF, 0x02};
+    for (std::size_t i = 0; i < 14; ++i) {
+        cardId.push_back(i < cardIdentifierSuffix.size() ? cardIdentifierSuffix[i] : 0x00);
+    }
+    Bytes inner;
+    appendTlv(inner, 0xF0, cardId);
+    appendTlv(inner, 0xF1, Bytes{0x21});
+    appendTlv(inner, 0xF2, Bytes{0x21});
+    appendTlv(inner, 0xF3, {});
+    appendTlv(inner, 0xF4, Bytes{0x00});
+    appendTlv(inner, 0xF5, Bytes{0x10});
+    appendTlv(inner, 0xF6, {});
+    appendTlv(inner, 0xF7, {});
+    appendTlv(inner, 0xFA, {});
+    appendTlv(inner, 0xFB, {});
+    appendTlv(inner, 0xFC, {});
+    appendTlv(inner, 0xFD, {});
+    appendTlv(inner, 0xFE, {});
+    return makeTlv(0x53, inner);
+}
+
 Bytes encodeDiscoveryObject()
 {
     Bytes inner;

@@ -100,6 +100,10 @@ Result<Bytes> decodeCertificateObject(ByteView object);
 // all-9 test credential of the "non-federal issuer" convention, encoded as SP 800-73-4 5-bit BCD.
 Bytes encodeChuid(const std::array<std::uint8_t, 16>& guid, const std::string& expiryYyyymmdd);
 Bytes encodeTestFascn();
+// Card Capability Container (table 8): 53 { F0 card identifier, F1/F2 versions 21, F3..FD as a PIV card
+// without extensions fills them, FE }. The card identifier is the GSC-RID A000000116 + manufacturer FF + type
+// + 14 bytes the caller chooses (the soft card uses its GUID).
+Bytes encodeCardCapabilityContainer(ByteView cardIdentifierSuffix);
 // Discovery object (table 18): 7E { 4F PIV AID, 5F2F PIN usage policy: PIV PIN only }.
 Bytes encodeDiscoveryObject();
 // Key history object (table 19): 53 { C1 on-card retired certs, C2 off-card, FE }.
