@@ -2,6 +2,6 @@
 
 namespace sra::core {
 
-Q_LOGGING_CATEGORY(lcPcsc, "sra.core.pcsc")
+Q_LOGGING_CATEGORY(lcPcsc, "sra.core.pcsc", QtInfoMsg)
 
 } // namespace sra::core

@@ -1,0 +1,15 @@
+#pragma once
+
+#include "core/piv/Bytes.h"
+
+#include <QString>
+
+namespace sra::admincli {
+
+// Reads a PIN for the command-line tools without it ever passing through a QString or an unzeroed buffer:
+// from a file descriptor the caller opened (--pin-fd N, up to the first newline or EOF), or typed at the
+// terminal with echo off. Returns false with `error` set when no PIN could be read.
+bool readPinFromFd(int fd, piv::SecureBytes& pin, QString& error);
+bool promptPin(const QString& prompt, piv::SecureBytes& pin, QString& error);
+
+} // namespace sra::admincli

@@ -1,0 +1,38 @@
+#include "core/card/CardSigner.h"
+
+#include "core/piv/PivClient.h"
+
+namespace sra::core {
+
+piv::Result<QByteArray> signDigestWithCard(piv::ApduChannel& channel,
+                                           std::uint8_t slot,
+                                           piv::PivAlgorithm algorithm,
+                                           piv::HashAlgorithm hash,
+                                           const QByteArray& digest,
+                                           piv::SecureBytes pin)
+{
+    piv::TransactionGuard transaction(channel);
+    if (!transaction.status()) {
+        piv::secureZero(pin.data(), pin.size());
+        return transaction.status().error();
+    }
+    piv::PivClient client(channel);
+    if (auto selected = client.select(); !selected) {
+        piv::secureZero(pin.data(), pin.size());
+        return selected.error();
+    }
+    if (auto verified = client.verifyPin(std::move(pin)); !verified) {
+        return verified.error();
+    }
+    auto signature = client.signDigest(
+        slot,
+        algorithm,
+        hash,
+        piv::ByteView(reinterpret_cast<const std::uint8_t*>(digest.constData()), static_cast<std::size_t>(digest.size())));
+    if (!signature) {
+        return signature.error();
+    }
+    return QByteArray(reinterpret_cast<const char*>(signature->data()), static_cast<qsizetype>(signature->size()));
+}
+
+} // namespace sra::core

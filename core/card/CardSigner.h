@@ -1,0 +1,23 @@
+#pragma once
+
+#include "core/piv/ApduChannel.h"
+#include "core/piv/Bytes.h"
+#include "core/piv/Pkcs1.h"
+#include "core/piv/PivObjects.h"
+#include "core/piv/Result.h"
+
+#include <QByteArray>
+
+namespace sra::core {
+
+// Signs a message digest with a card key, in one PC/SC transaction: SELECT, VERIFY, GENERAL AUTHENTICATE, so
+// no other application can slip a command in between the PIN check and the signature. The PIN is wiped before
+// this returns, whatever the outcome. RSA: PKCS#1 v1.5 with the DigestInfo built on the host. ECDSA: DER.
+piv::Result<QByteArray> signDigestWithCard(piv::ApduChannel& channel,
+                                           std::uint8_t slot,
+                                           piv::PivAlgorithm algorithm,
+                                           piv::HashAlgorithm hash,
+                                           const QByteArray& digest,
+                                           piv::SecureBytes pin);
+
+} // namespace sra::core
