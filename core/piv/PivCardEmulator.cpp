@@ -353,7 +353,20 @@ ResponseApdu PivCardEmulator::generalAuthenticate(const CommandApdu& command)
             return status(sw::kIncorrectData);
         }
     }
-    if (!challenge || !responseRequested || challenge->size() != pivAlgorithmInputSize(*algorithm)) {
+    if (!challenge || !responseRequested) {
+        return status(sw::kIncorrectData);
+    }
+    // RSA takes exactly one modulus-sized block. ECDSA takes the hash: hosts such as OpenSC send a SHA-256
+    // hash to a P-384 key unpadded, so shorter input is left-padded with zeros, which keeps its integer value
+    // (FIPS 186-4 6.4 only truncates input that is longer than the field).
+    const std::size_t inputSize = pivAlgorithmInputSize(*algorithm);
+    Bytes paddedInput;
+    if (isEcc(*algorithm) && !challenge->empty() && challenge->size() < inputSize) {
+        paddedInput.assign(inputSize - challenge->size(), 0x00);
+        append(paddedInput, *challenge);
+        challenge = ByteView(paddedInput);
+    }
+    if (challenge->size() != inputSize) {
         return status(sw::kIncorrectData);
     }
 
