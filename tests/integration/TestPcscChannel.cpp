@@ -1,0 +1,279 @@
+#include "core/pcsc/PcscCardChannel.h"
+#include "core/pcsc/PcscContext.h"
+
+#ifdef SRA_SCRATCH_LAB
+#include "LocalLab.h"
+#else
+#include "tests/support/Lab.h"
+#endif
+
+#include <QTest>
+
+#include <winscard.h>
+
+#include <memory>
+
+using sra::core::PcscCardChannel;
+using sra::core::PcscContext;
+using sra::piv::ErrorCode;
+
+namespace {
+
+// SELECT the PIV application by its AID (NIST SP 800-73-4); the soft card answers 9000 with its APT.
+const sra::piv::Bytes kSelectPiv = {0x00, 0xA4, 0x04, 0x00, 0x09, 0xA0, 0x00, 0x00, 0x03, 0x08, 0x00, 0x00, 0x10, 0x00, 0x00};
+
+unsigned statusWord(const sra::piv::Bytes& response)
+{
+    return response.size() < 2 ? 0U : (unsigned(response[response.size() - 2]) << 8) | response.back();
+}
+
+const char* codeName(ErrorCode code)
+{
+    return sra::piv::errorCodeName(code);
+}
+
+} // namespace
+
+// PcscCardChannel against a private pcscd with the soft card (sra::test::Lab), and its errors when the card,
+// the reader or pcscd itself is missing.
+class TestPcscChannel : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void listsLabReader();
+    void selectPivAnswers9000();
+    void transactionAroundCommands();
+    void recoversFromCardReset();
+    void unknownReaderIsNoReader();
+    void stoppedCardIsReported();
+    void contextSurvivesPcscdRestart();
+    void noPcscdIsNoService(); // last: it takes the lab down
+    void cleanupTestCase();
+
+private:
+    // Waits until the lab reader has its card again (after cardStart() or a pcscd restart).
+    bool waitForCard(PcscContext& context, int timeoutMs);
+
+    std::unique_ptr<sra::test::Lab> m_lab;
+    QString m_reader;
+};
+
+void TestPcscChannel::initTestCase()
+{
+    m_lab = std::make_unique<sra::test::Lab>();
+    QVERIFY(m_lab->up());
+    m_reader = m_lab->readerName();
+    PcscContext context;
+    QVERIFY(waitForCard(context, 10000));
+}
+
+bool TestPcscChannel::waitForCard(PcscContext& context, int timeoutMs)
+{
+    // Uses a status-change wait like an application would, so this helper adds no latency of its own.
+    QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired()) {
+        if (!context.ensureValid()) {
+            QThread::msleep(100);
+            continue;
+        }
+        const QByteArray name = m_reader.toUtf8();
+        SCARD_READERSTATE state{};
+        state.szReader = name.constData();
+        state.dwCurrentState = SCARD_STATE_UNAWARE;
+        LONG rv = SCardGetStatusChange(context.handle(), 0, &state, 1);
+        while (rv == SCARD_S_SUCCESS && !(state.dwEventState & SCARD_STATE_PRESENT) && !deadline.hasExpired()) {
+            state.dwCurrentState = state.dwEventState;
+            rv = SCardGetStatusChange(context.handle(), DWORD(qMax<qint64>(1, deadline.remainingTime())), &state, 1);
+        }
+        if (rv == SCARD_S_SUCCESS && (state.dwEventState & SCARD_STATE_PRESENT)) {
+            return true;
+        }
+        // The reader may not exist yet (pcscd just started) or the context is stale: start over shortly.
+        context.release();
+        QThread::msleep(100);
+    }
+    return false;
+}
+
+void TestPcscChannel::listsLabReader()
+{
+    PcscContext context;
+    const auto readers = context.listReaders();
+    QVERIFY2(readers.ok(), readers.ok() ? "" : readers.error().detail.c_str());
+    QVERIFY2(readers->contains(m_reader), qPrintable(readers->join(QStringLiteral(", "))));
+}
+
+void TestPcscChannel::selectPivAnswers9000()
+{
+    PcscContext context;
+    auto channel = PcscCardChannel::connect(context, m_reader);
+    QVERIFY2(channel.ok(), channel.ok() ? "" : channel.error().detail.c_str());
+    QCOMPARE((*channel)->readerName(), m_reader);
+    QVERIFY((*channel)->activeProtocol() == SCARD_PROTOCOL_T0 || (*channel)->activeProtocol() == SCARD_PROTOCOL_T1);
+    QVERIFY(!(*channel)->supportsExtendedLength());
+
+    const auto response = (*channel)->transmitRaw(kSelectPiv);
+    QVERIFY2(response.ok(), response.ok() ? "" : response.error().detail.c_str());
+    QCOMPARE(statusWord(response.value()), 0x9000U);
+}
+
+void TestPcscChannel::transactionAroundCommands()
+{
+    PcscContext context;
+    auto channel = PcscCardChannel::connect(context, m_reader);
+    QVERIFY(channel.ok());
+    {
+        sra::piv::TransactionGuard transaction(**channel);
+        QVERIFY2(transaction.status().ok(), transaction.status().ok() ? "" : transaction.status().error().detail.c_str());
+        const auto response = (*channel)->transmitRaw(kSelectPiv);
+        QVERIFY(response.ok());
+        QCOMPARE(statusWord(response.value()), 0x9000U);
+
+        // While we hold the transaction, another application cannot start one (it would block); a zero-wait
+        // probe via exclusive connect shows the card is ours.
+        PcscContext other;
+        QVERIFY(other.ensureValid().ok());
+        SCARDHANDLE card = 0;
+        DWORD protocol = 0;
+        const QByteArray name = m_reader.toUtf8();
+        const LONG rv = SCardConnect(other.handle(), name.constData(), SCARD_SHARE_EXCLUSIVE,
+                                     SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, &card, &protocol);
+        QCOMPARE(rv, LONG(SCARD_E_SHARING_VIOLATION));
+    }
+    // The guard ended the transaction: commands still work, and a second transaction can be taken.
+    QVERIFY((*channel)->beginTransaction().ok());
+    QVERIFY((*channel)->transmitRaw(kSelectPiv).ok());
+    (*channel)->endTransaction();
+}
+
+void TestPcscChannel::recoversFromCardReset()
+{
+    PcscContext context;
+    auto channel = PcscCardChannel::connect(context, m_reader);
+    QVERIFY(channel.ok());
+    QVERIFY((*channel)->transmitRaw(kSelectPiv).ok());
+
+    // Another application resets the card; our next command meets SCARD_W_RESET_CARD once, reconnects and
+    // goes through.
+    PcscContext other;
+    auto resetter = PcscCardChannel::connect(other, m_reader);
+    QVERIFY(resetter.ok());
+    {
+        const QByteArray name = m_reader.toUtf8();
+        SCARDHANDLE card = 0;
+        DWORD protocol = 0;
+        QCOMPARE(SCardConnect(other.handle(), name.constData(), SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
+                              &card, &protocol),
+                 LONG(SCARD_S_SUCCESS));
+        QCOMPARE(SCardReconnect(card, SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, SCARD_RESET_CARD,
+                                &protocol),
+                 LONG(SCARD_S_SUCCESS));
+        SCardDisconnect(card, SCARD_LEAVE_CARD);
+    }
+    const auto response = (*channel)->transmitRaw(kSelectPiv);
+    QVERIFY2(response.ok(), response.ok() ? "" : response.error().detail.c_str());
+    QCOMPARE(statusWord(response.value()), 0x9000U);
+}
+
+void TestPcscChannel::unknownReaderIsNoReader()
+{
+    PcscContext context;
+    const auto channel = PcscCardChannel::connect(context, QStringLiteral("No Such Reader 00 00"));
+    QVERIFY(!channel.ok());
+    QCOMPARE(codeName(channel.error().code), codeName(ErrorCode::NoReader));
+    QVERIFY2(channel.error().detail.find("SCardConnect") != std::string::npos, channel.error().detail.c_str());
+}
+
+void TestPcscChannel::stoppedCardIsReported()
+{
+    PcscContext context;
+    auto channel = PcscCardChannel::connect(context, m_reader);
+    QVERIFY(channel.ok());
+    QVERIFY((*channel)->transmitRaw(kSelectPiv).ok());
+
+    QVERIFY(m_lab->cardStop());
+
+    // The open channel: removed mid-session. pcscd may not have noticed yet when the command goes out; the
+    // transmit then fails at the reader (vpcd has no card to send it to) and the next one sees the removal.
+    QDeadlineTimer deadline(5000);
+    sra::piv::Error error;
+    for (;;) {
+        const auto response = (*channel)->transmitRaw(kSelectPiv);
+        QVERIFY2(!response.ok() || !deadline.hasExpired(), "transmit still succeeds 5 s after the card stopped");
+        if (!response.ok()) {
+            error = response.error();
+            if (error.code != ErrorCode::Transport || deadline.hasExpired()) {
+                break;
+            }
+        }
+        QThread::msleep(50);
+    }
+    QVERIFY2(error.code == ErrorCode::CardRemoved || error.code == ErrorCode::NoCard,
+             qPrintable(QStringLiteral("%1: %2").arg(QString::fromUtf8(codeName(error.code)),
+                                                       QString::fromStdString(error.detail))));
+
+    // A new connection to the empty reader: no card.
+    QTRY_VERIFY_WITH_TIMEOUT(!PcscCardChannel::connect(context, m_reader).ok(), 5000);
+    const auto fresh = PcscCardChannel::connect(context, m_reader);
+    QCOMPARE(codeName(fresh.error().code), codeName(ErrorCode::NoCard));
+
+    QVERIFY(m_lab->cardStart());
+    QVERIFY(waitForCard(context, 10000));
+    auto again = PcscCardChannel::connect(context, m_reader);
+    QVERIFY(again.ok());
+    QVERIFY((*again)->transmitRaw(kSelectPiv).ok());
+}
+
+void TestPcscChannel::contextSurvivesPcscdRestart()
+{
+    // A context established with the old daemon is renewed transparently by listReaders() and connect().
+    PcscContext context;
+    QVERIFY(context.ensureValid().ok());
+    QVERIFY(m_lab->pcscdRestart());
+    PcscContext probe;
+    QVERIFY(waitForCard(probe, 10000));
+
+    const auto readers = context.listReaders();
+    QVERIFY2(readers.ok(), readers.ok() ? "" : readers.error().detail.c_str());
+    QVERIFY(readers->contains(m_reader));
+    auto channel = PcscCardChannel::connect(context, m_reader);
+    QVERIFY2(channel.ok(), channel.ok() ? "" : channel.error().detail.c_str());
+    QCOMPARE(statusWord((*channel)->transmitRaw(kSelectPiv).value()), 0x9000U);
+}
+
+void TestPcscChannel::noPcscdIsNoService()
+{
+    PcscContext stale;
+    QVERIFY(stale.ensureValid().ok());
+    auto channel = PcscCardChannel::connect(stale, m_reader);
+    QVERIFY(channel.ok());
+
+    m_lab->down();
+
+    // An open channel whose daemon went away fails instead of hanging.
+    const auto response = (*channel)->transmitRaw(kSelectPiv);
+    QVERIFY(!response.ok());
+
+    // A fresh context and one left over from the daemon that is gone both say: no service.
+    PcscContext fresh;
+    const auto freshResult = PcscCardChannel::connect(fresh, m_reader);
+    QVERIFY(!freshResult.ok());
+    QCOMPARE(codeName(freshResult.error().code), codeName(ErrorCode::NoService));
+    const auto staleResult = PcscCardChannel::connect(stale, m_reader);
+    QVERIFY(!staleResult.ok());
+    QCOMPARE(codeName(staleResult.error().code), codeName(ErrorCode::NoService));
+    const auto readers = fresh.listReaders();
+    QVERIFY(!readers.ok());
+    QCOMPARE(codeName(readers.error().code), codeName(ErrorCode::NoService));
+    channel = sra::piv::makeError(ErrorCode::Cancelled); // close the handle before the lab object goes
+}
+
+void TestPcscChannel::cleanupTestCase()
+{
+    m_lab.reset();
+}
+
+QTEST_GUILESS_MAIN(TestPcscChannel)
+#include "TestPcscChannel.moc"

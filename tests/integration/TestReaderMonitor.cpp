@@ -1,0 +1,162 @@
+#include "core/pcsc/ReaderMonitor.h"
+
+#ifdef SRA_SCRATCH_LAB
+#include "LocalLab.h"
+#else
+#include "tests/support/Lab.h"
+#endif
+
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+#include <optional>
+
+using sra::core::ReaderMonitor;
+using sra::core::ReaderState;
+
+namespace {
+
+// The vpcd reader the lab's soft card is served into, with a card in it, if the monitor sees one.
+std::optional<ReaderState> readerWithCard(const QList<ReaderState>& readers, const QString& name)
+{
+    for (const ReaderState& r : readers) {
+        if (r.name == name && r.cardPresent) {
+            return r;
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+// The reader monitor against a private pcscd with a vpcd reader and the soft card (sra::test::Lab): what it
+// reports at start, how fast it sees a removal, and that it survives a pcscd restart without being recreated.
+class TestReaderMonitor : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void seesLabReaderWithCard();
+    void cardRemovalAndInsertion();
+    void survivesPcscdRestart();
+    void stopIsPromptAndIdempotent();
+    void cleanupTestCase();
+
+private:
+    std::unique_ptr<sra::test::Lab> m_lab;
+    std::unique_ptr<ReaderMonitor> m_monitor;
+    QString m_reader;
+};
+
+void TestReaderMonitor::initTestCase()
+{
+    m_lab = std::make_unique<sra::test::Lab>();
+    QVERIFY(m_lab->up());
+    m_reader = m_lab->readerName();
+    m_monitor = std::make_unique<ReaderMonitor>();
+}
+
+void TestReaderMonitor::seesLabReaderWithCard()
+{
+    QSignalSpy service(m_monitor.get(), &ReaderMonitor::serviceAvailableChanged);
+    QSignalSpy inserted(m_monitor.get(), &ReaderMonitor::cardInserted);
+    QSignalSpy readers(m_monitor.get(), &ReaderMonitor::readersChanged);
+    m_monitor->start();
+
+    QTRY_VERIFY_WITH_TIMEOUT(readerWithCard(m_monitor->currentReaders(), m_reader).has_value(), 10000);
+    QVERIFY(m_monitor->isServiceAvailable());
+    QCOMPARE(service.count(), 1);
+    QCOMPARE(service.at(0).at(0).toBool(), true);
+    QVERIFY(readers.count() >= 1);
+
+    // The insertion the monitor reports for the card already there at start names our reader and its ATR.
+    QTRY_VERIFY(!inserted.isEmpty());
+    const auto state = readerWithCard(m_monitor->currentReaders(), m_reader);
+    QCOMPARE(inserted.last().at(0).toString(), m_reader);
+    QCOMPARE(inserted.last().at(1).toByteArray(), state->atr);
+    QVERIFY(state->atr.size() >= 2);
+    QCOMPARE(static_cast<quint8>(state->atr.at(0)), quint8(0x3B));
+    QVERIFY(!state->mute);
+}
+
+void TestReaderMonitor::cardRemovalAndInsertion()
+{
+    QVERIFY(readerWithCard(m_monitor->currentReaders(), m_reader).has_value());
+
+    QElapsedTimer timer;
+    qint64 removedAfterMs = -1;
+    QString removedReader;
+    // Timestamped in the slot itself, so the figure does not include the test's own polling interval.
+    const auto connection =
+        connect(m_monitor.get(), &ReaderMonitor::cardRemoved, this, [&](const QString& reader) {
+            if (removedAfterMs < 0) {
+                removedAfterMs = timer.elapsed();
+                removedReader = reader;
+            }
+        });
+    timer.start();
+    QVERIFY(m_lab->cardStop());
+    QTRY_VERIFY_WITH_TIMEOUT(removedAfterMs >= 0, 5000);
+    disconnect(connection);
+    qInfo("card removal reported %lld ms after stopping the soft card", removedAfterMs);
+    QCOMPARE(removedReader, m_reader);
+    QVERIFY2(removedAfterMs < 1000, qPrintable(QStringLiteral("removal took %1 ms").arg(removedAfterMs)));
+    QVERIFY(!readerWithCard(m_monitor->currentReaders(), m_reader).has_value());
+
+    QSignalSpy inserted(m_monitor.get(), &ReaderMonitor::cardInserted);
+    QVERIFY(m_lab->cardStart());
+    QTRY_VERIFY_WITH_TIMEOUT(!inserted.isEmpty(), 10000);
+    QCOMPARE(inserted.first().at(0).toString(), m_reader);
+    QVERIFY(readerWithCard(m_monitor->currentReaders(), m_reader).has_value());
+}
+
+void TestReaderMonitor::survivesPcscdRestart()
+{
+    QVERIFY(readerWithCard(m_monitor->currentReaders(), m_reader).has_value());
+    QSignalSpy service(m_monitor.get(), &ReaderMonitor::serviceAvailableChanged);
+    QSignalSpy removed(m_monitor.get(), &ReaderMonitor::cardRemoved);
+    QSignalSpy inserted(m_monitor.get(), &ReaderMonitor::cardInserted);
+
+    QVERIFY(m_lab->pcscdRestart());
+
+    QTRY_VERIFY_WITH_TIMEOUT(service.count() >= 2, 15000);
+    QCOMPARE(service.at(0).at(0).toBool(), false);
+    QCOMPARE(service.at(1).at(0).toBool(), true);
+    // The card vanished with the old daemon and is found again through the new one, by the same monitor.
+    QVERIFY(!removed.isEmpty());
+    QCOMPARE(removed.first().at(0).toString(), m_reader);
+    QTRY_VERIFY_WITH_TIMEOUT(readerWithCard(m_monitor->currentReaders(), m_reader).has_value(), 10000);
+    QTRY_VERIFY(!inserted.isEmpty());
+    QCOMPARE(inserted.last().at(0).toString(), m_reader);
+    QVERIFY(m_monitor->isServiceAvailable());
+    QVERIFY(m_monitor->isRunning());
+}
+
+void TestReaderMonitor::stopIsPromptAndIdempotent()
+{
+    // stop() must wake a worker blocked in an INFINITE SCardGetStatusChange (SCardCancel), not wait for an event.
+    QElapsedTimer timer;
+    timer.start();
+    m_monitor->stop();
+    QVERIFY2(timer.elapsed() < 2000, qPrintable(QStringLiteral("stop took %1 ms").arg(timer.elapsed())));
+    QVERIFY(!m_monitor->isRunning());
+    m_monitor->stop();
+
+    // A restarted monitor reports the card again.
+    QSignalSpy inserted(m_monitor.get(), &ReaderMonitor::cardInserted);
+    m_monitor->start();
+    QTRY_VERIFY_WITH_TIMEOUT(!inserted.isEmpty(), 10000);
+    QCOMPARE(inserted.first().at(0).toString(), m_reader);
+}
+
+void TestReaderMonitor::cleanupTestCase()
+{
+    m_monitor.reset();
+    m_lab.reset();
+}
+
+QTEST_GUILESS_MAIN(TestReaderMonitor)
+#include "TestReaderMonitor.moc"

@@ -1,0 +1,169 @@
+#include "support/Lab.h"
+
+#include <QDir>
+#include <QFile>
+#include <QRegularExpression>
+
+namespace sra::test {
+
+namespace {
+
+// Bringing the lab up creates a card (RSA key generation) and waits for pcscd and the card; sra-lab's own
+// waits are 5-10 s each, so this only catches a hung script.
+constexpr int labTimeoutMs = 90000;
+
+QString labScript()
+{
+    return sourceDir() + QStringLiteral("/scripts/sra-lab");
+}
+
+QString tail(const QString& path, int maxLines)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        return {};
+    }
+    QStringList lines = QString::fromLocal8Bit(file.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    if (lines.size() > maxLines) {
+        lines = lines.mid(lines.size() - maxLines);
+    }
+    return lines.join(QStringLiteral(" | "));
+}
+
+} // namespace
+
+bool parseLabEnv(const QByteArray& text, QHash<QString, QString>* vars, QString* errorMessage)
+{
+    // sra-lab writes exactly this shape and refuses values with a single quote, so no shell parsing.
+    static const QRegularExpression line(QStringLiteral("^export ([A-Za-z_][A-Za-z0-9_]*)='([^']*)'$"));
+    const QStringList lines = QString::fromLocal8Bit(text).split(QLatin1Char('\n'));
+    for (const QString& raw : lines) {
+        const QString trimmed = raw.trimmed();
+        if (trimmed.isEmpty() || trimmed.startsWith(QLatin1Char('#'))) {
+            continue;
+        }
+        const QRegularExpressionMatch match = line.match(trimmed);
+        if (!match.hasMatch()) {
+            if (errorMessage) {
+                *errorMessage = QStringLiteral("lab.env: cannot parse line: %1").arg(trimmed);
+            }
+            return false;
+        }
+        vars->insert(match.captured(1), match.captured(2));
+    }
+    return true;
+}
+
+Lab::Lab() : Lab(Options{}) {}
+
+Lab::Lab(const Options& options) : m_dir(QDir::tempPath() + QStringLiteral("/sra-lab-XXXXXX"))
+{
+    if (!m_dir.isValid()) {
+        m_error = QStringLiteral("cannot create a temporary directory: %1").arg(m_dir.errorString());
+        return;
+    }
+    if (sourceDir().isEmpty()) {
+        m_error = QStringLiteral("SRA_SOURCE_DIR is not set (register the test with sra_add_qtest)");
+        return;
+    }
+    if (!runVerb(QStringLiteral("up"), {QStringLiteral("--key"), options.key, QStringLiteral("--pin"), options.pin})) {
+        return;
+    }
+    m_up = loadEnv();
+}
+
+Lab::~Lab()
+{
+    if (m_dir.isValid() && !down()) {
+        qWarning("sra::test::Lab: down failed: %s", qPrintable(m_error));
+    }
+}
+
+QProcessEnvironment Lab::clientEnvironment() const
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("PCSCLITE_CSOCK_NAME"), env(QStringLiteral("ADMIN_PCSCLITE_CSOCK_NAME")));
+    return environment;
+}
+
+bool Lab::cardStop()
+{
+    return runVerb(QStringLiteral("card-stop"));
+}
+
+bool Lab::cardStart()
+{
+    return runVerb(QStringLiteral("card-start"));
+}
+
+bool Lab::pcscdRestart()
+{
+    return runVerb(QStringLiteral("pcscd-restart"));
+}
+
+bool Lab::down()
+{
+    const bool ok = runVerb(QStringLiteral("down"));
+    if (ok) {
+        m_up = false;
+    }
+    return ok;
+}
+
+qint64 Lab::pcscdPid() const
+{
+    return readPid(QStringLiteral("pcscd.pid"));
+}
+
+qint64 Lab::softcardPid() const
+{
+    return readPid(QStringLiteral("softcard.pid"));
+}
+
+ProcessResult Lab::runLab(const QString& verb, const QStringList& args) const
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    // The soft card of *this* build tree, wherever it is (the script defaults to <repo>/build).
+    if (!binaryDir().isEmpty()) {
+        environment.insert(QStringLiteral("SRA_BUILD_DIR"), binaryDir());
+    }
+    return runProcess(labScript(), QStringList{verb, dir()} + args, environment, {}, labTimeoutMs);
+}
+
+bool Lab::runVerb(const QString& verb, const QStringList& args)
+{
+    const ProcessResult result = runLab(verb, args);
+    if (result.ok()) {
+        return true;
+    }
+    m_error = QStringLiteral("sra-lab %1 failed: %2; logs: %3").arg(verb, result.describe(), logTails());
+    return false;
+}
+
+bool Lab::loadEnv()
+{
+    QFile file(dir() + QStringLiteral("/lab.env"));
+    if (!file.open(QIODevice::ReadOnly)) {
+        m_error = QStringLiteral("sra-lab up succeeded but %1 cannot be read").arg(file.fileName());
+        return false;
+    }
+    m_env.clear();
+    return parseLabEnv(file.readAll(), &m_env, &m_error);
+}
+
+QString Lab::logTails() const
+{
+    return QStringLiteral("pcscd.log: [%1] softcard.log: [%2]")
+        .arg(tail(dir() + QStringLiteral("/pcscd.log"), 5), tail(dir() + QStringLiteral("/softcard.log"), 5));
+}
+
+qint64 Lab::readPid(const QString& file) const
+{
+    QFile pidFile(dir() + QLatin1Char('/') + file);
+    if (!pidFile.open(QIODevice::ReadOnly)) {
+        return 0;
+    }
+    return pidFile.readAll().trimmed().toLongLong();
+}
+
+} // namespace sra::test
