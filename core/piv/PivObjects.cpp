@@ -70,8 +70,16 @@ Result<Bytes> gunzipBounded(ByteView in, std::size_t limit)
     const int rc = inflate(&zs, Z_FINISH);
     const std::size_t produced = zs.total_out;
     inflateEnd(&zs);
+    if (produced > limit) {
+        // The buffer has room for limit + 1 bytes so that an oversize stream is noticed even when it
+        // ends exactly there.
+        return malformed("compressed certificate larger than allowed");
+    }
     if (rc != Z_STREAM_END) {
-        return malformed(produced > limit ? "compressed certificate larger than allowed" : "corrupt gzip data");
+        return malformed("corrupt gzip data");
+    }
+    if (produced == 0) {
+        return malformed("no certificate (empty after decompression)");
     }
     out.resize(produced);
     return out;
