@@ -90,7 +90,7 @@ void TestSraCard::listAndSign()
     for (const char* slot : {"9a", "9c", "9d", "9e"}) {
         const QString fingerprint = opensslFingerprint(card.filePath(QStringLiteral("slot-%1.cert.pem").arg(QLatin1String(slot))));
         QVERIFY(fingerprint.size() == 95);
-        QVERIFY2(out.contains(QStringLiteral("SHA-256: ") + fingerprint), qPrintable(slot + QStringLiteral(": ") + out));
+        QVERIFY2(out.contains(QStringLiteral("SHA-256: ") + fingerprint), qPrintable(QLatin1String(slot) + QStringLiteral(": ") + out));
     }
     QCOMPARE(out.count(QStringLiteral(": ") + algorithmName), 4);
     QVERIFY2(out.contains(QStringLiteral("Card: none")), qPrintable(out)); // vpcd's second reader is empty
@@ -107,7 +107,7 @@ void TestSraCard::listAndSign()
                         QStringLiteral("-pubkey"), QStringLiteral("-noout"), QStringLiteral("-out"), publicKey})
                 .ok());
 
-    for (const QString hash : {QStringLiteral("sha256"), QStringLiteral("sha384")}) {
+    for (const QString& hash : {QStringLiteral("sha256"), QStringLiteral("sha384")}) {
         const QString signature = work.filePath(QStringLiteral("sig-") + hash);
         const ProcessResult signing = sign(lab, message, signature, "24681357", hash);
         QVERIFY2(signing.ok(), qPrintable(signing.describe()));
@@ -180,7 +180,11 @@ void TestSraCard::noServiceNoCard()
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.close();
 
-    ProcessResult r = sign(lab, message, work.filePath(QStringLiteral("sig")), "123456");
+    // pcscd notices the pulled card at its next presence poll; wait for that, as a user would see the reader empty.
+    ProcessResult r;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (r = runProcess(sraCard(), {QStringLiteral("list")}, lab.clientEnvironment())).out.count("Card: none") == 2, 3000);
+    r = sign(lab, message, work.filePath(QStringLiteral("sig")), "123456");
     QCOMPARE(r.exitCode, 4);
     QVERIFY2(r.err.contains("No card in the reader"), qPrintable(r.describe()));
     QCOMPARE(r.err.count('\n'), 1); // one clear line
