@@ -35,7 +35,7 @@ piv::Result<std::unique_ptr<PcscCardChannel>> PcscCardChannel::connect(PcscConte
         if (rv == SCARD_S_SUCCESS) {
             qCDebug(lcPcsc) << "connected to" << readerName << "protocol"
                             << (protocol == SCARD_PROTOCOL_T0 ? "T=0" : "T=1");
-            return std::unique_ptr<PcscCardChannel>(new PcscCardChannel(card, protocol, readerName));
+            return std::unique_ptr<PcscCardChannel>(new PcscCardChannel(context, card, protocol, readerName));
         }
         if (!isServiceLost(rv)) {
             break;
@@ -46,8 +46,9 @@ piv::Result<std::unique_ptr<PcscCardChannel>> PcscCardChannel::connect(PcscConte
     return pcscError(rv, PcscStage::Connect, "SCardConnect");
 }
 
-PcscCardChannel::PcscCardChannel(SCARDHANDLE card, DWORD protocol, QString readerName)
-    : m_card(card)
+PcscCardChannel::PcscCardChannel(PcscContext& context, SCARDHANDLE card, DWORD protocol, QString readerName)
+    : m_context(&context)
+    , m_card(card)
     , m_protocol(protocol)
     , m_readerName(std::move(readerName))
 {}
@@ -111,7 +112,33 @@ piv::Result<piv::Bytes> PcscCardChannel::transmitRaw(piv::ByteView commandApdu)
         }
     }
     qCDebug(lcPcsc) << "SCardTransmit on" << m_readerName << "failed:" << pcsc_stringify_error(rv);
-    return pcscError(rv, PcscStage::Operation, "SCardTransmit");
+    return operationError(rv, "SCardTransmit");
+}
+
+piv::Error PcscCardChannel::operationError(LONG rv, const char* call)
+{
+    piv::Error error = pcscError(rv, PcscStage::Operation, call);
+    const bool suspicious = rv == SCARD_E_NOT_TRANSACTED || rv == SCARD_W_UNRESPONSIVE_CARD
+                            || rv == SCARD_W_UNPOWERED_CARD || rv == SCARD_E_COMM_DATA_LOST
+                            || rv == SCARD_F_UNKNOWN_ERROR;
+    if (!suspicious || !m_context->isEstablished()) {
+        return error;
+    }
+    const QByteArray name = m_readerName.toUtf8();
+    SCARD_READERSTATE state{};
+    state.szReader = name.constData();
+    state.dwCurrentState = SCARD_STATE_UNAWARE;
+    LONG srv = SCardGetStatusChange(m_context->handle(), 0, &state, 1);
+    if (srv == SCARD_S_SUCCESS && (state.dwEventState & SCARD_STATE_PRESENT)) {
+        // Still shown as present: wait (bounded) for the next change, which is the removal if there is one.
+        state.dwCurrentState = state.dwEventState & ~static_cast<DWORD>(SCARD_STATE_CHANGED);
+        srv = SCardGetStatusChange(m_context->handle(), kRemovalConfirmMs, &state, 1);
+    }
+    if (srv == SCARD_S_SUCCESS && (state.dwEventState & SCARD_STATE_EMPTY)) {
+        error.code = piv::ErrorCode::CardRemoved;
+        error.detail += " (card removed)";
+    }
+    return error;
 }
 
 piv::Status PcscCardChannel::beginTransaction()
@@ -125,7 +152,7 @@ piv::Status PcscCardChannel::beginTransaction()
     }
     if (rv != SCARD_S_SUCCESS) {
         qCDebug(lcPcsc) << "SCardBeginTransaction on" << m_readerName << "failed:" << pcsc_stringify_error(rv);
-        return pcscError(rv, PcscStage::Operation, "SCardBeginTransaction");
+        return operationError(rv, "SCardBeginTransaction");
     }
     m_inTransaction = true;
     return piv::okStatus();

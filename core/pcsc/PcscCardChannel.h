@@ -58,11 +58,20 @@ public:
     static constexpr DWORD kMaxResponseSize = 65538 + 2;
 
 private:
-    PcscCardChannel(SCARDHANDLE card, DWORD protocol, QString readerName);
+    PcscCardChannel(PcscContext& context, SCARDHANDLE card, DWORD protocol, QString readerName);
 
     // After SCARD_W_RESET_CARD (someone reset the card) the handle must be reconnected before it works again.
     LONG reconnect();
 
+    // Turns a failed operation into an Error. A reader that loses its card mid-command often reports a generic
+    // failure first (vpcd: SCARD_E_NOT_TRANSACTED) and the removal only when pcscd next polls it; asking the
+    // reader for a moment lets us tell the user "card removed" rather than "transport error".
+    piv::Error operationError(LONG rv, const char* call);
+
+    // How long operationError() waits for the reader to confirm a suspected removal.
+    static constexpr DWORD kRemovalConfirmMs = 1000;
+
+    PcscContext* m_context;
     SCARDHANDLE m_card = 0;
     DWORD m_protocol = 0;
     QString m_readerName;

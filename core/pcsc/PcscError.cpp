@@ -60,7 +60,9 @@ piv::Error pcscError(LONG rv, PcscStage stage, std::string_view call)
 bool isServiceLost(LONG rv) noexcept
 {
     // SCARD_E_INVALID_HANDLE: after pcscd restarts, handles issued by the old daemon are unknown to the new one.
-    return rv == SCARD_E_NO_SERVICE || rv == SCARD_E_SERVICE_STOPPED || rv == SCARD_E_INVALID_HANDLE;
+    // SCARD_F_COMM_ERROR: the daemon died while we were waiting for its answer (seen in SCardGetStatusChange).
+    return rv == SCARD_E_NO_SERVICE || rv == SCARD_E_SERVICE_STOPPED || rv == SCARD_E_INVALID_HANDLE
+           || rv == SCARD_F_COMM_ERROR;
 }
 
 } // namespace sra::core

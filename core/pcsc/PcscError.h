@@ -23,7 +23,8 @@ piv::ErrorCode pcscErrorCode(LONG rv, PcscStage stage) noexcept;
 piv::Error pcscError(LONG rv, PcscStage stage, std::string_view call);
 
 // True for the return codes that mean our context no longer reaches a running pcscd (it was stopped or
-// restarted), so the context must be released and established again.
+// restarted, or died mid-call), so the context must be released and established again. Establishing it is
+// what tells "pcscd is gone" (NoService) from "pcscd is back".
 bool isServiceLost(LONG rv) noexcept;
 
 } // namespace sra::core

@@ -1,17 +1,18 @@
 #include "core/pcsc/PcscCardChannel.h"
 #include "core/pcsc/PcscContext.h"
+#include "support/Lab.h"
 
-#ifdef SRA_SCRATCH_LAB
-#include "LocalLab.h"
-#else
-#include "tests/support/Lab.h"
-#endif
-
+#include <QElapsedTimer>
+#include <QFile>
 #include <QTest>
+#include <QThread>
 
 #include <winscard.h>
 
+#include <atomic>
 #include <memory>
+#include <optional>
+#include <thread>
 
 using sra::core::PcscCardChannel;
 using sra::core::PcscContext;
@@ -20,7 +21,8 @@ using sra::piv::ErrorCode;
 namespace {
 
 // SELECT the PIV application by its AID (NIST SP 800-73-4); the soft card answers 9000 with its APT.
-const sra::piv::Bytes kSelectPiv = {0x00, 0xA4, 0x04, 0x00, 0x09, 0xA0, 0x00, 0x00, 0x03, 0x08, 0x00, 0x00, 0x10, 0x00, 0x00};
+const sra::piv::Bytes kSelectPiv = {
+    0x00, 0xA4, 0x04, 0x00, 0x09, 0xA0, 0x00, 0x00, 0x03, 0x08, 0x00, 0x00, 0x10, 0x00, 0x00};
 
 unsigned statusWord(const sra::piv::Bytes& response)
 {
@@ -63,8 +65,13 @@ private:
 void TestPcscChannel::initTestCase()
 {
     m_lab = std::make_unique<sra::test::Lab>();
-    QVERIFY(m_lab->up());
-    m_reader = m_lab->readerName();
+    QVERIFY2(m_lab->isUp(), qPrintable(m_lab->error()));
+    // Before the first PC/SC call of this process: pcsc-lite reads the socket path once.
+    const QString socket = m_lab->env(QStringLiteral("ADMIN_PCSCLITE_CSOCK_NAME"));
+    QVERIFY(!socket.isEmpty());
+    qputenv("PCSCLITE_CSOCK_NAME", QFile::encodeName(socket));
+    m_reader = m_lab->env(QStringLiteral("LAB_READER"));
+    QVERIFY(!m_reader.isEmpty());
     PcscContext context;
     QVERIFY(waitForCard(context, 10000));
 }
@@ -124,25 +131,36 @@ void TestPcscChannel::transactionAroundCommands()
     PcscContext context;
     auto channel = PcscCardChannel::connect(context, m_reader);
     QVERIFY(channel.ok());
-    {
-        sra::piv::TransactionGuard transaction(**channel);
-        QVERIFY2(transaction.status().ok(), transaction.status().ok() ? "" : transaction.status().error().detail.c_str());
-        const auto response = (*channel)->transmitRaw(kSelectPiv);
-        QVERIFY(response.ok());
-        QCOMPARE(statusWord(response.value()), 0x9000U);
+    PcscContext other;
+    auto otherChannel = PcscCardChannel::connect(other, m_reader);
+    QVERIFY(otherChannel.ok());
 
-        // While we hold the transaction, another application cannot start one (it would block); a zero-wait
-        // probe via exclusive connect shows the card is ours.
-        PcscContext other;
-        QVERIFY(other.ensureValid().ok());
-        SCARDHANDLE card = 0;
-        DWORD protocol = 0;
-        const QByteArray name = m_reader.toUtf8();
-        const LONG rv = SCardConnect(other.handle(), name.constData(), SCARD_SHARE_EXCLUSIVE,
-                                     SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, &card, &protocol);
-        QCOMPARE(rv, LONG(SCARD_E_SHARING_VIOLATION));
-    }
-    // The guard ended the transaction: commands still work, and a second transaction can be taken.
+    std::optional<sra::piv::TransactionGuard> transaction(std::in_place, **channel);
+    QVERIFY2(transaction->status().ok(),
+             transaction->status().ok() ? "" : transaction->status().error().detail.c_str());
+    const auto response = (*channel)->transmitRaw(kSelectPiv);
+    QVERIFY(response.ok());
+    QCOMPARE(statusWord(response.value()), 0x9000U);
+
+    // Another application's transaction waits until ours ends: that is what keeps a VERIFY and the signature
+    // that needs it together.
+    QElapsedTimer held;
+    held.start();
+    std::atomic<qint64> otherBeganAfterMs{-1};
+    std::thread otherApp([&] {
+        if ((*otherChannel)->beginTransaction().ok()) {
+            otherBeganAfterMs = held.elapsed();
+            (*otherChannel)->endTransaction();
+        }
+    });
+    QThread::msleep(400);
+    const bool otherWaited = otherBeganAfterMs.load() < 0;
+    transaction.reset(); // SCardEndTransaction: the other application goes ahead
+    otherApp.join();
+    QVERIFY2(otherWaited, "another application's transaction started while we held ours");
+    QVERIFY(otherBeganAfterMs.load() >= 400);
+
+    // Ours can be taken again, and commands go on working.
     QVERIFY((*channel)->beginTransaction().ok());
     QVERIFY((*channel)->transmitRaw(kSelectPiv).ok());
     (*channel)->endTransaction();
@@ -158,17 +176,20 @@ void TestPcscChannel::recoversFromCardReset()
     // Another application resets the card; our next command meets SCARD_W_RESET_CARD once, reconnects and
     // goes through.
     PcscContext other;
-    auto resetter = PcscCardChannel::connect(other, m_reader);
-    QVERIFY(resetter.ok());
+    QVERIFY(other.ensureValid().ok());
     {
         const QByteArray name = m_reader.toUtf8();
         SCARDHANDLE card = 0;
         DWORD protocol = 0;
-        QCOMPARE(SCardConnect(other.handle(), name.constData(), SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
-                              &card, &protocol),
+        QCOMPARE(SCardConnect(other.handle(),
+                              name.constData(),
+                              SCARD_SHARE_SHARED,
+                              SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1,
+                              &card,
+                              &protocol),
                  LONG(SCARD_S_SUCCESS));
-        QCOMPARE(SCardReconnect(card, SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, SCARD_RESET_CARD,
-                                &protocol),
+        QCOMPARE(SCardReconnect(
+                     card, SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, SCARD_RESET_CARD, &protocol),
                  LONG(SCARD_S_SUCCESS));
         SCardDisconnect(card, SCARD_LEAVE_CARD);
     }
@@ -193,33 +214,26 @@ void TestPcscChannel::stoppedCardIsReported()
     QVERIFY(channel.ok());
     QVERIFY((*channel)->transmitRaw(kSelectPiv).ok());
 
-    QVERIFY(m_lab->cardStop());
+    QVERIFY2(m_lab->cardStop(), qPrintable(m_lab->error()));
 
-    // The open channel: removed mid-session. pcscd may not have noticed yet when the command goes out; the
-    // transmit then fails at the reader (vpcd has no card to send it to) and the next one sees the removal.
-    QDeadlineTimer deadline(5000);
-    sra::piv::Error error;
-    for (;;) {
-        const auto response = (*channel)->transmitRaw(kSelectPiv);
-        QVERIFY2(!response.ok() || !deadline.hasExpired(), "transmit still succeeds 5 s after the card stopped");
-        if (!response.ok()) {
-            error = response.error();
-            if (error.code != ErrorCode::Transport || deadline.hasExpired()) {
-                break;
-            }
-        }
-        QThread::msleep(50);
-    }
+    // The open channel: removed mid-session, reported as such on the first failing command even when pcscd has
+    // not polled the reader yet (the channel then asks the reader to confirm the removal).
+    QElapsedTimer timer;
+    timer.start();
+    const auto response = (*channel)->transmitRaw(kSelectPiv);
+    QVERIFY(!response.ok());
+    const sra::piv::Error& error = response.error();
     QVERIFY2(error.code == ErrorCode::CardRemoved || error.code == ErrorCode::NoCard,
              qPrintable(QStringLiteral("%1: %2").arg(QString::fromUtf8(codeName(error.code)),
-                                                       QString::fromStdString(error.detail))));
+                                                     QString::fromStdString(error.detail))));
+    QVERIFY2(timer.elapsed() < 3000, "reporting the removal took too long");
 
     // A new connection to the empty reader: no card.
     QTRY_VERIFY_WITH_TIMEOUT(!PcscCardChannel::connect(context, m_reader).ok(), 5000);
     const auto fresh = PcscCardChannel::connect(context, m_reader);
     QCOMPARE(codeName(fresh.error().code), codeName(ErrorCode::NoCard));
 
-    QVERIFY(m_lab->cardStart());
+    QVERIFY2(m_lab->cardStart(), qPrintable(m_lab->error()));
     QVERIFY(waitForCard(context, 10000));
     auto again = PcscCardChannel::connect(context, m_reader);
     QVERIFY(again.ok());
@@ -231,7 +245,7 @@ void TestPcscChannel::contextSurvivesPcscdRestart()
     // A context established with the old daemon is renewed transparently by listReaders() and connect().
     PcscContext context;
     QVERIFY(context.ensureValid().ok());
-    QVERIFY(m_lab->pcscdRestart());
+    QVERIFY2(m_lab->pcscdRestart(), qPrintable(m_lab->error()));
     PcscContext probe;
     QVERIFY(waitForCard(probe, 10000));
 
@@ -250,7 +264,7 @@ void TestPcscChannel::noPcscdIsNoService()
     auto channel = PcscCardChannel::connect(stale, m_reader);
     QVERIFY(channel.ok());
 
-    m_lab->down();
+    QVERIFY2(m_lab->down(), qPrintable(m_lab->error()));
 
     // An open channel whose daemon went away fails instead of hanging.
     const auto response = (*channel)->transmitRaw(kSelectPiv);

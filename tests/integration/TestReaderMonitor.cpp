@@ -1,12 +1,8 @@
 #include "core/pcsc/ReaderMonitor.h"
-
-#ifdef SRA_SCRATCH_LAB
-#include "LocalLab.h"
-#else
-#include "tests/support/Lab.h"
-#endif
+#include "support/Lab.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -54,8 +50,13 @@ private:
 void TestReaderMonitor::initTestCase()
 {
     m_lab = std::make_unique<sra::test::Lab>();
-    QVERIFY(m_lab->up());
-    m_reader = m_lab->readerName();
+    QVERIFY2(m_lab->isUp(), qPrintable(m_lab->error()));
+    // Before the first PC/SC call of this process: pcsc-lite reads the socket path once.
+    const QString socket = m_lab->env(QStringLiteral("ADMIN_PCSCLITE_CSOCK_NAME"));
+    QVERIFY(!socket.isEmpty());
+    qputenv("PCSCLITE_CSOCK_NAME", QFile::encodeName(socket));
+    m_reader = m_lab->env(QStringLiteral("LAB_READER"));
+    QVERIFY(!m_reader.isEmpty());
     m_monitor = std::make_unique<ReaderMonitor>();
 }
 
@@ -90,24 +91,28 @@ void TestReaderMonitor::cardRemovalAndInsertion()
     qint64 removedAfterMs = -1;
     QString removedReader;
     // Timestamped in the slot itself, so the figure does not include the test's own polling interval.
-    const auto connection =
-        connect(m_monitor.get(), &ReaderMonitor::cardRemoved, this, [&](const QString& reader) {
-            if (removedAfterMs < 0) {
-                removedAfterMs = timer.elapsed();
-                removedReader = reader;
-            }
-        });
+    const auto connection = connect(m_monitor.get(), &ReaderMonitor::cardRemoved, this, [&](const QString& reader) {
+        if (removedAfterMs < 0) {
+            removedAfterMs = timer.elapsed();
+            removedReader = reader;
+        }
+    });
     timer.start();
-    QVERIFY(m_lab->cardStop());
+    QVERIFY2(m_lab->cardStop(), qPrintable(m_lab->error()));
+    // The signal is queued to this thread, which is busy in cardStop() until sra-lab returns: the measured
+    // figure is therefore an upper bound (it includes the script's own run time).
+    const qint64 stopReturnedMs = timer.elapsed();
     QTRY_VERIFY_WITH_TIMEOUT(removedAfterMs >= 0, 5000);
     disconnect(connection);
-    qInfo("card removal reported %lld ms after stopping the soft card", removedAfterMs);
+    qInfo("card removal reported %lld ms after starting to stop the soft card (sra-lab card-stop took %lld ms)",
+          removedAfterMs,
+          stopReturnedMs);
     QCOMPARE(removedReader, m_reader);
     QVERIFY2(removedAfterMs < 1000, qPrintable(QStringLiteral("removal took %1 ms").arg(removedAfterMs)));
     QVERIFY(!readerWithCard(m_monitor->currentReaders(), m_reader).has_value());
 
     QSignalSpy inserted(m_monitor.get(), &ReaderMonitor::cardInserted);
-    QVERIFY(m_lab->cardStart());
+    QVERIFY2(m_lab->cardStart(), qPrintable(m_lab->error()));
     QTRY_VERIFY_WITH_TIMEOUT(!inserted.isEmpty(), 10000);
     QCOMPARE(inserted.first().at(0).toString(), m_reader);
     QVERIFY(readerWithCard(m_monitor->currentReaders(), m_reader).has_value());
@@ -120,7 +125,7 @@ void TestReaderMonitor::survivesPcscdRestart()
     QSignalSpy removed(m_monitor.get(), &ReaderMonitor::cardRemoved);
     QSignalSpy inserted(m_monitor.get(), &ReaderMonitor::cardInserted);
 
-    QVERIFY(m_lab->pcscdRestart());
+    QVERIFY2(m_lab->pcscdRestart(), qPrintable(m_lab->error()));
 
     QTRY_VERIFY_WITH_TIMEOUT(service.count() >= 2, 15000);
     QCOMPARE(service.at(0).at(0).toBool(), false);

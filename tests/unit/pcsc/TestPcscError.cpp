@@ -99,6 +99,7 @@ void TestPcscError::serviceLost_data()
     QTest::newRow("NO_SERVICE") << qint64(SCARD_E_NO_SERVICE) << true;
     QTest::newRow("SERVICE_STOPPED") << qint64(SCARD_E_SERVICE_STOPPED) << true;
     QTest::newRow("INVALID_HANDLE") << qint64(SCARD_E_INVALID_HANDLE) << true;
+    QTest::newRow("COMM_ERROR") << qint64(SCARD_F_COMM_ERROR) << true;
     QTest::newRow("success") << qint64(SCARD_S_SUCCESS) << false;
     QTest::newRow("NO_SMARTCARD") << qint64(SCARD_E_NO_SMARTCARD) << false;
     QTest::newRow("UNKNOWN_READER") << qint64(SCARD_E_UNKNOWN_READER) << false;
