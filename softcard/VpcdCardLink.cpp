@@ -28,6 +28,11 @@ bool readFully(int fd, std::uint8_t* buffer, std::size_t size)
     std::size_t done = 0;
     while (done < size) {
         const ssize_t n = ::recv(fd, buffer + done, size - done, 0);
+        // vpcd writes a message's length and body with two send()s and leaves Nagle on: its body waits for
+        // our ACK of the length, which delayed ACK holds back for up to 40 ms. Quick ACK (which the kernel
+        // clears again by itself, hence after every read) takes that 40 ms out of every APDU.
+        const int one = 1;
+        ::setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
         if (n == 0) {
             return false;
         }
