@@ -75,6 +75,7 @@ LONG PcscCardChannel::reconnect()
 
 piv::Result<piv::Bytes> PcscCardChannel::transmitRaw(piv::ByteView commandApdu)
 {
+    // 4 header bytes at least; at most an extended case 4 APDU (4 + 3 Lc + 65535 data + 2 Le).
     if (commandApdu.size() < 4 || commandApdu.size() > 65544) {
         return piv::makeError(piv::ErrorCode::Malformed, "transmitRaw: command APDU length out of range");
     }

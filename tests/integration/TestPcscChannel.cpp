@@ -52,6 +52,7 @@ private Q_SLOTS:
     void stoppedCardIsReported();
     void contextSurvivesPcscdRestart();
     void noPcscdIsNoService(); // last: it takes the lab down
+    void cleanup();
     void cleanupTestCase();
 
 private:
@@ -282,6 +283,14 @@ void TestPcscChannel::noPcscdIsNoService()
     QVERIFY(!readers.ok());
     QCOMPARE(codeName(readers.error().code), codeName(ErrorCode::NoService));
     channel = sra::piv::makeError(ErrorCode::Cancelled); // close the handle before the lab object goes
+}
+
+// A test that failed half-way may leave the card pulled; put it back so the next test starts from a served card.
+void TestPcscChannel::cleanup()
+{
+    if (m_lab && m_lab->isUp() && m_lab->softcardPid() == 0) {
+        QVERIFY2(m_lab->cardStart(), qPrintable(m_lab->error()));
+    }
 }
 
 void TestPcscChannel::cleanupTestCase()
