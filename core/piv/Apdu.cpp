@@ -162,7 +162,15 @@ Result<ResponseApdu> exchangeApdu(ApduChannel& channel, const CommandApdu& comma
             return r.error();
         }
         if (r->sw != sw::kSuccess) {
-            return r; // the caller sees the card's refusal of the chain
+            // The caller sees the card's refusal of the chain, with the same guarantees as a final answer:
+            // never a 61xx (there is no GET RESPONSE in the middle of a chain) and never more than the cap.
+            if ((r->sw & 0xFF00) == sw::kBytesAvailable) {
+                return makeError(ErrorCode::Transport, "card announced response data in the middle of a command chain");
+            }
+            if (r->data.size() > maxResponse) {
+                return makeError(ErrorCode::Malformed, "card response longer than " + std::to_string(maxResponse));
+            }
+            return r;
         }
         offset += chunk;
     }

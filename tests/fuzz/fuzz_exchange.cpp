@@ -6,7 +6,7 @@
 //
 // Input: byte 0 = operation, byte 1 = flags (bit 0: channel takes extended APDUs), then responses, each
 //   LL LL <LL LL bytes>                   a response of that many bytes (data + SW)
-//   FF FF NN NN NN F SW1 SW2              NNNNNN bytes of F followed by SW1 SW2 (a huge answer, cheaply)
+//   FF FF NN NN NN F SW1 SW2              (NNNNNN & 1FFFF) bytes of F, then SW1 SW2 (a huge answer, cheaply)
 
 #include "core/piv/Apdu.h"
 #include "core/piv/ApduChannel.h"
@@ -51,8 +51,10 @@ public:
         const std::size_t length = (std::size_t{m_script[m_pos]} << 8) | m_script[m_pos + 1];
         m_pos += 2;
         if (length == 0xFFFF && m_pos + 6 <= m_script.size()) {
-            const std::size_t count = (std::size_t{m_script[m_pos]} << 16) | (std::size_t{m_script[m_pos + 1]} << 8)
-                                      | m_script[m_pos + 2];
+            // Up to 128 KiB: twice the largest APDU response, without slowing the fuzzer down with 16 MiB ones.
+            const std::size_t count = ((std::size_t{m_script[m_pos]} << 16) | (std::size_t{m_script[m_pos + 1]} << 8)
+                                       | m_script[m_pos + 2])
+                                      & 0x1FFFF;
             Bytes huge(count, m_script[m_pos + 3]);
             huge.push_back(m_script[m_pos + 4]);
             huge.push_back(m_script[m_pos + 5]);

@@ -47,6 +47,8 @@ private Q_SLOTS:
     void chaining();
     void chainingExtendedChannel();
     void chainErrorMidway();
+    void chainLinkAnswered61xx();
+    void chainLinkAnswerOverCap();
     void getResponseLoop_data();
     void getResponseLoop();
     void wrongLeRetry();
@@ -302,6 +304,27 @@ void TestApdu::chainErrorMidway()
     QVERIFY(r.ok());
     QCOMPARE(r->sw, std::uint16_t{0x6A80}); // the card's refusal reaches the caller
     QCOMPARE(card.commands.size(), std::size_t{2}); // and nothing more is sent
+}
+
+void TestApdu::chainLinkAnswered61xx()
+{
+    // A card may not announce response data for a link of a chain; the host must not report 61xx as the
+    // final status word (found by fuzz_exchange).
+    auto card = ScriptedChannel::fromList({response(pattern(21), 0x6100), response({}, 0x9000), response({}, 0x9000)});
+    CommandApdu c{0x00, 0x87, 0x07, 0x9A, pattern(600), 256, false};
+    auto r = exchangeApdu(card, c);
+    QVERIFY(!r.ok());
+    QCOMPARE(r.error().code, ErrorCode::Transport);
+    QCOMPARE(card.commands.size(), std::size_t{1});
+}
+
+void TestApdu::chainLinkAnswerOverCap()
+{
+    auto card = ScriptedChannel::fromList({response(pattern(2000), 0x6A80)});
+    CommandApdu c{0x00, 0x87, 0x07, 0x9A, pattern(600), 256, false};
+    auto r = exchangeApdu(card, c, 1000);
+    QVERIFY(!r.ok());
+    QCOMPARE(r.error().code, ErrorCode::Malformed);
 }
 
 void TestApdu::getResponseLoop_data()
