@@ -3,6 +3,7 @@
 #include "core/pcsc/PcscContext.h"
 #include "core/pcsc/PcscError.h"
 #include "core/pcsc/PcscLogging.h"
+#include "core/pcsc/ReaderStateDiff.h"
 
 #include <QDeadlineTimer>
 #include <QHash>
@@ -31,13 +32,6 @@ constexpr int kMaxBackoffMs = 1000;
 int eventCounter(DWORD state)
 {
     return static_cast<int>((state >> 16) & 0xFFFFU);
-}
-
-const ReaderState* findReader(const QList<ReaderState>& readers, const QString& name)
-{
-    const auto it =
-        std::find_if(readers.cbegin(), readers.cend(), [&](const ReaderState& r) { return r.name == name; });
-    return it == readers.cend() ? nullptr : &*it;
 }
 
 } // namespace
@@ -90,7 +84,7 @@ private:
     void dropContext();
     bool rebuildReaderStates();
     void processStates();
-    void publish(const QList<ReaderState>& readers, const QHash<QString, int>& counters);
+    void publish(ReaderSnapshot snapshot);
     void publishService(bool available);
 
     ReaderMonitor* m_monitor;
@@ -100,13 +94,12 @@ private:
     std::condition_variable m_wake;
     bool m_stop = false;        // guarded by m_mutex
     SCARDCONTEXT m_context = 0; // written under m_mutex, read freely by the worker
-    bool m_hasContext = false;  // guarded by m_mutex
+    bool m_hasContext = false;  // written under m_mutex by the worker, which alone reads it unlocked
 
     // Worker-only state.
     std::vector<QByteArray> m_names;         // backing storage for szReader pointers, PnP entry last
     std::vector<SCARD_READERSTATE> m_states; // one per reader, then the PnP pseudo-reader
-    QList<ReaderState> m_reported;           // what the owner has been told
-    QHash<QString, int> m_reportedCounters;  // event counters matching m_reported
+    ReaderSnapshot m_reported;               // what the owner has been told
     bool m_serviceReported = false;          // whether the owner has heard "available"
     bool m_serviceKnown = false;             // whether the owner has heard anything about the service yet
 };
@@ -190,8 +183,7 @@ bool ReaderMonitorThread::rebuildReaderStates()
 
 void ReaderMonitorThread::processStates()
 {
-    QList<ReaderState> readers;
-    QHash<QString, int> counters;
+    ReaderSnapshot snapshot;
     for (std::size_t i = 0; i + 1 < m_states.size(); ++i) {
         SCARD_READERSTATE& s = m_states[i];
         const DWORD state = s.dwEventState;
@@ -209,53 +201,35 @@ void ReaderMonitorThread::processStates()
         r.exclusive = (state & SCARD_STATE_EXCLUSIVE) != 0;
         r.inUse = (state & SCARD_STATE_INUSE) != 0;
         r.mute = (state & SCARD_STATE_MUTE) != 0;
-        counters.insert(r.name, eventCounter(state));
-        readers.append(r);
+        snapshot.eventCounters.insert(r.name, eventCounter(state));
+        snapshot.readers.append(r);
     }
-    publish(readers, counters);
+    publish(std::move(snapshot));
 }
 
 // Tells the owner what changed since the last report: the new list first, then removals, then insertions.
-void ReaderMonitorThread::publish(const QList<ReaderState>& readers, const QHash<QString, int>& counters)
+void ReaderMonitorThread::publish(ReaderSnapshot snapshot)
 {
     ReaderMonitor* monitor = m_monitor;
     const quint64 generation = m_generation;
 
-    auto cycled = [&](const QString& name) {
-        // The same reader had a card before and has one now, but the counter moved: removed and re-inserted.
-        return m_reportedCounters.contains(name) && counters.contains(name)
-               && m_reportedCounters.value(name) != counters.value(name);
-    };
-
-    if (readers != m_reported) {
+    if (snapshot.readers != m_reported.readers) {
         QMetaObject::invokeMethod(
-            monitor, [=] { monitor->deliverReaders(generation, readers); }, Qt::QueuedConnection);
+            monitor,
+            [=, readers = snapshot.readers] { monitor->deliverReaders(generation, readers); },
+            Qt::QueuedConnection);
     }
-    for (const ReaderState& old : std::as_const(m_reported)) {
-        if (!old.cardPresent) {
-            continue;
-        }
-        const ReaderState* now = findReader(readers, old.name);
-        if (!now || !now->cardPresent || cycled(old.name)) {
-            const QString name = old.name;
+    const QList<CardEvent> events = cardEvents(m_reported, snapshot);
+    for (const CardEvent& event : events) {
+        if (event.kind == CardEvent::Kind::Removed) {
             QMetaObject::invokeMethod(
-                monitor, [=] { monitor->deliverRemoved(generation, name); }, Qt::QueuedConnection);
-        }
-    }
-    for (const ReaderState& now : readers) {
-        if (!now.cardPresent) {
-            continue;
-        }
-        const ReaderState* old = findReader(m_reported, now.name);
-        if (!old || !old->cardPresent || cycled(now.name)) {
-            const QString name = now.name;
-            const QByteArray atr = now.atr;
+                monitor, [=] { monitor->deliverRemoved(generation, event.reader); }, Qt::QueuedConnection);
+        } else {
             QMetaObject::invokeMethod(
-                monitor, [=] { monitor->deliverInserted(generation, name, atr); }, Qt::QueuedConnection);
+                monitor, [=] { monitor->deliverInserted(generation, event.reader, event.atr); }, Qt::QueuedConnection);
         }
     }
-    m_reported = readers;
-    m_reportedCounters = counters;
+    m_reported = std::move(snapshot);
 }
 
 void ReaderMonitorThread::publishService(bool available)
@@ -272,7 +246,7 @@ void ReaderMonitorThread::publishService(bool available)
         monitor, [=] { monitor->deliverService(generation, available); }, Qt::QueuedConnection);
     if (!available) {
         // Without a service there are no readers: report the cards as removed, the list as empty.
-        publish({}, {});
+        publish({});
         m_states.clear();
         m_names.clear();
     }
