@@ -91,7 +91,8 @@ Bytes PivCardEmulator::process(ByteView commandApdu)
     if (command.cla & 0x80) {
         return encodeResponseApdu({}, sw::kClaNotSupported);
     }
-    if (command.cla & 0x03) {
+    // Logical channels 1..3 (first interindustry class, b2 b1) and 4..19 (further interindustry class 01xx xxxx).
+    if (command.cla & 0x43) {
         return encodeResponseApdu({}, 0x6881);
     }
     if (command.cla & 0x0C) {
@@ -290,7 +291,9 @@ ResponseApdu PivCardEmulator::verify(const CommandApdu& command)
     while (length > 0 && command.data[length - 1] == 0xFF) {
         --length;
     }
-    if (length < 6) {
+    // Padding only at the end: an FF inside the PIN is a malformed block, refused without spending a try.
+    if (length < 6 || std::find(command.data.begin(), command.data.begin() + static_cast<std::ptrdiff_t>(length), 0xFF)
+                          != command.data.begin() + static_cast<std::ptrdiff_t>(length)) {
         return status(sw::kIncorrectData);
     }
     const SecureBytes pin(command.data.begin(), command.data.begin() + static_cast<std::ptrdiff_t>(length));
