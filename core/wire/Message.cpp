@@ -1,0 +1,303 @@
+#include "core/wire/Message.h"
+
+#include <array>
+#include <string>
+
+namespace sra::wire {
+
+namespace {
+using K = FieldKind;
+constexpr std::uint32_t kNonce = 32;
+constexpr std::uint32_t kMaxCertificate = 16384;
+constexpr std::uint32_t kMaxSignature = 1024;
+constexpr std::uint32_t kMaxName = 256;
+constexpr std::uint32_t kMaxText = 1024;
+
+// clang-format off
+constexpr FieldSpec kHello[] = {
+    {Field::ClientNonce, K::Octets, true,  kNonce, kNonce},
+    {Field::Certificate, K::Octets, true,  1,      kMaxCertificate},
+    {Field::ClientName,  K::Utf8,  false, 0,      kMaxName},
+};
+constexpr FieldSpec kChallenge[] = {
+    {Field::ServerNonce, K::Octets, true, kNonce, kNonce},
+};
+constexpr FieldSpec kAuthResponse[] = {
+    {Field::Signature, K::Octets, true, 1, kMaxSignature},
+};
+constexpr FieldSpec kAuthOk[] = {
+    {Field::Account,   K::Utf8, true, 1, kMaxName},
+    {Field::SessionId, K::Utf8, true, 1, kMaxName},
+};
+constexpr FieldSpec kError[] = {
+    {Field::ErrorCode,    K::U32,  true,  4, 4},
+    {Field::ErrorText,    K::Utf8, false, 0, kMaxText},
+    {Field::RetryAfterMs, K::U32,  false, 4, 4},
+};
+constexpr FieldSpec kBye[] = {
+    {Field::Reason, K::Utf8, false, 0, kMaxText},
+};
+
+constexpr std::array<MessageSpec, 7> kMessages{{
+    {MessageType::Hello,        "Hello",        kHello},
+    {MessageType::Challenge,    "Challenge",    kChallenge},
+    {MessageType::AuthResponse, "AuthResponse", kAuthResponse},
+    {MessageType::AuthOk,       "AuthOk",       kAuthOk},
+    {MessageType::Error,        "Error",        kError},
+    {MessageType::Keepalive,    "Keepalive",    {}},
+    {MessageType::Bye,          "Bye",          kBye},
+}};
+// clang-format on
+
+piv::Error malformed(const MessageSpec* spec, const std::string& what)
+{
+    return piv::makeError(piv::ErrorCode::Malformed,
+                          std::string(spec ? spec->name : "message") + ": " + what);
+}
+
+const FieldSpec* findField(const MessageSpec& spec, Field field)
+{
+    for (const auto& f : spec.fields) {
+        if (f.field == field) {
+            return &f;
+        }
+    }
+    return nullptr;
+}
+
+// RFC 3629 UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF; NUL is refused as well.
+bool isValidUtf8(ByteView s)
+{
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const std::uint8_t c = s[i];
+        if (c == 0) {
+            return false;
+        }
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t n = 0;
+        std::uint32_t cp = 0;
+        if ((c & 0xE0) == 0xC0) {
+            n = 1;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            n = 2;
+            cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (s.size() - i <= n) {
+            return false;
+        }
+        for (std::size_t k = 1; k <= n; ++k) {
+            if ((s[i + k] & 0xC0) != 0x80) {
+                return false;
+            }
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        static constexpr std::uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+        if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+            return false;
+        }
+        i += n + 1;
+    }
+    return true;
+}
+
+std::optional<std::string> checkValue(const FieldSpec& f, ByteView value)
+{
+    if (value.size() < f.minLength || value.size() > f.maxLength) {
+        return "field " + std::to_string(static_cast<int>(f.field)) + " has length " + std::to_string(value.size())
+               + ", allowed " + std::to_string(f.minLength) + ".." + std::to_string(f.maxLength);
+    }
+    if (f.kind == FieldKind::Utf8 && !isValidUtf8(value)) {
+        return "field " + std::to_string(static_cast<int>(f.field)) + " is not valid UTF-8";
+    }
+    return std::nullopt;
+}
+} // namespace
+
+const MessageSpec* messageSpec(std::uint8_t type) noexcept
+{
+    for (const auto& spec : kMessages) {
+        if (static_cast<std::uint8_t>(spec.type) == type) {
+            return &spec;
+        }
+    }
+    return nullptr;
+}
+
+const char* errorCodeName(ErrorCode code) noexcept
+{
+    switch (code) {
+    case ErrorCode::LicenseMissing:
+        return "LicenseMissing";
+    case ErrorCode::LicenseExpired:
+        return "LicenseExpired";
+    case ErrorCode::LicenseBadSignature:
+        return "LicenseBadSignature";
+    case ErrorCode::LicenseWrongProduct:
+        return "LicenseWrongProduct";
+    case ErrorCode::LicenseInvalid:
+        return "LicenseInvalid";
+    case ErrorCode::ProtocolViolation:
+        return "ProtocolViolation";
+    case ErrorCode::FrameTooLarge:
+        return "FrameTooLarge";
+    case ErrorCode::UnsupportedVersion:
+        return "UnsupportedVersion";
+    case ErrorCode::Timeout:
+        return "Timeout";
+    case ErrorCode::TooManyConnections:
+        return "TooManyConnections";
+    case ErrorCode::RateLimited:
+        return "RateLimited";
+    case ErrorCode::CertificateInvalid:
+        return "CertificateInvalid";
+    case ErrorCode::CertificateExpired:
+        return "CertificateExpired";
+    case ErrorCode::CertificateUntrusted:
+        return "CertificateUntrusted";
+    case ErrorCode::NotPaired:
+        return "NotPaired";
+    case ErrorCode::BadSignature:
+        return "BadSignature";
+    case ErrorCode::InternalError:
+        return "InternalError";
+    }
+    return "Unknown";
+}
+
+Message& Message::set(Field field, ByteView value)
+{
+    m_fields[field] = Bytes(value.begin(), value.end());
+    return *this;
+}
+
+Message& Message::set(Field field, std::string_view text)
+{
+    return set(field, piv::view(text));
+}
+
+Message& Message::setU32(Field field, std::uint32_t value)
+{
+    m_fields[field] = Bytes{static_cast<std::uint8_t>(value >> 24),
+                            static_cast<std::uint8_t>(value >> 16),
+                            static_cast<std::uint8_t>(value >> 8),
+                            static_cast<std::uint8_t>(value)};
+    return *this;
+}
+
+ByteView Message::bytes(Field field) const
+{
+    const auto it = m_fields.find(field);
+    return it == m_fields.end() ? ByteView{} : ByteView(it->second);
+}
+
+std::string Message::text(Field field) const
+{
+    const ByteView v = bytes(field);
+    return std::string(reinterpret_cast<const char*>(v.data()), v.size());
+}
+
+std::optional<std::uint32_t> Message::u32(Field field) const
+{
+    const ByteView v = bytes(field);
+    if (v.size() != 4) {
+        return std::nullopt;
+    }
+    return (std::uint32_t{v[0]} << 24) | (std::uint32_t{v[1]} << 16) | (std::uint32_t{v[2]} << 8) | v[3];
+}
+
+piv::Result<Message> decodeMessage(const Frame& frame)
+{
+    const MessageSpec* spec = messageSpec(frame.type);
+    if (!spec) {
+        return malformed(nullptr, "unknown message type " + std::to_string(frame.type));
+    }
+    Message message(spec->type);
+    const ByteView p(frame.payload);
+    std::size_t pos = 0;
+    int lastId = -1;
+    while (pos < p.size()) {
+        if (p.size() - pos < 5) {
+            return malformed(spec, "truncated field header");
+        }
+        const std::uint8_t id = p[pos];
+        const std::size_t length = (std::size_t{p[pos + 1]} << 24) | (std::size_t{p[pos + 2]} << 16)
+                                   | (std::size_t{p[pos + 3]} << 8) | p[pos + 4];
+        pos += 5;
+        if (static_cast<int>(id) <= lastId) {
+            return malformed(spec, "field " + std::to_string(id) + " repeated or out of order");
+        }
+        lastId = id;
+        const FieldSpec* f = findField(*spec, static_cast<Field>(id));
+        if (!f) {
+            return malformed(spec, "field " + std::to_string(id) + " does not belong to this message");
+        }
+        if (p.size() - pos < length) {
+            return malformed(spec, "field " + std::to_string(id) + " runs past the end");
+        }
+        const ByteView value = p.subspan(pos, length);
+        if (auto problem = checkValue(*f, value)) {
+            return malformed(spec, *problem);
+        }
+        message.set(f->field, value);
+        pos += length;
+    }
+    for (const auto& f : spec->fields) {
+        if (f.required && !message.has(f.field)) {
+            return malformed(spec, "required field " + std::to_string(static_cast<int>(f.field)) + " missing");
+        }
+    }
+    return message;
+}
+
+piv::Result<Bytes> encodeMessage(const Message& message)
+{
+    const MessageSpec* spec = messageSpec(static_cast<std::uint8_t>(message.type()));
+    if (!spec) {
+        return malformed(nullptr, "unknown message type");
+    }
+    Bytes payload;
+    for (const auto& [field, value] : message.fields()) { // std::map: ascending ids
+        const FieldSpec* f = findField(*spec, field);
+        if (!f) {
+            return malformed(spec, "field " + std::to_string(static_cast<int>(field)) + " does not belong to this message");
+        }
+        if (auto problem = checkValue(*f, value)) {
+            return malformed(spec, *problem);
+        }
+        const auto length = static_cast<std::uint32_t>(value.size());
+        payload.push_back(static_cast<std::uint8_t>(field));
+        payload.push_back(static_cast<std::uint8_t>(length >> 24));
+        payload.push_back(static_cast<std::uint8_t>(length >> 16));
+        payload.push_back(static_cast<std::uint8_t>(length >> 8));
+        payload.push_back(static_cast<std::uint8_t>(length));
+        piv::append(payload, value);
+    }
+    for (const auto& f : spec->fields) {
+        if (f.required && !message.has(f.field)) {
+            return malformed(spec, "required field " + std::to_string(static_cast<int>(f.field)) + " missing");
+        }
+    }
+    return encodeFrame(static_cast<std::uint8_t>(message.type()), payload);
+}
+
+Message makeError(ErrorCode code, std::string_view text)
+{
+    Message m(MessageType::Error);
+    m.setU32(Field::ErrorCode, static_cast<std::uint32_t>(code));
+    if (!text.empty()) {
+        m.set(Field::ErrorText, text.substr(0, kMaxText));
+    }
+    return m;
+}
+
+} // namespace sra::wire
