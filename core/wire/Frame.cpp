@@ -112,6 +112,9 @@ std::optional<Frame> FrameDecoder::next()
         m_buffer.clear();
         m_consumed = 0;
     }
+    // Judge whatever of the next header is already here, so error() and bytesWanted() are right between
+    // next() calls (a bad byte fed together with earlier frames is refused as soon as they are taken).
+    checkHeader();
     return frame;
 }
 
