@@ -1,0 +1,81 @@
+#pragma once
+
+#include <QHostAddress>
+#include <QList>
+#include <QString>
+
+namespace sra::core {
+
+// Where the remote machine keeps SRA's files. Everything hangs off `root` so sra-setup --root DIR and the tests
+// work on a scratch tree exactly as on a real system (root "/").
+struct SradPaths
+{
+    QString root = QStringLiteral("/");
+
+    QString configDir() const;       // <root>/etc/secure-remote-access
+    QString configFile() const;      // <configDir>/srad.conf
+    QString stateDir() const;        // <root>/var/lib/secure-remote-access
+    QString runtimeDir() const;      // <root>/run/secure-remote-access
+    QString pairingsFile() const;    // <configDir>/pairings.json
+    QString identityCertificate() const; // <configDir>/identity.crt  (generated self-signed identity)
+    QString identityKey() const;         // <configDir>/identity.key  (mode 0600)
+    QString certificateStoreDir() const; // <root>/etc/ssl/certs: where -c FP looks for installed certificates
+    QString privateKeyStoreDir() const;  // <root>/etc/ssl/private: and their keys
+};
+
+// srad.conf (INI). Every key is optional; missing keys take the defaults below. Paths in the file are
+// absolute or relative to the directory that holds the file (the configuration directory for the default
+// file). Unknown sections or keys, repeated keys and invalid values are errors naming the key, so that a typo
+// (say "ca_bundel") can never silently switch a check off. Syntax and rules: docs/CONFIGURATION.md.
+//
+//   [network]
+//   port = 4116
+//   listen = 0.0.0.0, ::          ; addresses to bind (IPv4 and IPv6 by default)
+//   [identity]
+//   certificate = identity.crt     ; PEM certificate srad presents (TLS 1.3)
+//   key = identity.key             ; its PEM private key
+//   [license]
+//   directory = .                  ; where the license file/profile is looked for (configDir by default)
+//   [auth]
+//   pairings = pairings.json
+//   ca_bundle =                    ; optional PEM bundle: admin certificates must chain to it
+//   handshake_timeout_ms = 15000   ; an unauthenticated connection must authenticate within this
+//   max_unauthenticated = 16       ; connections still authenticating at once; more get TooManyConnections
+//   max_failures = 5               ; failed authentications per source address before RateLimited
+//   failure_window_s = 300         ; ... counted over this window
+//   [service]
+//   enabled = false                ; written by sra-setup -a (true) / -d (false)
+//   [screen]                       ; written by sra-setup -s; used by the screen-sharing feature
+//   backend =                      ; "" (not set up) or x11vnc
+//   display = :0                   ; X display to share, ":N" or ":N.M"
+struct SradConfig
+{
+    SradPaths paths;
+    quint16 port = 4116;
+    QList<QHostAddress> listen{QHostAddress(QHostAddress::AnyIPv4), QHostAddress(QHostAddress::AnyIPv6)};
+    QString certificateFile;  // absolute after load()
+    QString keyFile;          // absolute after load()
+    QString licenseDir;       // absolute after load()
+    QString pairingsFile;     // absolute after load()
+    QString caBundleFile;     // empty: no CA check
+    int handshakeTimeoutMs = 15000;
+    int maxUnauthenticated = 16;
+    int maxFailures = 5;
+    int failureWindowSeconds = 300;
+    bool enabled = false;
+    QString screenBackend;                         // empty: screen sharing not set up
+    QString screenDisplay = QStringLiteral(":0");
+
+    // Reads `file` (default: paths.configFile()). A missing file gives the defaults; an unreadable or invalid
+    // value gives false with one sentence in `error` naming the key and the fix.
+    static bool load(const SradPaths& paths, const QString& file, SradConfig& out, QString& error);
+
+    // Writes every key (used by sra-setup), atomically, mode 0644. Paths inside the file's directory are
+    // written relative to it, others absolute. The directory must exist.
+    bool save(const QString& file, QString& error) const;
+
+    // Checks a display value for [screen] display (":N" or ":N.M").
+    static bool isValidDisplay(const QString& display);
+};
+
+} // namespace sra::core

@@ -1,0 +1,375 @@
+#include "core/session/AdminSession.h"
+
+#include "core/auth/AuthChallenge.h"
+#include "core/card/CardErrors.h"
+#include "core/remote/TlsIdentity.h"
+#include "core/session/KnownHosts.h"
+#include "core/session/SessionErrors.h"
+#include "core/session/SessionSigner.h"
+
+#include <QCryptographicHash>
+#include <QLoggingCategory>
+#include <QSslConfiguration>
+#include <QSslSocket>
+
+namespace sra::core {
+
+Q_LOGGING_CATEGORY(lcSession, "sra.core.session", QtInfoMsg)
+
+namespace {
+constexpr std::uint32_t kMaxServerFrame = 64 * 1024; // nothing the server sends before or at auth is larger
+
+QByteArray toQByteArray(piv::ByteView v)
+{
+    return QByteArray(reinterpret_cast<const char*>(v.data()), static_cast<qsizetype>(v.size()));
+}
+
+piv::ByteView toView(const QByteArray& a)
+{
+    return {reinterpret_cast<const std::uint8_t*>(a.constData()), static_cast<std::size_t>(a.size())};
+}
+} // namespace
+
+AdminSession::AdminSession(SessionSigner* signer, KnownHosts* knownHosts, QObject* parent)
+    : QObject(parent)
+    , m_signer(signer)
+    , m_knownHosts(knownHosts)
+    , m_decoder(kMaxServerFrame)
+{
+    qRegisterMetaType<sra::piv::Error>();
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, [this] {
+        fail(Failure::Timeout, tr("The remote machine did not answer in time. Check that srad is running there."));
+    });
+    if (m_signer) {
+        connect(m_signer, &SessionSigner::signatureReady, this, &AdminSession::onSignatureReady);
+        connect(m_signer, &SessionSigner::signatureFailed, this, &AdminSession::onSignatureFailed);
+    }
+}
+
+AdminSession::~AdminSession()
+{
+    if (m_socket) {
+        m_socket->abort();
+    }
+}
+
+int AdminSession::pinTriesLeft() const
+{
+    return m_signer ? m_signer->pinTriesLeft() : -1;
+}
+
+void AdminSession::setState(State state)
+{
+    if (m_state == state) {
+        return;
+    }
+    m_state = state;
+    qCDebug(lcSession) << "state" << state;
+    Q_EMIT stateChanged(state);
+}
+
+void AdminSession::fail(Failure failure, const QString& message)
+{
+    if (m_state == State::Closed) {
+        return;
+    }
+    m_timer.stop();
+    m_failure = failure;
+    m_failureMessage = message;
+    qCInfo(lcSession) << "session with" << m_host << "ended:" << failure << message;
+    if (m_socket) {
+        m_socket->disconnect(this);
+        m_socket->abort();
+        m_socket->deleteLater();
+        m_socket = nullptr;
+    }
+    setState(State::Closed);
+    Q_EMIT failed(failure, message);
+    Q_EMIT closed();
+}
+
+void AdminSession::armTimeout()
+{
+    m_timer.start(m_networkTimeoutMs);
+}
+
+void AdminSession::connectToServer(const QString& target)
+{
+    if (m_state != State::Idle) {
+        return;
+    }
+    if (!parseHostPort(target, m_host, m_port)) {
+        m_host = target;
+        fail(Failure::InvalidAddress, tr("\"%1\" is not a host name or address. Enter host or host:port.").arg(target));
+        return;
+    }
+    if (!m_signer || m_signer->certificate().isNull()) {
+        fail(Failure::CardError, tr("No PIV card with an authentication certificate is available."));
+        return;
+    }
+    m_socket = new QSslSocket(this);
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setProtocol(QSsl::TlsV1_3OrLater);
+    // The server's identity is checked by fingerprint against known_hosts (trust on first use), not by a
+    // public CA: the handshake must complete so we can show the fingerprint, and nothing is sent before
+    // the check in onEncrypted().
+    tls.setPeerVerifyMode(QSslSocket::QueryPeer);
+    m_socket->setSslConfiguration(tls);
+    m_socket->setPeerVerifyName(m_host);
+    connect(m_socket, &QSslSocket::encrypted, this, &AdminSession::onEncrypted);
+    connect(m_socket, &QSslSocket::readyRead, this, &AdminSession::onReadyRead);
+    connect(m_socket, &QSslSocket::errorOccurred, this, &AdminSession::onSocketError);
+    connect(m_socket, &QSslSocket::sslErrors, m_socket, [this](const QList<QSslError>&) {
+        // Self-signed identities are the normal case; trust is decided by fingerprint in onEncrypted().
+        m_socket->ignoreSslErrors();
+    });
+    setState(State::Connecting);
+    armTimeout();
+    qCInfo(lcSession) << "connecting to" << m_host << m_port;
+    m_socket->connectToHostEncrypted(m_host, m_port);
+}
+
+void AdminSession::onSocketError()
+{
+    if (!m_socket) {
+        return;
+    }
+    const auto error = m_socket->error();
+    const QString detail = m_socket->errorString();
+    switch (m_state) {
+    case State::Connecting:
+        if (error == QAbstractSocket::SslHandshakeFailedError || error == QAbstractSocket::SslInternalError
+            || error == QAbstractSocket::SslInvalidUserDataError) {
+            fail(Failure::TlsFailed,
+                 tr("The secure connection to %1 failed (%2). The remote must run srad with TLS 1.3.").arg(m_host, detail));
+        } else {
+            fail(Failure::ConnectFailed,
+                 tr("Cannot connect to %1 port %2: %3. Check the address and that srad runs there.")
+                     .arg(m_host)
+                     .arg(m_port)
+                     .arg(detail));
+        }
+        return;
+    case State::Closed:
+        return;
+    default:
+        fail(Failure::Disconnected, tr("The connection to %1 was lost: %2.").arg(m_host, detail));
+        return;
+    }
+}
+
+void AdminSession::onEncrypted()
+{
+    m_timer.stop();
+    const QSslCertificate peer = m_socket->peerCertificate();
+    if (peer.isNull()) {
+        fail(Failure::TlsFailed, tr("%1 presented no certificate.").arg(m_host));
+        return;
+    }
+    m_serverCertificateDer = peer.toDer();
+    m_serverFingerprint = QCryptographicHash::hash(m_serverCertificateDer, QCryptographicHash::Sha256);
+    const auto known = m_knownHosts ? m_knownHosts->find(m_host, m_port) : std::nullopt;
+    if (known && *known == m_serverFingerprint) {
+        startHandshakeMessages();
+        return;
+    }
+    if (known) {
+        m_knownFingerprint = *known;
+        fail(Failure::HostKeyChanged,
+             tr("The identity of %1 has CHANGED. Accepted before: %2. Presented now: %3. This can mean that someone "
+                "is intercepting the connection. Compare with \"srad --fingerprint\" on the remote machine; only if "
+                "the remote was reinstalled or its identity regenerated, remove the old entry from the known hosts "
+                "and connect again.")
+                 .arg(m_host, formatFingerprint(*known), formatFingerprint(m_serverFingerprint)));
+        return;
+    }
+    setState(State::HostDecision);
+    Q_EMIT hostDecisionNeeded(m_serverFingerprint);
+}
+
+void AdminSession::acceptHost()
+{
+    if (m_state != State::HostDecision) {
+        return;
+    }
+    if (m_knownHosts) {
+        m_knownHosts->set(m_host, m_port, m_serverFingerprint);
+        QString error;
+        if (!m_knownHosts->save(&error)) {
+            qCWarning(lcSession) << "could not remember the host:" << error;
+        }
+    }
+    startHandshakeMessages();
+}
+
+void AdminSession::rejectHost()
+{
+    if (m_state == State::HostDecision) {
+        fail(Failure::HostKeyRejected, tr("You did not accept the identity of %1.").arg(m_host));
+    }
+}
+
+void AdminSession::startHandshakeMessages()
+{
+    m_clientNonce = randomNonce();
+    if (m_clientNonce.isEmpty()) {
+        fail(Failure::ProtocolError, tr("The random number generator failed."));
+        return;
+    }
+    wire::Message hello(wire::MessageType::Hello);
+    hello.set(wire::Field::ClientNonce, toView(m_clientNonce));
+    const QByteArray certificate = m_signer->certificate().toDer();
+    hello.set(wire::Field::Certificate, toView(certificate));
+    setState(State::Negotiating);
+    armTimeout();
+    sendMessage(hello);
+    onReadyRead(); // anything that arrived while the user decided
+}
+
+void AdminSession::sendMessage(const wire::Message& message)
+{
+    auto frame = wire::encodeMessage(message);
+    if (!frame) {
+        fail(Failure::ProtocolError, tr("Internal error: could not encode a message (%1).")
+                                         .arg(QString::fromStdString(frame.error().detail)));
+        return;
+    }
+    m_socket->write(reinterpret_cast<const char*>(frame->data()), static_cast<qint64>(frame->size()));
+}
+
+void AdminSession::onReadyRead()
+{
+    // Before the host is trusted nothing the server says is read.
+    while (m_socket && m_state != State::HostDecision && m_state != State::Connecting && m_socket->bytesAvailable() > 0) {
+        const QByteArray data = m_socket->read(64 * 1024);
+        m_decoder.feed(toView(data));
+        while (auto frame = m_decoder.next()) {
+            auto message = wire::decodeMessage(*frame);
+            if (!message) {
+                fail(Failure::ProtocolError, tr("The remote machine sent an invalid message (%1).")
+                                                 .arg(QString::fromStdString(message.error().detail)));
+                return;
+            }
+            handleMessage(message.value());
+            if (!m_socket) {
+                return;
+            }
+        }
+        if (m_decoder.error() != wire::FrameError::None) {
+            fail(Failure::ProtocolError, tr("The remote machine does not speak the SRA protocol (%1).")
+                                             .arg(QString::fromLatin1(wire::frameErrorName(m_decoder.error()))));
+            return;
+        }
+    }
+}
+
+void AdminSession::handleMessage(const wire::Message& message)
+{
+    using wire::MessageType;
+    if (message.type() == MessageType::Error) {
+        const auto code = static_cast<wire::ErrorCode>(message.u32(wire::Field::ErrorCode).value_or(0));
+        m_serverError = code;
+        qCInfo(lcSession) << "server error" << wire::errorCodeName(code) << QString::fromStdString(message.text(wire::Field::ErrorText));
+        fail(Failure::ServerError, serverErrorMessage(code, message.u32(wire::Field::RetryAfterMs).value_or(0)));
+        return;
+    }
+    switch (m_state) {
+    case State::Negotiating:
+        if (message.type() == MessageType::Challenge) {
+            m_timer.stop();
+            m_serverNonce = toQByteArray(message.bytes(wire::Field::ServerNonce));
+            setState(State::PinEntry);
+            Q_EMIT pinRequested(pinTriesLeft(), QString());
+            return;
+        }
+        break;
+    case State::Authenticating:
+        if (message.type() == MessageType::AuthOk) {
+            m_timer.stop();
+            m_account = QString::fromStdString(message.text(wire::Field::Account));
+            m_sessionId = QString::fromStdString(message.text(wire::Field::SessionId));
+            qCInfo(lcSession) << "authenticated to" << m_host << "as" << m_account << "session" << m_sessionId;
+            setState(State::Authenticated);
+            Q_EMIT authenticated(m_account, m_sessionId);
+            return;
+        }
+        break;
+    case State::Authenticated:
+        if (message.type() == MessageType::Keepalive) {
+            return;
+        }
+        if (message.type() == MessageType::Bye) {
+            fail(Failure::Disconnected, tr("The remote machine ended the session."));
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    fail(Failure::ProtocolError, tr("The remote machine sent an unexpected message."));
+}
+
+void AdminSession::providePin(piv::SecureBytes pin)
+{
+    if (m_state != State::PinEntry || !m_signer) {
+        piv::secureZero(pin.data(), pin.size());
+        return;
+    }
+    const QByteArray digest =
+        authChallengeDigest(m_serverCertificateDer, m_clientNonce, m_serverNonce, m_signer->certificate().toDer());
+    setState(State::Signing);
+    m_signer->sign(digest, std::move(pin));
+}
+
+void AdminSession::onSignatureReady(const QByteArray& signature)
+{
+    if (m_state != State::Signing) {
+        return;
+    }
+    wire::Message response(wire::MessageType::AuthResponse);
+    response.set(wire::Field::Signature, toView(signature));
+    setState(State::Authenticating);
+    armTimeout();
+    sendMessage(response);
+}
+
+void AdminSession::onSignatureFailed(const piv::Error& error)
+{
+    if (m_state != State::Signing) {
+        return;
+    }
+    if (error.code == piv::ErrorCode::WrongPin || error.code == piv::ErrorCode::InvalidPinFormat) {
+        setState(State::PinEntry);
+        Q_EMIT pinRequested(pinTriesLeft(), cardErrorMessage(error));
+        return;
+    }
+    fail(Failure::CardError, cardErrorMessage(error));
+}
+
+void AdminSession::cancel()
+{
+    fail(Failure::Cancelled, tr("Cancelled."));
+}
+
+void AdminSession::disconnectFromServer()
+{
+    if (m_state == State::Closed) {
+        return;
+    }
+    if (m_state != State::Authenticated || !m_socket) {
+        cancel();
+        return;
+    }
+    wire::Message bye(wire::MessageType::Bye);
+    sendMessage(bye);
+    m_socket->disconnect(this);
+    m_socket->disconnectFromHost();
+    m_socket->deleteLater();
+    m_socket = nullptr;
+    m_timer.stop();
+    setState(State::Closed);
+    Q_EMIT closed();
+}
+
+} // namespace sra::core

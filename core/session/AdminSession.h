@@ -1,0 +1,184 @@
+#pragma once
+
+#include "core/piv/Bytes.h"
+#include "core/piv/Result.h"
+#include "core/wire/Frame.h"
+#include "core/wire/Message.h"
+
+#include <QByteArray>
+#include <QObject>
+#include <QPointer>
+#include <QSslCertificate>
+#include <QString>
+#include <QTimer>
+
+#include <optional>
+
+class QSslSocket;
+
+namespace sra::core {
+
+class KnownHosts;
+class SessionSigner;
+
+// The admin side of an SRA session, shared by sra-connect and the admin window:
+//
+//   Idle → Connecting → (HostDecision) → Negotiating → PinEntry ⇄ Signing → Authenticating → Authenticated → Closed
+//
+// Connecting covers TCP and the TLS 1.3 handshake. The server's certificate is then checked against the known
+// hosts: a known, matching fingerprint goes on; an unknown one stops in HostDecision until acceptHost() or
+// rejectHost(); a changed one is a hard stop (Closed, HostKeyChanged) with both fingerprints. Nothing is sent
+// to a server before its identity is trusted. In PinEntry the owner asks the user and calls providePin(); a
+// wrong PIN comes back to PinEntry with the tries left. cancel() works in every state. Every transition is
+// reported by stateChanged(); the reason for Closed by failed() (not emitted after a clean disconnect()).
+class AdminSession : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class State
+    {
+        Idle,
+        Connecting,
+        HostDecision,
+        Negotiating,
+        PinEntry,
+        Signing,
+        Authenticating,
+        Authenticated,
+        Closed,
+    };
+    Q_ENUM(State)
+
+    enum class Failure
+    {
+        None,
+        Cancelled,
+        InvalidAddress,
+        ConnectFailed,    // DNS, refused, unreachable
+        TlsFailed,        // handshake failed (e.g. the server does not speak TLS 1.3)
+        HostKeyChanged,
+        HostKeyRejected,
+        ServerError,      // the server sent a typed Error: serverError() says which
+        ProtocolError,    // the server broke the protocol
+        CardError,        // the card failed (not a wrong PIN: that returns to PinEntry)
+        Timeout,
+        Disconnected,     // the connection dropped
+    };
+    Q_ENUM(Failure)
+
+    // `signer` and `knownHosts` must outlive the session.
+    AdminSession(SessionSigner* signer, KnownHosts* knownHosts, QObject* parent = nullptr);
+    ~AdminSession() override;
+
+    // Starts Connecting. `target` is host[:port] (default 4116). A parse error closes at once (InvalidAddress).
+    void connectToServer(const QString& target);
+
+    void acceptHost();    // HostDecision: trust and remember this fingerprint, go on
+    void rejectHost();    // HostDecision: refuse (Closed, HostKeyRejected)
+    void providePin(piv::SecureBytes pin);   // PinEntry: consumed and wiped
+    void cancel();        // any state: abort, Closed with Cancelled (unless already Closed)
+    void disconnectFromServer();  // Authenticated: orderly Bye; Closed without failure
+
+    State state() const
+    {
+        return m_state;
+    }
+
+    Failure failure() const
+    {
+        return m_failure;
+    }
+
+    std::optional<wire::ErrorCode> serverError() const
+    {
+        return m_serverError;
+    }
+
+    QString failureMessage() const
+    {
+        return m_failureMessage;
+    }
+
+    QString host() const
+    {
+        return m_host;
+    }
+
+    quint16 port() const
+    {
+        return m_port;
+    }
+
+    QByteArray serverFingerprint() const    // SHA-256 of the server certificate, once known
+    {
+        return m_serverFingerprint;
+    }
+
+    QByteArray knownFingerprint() const     // for HostKeyChanged: the one we had accepted
+    {
+        return m_knownFingerprint;
+    }
+
+    int pinTriesLeft() const;
+
+    QString account() const
+    {
+        return m_account;
+    }
+
+    QString sessionId() const
+    {
+        return m_sessionId;
+    }
+
+    // Timeouts (ms) for what the session waits on by itself; user input (host decision, PIN) has none here:
+    // the server's handshake deadline bounds it.
+    void setNetworkTimeout(int ms)
+    {
+        m_networkTimeoutMs = ms;
+    }
+
+Q_SIGNALS:
+    void stateChanged(sra::core::AdminSession::State state);
+    void hostDecisionNeeded(const QByteArray& sha256Fingerprint);
+    void pinRequested(int triesLeft, const QString& reason);   // reason: empty, or why the previous PIN failed
+    void authenticated(const QString& account, const QString& sessionId);
+    void failed(sra::core::AdminSession::Failure failure, const QString& message);
+    void closed();
+
+private:
+    void setState(State state);
+    void fail(Failure failure, const QString& message);
+    void onEncrypted();
+    void onReadyRead();
+    void onSocketError();
+    void onSignatureReady(const QByteArray& signature);
+    void onSignatureFailed(const piv::Error& error);
+    void sendMessage(const wire::Message& message);
+    void handleMessage(const wire::Message& message);
+    void startHandshakeMessages();
+    void armTimeout();
+
+    QPointer<SessionSigner> m_signer;
+    KnownHosts* m_knownHosts;
+    QSslSocket* m_socket = nullptr;
+    QTimer m_timer;
+    wire::FrameDecoder m_decoder;
+    State m_state = State::Idle;
+    Failure m_failure = Failure::None;
+    std::optional<wire::ErrorCode> m_serverError;
+    QString m_failureMessage;
+    QString m_host;
+    quint16 m_port = 0;
+    QByteArray m_serverFingerprint;
+    QByteArray m_knownFingerprint;
+    QByteArray m_serverCertificateDer;
+    QByteArray m_clientNonce;
+    QByteArray m_serverNonce;
+    QString m_account;
+    QString m_sessionId;
+    int m_networkTimeoutMs = 20000;
+};
+
+} // namespace sra::core

@@ -1,0 +1,64 @@
+#include "core/session/SessionErrors.h"
+
+#include <QCoreApplication>
+
+namespace sra::core {
+
+namespace {
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("sra::core::SessionErrors", text);
+}
+} // namespace
+
+QString serverErrorMessage(wire::ErrorCode code, quint32 retryAfterMs)
+{
+    using wire::ErrorCode;
+    switch (code) {
+    case ErrorCode::LicenseMissing:
+        return tr("The remote machine has no Secure Remote Access license. Install one there (sra-setup or the "
+                  "Preferences' License page).");
+    case ErrorCode::LicenseExpired:
+        return tr("The remote machine's Secure Remote Access license has expired. Install a renewed license there.");
+    case ErrorCode::LicenseBadSignature:
+        return tr("The remote machine's license is not genuine (its signature does not verify). Install the license "
+                  "file you received from the vendor.");
+    case ErrorCode::LicenseWrongProduct:
+        return tr("The license on the remote machine is for another product. Install a Secure Remote Access license.");
+    case ErrorCode::LicenseInvalid:
+        return tr("The license on the remote machine is damaged or not yet valid. Install a valid license there.");
+    case ErrorCode::ProtocolViolation:
+    case ErrorCode::FrameTooLarge:
+        return tr("The remote machine refused a message from this program. Make sure both sides run the same "
+                  "Secure Remote Access version.");
+    case ErrorCode::UnsupportedVersion:
+        return tr("The remote machine runs an incompatible Secure Remote Access version. Update one side.");
+    case ErrorCode::Timeout:
+        return tr("The remote machine closed the connection because authentication took too long. Connect again "
+                  "and enter the PIN promptly.");
+    case ErrorCode::TooManyConnections:
+        return tr("The remote machine is busy with other connection attempts. Try again in a moment.");
+    case ErrorCode::RateLimited:
+        return QCoreApplication::translate("sra::core::SessionErrors",
+                                           "Too many failed sign-ins from this address. Try again in %n second(s).",
+                                           nullptr,
+                                           static_cast<int>((retryAfterMs + 999) / 1000));
+    case ErrorCode::CertificateInvalid:
+        return tr("The remote machine does not accept your card's certificate (unsupported or invalid).");
+    case ErrorCode::CertificateExpired:
+        return tr("Your card's certificate is expired or not yet valid. Have the card renewed.");
+    case ErrorCode::CertificateUntrusted:
+        return tr("Your card's certificate was not issued by a certificate authority the remote machine trusts.");
+    case ErrorCode::NotPaired:
+        return tr("Your card is not paired with an account on the remote machine. Ask its administrator to run "
+                  "\"sra-setup pair --user NAME --cert FILE\" with your certificate.");
+    case ErrorCode::BadSignature:
+        return tr("The remote machine could not verify the card's signature. Connect again; if it persists, the "
+                  "connection may be intercepted.");
+    case ErrorCode::InternalError:
+        break;
+    }
+    return tr("The remote machine reported an internal error. See its log (journalctl -u srad).");
+}
+
+} // namespace sra::core
