@@ -116,7 +116,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     card.setDataObject(0x7E, encodeDiscoveryObject());
     card.setDataObject(0x5FC109, makeTlv(0x53, Bytes(10, 0x42))); // PIN-protected
 
-    bool chainOpen = false; // the previous command was an accepted chain link
+    bool chainOpen = false; // a command chain has been started and not yet closed
     std::size_t pos = 0;
     while (pos + 2 <= size) {
         const std::size_t length = std::min<std::size_t>((std::size_t{data[pos]} << 8) | data[pos + 1], size - pos - 2);
@@ -145,7 +145,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (!verifiedBefore && card.pinVerified()) {
             check(command && command->ins == 0x20 && sw == 0x9000);
         }
-        chainOpen = command && command->chained() && sw == 0x9000;
+        // Which commands close a chain, as ISO 7816-4 and the emulator see it: not a command refused for its class
+        // (another logical channel or class than the chain's), not GET RESPONSE; every other one does.
+        const bool refusedClass = command && ((command->cla & 0x80) || (command->cla & 0x4F));
+        const bool getResponse = command && command->ins == 0xC0 && !command->chained();
+        if (!command) {
+            chainOpen = false;
+        } else if (!refusedClass && !getResponse) {
+            chainOpen = command->chained() && sw == 0x9000;
+        }
     }
     return 0;
 }

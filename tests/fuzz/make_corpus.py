@@ -7,6 +7,7 @@ arithmetic and Python's zlib), so they also cross-check the C++ side. Needs the 
 real X.509 certificate.
 """
 
+import base64
 import os
 import shutil
 import struct
@@ -194,6 +195,10 @@ def emulator_seeds():
         "odd-classes": frames(short_apdu(0x80, 0xA4, 0x04, 0x00, PIV_AID, 0), short_apdu(0x01, 0xCB, 0x3F, 0xFF),
                               short_apdu(0x0C, 0xCB, 0x3F, 0xFF), short_apdu(0x00, 0xFD, 0x00, 0x00, le=0),
                               short_apdu(0x00, 0x00, 0x00, 0x00), bytes.fromhex("00A404"), get_response()),
+        # Found by libFuzzer: a chained VERIFY link stays open across commands refused for their class, and an
+        # empty VERIFY then completes it (the harness had assumed such commands close the chain).
+        "crash-chain-across-refused-class": base64.b64decode(
+            "AA8ApAQACaAAAANAAAAQAAAABAAgAIAADRAgAIAIMDAwMDAw8f8ABJkAAIAADS0gAIAIMDAwMDAw8f8ABAAgAIAADQAgAIAAAAMIAAAACQ=="),
     }
 
 
@@ -236,6 +241,8 @@ def exchange_seeds(cert):
                                               sw(0x9000, tlv(0x7C, tlv(0x82, bytes(256)))[256:])),
         "sign-ecc": bytes([15, 0]) + responses(sw(0x9000, tlv(0x7C, tlv(0x82, bytes.fromhex("3006020101020101"))))),
         "sign-no-template": bytes([15, 0]) + responses(sw(0x9000, b"\x30\x00")),
+        # Found by libFuzzer: a chain link answered 61xx used to reach the caller as the final status word.
+        "crash-chain-link-answered-61xx": base64.b64decode("AAABAP+Kz70AAAAAAAAAAAAAAAAAAAAAEGEA"),
     }
 
 
