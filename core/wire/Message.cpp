@@ -1,5 +1,6 @@
 #include "core/wire/Message.h"
 
+#include <algorithm>
 #include <array>
 #include <string>
 
@@ -295,7 +296,12 @@ Message makeError(ErrorCode code, std::string_view text)
     Message m(MessageType::Error);
     m.setU32(Field::ErrorCode, static_cast<std::uint32_t>(code));
     if (!text.empty()) {
-        m.set(Field::ErrorText, text.substr(0, kMaxText));
+        // Cut on a character boundary: half a UTF-8 sequence would make the whole Error unsendable.
+        std::size_t cut = std::min<std::size_t>(text.size(), kMaxText);
+        while (cut > 0 && cut < text.size() && (static_cast<std::uint8_t>(text[cut]) & 0xC0) == 0x80) {
+            --cut;
+        }
+        m.set(Field::ErrorText, text.substr(0, cut));
     }
     return m;
 }
