@@ -255,7 +255,7 @@ bool parseLicensePayload(const QByteArray& payload, License& out, QString& detai
 
 QByteArray armourLicense(const QByteArray& payload, const QByteArray& signature)
 {
-    const auto block = [](const QByteArray& begin, const QByteArray& data, const QByteArray& end) {
+    const auto block = [](const QByteArray& begin, const QByteArray& data, const QByteArray& end) -> QByteArray {
         QByteArray out = begin + '\n';
         const QByteArray encoded = data.toBase64();
         for (qsizetype i = 0; i < encoded.size(); i += 64) {
