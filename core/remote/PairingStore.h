@@ -47,9 +47,26 @@ struct AccountMatch
 class PairingStore
 {
 public:
-    // Missing file: empty store. A damaged file: false with a sentence.
+    // Missing file: empty store. A damaged file (or one over 1 MiB): false with a sentence naming the file and
+    // the entry. Every member is checked: version 1, types, 64-hex spki_sha256 (each key once), valid account
+    // names, attribute names, patterns that compile, \N only for groups the pattern has. Unknown members are
+    // errors, so that a typo cannot silently drop a restriction.
     static bool load(const QString& file, PairingStore& out, QString& error);
     bool save(const QString& file, QString& error) const;   // atomic, mode 0644 (holds no secrets)
+
+    // The same checks on bytes already read (the fuzz target's entry point), and the bytes save() writes.
+    static bool parse(const QByteArray& json, PairingStore& out, QString& error);
+    QByteArray toJson() const;
+
+    // POSIX-portable account names as srad accepts them: 1 to 32 characters from [A-Za-z0-9_.-], the first a
+    // letter or '_' (so never "-x", ".", ".." or all digits).
+    static bool isValidAccountName(const QString& account);
+    // Whether a rule can be stored: the pattern compiles, and the account is a valid name once each \N
+    // (N from 1 to the pattern's group count) is replaced. False with a sentence.
+    static bool checkRule(const AttributeRule& rule, QString& error);
+    // "cn", "upn", "email" and back (nullopt for anything else).
+    static QString attributeName(MappedAttribute attribute);
+    static std::optional<MappedAttribute> attributeFromName(const QString& name);
 
     static QByteArray publicKeySha256(const QSslCertificate& certificate);
 
@@ -58,10 +75,15 @@ public:
     // Remove the pairings of an account (all its keys) or of one certificate; returns how many went.
     int unpairAccount(const QString& account);
     int unpairCertificate(const QSslCertificate& certificate);
+    // Appends a rule (check it with checkRule first: a rule that does not pass never matches).
     void addRule(const AttributeRule& rule);
-    bool removeRule(int index);
+    bool removeRule(int index);   // 0-based; false when out of range
 
-    std::optional<AccountMatch> match(const QSslCertificate& certificate) const;
+    // Key pairings first, then (when applyRules) the rules in order; a rule whose account, after substituting
+    // the captures, is not a valid account name does not match. Attribute values are only as trustworthy as
+    // their issuer: srad must pass applyRules = false unless the certificate chained to the configured CA
+    // bundle, or anybody could make a certificate with CN=alice. `how` numbers rules from 1.
+    std::optional<AccountMatch> match(const QSslCertificate& certificate, bool applyRules = true) const;
 
     const QList<KeyPairing>& keys() const
     {
@@ -78,7 +100,8 @@ private:
     QList<AttributeRule> m_rules;
 };
 
-// The attribute's value in a certificate ("" when absent).
+// The attribute's value in a certificate ("" when absent, or when it holds a NUL character): the first
+// CN, the first UPN otherName (UTF8String), the first rfc822Name else the first subject emailAddress.
 QString certificateAttribute(const QSslCertificate& certificate, MappedAttribute attribute);
 
 } // namespace sra::core

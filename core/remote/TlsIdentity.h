@@ -15,8 +15,13 @@ enum class FingerprintAlgorithm
 
 // Upper-case hex pairs joined by ':' — the form srad --fingerprint prints and users compare.
 QString formatFingerprint(const QByteArray& digest);
-// Accepts the formatted form, plain hex, upper or lower case. Empty on anything else.
+// Accepts the formatted form, plain hex, upper or lower case, optionally after the "sha256 Fingerprint=" /
+// "SHA1 Fingerprint=" prefix that `openssl x509 -fingerprint` prints. Only SHA-256 (32 bytes) and SHA-1
+// (20 bytes) lengths are fingerprints. Empty on anything else.
 QByteArray parseFingerprint(const QString& text);
+
+// Reads the first certificate of a PEM or DER file (at most 1 MiB). False with one sentence in `error`.
+bool loadCertificateFile(const QString& file, QSslCertificate& out, QString& error);
 
 // The TLS identity srad presents: a certificate and its private key.
 struct TlsIdentity
@@ -31,7 +36,9 @@ struct TlsIdentity
 
     QString sha256Fingerprint() const;   // formatted
 
-    // Loads PEM files; false with one sentence (what and how to fix) in `error`.
+    // Loads the certificate (PEM or DER; the first one of the file) and its private key (PEM or DER, RSA or EC,
+    // not encrypted) and checks that the key belongs to the certificate. A key file that every user may read
+    // or write is refused. False with one sentence (what and how to fix) in `error`.
     static bool load(const QString& certificateFile, const QString& keyFile, TlsIdentity& out, QString& error);
 
     // Generates an ECDSA P-256 key and a self-signed certificate (CN = hostName, SAN DNS:hostName, 10 years,

@@ -1,0 +1,497 @@
+#include "core/remote/SradConfig.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QHash>
+#include <QRegularExpression>
+#include <QSaveFile>
+#include <QStringDecoder>
+
+#include <array>
+
+namespace sra::core {
+
+namespace {
+
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("sra::core::SradConfig", text);
+}
+
+// srad.conf is a handful of lines; anything bigger is not a configuration file.
+constexpr qint64 kMaxConfigSize = 64 * 1024;
+
+struct KnownKey
+{
+    const char* section;
+    const char* key;
+};
+
+constexpr std::array<KnownKey, 14> kKnownKeys{{
+    {"network", "port"},
+    {"network", "listen"},
+    {"identity", "certificate"},
+    {"identity", "key"},
+    {"license", "directory"},
+    {"auth", "pairings"},
+    {"auth", "ca_bundle"},
+    {"auth", "handshake_timeout_ms"},
+    {"auth", "max_unauthenticated"},
+    {"auth", "max_failures"},
+    {"auth", "failure_window_s"},
+    {"service", "enabled"},
+    {"screen", "backend"},
+    {"screen", "display"},
+}};
+
+bool knownSection(const QString& section)
+{
+    for (const KnownKey& k : kKnownKeys) {
+        if (section == QLatin1String(k.section)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool knownKey(const QString& section, const QString& key)
+{
+    for (const KnownKey& k : kKnownKeys) {
+        if (section == QLatin1String(k.section) && key == QLatin1String(k.key)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+struct Entry
+{
+    QString value;
+    int line = 0;
+};
+
+// The value part of a "key = value" line: a ';' or '#' after white space starts a comment.
+QString stripComment(const QString& value)
+{
+    for (qsizetype i = 1; i < value.size(); ++i) {
+        if ((value.at(i) == QLatin1Char(';') || value.at(i) == QLatin1Char('#')) && value.at(i - 1).isSpace()) {
+            return value.left(i).trimmed();
+        }
+    }
+    return value.trimmed();
+}
+
+// Strict INI reader: known sections and keys only, each key at most once. Fills `entries` keyed
+// "section/key".
+bool parseIni(const QString& fileName, const QString& text, QHash<QString, Entry>& entries, QString& error)
+{
+    const QStringList lines = text.split(QLatin1Char('\n'));
+    QString section;
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const int lineNo = static_cast<int>(i + 1);
+        const QString line = lines.at(i).trimmed();
+        if (line.isEmpty() || line.startsWith(QLatin1Char(';')) || line.startsWith(QLatin1Char('#'))) {
+            continue;
+        }
+        if (line.startsWith(QLatin1Char('['))) {
+            if (!line.endsWith(QLatin1Char(']'))) {
+                error = tr("%1 line %2: a section header must look like [name]; fix the line.").arg(fileName).arg(lineNo);
+                return false;
+            }
+            section = line.mid(1, line.size() - 2).trimmed();
+            if (!knownSection(section)) {
+                error = tr("%1 line %2: unknown section [%3]; use network, identity, license, auth, service or screen.")
+                            .arg(fileName)
+                            .arg(lineNo)
+                            .arg(section);
+                return false;
+            }
+            continue;
+        }
+        const qsizetype eq = line.indexOf(QLatin1Char('='));
+        if (eq <= 0) {
+            error = tr("%1 line %2: expected \"key = value\"; fix or remove the line.").arg(fileName).arg(lineNo);
+            return false;
+        }
+        const QString key = line.left(eq).trimmed();
+        if (section.isEmpty()) {
+            error = tr("%1 line %2: key \"%3\" comes before any [section]; move it into its section.")
+                        .arg(fileName)
+                        .arg(lineNo)
+                        .arg(key);
+            return false;
+        }
+        if (!knownKey(section, key)) {
+            error = tr("%1 line %2: unknown key \"%3\" in [%4]; check its spelling against docs/CONFIGURATION.md.")
+                        .arg(fileName)
+                        .arg(lineNo)
+                        .arg(key, section);
+            return false;
+        }
+        const QString id = section + QLatin1Char('/') + key;
+        if (entries.contains(id)) {
+            error = tr("%1 line %2: [%3] %4 is set twice (first on line %5); keep one.")
+                        .arg(fileName)
+                        .arg(lineNo)
+                        .arg(section, key)
+                        .arg(entries.value(id).line);
+            return false;
+        }
+        entries.insert(id, Entry{stripComment(line.mid(eq + 1)), lineNo});
+    }
+    return true;
+}
+
+// Reads the typed values out of the parsed entries, each with a sentence naming its key on error.
+class ValueReader
+{
+public:
+    ValueReader(const QString& fileName, const QHash<QString, Entry>& entries, const QString& baseDir)
+        : m_fileName(fileName)
+        , m_entries(entries)
+        , m_baseDir(baseDir)
+    {
+    }
+
+    QString error() const
+    {
+        return m_error;
+    }
+
+    bool ok() const
+    {
+        return m_error.isEmpty();
+    }
+
+    void integer(const char* section, const char* key, qint64 min, qint64 max, int& out)
+    {
+        const Entry* e = find(section, key);
+        if (!e) {
+            return;
+        }
+        bool ok = false;
+        const qint64 v = e->value.toLongLong(&ok, 10);
+        if (!ok || v < min || v > max) {
+            fail(e, section, key, tr("is not a whole number from %1 to %2").arg(min).arg(max));
+            return;
+        }
+        out = static_cast<int>(v);
+    }
+
+    void port(const char* section, const char* key, quint16& out)
+    {
+        int v = out;
+        integer(section, key, 1, 65535, v);
+        out = static_cast<quint16>(v);
+    }
+
+    void boolean(const char* section, const char* key, bool& out)
+    {
+        const Entry* e = find(section, key);
+        if (!e) {
+            return;
+        }
+        const QString v = e->value.toLower();
+        if (v == QLatin1String("true") || v == QLatin1String("yes") || v == QLatin1String("on") || v == QLatin1String("1")) {
+            out = true;
+        } else if (v == QLatin1String("false") || v == QLatin1String("no") || v == QLatin1String("off") || v == QLatin1String("0")) {
+            out = false;
+        } else {
+            fail(e, section, key, tr("is not true or false"));
+        }
+    }
+
+    void addresses(const char* section, const char* key, QList<QHostAddress>& out)
+    {
+        const Entry* e = find(section, key);
+        if (!e) {
+            return;
+        }
+        QList<QHostAddress> result;
+        for (const QString& part : e->value.split(QLatin1Char(','))) {
+            QHostAddress address;
+            if (!address.setAddress(part.trimmed())) {
+                fail(e, section, key, tr("holds \"%1\", which is not an IPv4 or IPv6 address").arg(part.trimmed()));
+                return;
+            }
+            if (result.contains(address)) {
+                fail(e, section, key, tr("lists %1 twice").arg(address.toString()));
+                return;
+            }
+            result.append(address);
+        }
+        out = result;
+    }
+
+    // A path; relative ones are resolved against the file's directory. `optional`: empty is allowed.
+    void path(const char* section, const char* key, bool optional, QString& out)
+    {
+        const Entry* e = find(section, key);
+        if (!e) {
+            return;
+        }
+        if (e->value.isEmpty()) {
+            if (optional) {
+                out.clear();
+            } else {
+                fail(e, section, key, tr("is empty; it needs a file or directory name"));
+            }
+            return;
+        }
+        out = QDir::cleanPath(QDir(m_baseDir).absoluteFilePath(e->value));
+    }
+
+    void choice(const char* section, const char* key, const QStringList& allowed, QString& out)
+    {
+        const Entry* e = find(section, key);
+        if (!e) {
+            return;
+        }
+        if (!allowed.contains(e->value)) {
+            fail(e, section, key, tr("must be one of: %1").arg(allowed.join(QStringLiteral(", "))));
+            return;
+        }
+        out = e->value;
+    }
+
+    void display(const char* section, const char* key, QString& out)
+    {
+        const Entry* e = find(section, key);
+        if (!e) {
+            return;
+        }
+        if (!SradConfig::isValidDisplay(e->value)) {
+            fail(e, section, key, tr("is not an X display such as :0 or :1.0"));
+            return;
+        }
+        out = e->value;
+    }
+
+private:
+    const Entry* find(const char* section, const char* key) const
+    {
+        if (!ok()) {
+            return nullptr; // report the first error only
+        }
+        auto it = m_entries.constFind(QLatin1String(section) + QLatin1Char('/') + QLatin1String(key));
+        return it == m_entries.constEnd() ? nullptr : &it.value();
+    }
+
+    void fail(const Entry* e, const char* section, const char* key, const QString& problem)
+    {
+        m_error = tr("%1 line %2: [%3] %4 = \"%5\" %6; correct the value or remove the line for the default.")
+                      .arg(m_fileName)
+                      .arg(e->line)
+                      .arg(QLatin1String(section), QLatin1String(key), e->value, problem);
+    }
+
+    QString m_fileName;
+    const QHash<QString, Entry>& m_entries;
+    QString m_baseDir;
+    QString m_error;
+};
+
+QString joinRoot(const QString& root, const char* relative)
+{
+    return QDir::cleanPath(root + QLatin1Char('/') + QLatin1String(relative));
+}
+
+// How a path is written back: relative when it lies inside the file's directory, absolute otherwise.
+QString pathForFile(const QString& baseDir, const QString& path)
+{
+    if (path.isEmpty()) {
+        return path;
+    }
+    const QString relative = QDir(baseDir).relativeFilePath(path);
+    if (relative == QLatin1String("..") || relative.startsWith(QLatin1String("../")) || QDir::isAbsolutePath(relative)) {
+        return QDir::cleanPath(path);
+    }
+    return relative;
+}
+
+} // namespace
+
+QString SradPaths::configDir() const
+{
+    return joinRoot(root, "etc/secure-remote-access");
+}
+
+QString SradPaths::configFile() const
+{
+    return configDir() + QStringLiteral("/srad.conf");
+}
+
+QString SradPaths::stateDir() const
+{
+    return joinRoot(root, "var/lib/secure-remote-access");
+}
+
+QString SradPaths::runtimeDir() const
+{
+    return joinRoot(root, "run/secure-remote-access");
+}
+
+QString SradPaths::pairingsFile() const
+{
+    return configDir() + QStringLiteral("/pairings.json");
+}
+
+QString SradPaths::identityCertificate() const
+{
+    return configDir() + QStringLiteral("/identity.crt");
+}
+
+QString SradPaths::identityKey() const
+{
+    return configDir() + QStringLiteral("/identity.key");
+}
+
+QString SradPaths::certificateStoreDir() const
+{
+    return joinRoot(root, "etc/ssl/certs");
+}
+
+QString SradPaths::privateKeyStoreDir() const
+{
+    return joinRoot(root, "etc/ssl/private");
+}
+
+bool SradConfig::isValidDisplay(const QString& display)
+{
+    static const QRegularExpression pattern(QStringLiteral("^:[0-9]{1,4}(\\.[0-9]{1,3})?$"));
+    return pattern.match(display).hasMatch();
+}
+
+bool SradConfig::load(const SradPaths& paths, const QString& file, SradConfig& out, QString& error)
+{
+    const QString fileName = file.isEmpty() ? paths.configFile() : file;
+    const QString baseDir = QFileInfo(fileName).absolutePath();
+
+    SradConfig config;
+    config.paths = paths;
+    config.certificateFile = baseDir + QStringLiteral("/identity.crt");
+    config.keyFile = baseDir + QStringLiteral("/identity.key");
+    config.licenseDir = baseDir;
+    config.pairingsFile = baseDir + QStringLiteral("/pairings.json");
+
+    QFile f(fileName);
+    if (!f.exists()) {
+        out = config;
+        return true;
+    }
+    if (!f.open(QIODevice::ReadOnly)) {
+        error = tr("Cannot read %1 (%2); check that it exists and that this user may read it.")
+                    .arg(fileName, f.errorString());
+        return false;
+    }
+    const QByteArray raw = f.read(kMaxConfigSize + 1);
+    if (raw.size() > kMaxConfigSize) {
+        error = tr("%1 is larger than %2 bytes, which no srad.conf is; point to the right file.")
+                    .arg(fileName)
+                    .arg(kMaxConfigSize);
+        return false;
+    }
+    QStringDecoder decoder(QStringDecoder::Utf8);
+    const QString text = decoder(raw);
+    if (decoder.hasError() || text.contains(QChar(0))) {
+        error = tr("%1 is not UTF-8 text; save it as UTF-8.").arg(fileName);
+        return false;
+    }
+
+    QHash<QString, Entry> entries;
+    if (!parseIni(fileName, text, entries, error)) {
+        return false;
+    }
+    ValueReader r(fileName, entries, baseDir);
+    r.port("network", "port", config.port);
+    r.addresses("network", "listen", config.listen);
+    r.path("identity", "certificate", false, config.certificateFile);
+    r.path("identity", "key", false, config.keyFile);
+    r.path("license", "directory", false, config.licenseDir);
+    r.path("auth", "pairings", false, config.pairingsFile);
+    r.path("auth", "ca_bundle", true, config.caBundleFile);
+    r.integer("auth", "handshake_timeout_ms", 1, 3600 * 1000, config.handshakeTimeoutMs);
+    r.integer("auth", "max_unauthenticated", 1, 100000, config.maxUnauthenticated);
+    r.integer("auth", "max_failures", 1, 1000000, config.maxFailures);
+    r.integer("auth", "failure_window_s", 1, 30 * 24 * 3600, config.failureWindowSeconds);
+    r.boolean("service", "enabled", config.enabled);
+    r.choice("screen", "backend", {QString(), QStringLiteral("x11vnc")}, config.screenBackend);
+    r.display("screen", "display", config.screenDisplay);
+    if (!r.ok()) {
+        error = r.error();
+        return false;
+    }
+    out = config;
+    return true;
+}
+
+bool SradConfig::save(const QString& file, QString& error) const
+{
+    const QString fileName = file.isEmpty() ? paths.configFile() : file;
+    const QString baseDir = QFileInfo(fileName).absolutePath();
+
+    QStringList listenText;
+    for (const QHostAddress& address : listen) {
+        listenText.append(address.toString());
+    }
+    struct Line
+    {
+        const char* section;
+        const char* key;
+        QString value;
+    };
+    const QList<Line> lines{
+        {"network", "port", QString::number(port)},
+        {"network", "listen", listenText.join(QStringLiteral(", "))},
+        {"identity", "certificate", pathForFile(baseDir, certificateFile)},
+        {"identity", "key", pathForFile(baseDir, keyFile)},
+        {"license", "directory", pathForFile(baseDir, licenseDir)},
+        {"auth", "pairings", pathForFile(baseDir, pairingsFile)},
+        {"auth", "ca_bundle", pathForFile(baseDir, caBundleFile)},
+        {"auth", "handshake_timeout_ms", QString::number(handshakeTimeoutMs)},
+        {"auth", "max_unauthenticated", QString::number(maxUnauthenticated)},
+        {"auth", "max_failures", QString::number(maxFailures)},
+        {"auth", "failure_window_s", QString::number(failureWindowSeconds)},
+        {"service", "enabled", enabled ? QStringLiteral("true") : QStringLiteral("false")},
+        {"screen", "backend", screenBackend},
+        {"screen", "display", screenDisplay},
+    };
+
+    QString text = QStringLiteral("; srad.conf of Secure Remote Access, written by sra-setup. Keys: docs/CONFIGURATION.md\n");
+    QString section;
+    for (const Line& line : lines) {
+        // A value that would not read back the same (a comment marker after a space, a line break, or
+        // surrounding blanks) is refused rather than written differently.
+        if (stripComment(line.value) != line.value || line.value.contains(QLatin1Char('\n'))
+            || line.value.contains(QLatin1Char('\r'))) {
+            error = tr("[%1] %2 = \"%3\" cannot be written to srad.conf (a ';' or '#' after a space, a line break "
+                       "or surrounding blanks); choose a path without them.")
+                        .arg(QLatin1String(line.section), QLatin1String(line.key), line.value);
+            return false;
+        }
+        if (section != QLatin1String(line.section)) {
+            section = QLatin1String(line.section);
+            text += QStringLiteral("\n[%1]\n").arg(section);
+        }
+        text += QStringLiteral("%1 = %2\n").arg(QLatin1String(line.key), line.value);
+    }
+
+    QSaveFile out(fileName);
+    if (!out.open(QIODevice::WriteOnly)) {
+        error = tr("Cannot write %1 (%2); check that its directory exists and is writable.")
+                    .arg(fileName, out.errorString());
+        return false;
+    }
+    out.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup
+                       | QFileDevice::ReadOther);
+    const QByteArray bytes = text.toUtf8();
+    if (out.write(bytes) != bytes.size() || !out.commit()) {
+        error = tr("Cannot write %1 (%2); check free space and permissions.").arg(fileName, out.errorString());
+        return false;
+    }
+    return true;
+}
+
+} // namespace sra::core
