@@ -1,6 +1,7 @@
 // sra-card: what the admin machine sees of its PIV card, and a signature made with it.
 //   sra-card list
 //   sra-card sign --slot 9a --in FILE --out SIG [--hash sha256] [--pin-fd N] [--reader NAME]
+#include "admin-cli/ExitCodes.h"
 #include "admin-cli/PinInput.h"
 #include "core/card/CardErrors.h"
 #include "core/card/CardInfo.h"
@@ -19,40 +20,7 @@
 namespace {
 using sra::piv::ErrorCode;
 
-// Exit codes, so scripts can tell the failures apart (documented in --help).
-enum ExitCode
-{
-    kOk = 0,
-    kUsage = 1,
-    kNoService = 2,
-    kNoReader = 3,
-    kNoCard = 4,
-    kWrongPin = 5,
-    kPinBlocked = 6,
-    kCardRemoved = 7,
-    kOtherError = 8,
-};
-
-int exitCodeFor(ErrorCode code)
-{
-    switch (code) {
-    case ErrorCode::NoService:
-        return kNoService;
-    case ErrorCode::NoReader:
-        return kNoReader;
-    case ErrorCode::NoCard:
-        return kNoCard;
-    case ErrorCode::WrongPin:
-    case ErrorCode::InvalidPinFormat:
-        return kWrongPin;
-    case ErrorCode::PinBlocked:
-        return kPinBlocked;
-    case ErrorCode::CardRemoved:
-        return kCardRemoved;
-    default:
-        return kOtherError;
-    }
-}
+using namespace sra::admincli;
 
 int fail(const QString& message, int code)
 {
@@ -62,7 +30,7 @@ int fail(const QString& message, int code)
 
 int failCard(const sra::piv::Error& error)
 {
-    return fail(sra::core::cardErrorMessage(error), exitCodeFor(error.code));
+    return fail(sra::core::cardErrorMessage(error), exitCodeForCardError(error.code));
 }
 
 QString slotName(std::uint8_t slot)
@@ -193,7 +161,7 @@ int runSign(sra::core::PcscContext& context, const QCommandLineParser& parser)
         return failCard(sra::piv::makeError(ErrorCode::NotFound));
     }
     if (!certificate->algorithm) {
-        return fail(QStringLiteral("the key in slot %1 is of a type this tool does not sign with").arg(slotName(static_cast<std::uint8_t>(slot))), kOtherError);
+        return fail(QStringLiteral("the key in slot %1 is of a type this tool does not sign with").arg(slotName(static_cast<std::uint8_t>(slot))), kCardError);
     }
     if (info->pinTriesLeft == 0) {
         return failCard(sra::piv::makeError(ErrorCode::PinBlocked));
@@ -218,7 +186,7 @@ int runSign(sra::core::PcscContext& context, const QCommandLineParser& parser)
     }
     QSaveFile out(parser.value(QStringLiteral("out")));
     if (!out.open(QIODevice::WriteOnly) || out.write(signature.value()) != signature->size() || !out.commit()) {
-        return fail(QStringLiteral("cannot write %1: %2").arg(out.fileName(), out.errorString()), kOtherError);
+        return fail(QStringLiteral("cannot write %1: %2").arg(out.fileName(), out.errorString()), kCardError);
     }
     std::printf("signed %s with slot %s (%s, %s): %s\n",
                 qPrintable(in.fileName()),

@@ -1,0 +1,343 @@
+#include "remote-service/ServerSession.h"
+
+#include "core/auth/AuthChallenge.h"
+#include "core/license/License.h"
+#include "core/remote/PairingStore.h"
+#include "remote-service/SradLogging.h"
+#include "remote-service/SradService.h"
+
+#include <QDateTime>
+#include <QSslConfiguration>
+#include <QSslSocket>
+
+namespace sra::srad {
+
+namespace {
+// Before authentication nothing legitimate is larger than a Hello with a 16 KiB certificate.
+constexpr std::uint32_t kMaxUnauthenticatedFrame = 32 * 1024;
+constexpr int kKeepaliveIntervalMs = 30000;
+constexpr int kIdleLimitMs = 3 * kKeepaliveIntervalMs;
+constexpr int kRefusalDeadlineMs = 5000;
+
+QByteArray toQByteArray(piv::ByteView v)
+{
+    return QByteArray(reinterpret_cast<const char*>(v.data()), static_cast<qsizetype>(v.size()));
+}
+
+piv::ByteView toView(const QByteArray& a)
+{
+    return {reinterpret_cast<const std::uint8_t*>(a.constData()), static_cast<std::size_t>(a.size())};
+}
+} // namespace
+
+ServerSession::ServerSession(qintptr socketDescriptor, SradService* service, std::optional<wire::ErrorCode> refuseWith,
+                             QObject* parent)
+    : QObject(parent)
+    , m_service(service)
+    , m_refuseWith(refuseWith)
+    , m_decoder(kMaxUnauthenticatedFrame)
+{
+    m_socket = new QSslSocket(this);
+    if (!m_socket->setSocketDescriptor(socketDescriptor)) {
+        qCWarning(lcSession) << "cannot take over a connection:" << m_socket->errorString();
+        QTimer::singleShot(0, this, &ServerSession::close);
+        return;
+    }
+    m_peer = m_socket->peerAddress();
+    m_peerPort = m_socket->peerPort();
+
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setProtocol(QSsl::TlsV1_3OrLater);       // TLS 1.2 and older are refused in the handshake
+    tls.setPeerVerifyMode(QSslSocket::VerifyNone); // admins authenticate with the card, not a TLS client cert
+    tls.setLocalCertificate(service->identity().certificate);
+    tls.setPrivateKey(service->identity().key);
+    m_socket->setSslConfiguration(tls);
+
+    connect(m_socket, &QSslSocket::encrypted, this, &ServerSession::onEncrypted);
+    connect(m_socket, &QSslSocket::readyRead, this, &ServerSession::onReadyRead);
+    connect(m_socket, &QSslSocket::disconnected, this, &ServerSession::onDisconnected);
+    connect(m_socket, &QSslSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
+        if (error != QAbstractSocket::RemoteHostClosedError) {
+            qCInfo(lcSession) << describePeer() << "connection error:" << m_socket->errorString();
+        }
+        close();
+    });
+
+    // One deadline covers TLS, Hello and the PIN entry on the admin side: a connection that does not
+    // authenticate in time is dropped, which is what bounds slow-loris peers.
+    m_deadline.setSingleShot(true);
+    connect(&m_deadline, &QTimer::timeout, this, [this] {
+        refuse(wire::ErrorCode::Timeout, QStringLiteral("did not authenticate in time"), false);
+    });
+    m_deadline.start(m_refuseWith ? kRefusalDeadlineMs : m_service->config().handshakeTimeoutMs);
+
+    connect(&m_keepalive, &QTimer::timeout, this, [this] {
+        if (m_service->nowMs() - m_lastHeardMs > kIdleLimitMs) {
+            qCInfo(lcSession) << describePeer() << "silent for too long; closing";
+            close();
+            return;
+        }
+        send(wire::Message(wire::MessageType::Keepalive));
+    });
+
+    qCDebug(lcSession) << describePeer() << "connected";
+    m_socket->startServerEncryption();
+}
+
+ServerSession::~ServerSession() = default;
+
+QString ServerSession::describePeer() const
+{
+    return QStringLiteral("[%1]:%2").arg(m_peer.toString()).arg(m_peerPort);
+}
+
+void ServerSession::onEncrypted()
+{
+    if (m_refuseWith) {
+        refuse(*m_refuseWith, QStringLiteral("refused: too many unauthenticated connections"), false);
+        return;
+    }
+    m_state = State::AwaitHello;
+    onReadyRead();
+}
+
+void ServerSession::onReadyRead()
+{
+    if (m_state == State::TlsHandshake || m_state == State::Closing) {
+        return;
+    }
+    while (m_socket && m_socket->bytesAvailable() > 0 && m_state != State::Closing) {
+        // Read no more than the decoder needs, so an oversized announcement is refused before its body arrives.
+        const qint64 want = std::max<qint64>(1, static_cast<qint64>(m_decoder.bytesWanted()));
+        const QByteArray data = m_socket->read(std::min<qint64>(want, 64 * 1024));
+        m_lastHeardMs = m_service->nowMs();
+        m_decoder.feed(toView(data));
+        while (auto frame = m_decoder.next()) {
+            auto message = wire::decodeMessage(*frame);
+            if (!message) {
+                refuse(wire::ErrorCode::ProtocolViolation, QString::fromStdString(message.error().detail), false);
+                return;
+            }
+            handle(message.value());
+            if (m_state == State::Closing) {
+                return;
+            }
+        }
+        switch (m_decoder.error()) {
+        case wire::FrameError::None:
+            break;
+        case wire::FrameError::TooLarge:
+            refuse(wire::ErrorCode::FrameTooLarge, QStringLiteral("frame larger than allowed"), false);
+            return;
+        case wire::FrameError::UnsupportedVersion:
+            refuse(wire::ErrorCode::UnsupportedVersion, QStringLiteral("unsupported protocol version"), false);
+            return;
+        case wire::FrameError::BadMagic:
+            refuse(wire::ErrorCode::ProtocolViolation, QStringLiteral("not an SRA peer"), false);
+            return;
+        }
+    }
+}
+
+void ServerSession::handle(const wire::Message& message)
+{
+    using wire::MessageType;
+    switch (m_state) {
+    case State::AwaitHello:
+        if (message.type() == MessageType::Hello) {
+            handleHello(message);
+            return;
+        }
+        break;
+    case State::AwaitResponse:
+        if (message.type() == MessageType::AuthResponse) {
+            handleAuthResponse(message);
+            return;
+        }
+        break;
+    case State::Authenticated:
+        if (message.type() == MessageType::Keepalive) {
+            return;
+        }
+        if (message.type() == MessageType::Bye) {
+            qCInfo(lcSession) << describePeer() << "session" << m_sessionId << "ended by the admin";
+            close();
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    if (message.type() == MessageType::Error) {
+        qCInfo(lcSession) << describePeer() << "peer reported error"
+                          << message.u32(wire::Field::ErrorCode).value_or(0);
+        close();
+        return;
+    }
+    refuse(wire::ErrorCode::ProtocolViolation,
+           QStringLiteral("message type %1 not allowed now").arg(static_cast<int>(message.type())),
+           false);
+}
+
+void ServerSession::handleHello(const wire::Message& message)
+{
+    // The license comes first: without one, nothing else is looked at.
+    const core::LicenseStatus license = m_service->licenseStatus();
+    if (license.code != core::LicenseStatus::Code::Valid) {
+        refuse(core::wireErrorFor(license.code),
+               QStringLiteral("refused: license %1").arg(core::licenseStatusCodeName(license.code)),
+               false);
+        return;
+    }
+    if (const qint64 wait = m_service->limiter().retryAfterMs(m_peer, m_service->nowMs()); wait > 0) {
+        refuse(wire::ErrorCode::RateLimited, QStringLiteral("rate limited"), false, static_cast<quint32>(wait));
+        return;
+    }
+    m_clientNonce = toQByteArray(message.bytes(wire::Field::ClientNonce));
+    const QByteArray certificateDer = toQByteArray(message.bytes(wire::Field::Certificate));
+    m_adminCertificate = QSslCertificate(certificateDer, QSsl::Der);
+    if (m_adminCertificate.isNull() || m_adminCertificate.toDer() != certificateDer) {
+        refuse(wire::ErrorCode::CertificateInvalid, QStringLiteral("Hello certificate is not DER X.509"), true);
+        return;
+    }
+    QString detail;
+    const auto check = core::checkAdminCertificate(m_adminCertificate, m_service->config().caBundleFile,
+                                                   QDateTime::currentDateTimeUtc(), &detail);
+    if (check != core::AdminCertificateCheck::Ok) {
+        refuse(core::wireErrorFor(check),
+               QStringLiteral("admin certificate \"%1\" refused (%2) %3")
+                   .arg(m_adminCertificate.subjectDisplayName())
+                   .arg(static_cast<int>(check))
+                   .arg(detail),
+               true);
+        return;
+    }
+    m_serverNonce = core::randomNonce();
+    if (m_serverNonce.isEmpty()) {
+        refuse(wire::ErrorCode::InternalError, QStringLiteral("CSPRNG failure"), false);
+        return;
+    }
+    wire::Message challenge(wire::MessageType::Challenge);
+    challenge.set(wire::Field::ServerNonce, toView(m_serverNonce));
+    m_state = State::AwaitResponse;
+    send(challenge);
+}
+
+void ServerSession::handleAuthResponse(const wire::Message& message)
+{
+    const QByteArray signature = toQByteArray(message.bytes(wire::Field::Signature));
+    const QByteArray digest = core::authChallengeDigest(m_service->identity().certificate.toDer(),
+                                                        m_clientNonce,
+                                                        m_serverNonce,
+                                                        m_adminCertificate.toDer());
+    const QString subject = m_adminCertificate.subjectDisplayName();
+    if (!core::verifyAuthSignature(m_adminCertificate, digest, signature)) {
+        refuse(wire::ErrorCode::BadSignature, QStringLiteral("signature by \"%1\" does not verify").arg(subject), true);
+        return;
+    }
+    core::PairingStore pairings;
+    QString error;
+    if (!m_service->loadPairings(pairings, error)) {
+        qCWarning(lcService) << error;
+        refuse(wire::ErrorCode::InternalError, QStringLiteral("pairings unreadable"), false);
+        return;
+    }
+    const auto match = pairings.match(m_adminCertificate);
+    if (!match) {
+        refuse(wire::ErrorCode::NotPaired,
+               QStringLiteral("certificate \"%1\" (key SHA-256 %2) is not paired with an account")
+                   .arg(subject, QString::fromLatin1(core::PairingStore::publicKeySha256(m_adminCertificate).toHex())),
+               true);
+        return;
+    }
+    m_account = match->account;
+    m_sessionId = QString::fromLatin1(core::randomNonce().left(16).toHex());
+    m_deadline.stop();
+    m_service->limiter().recordSuccess(m_peer);
+    m_state = State::Authenticated;
+    m_decoder = wire::FrameDecoder(wire::kDefaultMaxPayload);
+    qCInfo(lcAudit).noquote() << "authenticated" << describePeer() << "certificate" << QStringLiteral("\"%1\"").arg(subject)
+                              << "as account" << m_account << "by" << match->how << "session" << m_sessionId;
+    wire::Message ok(wire::MessageType::AuthOk);
+    ok.set(wire::Field::Account, m_account.toStdString());
+    ok.set(wire::Field::SessionId, m_sessionId.toStdString());
+    send(ok);
+    m_lastHeardMs = m_service->nowMs();
+    m_keepalive.start(kKeepaliveIntervalMs);
+    Q_EMIT authenticated(this);
+}
+
+void ServerSession::send(const wire::Message& message)
+{
+    auto frame = wire::encodeMessage(message);
+    if (!frame || !m_socket) {
+        qCWarning(lcSession) << describePeer() << "cannot encode a message";
+        close();
+        return;
+    }
+    m_socket->write(reinterpret_cast<const char*>(frame->data()), static_cast<qint64>(frame->size()));
+}
+
+void ServerSession::refuse(wire::ErrorCode code, const QString& logDetail, bool countsAsFailure, quint32 retryAfterMs)
+{
+    if (m_state == State::Closing) {
+        return;
+    }
+    if (countsAsFailure) {
+        m_service->limiter().recordFailure(m_peer, m_service->nowMs());
+    }
+    qCInfo(countsAsFailure ? lcAudit() : lcSession()).noquote()
+        << "refused" << describePeer() << wire::errorCodeName(code) << logDetail;
+    wire::Message error = wire::makeError(code, wire::errorCodeName(code));
+    if (retryAfterMs) {
+        error.setU32(wire::Field::RetryAfterMs, retryAfterMs);
+    }
+    if (m_socket && m_socket->isEncrypted()) {
+        send(error);
+    }
+    close();
+}
+
+void ServerSession::close()
+{
+    if (m_state == State::Closing) {
+        return;
+    }
+    m_state = State::Closing;
+    m_deadline.stop();
+    m_keepalive.stop();
+    if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState) {
+        // Let the last Error frame go out, then close; abort after a grace period if the peer does not read.
+        m_socket->disconnectFromHost();
+        QTimer::singleShot(2000, this, [this] {
+            if (m_socket) {
+                m_socket->abort();
+            }
+            emitFinished();
+        });
+        return;
+    }
+    QTimer::singleShot(0, this, &ServerSession::emitFinished);
+}
+
+void ServerSession::emitFinished()
+{
+    if (!m_finishedEmitted) {
+        m_finishedEmitted = true;
+        Q_EMIT finished(this);
+    }
+}
+
+void ServerSession::onDisconnected()
+{
+    if (m_state == State::Authenticated) {
+        qCInfo(lcSession) << describePeer() << "session" << m_sessionId << "of" << m_account << "disconnected";
+    }
+    if (m_state != State::Closing) {
+        close();
+        return;
+    }
+    QTimer::singleShot(0, this, &ServerSession::emitFinished);
+}
+
+} // namespace sra::srad

@@ -1,0 +1,121 @@
+#include "remote-service/SradService.h"
+
+#include "core/license/License.h"
+#include "core/remote/PairingStore.h"
+#include "remote-service/ServerSession.h"
+#include "remote-service/SradLogging.h"
+
+#include <QDate>
+#include <QTcpSocket>
+
+namespace sra::srad {
+
+namespace {
+// Beyond twice the unauthenticated limit a connection is closed without even a TLS handshake: the typed
+// refusal costs a handshake, and a flood must not be able to buy unlimited ones.
+constexpr int kHardLimitFactor = 2;
+} // namespace
+
+SradService::SradService(core::SradConfig config, QObject* parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_limiter(m_config.maxFailures, m_config.failureWindowSeconds)
+{
+    m_clock.start();
+}
+
+SradService::~SradService() = default;
+
+bool SradService::start(QString& error)
+{
+    if (!core::TlsIdentity::load(m_config.certificateFile, m_config.keyFile, m_identity, error)) {
+        return false;
+    }
+    for (const QHostAddress& address : m_config.listen) {
+        auto* listener = new TlsListener(this);
+        if (!listener->listen(address, m_config.port)) {
+            const QString why = listener->errorString();
+            delete listener;
+            // A machine without IPv6 (or IPv4) still serves on the other family.
+            qCWarning(lcService).noquote() << "cannot listen on" << address.toString() << "port" << m_config.port << ":" << why;
+            continue;
+        }
+        connect(listener, &TlsListener::connectionArrived, this, &SradService::onConnection);
+        m_listeners.append(listener);
+        qCInfo(lcService).noquote() << "listening on" << address.toString() << "port" << listener->serverPort();
+    }
+    if (m_listeners.isEmpty()) {
+        error = tr("srad cannot listen on port %1 on any configured address. Is another srad running, or is the "
+                   "port taken? Change [network] port in %2.")
+                    .arg(m_config.port)
+                    .arg(m_config.paths.configFile());
+        return false;
+    }
+    const auto license = licenseStatus();
+    if (license.code != core::LicenseStatus::Code::Valid) {
+        qCWarning(lcService).noquote() << "no valid license: every connection will be refused:" << core::licenseStatusMessage(license);
+    }
+    qCInfo(lcService).noquote() << "identity SHA-256 fingerprint" << m_identity.sha256Fingerprint();
+    return true;
+}
+
+QList<quint16> SradService::boundPorts() const
+{
+    QList<quint16> ports;
+    for (const auto* l : m_listeners) {
+        ports.append(l->serverPort());
+    }
+    return ports;
+}
+
+core::LicenseStatus SradService::licenseStatus() const
+{
+    return core::loadInstalledLicense(m_config.licenseDir, QDate::currentDate());
+}
+
+bool SradService::loadPairings(core::PairingStore& store, QString& error) const
+{
+    return core::PairingStore::load(m_config.pairingsFile, store, error);
+}
+
+int SradService::unauthenticatedCount() const
+{
+    int n = 0;
+    for (const auto* s : m_sessions) {
+        n += s->isAuthenticated() ? 0 : 1;
+    }
+    return n;
+}
+
+int SradService::authenticatedCount() const
+{
+    return static_cast<int>(m_sessions.size()) - unauthenticatedCount();
+}
+
+void SradService::onConnection(qintptr descriptor)
+{
+    const int pending = unauthenticatedCount();
+    if (pending >= kHardLimitFactor * m_config.maxUnauthenticated) {
+        QTcpSocket dropped;
+        dropped.setSocketDescriptor(descriptor);
+        qCInfo(lcSession).noquote() << "dropped a connection from" << dropped.peerAddress().toString()
+                                    << ": too many unauthenticated connections";
+        dropped.abort();
+        return;
+    }
+    std::optional<wire::ErrorCode> refuse;
+    if (pending >= m_config.maxUnauthenticated) {
+        refuse = wire::ErrorCode::TooManyConnections;
+    }
+    auto* session = new ServerSession(descriptor, this, refuse, this);
+    connect(session, &ServerSession::finished, this, &SradService::onSessionFinished);
+    m_sessions.append(session);
+}
+
+void SradService::onSessionFinished(ServerSession* session)
+{
+    m_sessions.removeOne(session);
+    session->deleteLater();
+}
+
+} // namespace sra::srad

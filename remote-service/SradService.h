@@ -1,0 +1,92 @@
+#pragma once
+
+#include "core/remote/SradConfig.h"
+#include "core/remote/TlsIdentity.h"
+#include "remote-service/FailureLimiter.h"
+
+#include <QElapsedTimer>
+#include <QList>
+#include <QObject>
+#include <QTcpServer>
+
+namespace sra::core {
+struct LicenseStatus;
+class PairingStore;
+} // namespace sra::core
+
+namespace sra::srad {
+
+class ServerSession;
+
+// Accepts TCP connections and hands each raw descriptor to the service (TLS starts in ServerSession).
+class TlsListener : public QTcpServer
+{
+    Q_OBJECT
+
+public:
+    using QTcpServer::QTcpServer;
+
+Q_SIGNALS:
+    void connectionArrived(qintptr socketDescriptor);
+
+protected:
+    void incomingConnection(qintptr socketDescriptor) override
+    {
+        Q_EMIT connectionArrived(socketDescriptor);
+    }
+};
+
+// srad's core: configuration, TLS identity, listeners and the live sessions. Sessions ask it for the license
+// verdict, the pairing decision and the failure limiter when they need them.
+class SradService : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit SradService(core::SradConfig config, QObject* parent = nullptr);
+    ~SradService() override;
+
+    // Loads the identity and binds every configured address. False with a sentence (cause and fix) otherwise.
+    bool start(QString& error);
+
+    const core::SradConfig& config() const
+    {
+        return m_config;
+    }
+
+    const core::TlsIdentity& identity() const
+    {
+        return m_identity;
+    }
+
+    QList<quint16> boundPorts() const;
+
+    // Asked by sessions.
+    core::LicenseStatus licenseStatus() const;
+    bool loadPairings(core::PairingStore& store, QString& error) const;
+    FailureLimiter& limiter()
+    {
+        return m_limiter;
+    }
+
+    qint64 nowMs() const
+    {
+        return m_clock.elapsed();
+    }
+
+    int unauthenticatedCount() const;
+    int authenticatedCount() const;
+
+private:
+    void onConnection(qintptr descriptor);
+    void onSessionFinished(ServerSession* session);
+
+    core::SradConfig m_config;
+    core::TlsIdentity m_identity;
+    FailureLimiter m_limiter;
+    QElapsedTimer m_clock;
+    QList<TlsListener*> m_listeners;
+    QList<ServerSession*> m_sessions;
+};
+
+} // namespace sra::srad
