@@ -128,6 +128,7 @@ int main(int argc, char** argv)
     AdminSession session(&signer, &knownHosts);
     session.setNetworkTimeout(std::max(1, parser.value(QStringLiteral("timeout")).toInt()) * 1000);
     int exitCode = kOk;
+    bool reported = false; // the reason was printed already; the resulting cancel needs no second line
     const bool pinFromFd = parser.isSet(QStringLiteral("pin-fd"));
     const int pinFd = parser.value(QStringLiteral("pin-fd")).toInt();
 
@@ -168,6 +169,7 @@ int main(int argc, char** argv)
             if (pinFromFd) {
                 // A PIN from a descriptor cannot be corrected; trying it again would only spend the card's tries.
                 exitCode = kWrongPin;
+                reported = true;
                 session.cancel();
                 return;
             }
@@ -199,7 +201,9 @@ int main(int argc, char** argv)
         }
     });
     QObject::connect(&session, &AdminSession::failed, &app, [&](AdminSession::Failure failure, const QString& message) {
-        say(QStringLiteral("sra-connect: ") + message);
+        if (!reported) {
+            say(QStringLiteral("sra-connect: ") + message);
+        }
         if (exitCode == kOk) {
             exitCode = exitCodeFor(failure, session);
         }

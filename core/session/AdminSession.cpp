@@ -77,7 +77,7 @@ void AdminSession::fail(Failure failure, const QString& message)
     m_timer.stop();
     m_failure = failure;
     m_failureMessage = message;
-    qCInfo(lcSession) << "session with" << m_host << "ended:" << failure << message;
+    qCDebug(lcSession) << "session with" << m_host << "ended:" << failure << message;
     if (m_socket) {
         m_socket->disconnect(this);
         m_socket->abort();
@@ -126,7 +126,7 @@ void AdminSession::connectToServer(const QString& target)
     });
     setState(State::Connecting);
     armTimeout();
-    qCInfo(lcSession) << "connecting to" << m_host << m_port;
+    qCDebug(lcSession) << "connecting to" << m_host << m_port;
     m_socket->connectToHostEncrypted(m_host, m_port);
 }
 
@@ -289,7 +289,7 @@ void AdminSession::handleMessage(const wire::Message& message)
             m_timer.stop();
             m_account = QString::fromStdString(message.text(wire::Field::Account));
             m_sessionId = QString::fromStdString(message.text(wire::Field::SessionId));
-            qCInfo(lcSession) << "authenticated to" << m_host << "as" << m_account << "session" << m_sessionId;
+            qCDebug(lcSession) << "authenticated to" << m_host << "as" << m_account << "session" << m_sessionId;
             setState(State::Authenticated);
             Q_EMIT authenticated(m_account, m_sessionId);
             return;
@@ -363,6 +363,7 @@ void AdminSession::disconnectFromServer()
     }
     wire::Message bye(wire::MessageType::Bye);
     sendMessage(bye);
+    m_socket->flush(); // hand the Bye to the kernel now: the owner may leave the event loop on closed()
     m_socket->disconnect(this);
     m_socket->disconnectFromHost();
     m_socket->deleteLater();
