@@ -475,7 +475,8 @@ bool SradConfig::save(const QString& file, QString& error) const
             section = QLatin1String(line.section);
             text += QStringLiteral("\n[%1]\n").arg(section);
         }
-        text += QStringLiteral("%1 = %2\n").arg(QLatin1String(line.key), line.value);
+        text += line.value.isEmpty() ? QStringLiteral("%1 =\n").arg(QLatin1String(line.key))
+                                     : QStringLiteral("%1 = %2\n").arg(QLatin1String(line.key), line.value);
     }
 
     QSaveFile out(fileName);
