@@ -9,6 +9,7 @@
 #include <openssl/objects.h>
 
 #include <memory>
+#include <cstddef>
 #include <utility>
 #include <vector>
 
@@ -33,14 +34,14 @@ struct PlistNode
     Kind kind = Scalar;
     QString text;
     QByteArray data;
-    std::vector<std::pair<QString, PlistNode>> entries; // Dict, in document order
-    std::vector<PlistNode> items;                       // Array
+    std::vector<QString> keys;    // Dict, in document order
+    std::vector<PlistNode> items; // Array items, or the Dict's values (parallel to keys)
 
     const PlistNode* value(const QString& key) const
     {
-        for (const auto& entry : entries) {
-            if (entry.first == key) {
-                return &entry.second;
+        for (std::size_t i = 0; i < keys.size(); ++i) {
+            if (keys[i] == key) {
+                return &items[i];
             }
         }
         return nullptr;
@@ -204,7 +205,8 @@ private:
                 if (!nextElement(detail) || !parseValue(child, depth + 1, detail)) {
                     return false;
                 }
-                node.entries.emplace_back(key, std::move(child));
+                node.keys.push_back(key);
+                node.items.push_back(std::move(child));
                 return true;
             });
         }
