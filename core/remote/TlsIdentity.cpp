@@ -306,13 +306,6 @@ bool TlsIdentity::load(const QString& certificateFile, const QString& keyFile, T
         return false;
     }
 
-    const QFileInfo keyInfo(keyFile);
-    if (keyInfo.exists()
-        && (keyInfo.permissions() & (QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther))) {
-        error = tr("The private key %1 is accessible to every user; run \"chmod 600 %1\" (or 640 with a trusted group).")
-                    .arg(keyFile);
-        return false;
-    }
     QByteArray keyBytes;
     Wipe wipeKey{keyBytes};
     if (!readBounded(keyFile, kMaxKeyFile, keyBytes, error)) {
@@ -326,6 +319,14 @@ bool TlsIdentity::load(const QString& certificateFile, const QString& keyFile, T
         } else {
             error = tr("%1 holds no private key in PEM or DER form; point to the key file of the certificate.").arg(keyFile);
         }
+        return false;
+    }
+    // A secret key that every user may read is a key others may already have.
+    const QFileInfo keyInfo(keyFile);
+    if (keyInfo.exists()
+        && (keyInfo.permissions() & (QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther))) {
+        error = tr("The private key %1 is accessible to every user; run \"chmod 600 %1\" (or 640 with a trusted group).")
+                    .arg(keyFile);
         return false;
     }
     Owned<X509> x509 = toX509(identity.certificate);

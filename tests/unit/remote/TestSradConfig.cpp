@@ -1,0 +1,321 @@
+#include "core/remote/SradConfig.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <unistd.h>
+
+using sra::core::SradConfig;
+using sra::core::SradPaths;
+
+namespace {
+
+// Owner, group and other bits (the "User" bits repeat the owner's for the running user).
+constexpr auto kEverybody = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
+                            | QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup
+                            | QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther;
+
+bool writeFile(const QString& file, const QByteArray& bytes)
+{
+    QDir().mkpath(QFileInfo(file).absolutePath());
+    QFile f(file);
+    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
+}
+
+QString addresses(const QList<QHostAddress>& list)
+{
+    QStringList parts;
+    for (const QHostAddress& a : list) {
+        parts.append(a.toString());
+    }
+    return parts.join(QLatin1Char(','));
+}
+
+// One field of the configuration as text, so that rows can name the field they check.
+QString field(const SradConfig& c, const QString& name)
+{
+    if (name == QLatin1String("port")) return QString::number(c.port);
+    if (name == QLatin1String("listen")) return addresses(c.listen);
+    if (name == QLatin1String("certificate")) return c.certificateFile;
+    if (name == QLatin1String("key")) return c.keyFile;
+    if (name == QLatin1String("license")) return c.licenseDir;
+    if (name == QLatin1String("pairings")) return c.pairingsFile;
+    if (name == QLatin1String("ca_bundle")) return c.caBundleFile;
+    if (name == QLatin1String("handshake_timeout_ms")) return QString::number(c.handshakeTimeoutMs);
+    if (name == QLatin1String("max_unauthenticated")) return QString::number(c.maxUnauthenticated);
+    if (name == QLatin1String("max_failures")) return QString::number(c.maxFailures);
+    if (name == QLatin1String("failure_window_s")) return QString::number(c.failureWindowSeconds);
+    if (name == QLatin1String("enabled")) return c.enabled ? QStringLiteral("true") : QStringLiteral("false");
+    if (name == QLatin1String("backend")) return c.screenBackend;
+    if (name == QLatin1String("display")) return c.screenDisplay;
+    return QStringLiteral("<unknown field>");
+}
+
+} // namespace
+
+// srad.conf: defaults, every key, every invalid value named by its key, path resolution, save and load.
+class TestSradConfig : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void paths();
+    void defaults();
+    void keys_data();
+    void keys();
+    void invalid_data();
+    void invalid();
+    void relativePathsFollowTheFile();
+    void saveLoadRoundTrip();
+    void saveRefusesValuesThatWouldNotReadBack();
+    void unreadableFile();
+
+private:
+    QString configFile() const
+    {
+        return m_paths.configFile();
+    }
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    SradPaths m_paths;
+};
+
+void TestSradConfig::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    m_paths.root = m_dir->path();
+}
+
+void TestSradConfig::paths()
+{
+    SradPaths system;
+    QCOMPARE(system.configDir(), QStringLiteral("/etc/secure-remote-access"));
+    QCOMPARE(system.configFile(), QStringLiteral("/etc/secure-remote-access/srad.conf"));
+    QCOMPARE(system.stateDir(), QStringLiteral("/var/lib/secure-remote-access"));
+    QCOMPARE(system.runtimeDir(), QStringLiteral("/run/secure-remote-access"));
+    QCOMPARE(system.pairingsFile(), QStringLiteral("/etc/secure-remote-access/pairings.json"));
+    QCOMPARE(system.identityCertificate(), QStringLiteral("/etc/secure-remote-access/identity.crt"));
+    QCOMPARE(system.identityKey(), QStringLiteral("/etc/secure-remote-access/identity.key"));
+    QCOMPARE(system.certificateStoreDir(), QStringLiteral("/etc/ssl/certs"));
+    QCOMPARE(system.privateKeyStoreDir(), QStringLiteral("/etc/ssl/private"));
+    QCOMPARE(m_paths.configFile(), m_dir->path() + QStringLiteral("/etc/secure-remote-access/srad.conf"));
+    QCOMPARE(m_paths.privateKeyStoreDir(), m_dir->path() + QStringLiteral("/etc/ssl/private"));
+}
+
+void TestSradConfig::defaults()
+{
+    SradConfig c;
+    QString error;
+    QVERIFY2(SradConfig::load(m_paths, QString(), c, error), qPrintable(error));
+    const QString dir = m_paths.configDir();
+    QCOMPARE(c.port, quint16(4116));
+    QCOMPARE(addresses(c.listen), QStringLiteral("0.0.0.0,::"));
+    QCOMPARE(c.certificateFile, dir + QStringLiteral("/identity.crt"));
+    QCOMPARE(c.keyFile, dir + QStringLiteral("/identity.key"));
+    QCOMPARE(c.licenseDir, dir);
+    QCOMPARE(c.pairingsFile, dir + QStringLiteral("/pairings.json"));
+    QVERIFY(c.caBundleFile.isEmpty());
+    QCOMPARE(c.handshakeTimeoutMs, 15000);
+    QCOMPARE(c.maxUnauthenticated, 16);
+    QCOMPARE(c.maxFailures, 5);
+    QCOMPARE(c.failureWindowSeconds, 300);
+    QCOMPARE(c.enabled, false);
+    QVERIFY(c.screenBackend.isEmpty());
+    QCOMPARE(c.screenDisplay, QStringLiteral(":0"));
+
+    // An empty file and one with only comments give the same defaults.
+    QVERIFY(writeFile(configFile(), "; comment\n# another\n\n[network]\n"));
+    SradConfig c2;
+    QVERIFY2(SradConfig::load(m_paths, QString(), c2, error), qPrintable(error));
+    QCOMPARE(c2.port, quint16(4116));
+    QCOMPARE(c2.certificateFile, c.certificateFile);
+}
+
+void TestSradConfig::keys_data()
+{
+    QTest::addColumn<QString>("ini");
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<QString>("expected"); // "@" stands for the configuration directory
+
+    QTest::addRow("port") << "[network]\nport = 5000\n" << "port" << "5000";
+    QTest::addRow("port 1") << "[network]\nport=1\n" << "port" << "1";
+    QTest::addRow("port 65535") << "[network]\nport = 65535 ; highest\n" << "port" << "65535";
+    QTest::addRow("listen one") << "[network]\nlisten = 127.0.0.1\n" << "listen" << "127.0.0.1";
+    QTest::addRow("listen v6") << "[network]\nlisten = ::1, 192.168.1.2\n" << "listen" << "::1,192.168.1.2";
+    QTest::addRow("certificate relative") << "[identity]\ncertificate = tls/server.pem\n" << "certificate"
+                                          << "@/tls/server.pem";
+    QTest::addRow("certificate absolute") << "[identity]\ncertificate = /etc/ssl/certs/a.pem\n" << "certificate"
+                                          << "/etc/ssl/certs/a.pem";
+    QTest::addRow("key") << "[identity]\nkey = ../../ssl/private/a.key\n" << "key" << "@/../../ssl/private/a.key";
+    QTest::addRow("license") << "[license]\ndirectory = licenses\n" << "license" << "@/licenses";
+    QTest::addRow("pairings") << "[auth]\npairings = /var/lib/sra/p.json\n" << "pairings" << "/var/lib/sra/p.json";
+    QTest::addRow("ca_bundle") << "[auth]\nca_bundle = ca.pem\n" << "ca_bundle" << "@/ca.pem";
+    QTest::addRow("ca_bundle empty") << "[auth]\nca_bundle =\n" << "ca_bundle" << "";
+    QTest::addRow("handshake_timeout_ms") << "[auth]\nhandshake_timeout_ms = 2500\n" << "handshake_timeout_ms" << "2500";
+    QTest::addRow("max_unauthenticated") << "[auth]\nmax_unauthenticated = 3\n" << "max_unauthenticated" << "3";
+    QTest::addRow("max_failures") << "[auth]\nmax_failures = 9\n" << "max_failures" << "9";
+    QTest::addRow("failure_window_s") << "[auth]\nfailure_window_s = 60\n" << "failure_window_s" << "60";
+    QTest::addRow("enabled true") << "[service]\nenabled = true\n" << "enabled" << "true";
+    QTest::addRow("enabled yes") << "[service]\nenabled = Yes\n" << "enabled" << "true";
+    QTest::addRow("enabled false") << "[service]\nenabled = false # off\n" << "enabled" << "false";
+    QTest::addRow("backend") << "[screen]\nbackend = x11vnc\n" << "backend" << "x11vnc";
+    QTest::addRow("display") << "[screen]\ndisplay = :1.0\n" << "display" << ":1.0";
+    QTest::addRow("CRLF lines") << "[network]\r\nport = 4117\r\n" << "port" << "4117";
+}
+
+void TestSradConfig::keys()
+{
+    QFETCH(QString, ini);
+    QFETCH(QString, field);
+    QFETCH(QString, expected);
+    QVERIFY(writeFile(configFile(), ini.toUtf8()));
+    SradConfig c;
+    QString error;
+    QVERIFY2(SradConfig::load(m_paths, QString(), c, error), qPrintable(error));
+    if (expected.startsWith(QLatin1Char('@'))) {
+        expected = QDir::cleanPath(m_paths.configDir() + expected.mid(1));
+    }
+    QCOMPARE(::field(c, field), expected);
+}
+
+void TestSradConfig::invalid_data()
+{
+    QTest::addColumn<QByteArray>("ini");
+    QTest::addColumn<QString>("mentions");
+
+    QTest::addRow("port 0") << QByteArray("[network]\nport = 0\n") << "[network] port";
+    QTest::addRow("port 65536") << QByteArray("[network]\nport = 65536\n") << "[network] port";
+    QTest::addRow("port text") << QByteArray("[network]\nport = https\n") << "[network] port";
+    QTest::addRow("port empty") << QByteArray("[network]\nport =\n") << "[network] port";
+    QTest::addRow("port negative") << QByteArray("[network]\nport = -1\n") << "[network] port";
+    QTest::addRow("listen bad") << QByteArray("[network]\nlisten = 0.0.0.0, 10.0.0.300\n") << "[network] listen";
+    QTest::addRow("listen host name") << QByteArray("[network]\nlisten = localhost\n") << "[network] listen";
+    QTest::addRow("listen empty") << QByteArray("[network]\nlisten =\n") << "[network] listen";
+    QTest::addRow("listen twice") << QByteArray("[network]\nlisten = ::, ::\n") << "[network] listen";
+    QTest::addRow("certificate empty") << QByteArray("[identity]\ncertificate =\n") << "[identity] certificate";
+    QTest::addRow("key empty") << QByteArray("[identity]\nkey = ; none\n") << "[identity] key";
+    QTest::addRow("license empty") << QByteArray("[license]\ndirectory =\n") << "[license] directory";
+    QTest::addRow("pairings empty") << QByteArray("[auth]\npairings =\n") << "[auth] pairings";
+    QTest::addRow("timeout 0") << QByteArray("[auth]\nhandshake_timeout_ms = 0\n") << "[auth] handshake_timeout_ms";
+    QTest::addRow("timeout huge") << QByteArray("[auth]\nhandshake_timeout_ms = 99999999999\n")
+                                  << "[auth] handshake_timeout_ms";
+    QTest::addRow("timeout fraction") << QByteArray("[auth]\nhandshake_timeout_ms = 1.5\n") << "[auth] handshake_timeout_ms";
+    QTest::addRow("max_unauthenticated 0") << QByteArray("[auth]\nmax_unauthenticated = 0\n")
+                                           << "[auth] max_unauthenticated";
+    QTest::addRow("max_failures text") << QByteArray("[auth]\nmax_failures = five\n") << "[auth] max_failures";
+    QTest::addRow("failure_window_s -1") << QByteArray("[auth]\nfailure_window_s = -1\n") << "[auth] failure_window_s";
+    QTest::addRow("enabled maybe") << QByteArray("[service]\nenabled = maybe\n") << "[service] enabled";
+    QTest::addRow("backend unknown") << QByteArray("[screen]\nbackend = tigervnc\n") << "[screen] backend";
+    QTest::addRow("display without colon") << QByteArray("[screen]\ndisplay = 0\n") << "[screen] display";
+    QTest::addRow("display remote") << QByteArray("[screen]\ndisplay = host:0\n") << "[screen] display";
+    QTest::addRow("unknown key") << QByteArray("[auth]\nca_bundel = x.pem\n") << "ca_bundel";
+    QTest::addRow("unknown section") << QByteArray("[netwrok]\nport = 1\n") << "[netwrok]";
+    QTest::addRow("repeated key") << QByteArray("[network]\nport = 1\nport = 2\n") << "[network] port is set twice";
+    QTest::addRow("key before section") << QByteArray("port = 1\n") << "\"port\"";
+    QTest::addRow("no equals") << QByteArray("[network]\nport 4116\n") << "line 2";
+    QTest::addRow("broken header") << QByteArray("[network\n") << "line 1";
+    QTest::addRow("not UTF-8") << QByteArray("[network]\nport = \xff\xfe\n") << "UTF-8";
+    QTest::addRow("too large") << QByteArray(70000, ';') << "larger than";
+}
+
+void TestSradConfig::invalid()
+{
+    QFETCH(QByteArray, ini);
+    QFETCH(QString, mentions);
+    QVERIFY(writeFile(configFile(), ini));
+    SradConfig c;
+    c.port = 1234; // must stay untouched on failure
+    QString error;
+    QVERIFY(!SradConfig::load(m_paths, QString(), c, error));
+    QVERIFY2(error.contains(mentions), qPrintable(error));
+    QVERIFY2(error.contains(configFile()), qPrintable(error));
+    QVERIFY2(!error.contains(QLatin1Char('\n')), qPrintable(error));
+    QCOMPARE(c.port, quint16(1234));
+}
+
+void TestSradConfig::relativePathsFollowTheFile()
+{
+    // srad --config FILE elsewhere: relative paths are relative to FILE's directory, not to the root's.
+    const QString other = m_dir->filePath(QStringLiteral("lab/conf/srad.conf"));
+    QVERIFY(writeFile(other, "[identity]\ncertificate = id.crt\nkey = ./keys/../id.key\n[auth]\npairings = /abs/p.json\n"));
+    SradConfig c;
+    QString error;
+    QVERIFY2(SradConfig::load(m_paths, other, c, error), qPrintable(error));
+    QCOMPARE(c.certificateFile, m_dir->filePath(QStringLiteral("lab/conf/id.crt")));
+    QCOMPARE(c.keyFile, m_dir->filePath(QStringLiteral("lab/conf/id.key")));
+    QCOMPARE(c.licenseDir, m_dir->filePath(QStringLiteral("lab/conf")));
+    QCOMPARE(c.pairingsFile, QStringLiteral("/abs/p.json"));
+}
+
+void TestSradConfig::saveLoadRoundTrip()
+{
+    QString error;
+    SradConfig c;
+    QVERIFY(SradConfig::load(m_paths, QString(), c, error));
+    c.port = 4200;
+    c.listen = {QHostAddress(QStringLiteral("127.0.0.1")), QHostAddress(QStringLiteral("::1"))};
+    c.certificateFile = m_paths.root + QStringLiteral("/etc/ssl/certs/server.pem");
+    c.keyFile = m_paths.root + QStringLiteral("/etc/ssl/private/server.key");
+    c.caBundleFile = m_paths.configDir() + QStringLiteral("/admins-ca.pem");
+    c.handshakeTimeoutMs = 3000;
+    c.maxUnauthenticated = 4;
+    c.maxFailures = 2;
+    c.failureWindowSeconds = 30;
+    c.enabled = true;
+    c.screenBackend = QStringLiteral("x11vnc");
+    c.screenDisplay = QStringLiteral(":2");
+    QVERIFY(QDir().mkpath(m_paths.configDir()));
+    QVERIFY2(c.save(QString(), error), qPrintable(error));
+
+    QFile f(configFile());
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray text = f.readAll();
+    QVERIFY2(text.contains("ca_bundle = admins-ca.pem\n"), text.constData()); // inside configDir: relative
+    QVERIFY2(text.contains("pairings = pairings.json\n"), text.constData());
+    QVERIFY2(text.contains("certificate = /"), text.constData());            // outside: absolute
+    QCOMPARE(QFileInfo(configFile()).permissions() & kEverybody,
+             QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther);
+
+    SradConfig back;
+    QVERIFY2(SradConfig::load(m_paths, QString(), back, error), qPrintable(error));
+    for (const char* name : {"port", "listen", "certificate", "key", "license", "pairings", "ca_bundle",
+                             "handshake_timeout_ms", "max_unauthenticated", "max_failures", "failure_window_s",
+                             "enabled", "backend", "display"}) {
+        QCOMPARE(field(back, QLatin1String(name)), field(c, QLatin1String(name)));
+    }
+}
+
+void TestSradConfig::saveRefusesValuesThatWouldNotReadBack()
+{
+    SradConfig c;
+    QString error;
+    QVERIFY(SradConfig::load(m_paths, QString(), c, error));
+    QVERIFY(QDir().mkpath(m_paths.configDir()));
+    c.certificateFile = QStringLiteral("/tmp/a ;b.pem");
+    QVERIFY(!c.save(QString(), error));
+    QVERIFY2(error.contains(QStringLiteral("[identity] certificate")), qPrintable(error));
+    QVERIFY(!QFileInfo::exists(configFile()));
+}
+
+void TestSradConfig::unreadableFile()
+{
+    if (::geteuid() == 0) {
+        // root reads anything; a directory in the file's place is unreadable as a file for everyone.
+        QVERIFY(QDir().mkpath(configFile()));
+    } else {
+        QVERIFY(writeFile(configFile(), "[network]\n"));
+        QVERIFY(QFile::setPermissions(configFile(), QFileDevice::WriteOwner));
+    }
+    SradConfig c;
+    QString error;
+    QVERIFY(!SradConfig::load(m_paths, QString(), c, error));
+    QVERIFY2(error.contains(configFile()), qPrintable(error));
+}
+
+QTEST_GUILESS_MAIN(TestSradConfig)
+#include "TestSradConfig.moc"
