@@ -56,12 +56,19 @@ ServerSession::ServerSession(qintptr socketDescriptor, SradService* service, std
     connect(m_socket, &QSslSocket::encrypted, this, &ServerSession::onEncrypted);
     connect(m_socket, &QSslSocket::readyRead, this, &ServerSession::onReadyRead);
     connect(m_socket, &QSslSocket::disconnected, this, &ServerSession::onDisconnected);
-    connect(m_socket, &QSslSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
-        if (error != QAbstractSocket::RemoteHostClosedError) {
-            qCInfo(lcSession) << describePeer() << "connection error:" << m_socket->errorString();
-        }
-        close();
-    });
+    // Queued: Qt's TLS backend reports a failed handshake from inside its own processing and still uses its
+    // state afterwards; closing the socket right there crashed srad (a TLS 1.2 client was enough).
+    connect(
+        m_socket,
+        &QSslSocket::errorOccurred,
+        this,
+        [this](QAbstractSocket::SocketError error) {
+            if (error != QAbstractSocket::RemoteHostClosedError) {
+                qCInfo(lcSession).noquote() << describePeer() << "connection error:" << m_socket->errorString();
+            }
+            close();
+        },
+        Qt::QueuedConnection);
 
     // One deadline covers TLS, Hello and the PIN entry on the admin side: a connection that does not
     // authenticate in time is dropped, which is what bounds slow-loris peers.
@@ -306,7 +313,7 @@ void ServerSession::close()
     m_state = State::Closing;
     m_deadline.stop();
     m_keepalive.stop();
-    if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState) {
+    if (m_socket && m_socket->isEncrypted() && m_socket->state() == QAbstractSocket::ConnectedState) {
         // Let the last Error frame go out, then close; abort after a grace period if the peer does not read.
         m_socket->disconnectFromHost();
         QTimer::singleShot(2000, this, [this] {
@@ -316,6 +323,9 @@ void ServerSession::close()
             emitFinished();
         });
         return;
+    }
+    if (m_socket) {
+        m_socket->abort(); // no TLS session to close politely
     }
     QTimer::singleShot(0, this, &ServerSession::emitFinished);
 }

@@ -119,7 +119,9 @@ void AdminSession::connectToServer(const QString& target)
     m_socket->setPeerVerifyName(m_host);
     connect(m_socket, &QSslSocket::encrypted, this, &AdminSession::onEncrypted);
     connect(m_socket, &QSslSocket::readyRead, this, &AdminSession::onReadyRead);
-    connect(m_socket, &QSslSocket::errorOccurred, this, &AdminSession::onSocketError);
+    // Queued: Qt's TLS backend reports handshake failures from inside its own processing; tearing the socket
+    // down right there is unsafe (srad crashed that way on a TLS 1.2 client).
+    connect(m_socket, &QSslSocket::errorOccurred, this, &AdminSession::onSocketError, Qt::QueuedConnection);
     connect(m_socket, &QSslSocket::sslErrors, m_socket, [this](const QList<QSslError>&) {
         // Self-signed identities are the normal case; trust is decided by fingerprint in onEncrypted().
         m_socket->ignoreSslErrors();

@@ -66,7 +66,11 @@ Lab::Lab(const Options& options) : m_dir(QDir::tempPath() + QStringLiteral("/sra
         m_error = QStringLiteral("SRA_SOURCE_DIR is not set (register the test with sra_add_qtest)");
         return;
     }
-    if (!runVerb(QStringLiteral("up"), {QStringLiteral("--key"), options.key, QStringLiteral("--pin"), options.pin})) {
+    QStringList args{QStringLiteral("--key"), options.key, QStringLiteral("--pin"), options.pin};
+    if (options.expiredCard) {
+        args.append(QStringLiteral("--expired-card"));
+    }
+    if (!runVerb(QStringLiteral("up"), args)) {
         return;
     }
     m_up = loadEnv();

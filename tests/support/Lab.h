@@ -26,6 +26,7 @@ public:
     {
         QString key = QStringLiteral("rsa2048"); // rsa2048 | p256 | p384
         QString pin = QStringLiteral("123456");
+        bool expiredCard = false;                // certificates that expired yesterday
     };
 
     Lab();
