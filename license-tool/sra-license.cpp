@@ -119,9 +119,9 @@ int runIssue(const QCommandLineParser& parser)
     sra::core::License license;
     license.format = 1;
     license.product = parser.isSet(QStringLiteral("product")) ? parser.value(QStringLiteral("product"))
-                                                               : sra::core::licenseProductName();
+                                                              : sra::core::licenseProductName();
     license.id = parser.isSet(QStringLiteral("id")) ? parser.value(QStringLiteral("id"))
-                                                     : QUuid::createUuid().toString(QUuid::WithoutBraces);
+                                                    : QUuid::createUuid().toString(QUuid::WithoutBraces);
     license.licensee = parser.value(QStringLiteral("licensee"));
     bool ok = false;
     license.seats = parser.value(QStringLiteral("seats")).toInt(&ok);
@@ -132,8 +132,8 @@ int runIssue(const QCommandLineParser& parser)
     if (!license.expires.isValid()) {
         return fail(tr("--expires must be a date written YYYY-MM-DD."), kUsage);
     }
-    license.issued = parser.isSet(QStringLiteral("issued")) ? parseDate(parser.value(QStringLiteral("issued")))
-                                                             : todayUtc();
+    license.issued =
+        parser.isSet(QStringLiteral("issued")) ? parseDate(parser.value(QStringLiteral("issued"))) : todayUtc();
     if (!license.issued.isValid()) {
         return fail(tr("--issued must be a date written YYYY-MM-DD."), kUsage);
     }
@@ -148,7 +148,9 @@ int runIssue(const QCommandLineParser& parser)
         return fail(tr("cannot issue the license: %1.").arg(error), kError);
     }
     if (parser.isSet(QStringLiteral("mobileconfig"))) {
-        text = sra::core::makeLicenseMobileConfig(text, license.id, license.licensee,
+        text = sra::core::makeLicenseMobileConfig(text,
+                                                  license.id,
+                                                  license.licensee,
                                                   QUuid::createUuid().toString(QUuid::WithoutBraces).toUpper(),
                                                   QUuid::createUuid().toString(QUuid::WithoutBraces).toUpper());
     }
@@ -160,8 +162,10 @@ int runIssue(const QCommandLineParser& parser)
         return fail(tr("the issued license does not verify (%1); nothing written.").arg(check.detail), kError);
     }
     const QString out = parser.value(QStringLiteral("out"));
-    if (!writeFile(out, text, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup
-                       | QFileDevice::ReadOther, error)) {
+    if (!writeFile(out,
+                   text,
+                   QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther,
+                   error)) {
         return fail(error, kError);
     }
     print(tr("Issued license %1 for %2 (%3 seats, %4 to %5) to %6.")
@@ -177,8 +181,8 @@ int runShow(const QCommandLineParser& parser, const QStringList& args)
         return fail(tr("show needs exactly one FILE or directory (see --help)."), kUsage);
     }
     QByteArray publicKey = sra::core::builtInLicensePublicKey();
-    QString keyDescription = sra::core::builtInLicenseKeyIsTestKey() ? tr("built-in (the TEST key: tests and lab only)")
-                                                                     : tr("built-in");
+    QString keyDescription =
+        sra::core::builtInLicenseKeyIsTestKey() ? tr("built-in (the TEST key: tests and lab only)") : tr("built-in");
     QString error;
     if (parser.isSet(QStringLiteral("public-key"))) {
         QByteArray pem;
@@ -258,14 +262,17 @@ int runKeygen(const QCommandLineParser& parser)
     publicOut += QStringLiteral(".pub.pem");
     QString error;
     const QByteArray privateKey = sra::core::generateLicenseKeyPem(&error);
-    const QByteArray publicKey = privateKey.isEmpty() ? QByteArray()
-                                                      : sra::core::licensePublicKeyPemFromPrivate(privateKey, &error);
+    const QByteArray publicKey =
+        privateKey.isEmpty() ? QByteArray() : sra::core::licensePublicKeyPemFromPrivate(privateKey, &error);
     if (publicKey.isEmpty()) {
         return fail(error, kError);
     }
     if (!writeFile(out, privateKey, QFileDevice::ReadOwner | QFileDevice::WriteOwner, error)
-        || !writeFile(publicOut, publicKey, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup
-                          | QFileDevice::ReadOther, error)) {
+        || !writeFile(publicOut,
+                      publicKey,
+                      QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup
+                          | QFileDevice::ReadOther,
+                      error)) {
         return fail(error, kError);
     }
     print(tr("Wrote the private key to %1 (keep it offline) and the public key to %2 (build with "
@@ -283,33 +290,32 @@ int main(int argc, char** argv)
     QCoreApplication::setApplicationVersion(QStringLiteral(SRA_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(tr(
-        "Issue and inspect Secure Remote Access licenses.\n\n"
-        "  issue --key PRIVATE.pem --licensee NAME --seats N --expires YYYY-MM-DD --out FILE\n"
-        "        [--issued YYYY-MM-DD] [--product NAME] [--id ID] [--mobileconfig]\n"
-        "        Sign a license with the vendor's private key (.sralic text, or a configuration profile).\n"
-        "  show FILE|DIR [--public-key PEM] [--date YYYY-MM-DD]\n"
-        "        Print a license's fields and verdict; a directory is searched like srad does.\n"
-        "  keygen --out PRIVATE.pem\n"
-        "        Make a vendor key pair (the public half goes next to it as .pub.pem).\n\n"
-        "Exit codes of show: 0 valid, 2 missing, 3 expired, 4 not yet valid, 5 bad signature,\n"
-        "6 wrong product, 7 invalid; 1 usage error, 8 issue or keygen failed."));
+    parser.setApplicationDescription(
+        tr("Issue and inspect Secure Remote Access licenses.\n\n"
+           "  issue --key PRIVATE.pem --licensee NAME --seats N --expires YYYY-MM-DD --out FILE\n"
+           "        [--issued YYYY-MM-DD] [--product NAME] [--id ID] [--mobileconfig]\n"
+           "        Sign a license with the vendor's private key (.sralic text, or a configuration profile).\n"
+           "  show FILE|DIR [--public-key PEM] [--date YYYY-MM-DD]\n"
+           "        Print a license's fields and verdict; a directory is searched like srad does.\n"
+           "  keygen --out PRIVATE.pem\n"
+           "        Make a vendor key pair (the public half goes next to it as .pub.pem).\n\n"
+           "Exit codes of show: 0 valid, 2 missing, 3 expired, 4 not yet valid, 5 bad signature,\n"
+           "6 wrong product, 7 invalid; 1 usage error, 8 issue or keygen failed."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"), tr("issue, show or keygen"));
     parser.addOptions({
-        {QStringLiteral("key"), tr("Ed25519 private key (PEM) to sign with."), tr("PRIVATE.pem")},
-        {QStringLiteral("licensee"), tr("Who the license is for."), tr("NAME")},
-        {QStringLiteral("seats"), tr("Number of seats (1 to 1000000)."), tr("N")},
-        {QStringLiteral("issued"), tr("First valid day (default: today, UTC)."), tr("YYYY-MM-DD")},
-        {QStringLiteral("expires"), tr("Last valid day, inclusive (UTC)."), tr("YYYY-MM-DD")},
-        {QStringLiteral("product"), tr("Product name (default: secure-remote-access)."), tr("NAME")},
-        {QStringLiteral("id"), tr("License id (default: a random UUID)."), tr("ID")},
-        {QStringLiteral("mobileconfig"), tr("Write an Apple configuration profile holding the license.")},
-        {QStringLiteral("out"), tr("Output file."), tr("FILE")},
-        {QStringLiteral("public-key"), tr("Verify with this public key (PEM) instead of the built-in one."),
-         tr("PEM")},
-        {QStringLiteral("date"), tr("Judge expiry as of this day instead of today (UTC)."), tr("YYYY-MM-DD")},
+        {QStringLiteral("key"),                                                 tr("Ed25519 private key (PEM) to sign with."),                   tr("PRIVATE.pem")},
+        {QStringLiteral("licensee"),                                            tr("Who the license is for."),                                   tr("NAME")       },
+        {QStringLiteral("seats"),                                               tr("Number of seats (1 to 1000000)."),                           tr("N")          },
+        {QStringLiteral("issued"),                                              tr("First valid day (default: today, UTC)."),                    tr("YYYY-MM-DD") },
+        {QStringLiteral("expires"),                                             tr("Last valid day, inclusive (UTC)."),                          tr("YYYY-MM-DD") },
+        {QStringLiteral("product"),                                             tr("Product name (default: secure-remote-access)."),             tr("NAME")       },
+        {QStringLiteral("id"),                                                  tr("License id (default: a random UUID)."),                      tr("ID")         },
+        {QStringLiteral("mobileconfig"),                                        tr("Write an Apple configuration profile holding the license.")},
+        {QStringLiteral("out"),                                                   tr("Output file."),                                                      tr("FILE")                 },
+        {QStringLiteral("public-key"), tr("Verify with this public key (PEM) instead of the built-in one."),                                                       tr("PEM")},
+        {QStringLiteral("date"),            tr("Judge expiry as of this day instead of today (UTC)."),                                                tr("YYYY-MM-DD")                 },
     });
     parser.process(app);
 

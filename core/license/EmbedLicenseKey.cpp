@@ -13,11 +13,18 @@ namespace {
 
 struct PkeyDeleter
 {
-    void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
+    void operator()(EVP_PKEY* key) const
+    {
+        EVP_PKEY_free(key);
+    }
 };
+
 struct FileCloser
 {
-    void operator()(std::FILE* file) const { std::fclose(file); }
+    void operator()(std::FILE* file) const
+    {
+        std::fclose(file);
+    }
 };
 
 } // namespace

@@ -26,27 +26,37 @@ QString tr(const char* text, int n = -1)
 
 struct PkeyDeleter
 {
-    void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
+    void operator()(EVP_PKEY* key) const
+    {
+        EVP_PKEY_free(key);
+    }
 };
+
 struct MdCtxDeleter
 {
-    void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+    void operator()(EVP_MD_CTX* ctx) const
+    {
+        EVP_MD_CTX_free(ctx);
+    }
 };
 
 bool verifyEd25519(const QByteArray& publicKeyRaw, const QByteArray& message, const QByteArray& signature)
 {
-    std::unique_ptr<EVP_PKEY, PkeyDeleter> key(EVP_PKEY_new_raw_public_key(
-        EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(publicKeyRaw.constData()),
-        static_cast<size_t>(publicKeyRaw.size())));
+    std::unique_ptr<EVP_PKEY, PkeyDeleter> key(
+        EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519,
+                                    nullptr,
+                                    reinterpret_cast<const unsigned char*>(publicKeyRaw.constData()),
+                                    static_cast<size_t>(publicKeyRaw.size())));
     std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
     if (!key || !ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1) {
         return false;
     }
-    return EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.constData()),
+    return EVP_DigestVerify(ctx.get(),
+                            reinterpret_cast<const unsigned char*>(signature.constData()),
                             static_cast<size_t>(signature.size()),
                             reinterpret_cast<const unsigned char*>(message.constData()),
                             static_cast<size_t>(message.size()))
-        == 1;
+           == 1;
 }
 
 LicenseStatus invalid(const QString& detail)
@@ -226,14 +236,16 @@ LicenseStatus verifyLicense(const QByteArray& contents, const QDate& today, cons
     if (looksLikeXml(contents)) {
         return verifyProfile(contents, today, publicKeyRaw);
     }
-    return invalid(QStringLiteral("not a license: neither SRA LICENSE armour, an XML profile nor a CMS-signed profile"));
+    return invalid(
+        QStringLiteral("not a license: neither SRA LICENSE armour, an XML profile nor a CMS-signed profile"));
 }
 
 LicenseStatus loadInstalledLicense(const QString& configDir, const QDate& today, const QByteArray& publicKeyRaw)
 {
     const QDir dir(configDir);
     const QFileInfoList files = dir.entryInfoList({QStringLiteral("*.sralic"), QStringLiteral("*.mobileconfig")},
-                                                  QDir::Files | QDir::Hidden | QDir::System, QDir::Name);
+                                                  QDir::Files | QDir::Hidden | QDir::System,
+                                                  QDir::Name);
     LicenseStatus best;
     best.code = LicenseStatus::Missing;
     best.detail = QStringLiteral("no *.sralic or *.mobileconfig file in %1").arg(QDir::toNativeSeparators(configDir));

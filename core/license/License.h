@@ -41,7 +41,10 @@ struct LicenseStatus
     QString detail; // technical detail in English, for logs and `sra-license show`
     QString source; // the file the verdict is about (loadInstalledLicense), empty for verifyLicense
 
-    bool isValid() const { return code == Valid; }
+    bool isValid() const
+    {
+        return code == Valid;
+    }
 };
 
 // Limits of the format (docs/LICENSE-FORMAT.md).
@@ -63,13 +66,15 @@ bool builtInLicenseKeyIsTestKey();
 
 // Verifies one license: a .sralic text, an XML plist configuration profile holding one, or that profile in a
 // CMS (PKCS#7) SignedData envelope. `today` is the UTC date to judge expiry by. Never throws.
-LicenseStatus verifyLicense(const QByteArray& contents, const QDate& today,
+LicenseStatus verifyLicense(const QByteArray& contents,
+                            const QDate& today,
                             const QByteArray& publicKeyRaw = builtInLicensePublicKey());
 
 // Looks at *.sralic and *.mobileconfig in configDir and returns the best verdict: the valid license that
 // expires last, or, when none is valid, the most telling failure (Expired > NotYetValid > WrongProduct >
 // BadSignature > Invalid). Missing when there is no such file. `source` names the chosen file.
-LicenseStatus loadInstalledLicense(const QString& configDir, const QDate& today,
+LicenseStatus loadInstalledLicense(const QString& configDir,
+                                   const QDate& today,
                                    const QByteArray& publicKeyRaw = builtInLicensePublicKey());
 
 // The error srad sends for a license problem (Valid has none: it maps to LicenseInvalid and must not be sent).

@@ -8,8 +8,8 @@
 #include <openssl/cms.h>
 #include <openssl/objects.h>
 
-#include <memory>
 #include <cstddef>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -31,6 +31,7 @@ struct PlistNode
         Data,
         Scalar, // integer, real, date, true, false: present, not needed here
     };
+
     Kind kind = Scalar;
     QString text;
     QByteArray data;
@@ -53,8 +54,7 @@ class PlistParser
 public:
     explicit PlistParser(const QByteArray& xml)
         : m_reader(xml)
-    {
-    }
+    {}
 
     bool parse(PlistNode& root, QString& detail)
     {
@@ -119,13 +119,15 @@ private:
             if (token == QXmlStreamReader::StartElement) {
                 return true;
             }
-            if (token == QXmlStreamReader::Comment || (token == QXmlStreamReader::Characters && m_reader.isWhitespace())) {
+            if (token == QXmlStreamReader::Comment
+                || (token == QXmlStreamReader::Characters && m_reader.isWhitespace())) {
                 continue;
             }
             break;
         }
-        return fail(detail, m_reader.hasError() ? QStringLiteral("XML error: %1").arg(m_reader.errorString())
-                                                : QStringLiteral("malformed property list"));
+        return fail(detail,
+                    m_reader.hasError() ? QStringLiteral("XML error: %1").arg(m_reader.errorString())
+                                        : QStringLiteral("malformed property list"));
     }
 
     // Skips white space and comments to the end of the current container element.
@@ -136,13 +138,15 @@ private:
             if (token == QXmlStreamReader::EndElement) {
                 return true;
             }
-            if (token == QXmlStreamReader::Comment || (token == QXmlStreamReader::Characters && m_reader.isWhitespace())) {
+            if (token == QXmlStreamReader::Comment
+                || (token == QXmlStreamReader::Characters && m_reader.isWhitespace())) {
                 continue;
             }
             break;
         }
-        return fail(detail, m_reader.hasError() ? QStringLiteral("XML error: %1").arg(m_reader.errorString())
-                                                : QStringLiteral("malformed property list"));
+        return fail(detail,
+                    m_reader.hasError() ? QStringLiteral("XML error: %1").arg(m_reader.errorString())
+                                        : QStringLiteral("malformed property list"));
     }
 
     // Reads the children of a dict or array up to its end; `onChild` is called at each child's start element.
@@ -160,13 +164,15 @@ private:
                 }
                 continue;
             }
-            if (token == QXmlStreamReader::Comment || (token == QXmlStreamReader::Characters && m_reader.isWhitespace())) {
+            if (token == QXmlStreamReader::Comment
+                || (token == QXmlStreamReader::Characters && m_reader.isWhitespace())) {
                 continue;
             }
             break;
         }
-        return fail(detail, m_reader.hasError() ? QStringLiteral("XML error: %1").arg(m_reader.errorString())
-                                                : QStringLiteral("malformed property list"));
+        return fail(detail,
+                    m_reader.hasError() ? QStringLiteral("XML error: %1").arg(m_reader.errorString())
+                                        : QStringLiteral("malformed property list"));
     }
 
     bool leafText(QString& text, QString& detail)
@@ -258,7 +264,10 @@ private:
 
 struct CmsDeleter
 {
-    void operator()(CMS_ContentInfo* cms) const { CMS_ContentInfo_free(cms); }
+    void operator()(CMS_ContentInfo* cms) const
+    {
+        CMS_ContentInfo_free(cms);
+    }
 };
 
 } // namespace
@@ -271,7 +280,8 @@ bool looksLikeCms(const QByteArray& contents)
 bool looksLikeXml(const QByteArray& contents)
 {
     qsizetype i = contents.startsWith("\xEF\xBB\xBF") ? 3 : 0;
-    while (i < contents.size() && (contents.at(i) == ' ' || contents.at(i) == '\t' || contents.at(i) == '\r' || contents.at(i) == '\n')) {
+    while (i < contents.size()
+           && (contents.at(i) == ' ' || contents.at(i) == '\t' || contents.at(i) == '\r' || contents.at(i) == '\n')) {
         ++i;
     }
     return i < contents.size() && contents.at(i) == '<';
@@ -285,7 +295,8 @@ bool extractCmsContent(const QByteArray& der, QByteArray& content, QString& deta
     }
     const auto* cursor = reinterpret_cast<const unsigned char*>(der.constData());
     const auto* const end = cursor + der.size();
-    std::unique_ptr<CMS_ContentInfo, CmsDeleter> cms(d2i_CMS_ContentInfo(nullptr, &cursor, static_cast<long>(der.size())));
+    std::unique_ptr<CMS_ContentInfo, CmsDeleter> cms(
+        d2i_CMS_ContentInfo(nullptr, &cursor, static_cast<long>(der.size())));
     if (!cms) {
         detail = QStringLiteral("not a CMS (PKCS#7) structure");
         return false;
@@ -330,7 +341,8 @@ bool extractLicenseFromMobileConfig(const QByteArray& xml, QByteArray& licenseTe
     const auto isString = [](const PlistNode* node, const QString& value) {
         return node && node->kind == PlistNode::String && node->text == value;
     };
-    if (root.kind != PlistNode::Dict || !isString(root.value(QStringLiteral("PayloadType")), QStringLiteral("Configuration"))) {
+    if (root.kind != PlistNode::Dict
+        || !isString(root.value(QStringLiteral("PayloadType")), QStringLiteral("Configuration"))) {
         detail = QStringLiteral("not a configuration profile (top-level PayloadType is not \"Configuration\")");
         return false;
     }
@@ -344,7 +356,8 @@ bool extractLicenseFromMobileConfig(const QByteArray& xml, QByteArray& licenseTe
         if (payload.kind == PlistNode::Dict
             && isString(payload.value(QStringLiteral("PayloadType")), licenseMobileConfigPayloadType())) {
             if (found) {
-                detail = QStringLiteral("the profile holds more than one %1 payload").arg(licenseMobileConfigPayloadType());
+                detail =
+                    QStringLiteral("the profile holds more than one %1 payload").arg(licenseMobileConfigPayloadType());
                 return false;
             }
             found = &payload;
@@ -370,8 +383,11 @@ bool extractLicenseFromMobileConfig(const QByteArray& xml, QByteArray& licenseTe
     return true;
 }
 
-QByteArray makeLicenseMobileConfig(const QByteArray& licenseText, const QString& licenseId, const QString& licensee,
-                                   const QString& profileUuid, const QString& payloadUuid)
+QByteArray makeLicenseMobileConfig(const QByteArray& licenseText,
+                                   const QString& licenseId,
+                                   const QString& licensee,
+                                   const QString& profileUuid,
+                                   const QString& payloadUuid)
 {
     QByteArray out;
     QXmlStreamWriter xml(&out);
@@ -405,7 +421,8 @@ QByteArray makeLicenseMobileConfig(const QByteArray& licenseText, const QString&
     integer(QStringLiteral("PayloadVersion"), 1);
     xml.writeEndElement(); // dict
     xml.writeEndElement(); // array
-    entry(QStringLiteral("PayloadDescription"), QStringLiteral("Installs the Secure Remote Access license for %1.").arg(licensee));
+    entry(QStringLiteral("PayloadDescription"),
+          QStringLiteral("Installs the Secure Remote Access license for %1.").arg(licensee));
     entry(QStringLiteral("PayloadDisplayName"), QStringLiteral("Secure Remote Access license"));
     entry(QStringLiteral("PayloadIdentifier"), baseIdentifier);
     entry(QStringLiteral("PayloadOrganization"), QStringLiteral("Secure Remote Access"));

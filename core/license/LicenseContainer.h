@@ -22,7 +22,10 @@ bool extractLicenseFromMobileConfig(const QByteArray& xml, QByteArray& licenseTe
 
 // A configuration profile (XML plist) holding the license text, for `sra-license issue --mobileconfig`.
 // `profileUuid` and `payloadUuid` are the PayloadUUIDs of the profile and of the license payload.
-QByteArray makeLicenseMobileConfig(const QByteArray& licenseText, const QString& licenseId, const QString& licensee,
-                                   const QString& profileUuid, const QString& payloadUuid);
+QByteArray makeLicenseMobileConfig(const QByteArray& licenseText,
+                                   const QString& licenseId,
+                                   const QString& licensee,
+                                   const QString& profileUuid,
+                                   const QString& payloadUuid);
 
 } // namespace sra::core

@@ -14,20 +14,36 @@ namespace {
 
 struct PkeyDeleter
 {
-    void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
+    void operator()(EVP_PKEY* key) const
+    {
+        EVP_PKEY_free(key);
+    }
 };
+
 struct BioDeleter
 {
-    void operator()(BIO* bio) const { BIO_free(bio); }
+    void operator()(BIO* bio) const
+    {
+        BIO_free(bio);
+    }
 };
+
 struct MdCtxDeleter
 {
-    void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+    void operator()(EVP_MD_CTX* ctx) const
+    {
+        EVP_MD_CTX_free(ctx);
+    }
 };
+
 struct PkeyCtxDeleter
 {
-    void operator()(EVP_PKEY_CTX* ctx) const { EVP_PKEY_CTX_free(ctx); }
+    void operator()(EVP_PKEY_CTX* ctx) const
+    {
+        EVP_PKEY_CTX_free(ctx);
+    }
 };
+
 using Pkey = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
 using Bio = std::unique_ptr<BIO, BioDeleter>;
 
@@ -137,10 +153,12 @@ QByteArray signLicensePayload(const QByteArray& message, const QByteArray& priva
     QByteArray signature(kLicenseSignatureSize, '\0');
     size_t size = static_cast<size_t>(signature.size());
     if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1
-        || EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &size,
+        || EVP_DigestSign(ctx.get(),
+                          reinterpret_cast<unsigned char*>(signature.data()),
+                          &size,
                           reinterpret_cast<const unsigned char*>(message.constData()),
                           static_cast<size_t>(message.size()))
-            != 1
+               != 1
         || size != static_cast<size_t>(kLicenseSignatureSize)) {
         setError(error, QStringLiteral("Ed25519 signing failed"));
         return {};

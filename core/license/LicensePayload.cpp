@@ -62,9 +62,9 @@ bool hasControlCharacters(const QString& text)
 {
     for (const QChar c : text) {
         const auto category = c.category();
-        if (category == QChar::Other_Control || category == QChar::Other_Format
-            || category == QChar::Separator_Line || category == QChar::Separator_Paragraph
-            || category == QChar::Other_NotAssigned || category == QChar::Other_Surrogate) {
+        if (category == QChar::Other_Control || category == QChar::Other_Format || category == QChar::Separator_Line
+            || category == QChar::Separator_Paragraph || category == QChar::Other_NotAssigned
+            || category == QChar::Other_Surrogate) {
             return true;
         }
     }
@@ -73,8 +73,8 @@ bool hasControlCharacters(const QString& text)
 
 bool isIdCharacter(QChar c)
 {
-    return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9') || c == u'-'
-        || c == u'.' || c == u'_' || c == u':';
+    return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9') || c == u'-' || c == u'.'
+           || c == u'_' || c == u':';
 }
 
 QString checkText(const QString& value, const char* name, qsizetype maxLength)
@@ -157,7 +157,8 @@ QString checkLicenseFields(const License& license)
         return QStringLiteral("field \"expires\" is not a date from 2000 to 9999");
     }
     if (license.expires < license.issued) {
-        return QStringLiteral("expires (%1) is before issued (%2)").arg(isoDate(license.expires), isoDate(license.issued));
+        return QStringLiteral("expires (%1) is before issued (%2)")
+            .arg(isoDate(license.expires), isoDate(license.issued));
     }
     return {};
 }
@@ -179,8 +180,12 @@ bool parseLicensePayload(const QByteArray& payload, License& out, QString& detai
         return false;
     }
     const QJsonObject object = document.object();
-    static const QStringList kKeys = {QStringLiteral("format"), QStringLiteral("product"),  QStringLiteral("id"),
-                                      QStringLiteral("licensee"), QStringLiteral("seats"), QStringLiteral("issued"),
+    static const QStringList kKeys = {QStringLiteral("format"),
+                                      QStringLiteral("product"),
+                                      QStringLiteral("id"),
+                                      QStringLiteral("licensee"),
+                                      QStringLiteral("seats"),
+                                      QStringLiteral("issued"),
                                       QStringLiteral("expires")};
     for (const QString& key : kKeys) {
         if (!object.contains(key)) {
@@ -232,7 +237,8 @@ bool parseLicensePayload(const QByteArray& payload, License& out, QString& detai
         return false;
     }
     if (license.format != kFormat) {
-        detail = QStringLiteral("unsupported format %1 (this version reads format %2)").arg(license.format).arg(kFormat);
+        detail =
+            QStringLiteral("unsupported format %1 (this version reads format %2)").arg(license.format).arg(kFormat);
         return false;
     }
     if (!string(QStringLiteral("product"), license.product) || !string(QStringLiteral("id"), license.id)
@@ -318,7 +324,8 @@ bool dearmourLicense(const QByteArray& text, QByteArray& payload, QByteArray& si
         return false;
     }
     if (decodedSignature.size() != kLicenseSignatureSize) {
-        detail = QStringLiteral("signature is %1 bytes, not %2").arg(decodedSignature.size()).arg(kLicenseSignatureSize);
+        detail =
+            QStringLiteral("signature is %1 bytes, not %2").arg(decodedSignature.size()).arg(kLicenseSignatureSize);
         return false;
     }
     payload = decodedPayload;

@@ -22,7 +22,8 @@ constexpr unsigned char kTestKey[32] = {0xd3, 0x3b, 0x31, 0xeb, 0x56, 0x1a, 0x9d
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
-    const QByteArray contents = QByteArray::fromRawData(reinterpret_cast<const char*>(data), static_cast<qsizetype>(size));
+    const QByteArray contents =
+        QByteArray::fromRawData(reinterpret_cast<const char*>(data), static_cast<qsizetype>(size));
     const QByteArray key(reinterpret_cast<const char*>(kTestKey), sizeof kTestKey);
     const auto status = sra::core::verifyLicense(contents, QDate(2026, 6, 15), key);
 

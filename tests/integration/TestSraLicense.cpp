@@ -27,7 +27,11 @@ private Q_SLOTS:
     void usageErrors();
 
 private:
-    ProcessResult license(const QStringList& args) const { return runProcess(m_tool, args); }
+    ProcessResult license(const QStringList& args) const
+    {
+        return runProcess(m_tool, args);
+    }
+
     QString issue(const QString& name, const QStringList& extra = {});
     QString m_tool;
     QString m_privateKey;
@@ -48,11 +52,19 @@ void TestSraLicense::initTestCase()
 QString TestSraLicense::issue(const QString& name, const QStringList& extra)
 {
     const QString out = m_dir.filePath(name);
-    const auto result = license(QStringList{QStringLiteral("issue"), QStringLiteral("--key"), m_privateKey,
-                                            QStringLiteral("--licensee"), QStringLiteral("ACME Corp"),
-                                            QStringLiteral("--seats"), QStringLiteral("25"), QStringLiteral("--issued"),
-                                            QStringLiteral("2026-01-01"), QStringLiteral("--expires"),
-                                            QStringLiteral("2026-12-31"), QStringLiteral("--out"), out}
+    const auto result = license(QStringList{QStringLiteral("issue"),
+                                            QStringLiteral("--key"),
+                                            m_privateKey,
+                                            QStringLiteral("--licensee"),
+                                            QStringLiteral("ACME Corp"),
+                                            QStringLiteral("--seats"),
+                                            QStringLiteral("25"),
+                                            QStringLiteral("--issued"),
+                                            QStringLiteral("2026-01-01"),
+                                            QStringLiteral("--expires"),
+                                            QStringLiteral("2026-12-31"),
+                                            QStringLiteral("--out"),
+                                            out}
                                 + extra);
     if (!result.ok()) {
         qWarning("issue failed: %s", qPrintable(result.describe()));
@@ -79,7 +91,8 @@ void TestSraLicense::issueThenShow_data()
                                                "license with sra-setup or in Preferences.");
     QTest::addRow("not yet valid") << plain << QStringLiteral("2025-12-31") << 4 << QStringLiteral("not-yet-valid")
                                    << QStringLiteral("valid only from 2026-01-01");
-    QTest::addRow("wrong product") << (plain + QStringList{QStringLiteral("--product"), QStringLiteral("other-product")})
+    QTest::addRow("wrong product") << (plain
+                                       + QStringList{QStringLiteral("--product"), QStringLiteral("other-product")})
                                    << QStringLiteral("2026-06-15") << 6 << QStringLiteral("wrong-product")
                                    << QStringLiteral("for another product (other-product)");
     QTest::addRow("mobileconfig") << (plain + QStringList{QStringLiteral("--mobileconfig")})
@@ -99,17 +112,20 @@ void TestSraLicense::issueThenShow()
                                    + QStringLiteral(".lic"),
                                issueArgs);
     QVERIFY(!file.isEmpty());
-    const auto result = license({QStringLiteral("show"), file, QStringLiteral("--public-key"), m_publicKey,
-                                 QStringLiteral("--date"), date});
+    const auto result = license(
+        {QStringLiteral("show"), file, QStringLiteral("--public-key"), m_publicKey, QStringLiteral("--date"), date});
     QVERIFY2(result.started && !result.crashed && !result.timedOut, qPrintable(result.describe()));
     QVERIFY2(result.exitCode == exitCode, qPrintable(result.describe()));
     const QString out = QString::fromUtf8(result.out);
     const QString product = issueArgs.contains(QStringLiteral("--product")) ? QStringLiteral("other-product")
-                                                                              : QStringLiteral("secure-remote-access");
-    for (const QString& line : QStringList{QStringLiteral("Product:   ") + product, QStringLiteral("ID:        ACME-0001"),
-                                QStringLiteral("Licensee:  ACME Corp"), QStringLiteral("Seats:     25"),
-                                QStringLiteral("Issued:    2026-01-01"), QStringLiteral("Expires:   2026-12-31"),
-                                QStringLiteral("Status:    ") + status}) {
+                                                                            : QStringLiteral("secure-remote-access");
+    for (const QString& line : QStringList{QStringLiteral("Product:   ") + product,
+                                           QStringLiteral("ID:        ACME-0001"),
+                                           QStringLiteral("Licensee:  ACME Corp"),
+                                           QStringLiteral("Seats:     25"),
+                                           QStringLiteral("Issued:    2026-01-01"),
+                                           QStringLiteral("Expires:   2026-12-31"),
+                                           QStringLiteral("Status:    ") + status}) {
         QVERIFY2(out.contains(line + QLatin1Char('\n')), qPrintable(line + QStringLiteral(" not in:\n") + out));
     }
     QVERIFY2(out.contains(sentence), qPrintable(out));
@@ -137,9 +153,10 @@ void TestSraLicense::tamperedCopyFails()
     QVERIFY2(result.started && !result.crashed && result.exitCode == 5, qPrintable(result.describe()));
     const QString shown = QString::fromUtf8(result.out);
     QVERIFY2(shown.contains(QStringLiteral("Status:    bad-signature")), qPrintable(shown));
-    QVERIFY2(shown.contains(QStringLiteral("This machine's license has an invalid signature: it was altered or not "
-                                           "issued by the vendor. Install the original license file from your vendor.")),
-             qPrintable(shown));
+    QVERIFY2(
+        shown.contains(QStringLiteral("This machine's license has an invalid signature: it was altered or not "
+                                      "issued by the vendor. Install the original license file from your vendor.")),
+        qPrintable(shown));
     // Nothing from an unverified payload is shown.
     QVERIFY2(!shown.contains(QStringLiteral("Licensee:")), qPrintable(shown));
 
@@ -179,8 +196,13 @@ void TestSraLicense::mobileconfigIsWellFormedPlist()
     QVERIFY(sawDoctype);
     QCOMPARE(rootElement, QStringLiteral("plist"));
     QCOMPARE(depth, 0);
-    for (const char* key : {"PayloadContent", "License", "PayloadType", "PayloadUUID", "PayloadIdentifier",
-                            "PayloadVersion", "PayloadDisplayName"}) {
+    for (const char* key : {"PayloadContent",
+                            "License",
+                            "PayloadType",
+                            "PayloadUUID",
+                            "PayloadIdentifier",
+                            "PayloadVersion",
+                            "PayloadDisplayName"}) {
         QVERIFY2(keys.contains(QString::fromLatin1(key)), key);
     }
     in.seek(0);
@@ -200,8 +222,12 @@ void TestSraLicense::showDirectory()
 
     const QString file = issue(QStringLiteral("for-etc.sralic"));
     QVERIFY(QFile::copy(file, etc.filePath(QStringLiteral("license.sralic"))));
-    const auto one = license({QStringLiteral("show"), etc.path(), QStringLiteral("--public-key"), m_publicKey,
-                              QStringLiteral("--date"), QStringLiteral("2026-02-01")});
+    const auto one = license({QStringLiteral("show"),
+                              etc.path(),
+                              QStringLiteral("--public-key"),
+                              m_publicKey,
+                              QStringLiteral("--date"),
+                              QStringLiteral("2026-02-01")});
     QVERIFY2(one.exitCode == 0, qPrintable(one.describe()));
     QVERIFY(QString::fromUtf8(one.out).contains(QStringLiteral("license.sralic")));
 
@@ -220,9 +246,17 @@ void TestSraLicense::keygenMakesUsableKeys()
              QFile::Permissions());
 
     const QString out = m_dir.filePath(QStringLiteral("vendor.sralic"));
-    const auto issued = license({QStringLiteral("issue"), QStringLiteral("--key"), key, QStringLiteral("--licensee"),
-                                 QStringLiteral("Vendor Test"), QStringLiteral("--seats"), QStringLiteral("1"),
-                                 QStringLiteral("--expires"), QStringLiteral("2099-12-31"), QStringLiteral("--out"), out});
+    const auto issued = license({QStringLiteral("issue"),
+                                 QStringLiteral("--key"),
+                                 key,
+                                 QStringLiteral("--licensee"),
+                                 QStringLiteral("Vendor Test"),
+                                 QStringLiteral("--seats"),
+                                 QStringLiteral("1"),
+                                 QStringLiteral("--expires"),
+                                 QStringLiteral("2099-12-31"),
+                                 QStringLiteral("--out"),
+                                 out});
     QVERIFY2(issued.ok(), qPrintable(issued.describe()));
     QCOMPARE(license({QStringLiteral("show"), out, QStringLiteral("--public-key"), pub}).exitCode, 0);
     QCOMPARE(license({QStringLiteral("show"), out, QStringLiteral("--public-key"), m_publicKey}).exitCode, 5);
@@ -239,33 +273,60 @@ void TestSraLicense::usageErrors_data()
 
     const QString key = sra::test::sourceDir() + QStringLiteral("/tests/data/license/test-license-key.pem");
     const QString out = QDir::temp().filePath(QStringLiteral("sra-license-never-written.sralic"));
-    const QStringList base{QStringLiteral("issue"), QStringLiteral("--key"), key, QStringLiteral("--licensee"),
-                           QStringLiteral("X"), QStringLiteral("--out"), out};
+    const QStringList base{QStringLiteral("issue"),
+                           QStringLiteral("--key"),
+                           key,
+                           QStringLiteral("--licensee"),
+                           QStringLiteral("X"),
+                           QStringLiteral("--out"),
+                           out};
     QTest::addRow("help") << QStringList{QStringLiteral("--help")} << 0 << QStringLiteral("keygen --out PRIVATE.pem");
     QTest::addRow("version") << QStringList{QStringLiteral("--version")} << 0 << QStringLiteral("sra-license 0.");
     QTest::addRow("no command") << QStringList() << 1 << QStringLiteral("no command");
     QTest::addRow("unknown command") << QStringList{QStringLiteral("sign")} << 1 << QStringLiteral("unknown command");
-    QTest::addRow("issue without key") << QStringList{QStringLiteral("issue"), QStringLiteral("--licensee"),
-                                                      QStringLiteral("X"), QStringLiteral("--seats"), QStringLiteral("1"),
-                                                      QStringLiteral("--expires"), QStringLiteral("2030-01-01"),
-                                                      QStringLiteral("--out"), out}
+    QTest::addRow("issue without key") << QStringList{QStringLiteral("issue"),
+                                                      QStringLiteral("--licensee"),
+                                                      QStringLiteral("X"),
+                                                      QStringLiteral("--seats"),
+                                                      QStringLiteral("1"),
+                                                      QStringLiteral("--expires"),
+                                                      QStringLiteral("2030-01-01"),
+                                                      QStringLiteral("--out"),
+                                                      out}
                                        << 1 << QStringLiteral("--key");
-    QTest::addRow("seats not a number") << (base + QStringList{QStringLiteral("--seats"), QStringLiteral("five"),
-                                                               QStringLiteral("--expires"), QStringLiteral("2030-01-01")})
+    QTest::addRow("seats not a number") << (base
+                                            + QStringList{QStringLiteral("--seats"),
+                                                          QStringLiteral("five"),
+                                                          QStringLiteral("--expires"),
+                                                          QStringLiteral("2030-01-01")})
                                         << 1 << QStringLiteral("--seats");
-    QTest::addRow("seats zero") << (base + QStringList{QStringLiteral("--seats"), QStringLiteral("0"),
-                                                       QStringLiteral("--expires"), QStringLiteral("2030-01-01")})
+    QTest::addRow("seats zero") << (base
+                                    + QStringList{QStringLiteral("--seats"),
+                                                  QStringLiteral("0"),
+                                                  QStringLiteral("--expires"),
+                                                  QStringLiteral("2030-01-01")})
                                 << 8 << QStringLiteral("seats");
-    QTest::addRow("bad expiry date") << (base + QStringList{QStringLiteral("--seats"), QStringLiteral("1"),
-                                                            QStringLiteral("--expires"), QStringLiteral("31.01.2030")})
+    QTest::addRow("bad expiry date") << (base
+                                         + QStringList{QStringLiteral("--seats"),
+                                                       QStringLiteral("1"),
+                                                       QStringLiteral("--expires"),
+                                                       QStringLiteral("31.01.2030")})
                                      << 1 << QStringLiteral("--expires");
     QTest::addRow("public key as signing key")
-        << QStringList{QStringLiteral("issue"), QStringLiteral("--key"),
+        << QStringList{QStringLiteral("issue"),
+                       QStringLiteral("--key"),
                        sra::test::sourceDir() + QStringLiteral("/tests/data/license/test-license-key.pub.pem"),
-                       QStringLiteral("--licensee"), QStringLiteral("X"), QStringLiteral("--seats"), QStringLiteral("1"),
-                       QStringLiteral("--expires"), QStringLiteral("2030-01-01"), QStringLiteral("--out"), out}
+                       QStringLiteral("--licensee"),
+                       QStringLiteral("X"),
+                       QStringLiteral("--seats"),
+                       QStringLiteral("1"),
+                       QStringLiteral("--expires"),
+                       QStringLiteral("2030-01-01"),
+                       QStringLiteral("--out"),
+                       out}
         << 8 << QStringLiteral("private key");
-    QTest::addRow("show two files") << QStringList{QStringLiteral("show"), key, key} << 1 << QStringLiteral("exactly one");
+    QTest::addRow("show two files") << QStringList{QStringLiteral("show"), key, key} << 1
+                                    << QStringLiteral("exactly one");
 }
 
 void TestSraLicense::usageErrors()

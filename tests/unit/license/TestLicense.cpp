@@ -98,41 +98,59 @@ QByteArray signatureOf(const QByteArray& text)
 
 QByteArray profile(const QByteArray& licenseText)
 {
-    return sra::core::makeLicenseMobileConfig(licenseText, QStringLiteral("SRA-2026-0001"), QStringLiteral("ACME Corp"),
+    return sra::core::makeLicenseMobileConfig(licenseText,
+                                              QStringLiteral("SRA-2026-0001"),
+                                              QStringLiteral("ACME Corp"),
                                               QStringLiteral("6D1B6B9A-6C44-4C6B-9C36-4A7C5C7B0001"),
                                               QStringLiteral("6D1B6B9A-6C44-4C6B-9C36-4A7C5C7B0002"));
 }
 
 // A hand-written profile around one payload dict body (for the container's own error cases).
-QByteArray handProfile(const QByteArray& payloadContent, const QByteArray& topType = "Configuration",
+QByteArray handProfile(const QByteArray& payloadContent,
+                       const QByteArray& topType = "Configuration",
                        const QByteArray& prolog = {})
 {
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + prolog
-        + "<plist version=\"1.0\"><dict><key>PayloadContent</key><array>" + payloadContent
-        + "</array><key>PayloadType</key><string>" + topType + "</string></dict></plist>\n";
+           + "<plist version=\"1.0\"><dict><key>PayloadContent</key><array>" + payloadContent
+           + "</array><key>PayloadType</key><string>" + topType + "</string></dict></plist>\n";
 }
 
 QByteArray licenseDict(const QByteArray& licenseText)
 {
     return "<dict><key>PayloadType</key><string>com.secureremoteaccess.license</string><key>License</key><string>"
-        + licenseText + "</string></dict>";
+           + licenseText + "</string></dict>";
 }
 
 struct PkeyDeleter
 {
-    void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
+    void operator()(EVP_PKEY* key) const
+    {
+        EVP_PKEY_free(key);
+    }
 };
+
 struct X509Deleter
 {
-    void operator()(X509* cert) const { X509_free(cert); }
+    void operator()(X509* cert) const
+    {
+        X509_free(cert);
+    }
 };
+
 struct BioDeleter
 {
-    void operator()(BIO* bio) const { BIO_free(bio); }
+    void operator()(BIO* bio) const
+    {
+        BIO_free(bio);
+    }
 };
+
 struct CmsDeleter
 {
-    void operator()(CMS_ContentInfo* cms) const { CMS_ContentInfo_free(cms); }
+    void operator()(CMS_ContentInfo* cms) const
+    {
+        CMS_ContentInfo_free(cms);
+    }
 };
 
 // Signs `content` as CMS SignedData (DER) with a throwaway P-256 key and self-signed certificate, the way a
@@ -150,8 +168,8 @@ QByteArray cmsSign(const QByteArray& content, bool detached = false)
     X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600);
     X509_set_pubkey(cert.get(), key.get());
     X509_NAME* name = X509_get_subject_name(cert.get());
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("Profile Signer"), -1,
-                               -1, 0);
+    X509_NAME_add_entry_by_txt(
+        name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("Profile Signer"), -1, -1, 0);
     X509_set_issuer_name(cert.get(), name);
     if (X509_sign(cert.get(), key.get(), EVP_sha256()) <= 0) {
         qFatal("cannot sign the certificate");
@@ -207,7 +225,10 @@ void TestLicense::verify_data()
     const QByteArray valid = issue(baseLicense());
     const QByteArray payload = payloadOf(valid);
     const QByteArray signature = signatureOf(valid);
-    const auto row = [](const char* name, const QByteArray& contents, const QDate& today, LicenseStatus::Code code,
+    const auto row = [](const char* name,
+                        const QByteArray& contents,
+                        const QDate& today,
+                        LicenseStatus::Code code,
                         const char* detail = "") {
         QTest::addRow("%s", name) << contents << today << static_cast<int>(code) << QString::fromUtf8(detail);
     };
@@ -222,23 +243,33 @@ void TestLicense::verify_data()
     row("no date to judge by", valid, QDate(), LicenseStatus::Invalid);
 
     // Signature.
-    row("payload tampered one byte", sra::core::armourLicense(replaced(payload, "\"seats\":5", "\"seats\":6"), signature),
-        kToday, LicenseStatus::BadSignature);
-    row("payload tampered licensee", sra::core::armourLicense(replaced(payload, "ACME", "ACMF"), signature), kToday,
+    row("payload tampered one byte",
+        sra::core::armourLicense(replaced(payload, "\"seats\":5", "\"seats\":6"), signature),
+        kToday,
+        LicenseStatus::BadSignature);
+    row("payload tampered licensee",
+        sra::core::armourLicense(replaced(payload, "ACME", "ACMF"), signature),
+        kToday,
         LicenseStatus::BadSignature);
     QByteArray flipped = signature;
     flipped[10] = static_cast<char>(flipped.at(10) ^ 0x01);
     row("signature tampered", sra::core::armourLicense(payload, flipped), kToday, LicenseStatus::BadSignature);
-    row("signature all zero", sra::core::armourLicense(payload, QByteArray(64, '\0')), kToday,
+    row("signature all zero",
+        sra::core::armourLicense(payload, QByteArray(64, '\0')),
+        kToday,
         LicenseStatus::BadSignature);
-    row("signed by another key", issue(baseLicense(), sra::core::generateLicenseKeyPem()), kToday,
+    row("signed by another key",
+        issue(baseLicense(), sra::core::generateLicenseKeyPem()),
+        kToday,
         LicenseStatus::BadSignature);
-    row("signature of another license", sra::core::armourLicense(payload, signatureOf(issue([] {
-            auto l = baseLicense();
-            l.seats = 500;
-            return l;
-        }()))),
-        kToday, LicenseStatus::BadSignature);
+    row("signature of another license",
+        sra::core::armourLicense(payload, signatureOf(issue([] {
+                                     auto l = baseLicense();
+                                     l.seats = 500;
+                                     return l;
+                                 }()))),
+        kToday,
+        LicenseStatus::BadSignature);
 
     // Product.
     License other = baseLicense();
@@ -292,8 +323,10 @@ void TestLicense::verify_data()
     schema("unknown field", "\"seats\":5", "\"seats\":5,\"admin\":true", "unknown field");
     schema("duplicate field", "\"seats\":5", "\"seats\":5,\"seats\":500", "");
     schema("white space", "\"seats\":5", "\"seats\": 5", "canonical");
-    schema("fields reordered", "\"format\":1,\"product\":\"secure-remote-access\"",
-           "\"product\":\"secure-remote-access\",\"format\":1", "canonical");
+    schema("fields reordered",
+           "\"format\":1,\"product\":\"secure-remote-access\"",
+           "\"product\":\"secure-remote-access\",\"format\":1",
+           "canonical");
     schema("escaped letter", "\"licensee\":\"ACME Corp\"", "\"licensee\":\"\\u0041CME Corp\"", "canonical");
     row("payload not JSON", signedPayload("seats=5"), kToday, LicenseStatus::Invalid, "not JSON");
     row("payload JSON array", signedPayload("[1,2]"), kToday, LicenseStatus::Invalid, "not a JSON object");
@@ -311,12 +344,16 @@ void TestLicense::verify_data()
     row("license block duplicated", licenseBlock + licenseBlock + signatureBlock, kToday, LicenseStatus::Invalid);
     row("signature block duplicated", valid + signatureBlock, kToday, LicenseStatus::Invalid, "after the signature");
     row("END line missing", replaced(valid, "-----END SRA LICENSE-----\n", ""), kToday, LicenseStatus::Invalid);
-    row("armour label misspelt", replaced(valid, "BEGIN SRA LICENSE-----", "BEGIN SRA LICENCE-----"), kToday,
+    row("armour label misspelt",
+        replaced(valid, "BEGIN SRA LICENSE-----", "BEGIN SRA LICENCE-----"),
+        kToday,
         LicenseStatus::Invalid);
     row("trailing garbage", valid + "garbage\n", kToday, LicenseStatus::Invalid, "after the signature");
     row("trailing NUL", valid + QByteArray(1, '\0'), kToday, LicenseStatus::Invalid);
     row("leading text", "License for ACME\n" + valid, kToday, LicenseStatus::Invalid);
-    row("blank line inside", replaced(valid, "-----END SRA LICENSE-----\n", "-----END SRA LICENSE-----\n\n"), kToday,
+    row("blank line inside",
+        replaced(valid, "-----END SRA LICENSE-----\n", "-----END SRA LICENSE-----\n\n"),
+        kToday,
         LicenseStatus::Invalid);
     row("trailing blank lines allowed", valid + "\n\n", kToday, LicenseStatus::Valid);
     row("CRLF line ends allowed", QByteArray(valid).replace("\n", "\r\n"), kToday, LicenseStatus::Valid);
@@ -324,64 +361,102 @@ void TestLicense::verify_data()
     QByteArray badBase64 = valid;
     badBase64[licenseBlock.indexOf('\n') + 5] = '!';
     row("bad base64 character", badBase64, kToday, LicenseStatus::Invalid, "base64");
-    row("base64 with space", replaced(valid, "\n-----END SRA LICENSE-----", " \n-----END SRA LICENSE-----"), kToday,
-        LicenseStatus::Invalid, "base64");
+    row("base64 with space",
+        replaced(valid, "\n-----END SRA LICENSE-----", " \n-----END SRA LICENSE-----"),
+        kToday,
+        LicenseStatus::Invalid,
+        "base64");
     row("signature base64 without padding",
-        sra::core::armourLicense(payload, signature).replace("==\n-----END SRA LICENSE SIGNATURE", "\n-----END SRA LICENSE SIGNATURE"),
-        kToday, LicenseStatus::Invalid, "base64");
-    row("signature 63 bytes", sra::core::armourLicense(payload, signature.left(63)), kToday, LicenseStatus::Invalid,
+        sra::core::armourLicense(payload, signature)
+            .replace("==\n-----END SRA LICENSE SIGNATURE", "\n-----END SRA LICENSE SIGNATURE"),
+        kToday,
+        LicenseStatus::Invalid,
+        "base64");
+    row("signature 63 bytes",
+        sra::core::armourLicense(payload, signature.left(63)),
+        kToday,
+        LicenseStatus::Invalid,
         "63 bytes");
-    row("signature 65 bytes", sra::core::armourLicense(payload, signature + 'x'), kToday, LicenseStatus::Invalid,
+    row("signature 65 bytes",
+        sra::core::armourLicense(payload, signature + 'x'),
+        kToday,
+        LicenseStatus::Invalid,
         "65 bytes");
     row("payload over 4096 bytes", signedPayload(QByteArray(5000, ' ')), kToday, LicenseStatus::Invalid, "4096");
-    row("oversize file", valid + QByteArray(sra::core::kMaxLicenseFileSize + 1 - valid.size(), '\n'), kToday,
-        LicenseStatus::Invalid, "larger than 65536");
-    row("exactly 64 KiB with blank lines", valid + QByteArray(sra::core::kMaxLicenseFileSize - valid.size(), '\n'),
-        kToday, LicenseStatus::Valid);
+    row("oversize file",
+        valid + QByteArray(sra::core::kMaxLicenseFileSize + 1 - valid.size(), '\n'),
+        kToday,
+        LicenseStatus::Invalid,
+        "larger than 65536");
+    row("exactly 64 KiB with blank lines",
+        valid + QByteArray(sra::core::kMaxLicenseFileSize - valid.size(), '\n'),
+        kToday,
+        LicenseStatus::Valid);
 
     // Configuration profiles (XML plist).
     const QByteArray mobileconfig = profile(valid);
     row("mobileconfig valid", mobileconfig, kToday, LicenseStatus::Valid);
     row("mobileconfig expired", mobileconfig, kExpires.addDays(1), LicenseStatus::Expired);
-    row("mobileconfig tampered", profile(sra::core::armourLicense(replaced(payload, "ACME", "ACMF"), signature)), kToday,
+    row("mobileconfig tampered",
+        profile(sra::core::armourLicense(replaced(payload, "ACME", "ACMF"), signature)),
+        kToday,
         LicenseStatus::BadSignature);
     row("mobileconfig with BOM", "\xEF\xBB\xBF" + mobileconfig, kToday, LicenseStatus::Valid);
     row("mobileconfig License as data",
         handProfile("<dict><key>PayloadType</key><string>com.secureremoteaccess.license</string>"
                     "<key>License</key><data>\n\t"
                     + valid.toBase64() + "\n</data></dict>"),
-        kToday, LicenseStatus::Valid);
+        kToday,
+        LicenseStatus::Valid);
     row("mobileconfig other payloads first",
         handProfile("<dict><key>PayloadType</key><string>com.apple.wifi.managed</string><key>SSID_STR</key>"
                     "<string>lab</string><key>AutoJoin</key><true/></dict>"
                     + licenseDict(valid)),
-        kToday, LicenseStatus::Valid);
+        kToday,
+        LicenseStatus::Valid);
     row("mobileconfig without license payload",
-        handProfile("<dict><key>PayloadType</key><string>com.apple.wifi.managed</string></dict>"), kToday,
-        LicenseStatus::Invalid, "no com.secureremoteaccess.license payload");
-    row("mobileconfig two license payloads", handProfile(licenseDict(valid) + licenseDict(valid)), kToday,
-        LicenseStatus::Invalid, "more than one");
+        handProfile("<dict><key>PayloadType</key><string>com.apple.wifi.managed</string></dict>"),
+        kToday,
+        LicenseStatus::Invalid,
+        "no com.secureremoteaccess.license payload");
+    row("mobileconfig two license payloads",
+        handProfile(licenseDict(valid) + licenseDict(valid)),
+        kToday,
+        LicenseStatus::Invalid,
+        "more than one");
     row("mobileconfig License missing",
-        handProfile("<dict><key>PayloadType</key><string>com.secureremoteaccess.license</string></dict>"), kToday,
-        LicenseStatus::Invalid, "no License");
+        handProfile("<dict><key>PayloadType</key><string>com.secureremoteaccess.license</string></dict>"),
+        kToday,
+        LicenseStatus::Invalid,
+        "no License");
     row("mobileconfig License as integer",
         handProfile("<dict><key>PayloadType</key><string>com.secureremoteaccess.license</string><key>License</key>"
                     "<integer>1</integer></dict>"),
-        kToday, LicenseStatus::Invalid, "no License");
-    row("mobileconfig not a Configuration", handProfile(licenseDict(valid), "com.apple.wifi.managed"), kToday,
-        LicenseStatus::Invalid, "Configuration");
+        kToday,
+        LicenseStatus::Invalid,
+        "no License");
+    row("mobileconfig not a Configuration",
+        handProfile(licenseDict(valid), "com.apple.wifi.managed"),
+        kToday,
+        LicenseStatus::Invalid,
+        "Configuration");
     row("mobileconfig duplicate key",
         handProfile("<dict><key>PayloadType</key><string>com.secureremoteaccess.license</string>"
                     "<key>PayloadType</key><string>x</string></dict>"),
-        kToday, LicenseStatus::Invalid, "duplicate key");
+        kToday,
+        LicenseStatus::Invalid,
+        "duplicate key");
     row("mobileconfig entity declaration",
-        handProfile(licenseDict("&lic;"), "Configuration",
-                    "<!DOCTYPE plist [<!ENTITY lic \"x\">]>\n"),
-        kToday, LicenseStatus::Invalid, "entities");
-    row("mobileconfig unknown element", handProfile("<blob/>" + licenseDict(valid)), kToday, LicenseStatus::Invalid,
+        handProfile(licenseDict("&lic;"), "Configuration", "<!DOCTYPE plist [<!ENTITY lic \"x\">]>\n"),
+        kToday,
+        LicenseStatus::Invalid,
+        "entities");
+    row("mobileconfig unknown element",
+        handProfile("<blob/>" + licenseDict(valid)),
+        kToday,
+        LicenseStatus::Invalid,
         "unknown property list element");
-    row("mobileconfig text between elements", handProfile("text" + licenseDict(valid)), kToday,
-        LicenseStatus::Invalid);
+    row("mobileconfig text between elements", handProfile("text" + licenseDict(valid)), kToday, LicenseStatus::Invalid);
     row("mobileconfig unclosed", mobileconfig.left(mobileconfig.size() - 20), kToday, LicenseStatus::Invalid, "XML");
     row("mobileconfig garbage after plist", mobileconfig + "<plist/>", kToday, LicenseStatus::Invalid);
     QByteArray deep = licenseDict(valid);
@@ -390,15 +465,20 @@ void TestLicense::verify_data()
     }
     row("mobileconfig nested too deeply", handProfile(deep), kToday, LicenseStatus::Invalid, "deeply");
     row("mobileconfig not a plist", "<html><body/></html>", kToday, LicenseStatus::Invalid, "not a property list");
-    row("mobileconfig license with trailing garbage", profile(valid + "garbage"), kToday, LicenseStatus::Invalid,
+    row("mobileconfig license with trailing garbage",
+        profile(valid + "garbage"),
+        kToday,
+        LicenseStatus::Invalid,
         "after the signature");
 
     // CMS (PKCS#7) signed profiles, as Apple signs them.
     const QByteArray cms = cmsSign(mobileconfig);
     row("cms-signed mobileconfig valid", cms, kToday, LicenseStatus::Valid);
     row("cms-signed mobileconfig expired", cms, kExpires.addDays(1), LicenseStatus::Expired);
-    row("cms-signed tampered license", cmsSign(profile(sra::core::armourLicense(replaced(payload, "ACME", "ACMF"), signature))),
-        kToday, LicenseStatus::BadSignature);
+    row("cms-signed tampered license",
+        cmsSign(profile(sra::core::armourLicense(replaced(payload, "ACME", "ACMF"), signature))),
+        kToday,
+        LicenseStatus::BadSignature);
     row("cms detached content", cmsSign(mobileconfig, true), kToday, LicenseStatus::Invalid, "detached");
     row("cms trailing bytes", cms + "x", kToday, LicenseStatus::Invalid, "after the CMS");
     row("cms truncated", cms.left(cms.size() / 2), kToday, LicenseStatus::Invalid, "not a CMS");
@@ -415,10 +495,11 @@ void TestLicense::verify()
     QFETCH(QString, detail);
 
     const LicenseStatus status = sra::core::verifyLicense(contents, today, testPublicKey());
-    QVERIFY2(status.code == expected, qPrintable(QStringLiteral("got %1 (%2), expected %3")
-                                                     .arg(sra::core::licenseStatusCodeName(status.code), status.detail,
-                                                          sra::core::licenseStatusCodeName(
-                                                              static_cast<LicenseStatus::Code>(expected)))));
+    QVERIFY2(status.code == expected,
+             qPrintable(QStringLiteral("got %1 (%2), expected %3")
+                            .arg(sra::core::licenseStatusCodeName(status.code),
+                                 status.detail,
+                                 sra::core::licenseStatusCodeName(static_cast<LicenseStatus::Code>(expected)))));
     QVERIFY2(status.detail.contains(detail), qPrintable(status.detail));
     QCOMPARE(status.isValid(), expected == LicenseStatus::Valid);
     if (expected == LicenseStatus::Valid) {
@@ -441,7 +522,8 @@ void TestLicense::fieldsOnlyFromVerifiedPayloads()
     QCOMPARE(good.license.issued, kIssued);
     QCOMPARE(good.license.expires, kExpires);
 
-    const auto other = sra::core::verifyLicense(valid, kToday, sra::core::licensePublicKeyFromPem(sra::core::generateLicenseKeyPem()));
+    const auto other =
+        sra::core::verifyLicense(valid, kToday, sra::core::licensePublicKeyFromPem(sra::core::generateLicenseKeyPem()));
     QCOMPARE(other.code, LicenseStatus::BadSignature);
     QVERIFY(!other.signatureVerified);
     QVERIFY(other.license.licensee.isEmpty());
@@ -489,8 +571,7 @@ void TestLicense::issuerRefusesBadFields_data()
     QTest::addRow("expires before issued") << with([](License& l) { l.expires = l.issued.addDays(-1); }) << key;
     QTest::addRow("no expiry") << with([](License& l) { l.expires = QDate(); }) << key;
     QTest::addRow("format 2") << with([](License& l) { l.format = 2; }) << key;
-    QTest::addRow("public key instead of private") << baseLicense()
-                                                   << sra::core::licensePublicKeyPemFromPrivate(key);
+    QTest::addRow("public key instead of private") << baseLicense() << sra::core::licensePublicKeyPemFromPrivate(key);
     QTest::addRow("not a key") << baseLicense() << QByteArray("-----BEGIN PRIVATE KEY-----\nAAAA\n");
 }
 
@@ -523,42 +604,48 @@ void TestLicense::builtInKey()
 
 void TestLicense::loadInstalled_data()
 {
-    QTest::addColumn<QStringList>("names");     // files to write, "name=kind"
+    QTest::addColumn<QStringList>("names"); // files to write, "name=kind"
     QTest::addColumn<int>("expected");
-    QTest::addColumn<QString>("source");        // file name of the verdict, empty for none
-    QTest::addColumn<QDate>("expires");         // of the chosen license, when it has fields
+    QTest::addColumn<QString>("source"); // file name of the verdict, empty for none
+    QTest::addColumn<QDate>("expires");  // of the chosen license, when it has fields
 
     const QDate later(2027, 6, 30);
     QTest::addRow("no files") << QStringList() << int(LicenseStatus::Missing) << QString() << QDate();
-    QTest::addRow("unrelated files only") << QStringList{QStringLiteral("license.txt=valid"), QStringLiteral("srad.conf=valid")}
-                                          << int(LicenseStatus::Missing) << QString() << QDate();
+    QTest::addRow("unrelated files only")
+        << QStringList{QStringLiteral("license.txt=valid"), QStringLiteral("srad.conf=valid")}
+        << int(LicenseStatus::Missing) << QString() << QDate();
     QTest::addRow("one sralic") << QStringList{QStringLiteral("license.sralic=valid")} << int(LicenseStatus::Valid)
                                 << QStringLiteral("license.sralic") << kExpires;
     QTest::addRow("one mobileconfig") << QStringList{QStringLiteral("acme.mobileconfig=profile")}
                                       << int(LicenseStatus::Valid) << QStringLiteral("acme.mobileconfig") << kExpires;
-    QTest::addRow("one signed mobileconfig") << QStringList{QStringLiteral("acme.mobileconfig=signed-profile")}
-                                             << int(LicenseStatus::Valid) << QStringLiteral("acme.mobileconfig")
-                                             << kExpires;
+    QTest::addRow("one signed mobileconfig")
+        << QStringList{QStringLiteral("acme.mobileconfig=signed-profile")} << int(LicenseStatus::Valid)
+        << QStringLiteral("acme.mobileconfig") << kExpires;
     QTest::addRow("one expired") << QStringList{QStringLiteral("license.sralic=expired")} << int(LicenseStatus::Expired)
                                  << QStringLiteral("license.sralic") << QDate(2026, 3, 31);
     QTest::addRow("one tampered") << QStringList{QStringLiteral("license.sralic=tampered")}
                                   << int(LicenseStatus::BadSignature) << QStringLiteral("license.sralic") << QDate();
     QTest::addRow("valid beats expired and garbage")
-        << QStringList{QStringLiteral("a.sralic=garbage"), QStringLiteral("b.sralic=expired"),
-                       QStringLiteral("c.mobileconfig=profile"), QStringLiteral("d.sralic=tampered")}
+        << QStringList{QStringLiteral("a.sralic=garbage"),
+                       QStringLiteral("b.sralic=expired"),
+                       QStringLiteral("c.mobileconfig=profile"),
+                       QStringLiteral("d.sralic=tampered")}
         << int(LicenseStatus::Valid) << QStringLiteral("c.mobileconfig") << kExpires;
-    QTest::addRow("later expiry wins") << QStringList{QStringLiteral("a.sralic=valid"), QStringLiteral("b.sralic=later"),
+    QTest::addRow("later expiry wins") << QStringList{QStringLiteral("a.sralic=valid"),
+                                                      QStringLiteral("b.sralic=later"),
                                                       QStringLiteral("c.sralic=valid")}
                                        << int(LicenseStatus::Valid) << QStringLiteral("b.sralic") << later;
     QTest::addRow("expired beats bad signature and garbage")
-        << QStringList{QStringLiteral("a.sralic=tampered"), QStringLiteral("b.sralic=garbage"),
+        << QStringList{QStringLiteral("a.sralic=tampered"),
+                       QStringLiteral("b.sralic=garbage"),
                        QStringLiteral("c.sralic=expired")}
         << int(LicenseStatus::Expired) << QStringLiteral("c.sralic") << QDate(2026, 3, 31);
     QTest::addRow("wrong product beats bad signature")
         << QStringList{QStringLiteral("a.sralic=tampered"), QStringLiteral("b.sralic=wrong-product")}
         << int(LicenseStatus::WrongProduct) << QStringLiteral("b.sralic") << kExpires;
-    QTest::addRow("oversize file refused") << QStringList{QStringLiteral("license.sralic=oversize")}
-                                           << int(LicenseStatus::Invalid) << QStringLiteral("license.sralic") << QDate();
+    QTest::addRow("oversize file refused")
+        << QStringList{QStringLiteral("license.sralic=oversize")} << int(LicenseStatus::Invalid)
+        << QStringLiteral("license.sralic") << QDate();
     QTest::addRow("oversize file does not hide a valid one")
         << QStringList{QStringLiteral("a.sralic=oversize"), QStringLiteral("b.sralic=valid")}
         << int(LicenseStatus::Valid) << QStringLiteral("b.sralic") << kExpires;
@@ -614,8 +701,9 @@ void TestLicense::loadInstalled()
     }
 
     const LicenseStatus status = sra::core::loadInstalledLicense(dir.path(), kToday, testPublicKey());
-    QVERIFY2(status.code == expected, qPrintable(sra::core::licenseStatusCodeName(status.code) + QLatin1Char(' ')
-                                                 + status.detail + QLatin1Char(' ') + status.source));
+    QVERIFY2(status.code == expected,
+             qPrintable(sra::core::licenseStatusCodeName(status.code) + QLatin1Char(' ') + status.detail
+                        + QLatin1Char(' ') + status.source));
     QCOMPARE(QFileInfo(status.source).fileName(), source);
     QCOMPARE(status.license.expires, expires);
 
