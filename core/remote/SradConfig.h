@@ -39,7 +39,7 @@ struct SradPaths
 //   [auth]
 //   pairings = pairings.json
 //   ca_bundle =                    ; optional PEM bundle: admin certificates must chain to it
-//   handshake_timeout_ms = 15000   ; an unauthenticated connection must authenticate within this
+//   handshake_timeout_ms = 60000   ; TLS, Hello, the admin reading the fingerprint and typing the PIN
 //   max_unauthenticated = 16       ; connections still authenticating at once; more get TooManyConnections
 //   max_failures = 5               ; failed authentications per source address before RateLimited
 //   failure_window_s = 300         ; ... counted over this window
@@ -58,7 +58,7 @@ struct SradConfig
     QString licenseDir;       // absolute after load()
     QString pairingsFile;     // absolute after load()
     QString caBundleFile;     // empty: no CA check
-    int handshakeTimeoutMs = 15000;
+    int handshakeTimeoutMs = 60000;
     int maxUnauthenticated = 16;
     int maxFailures = 5;
     int failureWindowSeconds = 300;

@@ -120,7 +120,7 @@ void TestSradConfig::defaults()
     QCOMPARE(c.licenseDir, dir);
     QCOMPARE(c.pairingsFile, dir + QStringLiteral("/pairings.json"));
     QVERIFY(c.caBundleFile.isEmpty());
-    QCOMPARE(c.handshakeTimeoutMs, 15000);
+    QCOMPARE(c.handshakeTimeoutMs, 60000);
     QCOMPARE(c.maxUnauthenticated, 16);
     QCOMPARE(c.maxFailures, 5);
     QCOMPARE(c.failureWindowSeconds, 300);
