@@ -39,7 +39,7 @@ ServerSession::ServerSession(qintptr socketDescriptor, SradService* service, std
 {
     m_socket = new QSslSocket(this);
     if (!m_socket->setSocketDescriptor(socketDescriptor)) {
-        qCWarning(lcSession) << "cannot take over a connection:" << m_socket->errorString();
+        qCWarning(lcSession).noquote() << "cannot take over a connection:" << m_socket->errorString();
         QTimer::singleShot(0, this, &ServerSession::close);
         return;
     }
@@ -80,14 +80,14 @@ ServerSession::ServerSession(qintptr socketDescriptor, SradService* service, std
 
     connect(&m_keepalive, &QTimer::timeout, this, [this] {
         if (m_service->nowMs() - m_lastHeardMs > kIdleLimitMs) {
-            qCInfo(lcSession) << describePeer() << "silent for too long; closing";
+            qCInfo(lcSession).noquote() << describePeer() << "silent for too long; closing";
             close();
             return;
         }
         send(wire::Message(wire::MessageType::Keepalive));
     });
 
-    qCDebug(lcSession) << describePeer() << "connected";
+    qCDebug(lcSession).noquote() << describePeer() << "connected";
     m_socket->startServerEncryption();
 }
 
@@ -167,7 +167,7 @@ void ServerSession::handle(const wire::Message& message)
             return;
         }
         if (message.type() == MessageType::Bye) {
-            qCInfo(lcSession) << describePeer() << "session" << m_sessionId << "ended by the admin";
+            qCInfo(lcSession).noquote() << describePeer() << "session" << m_sessionId << "ended by the admin";
             close();
             return;
         }
@@ -176,7 +176,7 @@ void ServerSession::handle(const wire::Message& message)
         break;
     }
     if (message.type() == MessageType::Error) {
-        qCInfo(lcSession) << describePeer() << "peer reported error"
+        qCInfo(lcSession).noquote() << describePeer() << "peer reported error"
                           << message.u32(wire::Field::ErrorCode).value_or(0);
         close();
         return;
@@ -249,7 +249,9 @@ void ServerSession::handleAuthResponse(const wire::Message& message)
         refuse(wire::ErrorCode::InternalError, QStringLiteral("pairings unreadable"), false);
         return;
     }
-    const auto match = pairings.match(m_adminCertificate);
+    // Attribute rules map names anyone can put in a self-made certificate; they count only when the certificate
+    // chained to the configured CA bundle (checked at Hello). Public-key pairings need no CA.
+    const auto match = pairings.match(m_adminCertificate, !m_service->config().caBundleFile.isEmpty());
     if (!match) {
         refuse(wire::ErrorCode::NotPaired,
                QStringLiteral("certificate \"%1\" (key SHA-256 %2) is not paired with an account")
@@ -278,7 +280,7 @@ void ServerSession::send(const wire::Message& message)
 {
     auto frame = wire::encodeMessage(message);
     if (!frame || !m_socket) {
-        qCWarning(lcSession) << describePeer() << "cannot encode a message";
+        qCWarning(lcSession).noquote() << describePeer() << "cannot encode a message";
         close();
         return;
     }
@@ -341,7 +343,7 @@ void ServerSession::emitFinished()
 void ServerSession::onDisconnected()
 {
     if (m_state == State::Authenticated) {
-        qCInfo(lcSession) << describePeer() << "session" << m_sessionId << "of" << m_account << "disconnected";
+        qCInfo(lcSession).noquote() << describePeer() << "session" << m_sessionId << "of" << m_account << "disconnected";
     }
     if (m_state != State::Closing) {
         close();
