@@ -5,7 +5,7 @@
 #include "remote-service/ServerSession.h"
 #include "remote-service/SradLogging.h"
 
-#include <QDate>
+#include <QDateTime>
 #include <QTcpSocket>
 
 namespace sra::srad {
@@ -70,7 +70,7 @@ QList<quint16> SradService::boundPorts() const
 
 core::LicenseStatus SradService::licenseStatus() const
 {
-    return core::loadInstalledLicense(m_config.licenseDir, QDate::currentDate());
+    return core::loadInstalledLicense(m_config.licenseDir, QDateTime::currentDateTimeUtc().date()); // expiry is UTC
 }
 
 bool SradService::loadPairings(core::PairingStore& store, QString& error) const

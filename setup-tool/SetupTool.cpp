@@ -1,5 +1,6 @@
 #include "setup-tool/SetupTool.h"
 
+#include "core/license/License.h"
 #include "core/remote/TlsIdentity.h"
 
 #include <QCoreApplication>
@@ -9,6 +10,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
+#include <QSaveFile>
 #include <QStandardPaths>
 
 #include <cstdio>
@@ -466,6 +468,46 @@ int SetupTool::removeRule(const QString& number)
             .arg(n)
             .arg(core::PairingStore::attributeName(removed.attribute), removed.pattern, removed.account));
     return kSetupOk;
+}
+
+int SetupTool::installLicense(const QString& file)
+{
+    QFile in(file);
+    if (!in.open(QIODevice::ReadOnly)) {
+        return fail(tr("Cannot read %1: %2.").arg(file, in.errorString()));
+    }
+    if (in.size() > core::kMaxLicenseFileSize) {
+        return fail(tr("%1 is too large to be a license file.").arg(file));
+    }
+    const QByteArray contents = in.readAll();
+    const QDate today = QDateTime::currentDateTimeUtc().date();
+    // Refuse what srad would refuse, so a bad file never replaces a good one.
+    const core::LicenseStatus status = core::verifyLicense(contents, today);
+    if (!status.isValid()) {
+        return fail(tr("%1 was not installed: %2").arg(file, core::licenseStatusMessage(status)));
+    }
+    const bool profile = file.endsWith(QLatin1String(".mobileconfig"), Qt::CaseInsensitive);
+    const QString target = QDir(m_config.licenseDir)
+                               .filePath(profile ? QStringLiteral("license.mobileconfig") : core::licenseFileName());
+    QString error;
+    if (!makeDirectory(m_config.licenseDir, false, error)) {
+        return fail(error);
+    }
+    QSaveFile out(target);
+    if (!out.open(QIODevice::WriteOnly) || out.write(contents) != contents.size() || !out.commit()) {
+        return fail(tr("Cannot write %1: %2.").arg(target, out.errorString()));
+    }
+    say(tr("Installed %1 as %2.").arg(file, target));
+    say(core::licenseStatusMessage(core::loadInstalledLicense(m_config.licenseDir, today)));
+    return kSetupOk;
+}
+
+int SetupTool::showLicense()
+{
+    const core::LicenseStatus status =
+        core::loadInstalledLicense(m_config.licenseDir, QDateTime::currentDateTimeUtc().date());
+    say(core::licenseStatusMessage(status));
+    return status.isValid() ? kSetupOk : kSetupFailed;
 }
 
 } // namespace sra::srad

@@ -44,6 +44,8 @@ public:
     int list();
     int addRule(const QString& attribute, const QString& pattern, const QString& account);
     int removeRule(const QString& number);
+    int installLicense(const QString& file);   // license install FILE: verify, then copy into the license directory
+    int showLicense();                         // license show: this machine's verdict
 
 private:
     int fail(const QString& message, int code = kSetupFailed) const;

@@ -48,7 +48,7 @@ int main(int argc, char** argv)
         "Exit codes: 0 ok, 1 usage, 2 failure."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("command"), tr("pair, unpair, list or rule (instead of -a -g -c -s -d)."),
+    parser.addPositionalArgument(QStringLiteral("command"), tr("pair, unpair, list, rule or license (instead of -a -g -c -s -d)."),
                                  QStringLiteral("[command]"));
     const QCommandLineOption activate({QStringLiteral("a"), QStringLiteral("activate")}, tr("Activate the service."));
     const QCommandLineOption generate({QStringLiteral("g"), QStringLiteral("generate")},
@@ -164,5 +164,14 @@ int main(int argc, char** argv)
         }
         return usage(tr("Use \"rule add --attribute A --pattern RE --account NAME\" or \"rule remove N\"."));
     }
-    return usage(tr("Unknown command \"%1\"; use pair, unpair, list or rule (see --help).").arg(command));
+    if (command == QLatin1String("license")) {
+        if (args.size() == 3 && args.at(1) == QLatin1String("install")) {
+            return tool.installLicense(args.at(2));
+        }
+        if (args.size() == 2 && args.at(1) == QLatin1String("show")) {
+            return tool.showLicense();
+        }
+        return usage(tr("Use \"license install FILE\" (a .sralic file or a .mobileconfig profile) or \"license show\"."));
+    }
+    return usage(tr("Unknown command \"%1\"; use pair, unpair, list, rule or license (see --help).").arg(command));
 }

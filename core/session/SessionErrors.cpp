@@ -1,5 +1,7 @@
 #include "core/session/SessionErrors.h"
 
+#include "core/license/License.h"
+
 #include <QCoreApplication>
 
 namespace sra::core {
@@ -16,17 +18,11 @@ QString serverErrorMessage(wire::ErrorCode code, quint32 retryAfterMs)
     using wire::ErrorCode;
     switch (code) {
     case ErrorCode::LicenseMissing:
-        return tr("The remote machine has no Secure Remote Access license. Install one there (sra-setup or the "
-                  "Preferences' License page).");
     case ErrorCode::LicenseExpired:
-        return tr("The remote machine's Secure Remote Access license has expired. Install a renewed license there.");
     case ErrorCode::LicenseBadSignature:
-        return tr("The remote machine's license is not genuine (its signature does not verify). Install the license "
-                  "file you received from the vendor.");
     case ErrorCode::LicenseWrongProduct:
-        return tr("The license on the remote machine is for another product. Install a Secure Remote Access license.");
     case ErrorCode::LicenseInvalid:
-        return tr("The license on the remote machine is damaged or not yet valid. Install a valid license there.");
+        return remoteLicenseErrorMessage(code); // one wording for license problems, kept with the license code
     case ErrorCode::ProtocolViolation:
     case ErrorCode::FrameTooLarge:
         return tr("The remote machine refused a message from this program. Make sure both sides run the same "

@@ -173,9 +173,9 @@ void TestSession::license_data()
 {
     QTest::addColumn<QString>("kind");
     QTest::addColumn<QString>("sentence");
-    QTest::addRow("missing") << QStringLiteral("missing") << QStringLiteral("has no Secure Remote Access license");
+    QTest::addRow("missing") << QStringLiteral("missing") << QStringLiteral("The remote machine has no license");
     QTest::addRow("expired") << QStringLiteral("expired") << QStringLiteral("license has expired");
-    QTest::addRow("tampered") << QStringLiteral("tampered") << QStringLiteral("not genuine");
+    QTest::addRow("tampered") << QStringLiteral("tampered") << QStringLiteral("license has an invalid signature");
     QTest::addRow("wrong product") << QStringLiteral("product") << QStringLiteral("for another product");
 }
 
