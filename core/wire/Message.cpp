@@ -38,8 +38,62 @@ constexpr FieldSpec kError[] = {
 constexpr FieldSpec kBye[] = {
     {Field::Reason, K::Utf8, false, 0, kMaxText},
 };
+constexpr std::uint32_t kMaxCardObjects = 96 * 1024;   // four 16 KiB certificates plus the small objects
+constexpr std::uint32_t kMaxKeyAlgorithms = 64;
+constexpr std::uint32_t kMaxRelayInput = 512;           // an RSA-4096 block; RSA-2048 and EC inputs are smaller
+constexpr std::uint32_t kMaxRelayData = 1024;
+constexpr std::uint32_t kMaxRequester = 512;
 
-constexpr std::array<MessageSpec, 7> kMessages{{
+constexpr FieldSpec kInsertCard[] = {
+    {Field::CardObjects,   K::Octets, true,  2, kMaxCardObjects},
+    {Field::KeyAlgorithms, K::Octets, true,  2, kMaxKeyAlgorithms},
+    {Field::PinTriesLeft,  K::U32,    false, 4, 4},
+};
+constexpr FieldSpec kRemoveCard[] = {
+    {Field::Reason, K::Utf8, false, 0, kMaxText},
+};
+constexpr FieldSpec kRelayVerifyPin[] = {
+    {Field::RequestId, K::U32,    true,  4, 4},
+    {Field::Pin,       K::Octets, true,  6, 8},
+    {Field::Requester, K::Utf8,   false, 0, kMaxRequester},
+};
+constexpr FieldSpec kRelaySign[] = {
+    {Field::RequestId, K::U32,    true,  4, 4},
+    {Field::Requester, K::Utf8,   false, 0, kMaxRequester},
+    {Field::Slot,      K::U32,    true,  4, 4},
+    {Field::Algorithm, K::U32,    true,  4, 4},
+    {Field::Input,     K::Octets, true,  1, kMaxRelayInput},
+};
+constexpr FieldSpec kRelayResult[] = {
+    {Field::PinTriesLeft, K::U32,    false, 4, 4},
+    {Field::RequestId,    K::U32,    true,  4, 4},
+    {Field::Status,       K::U32,    true,  4, 4},
+    {Field::Data,         K::Octets, false, 0, kMaxRelayData},
+};
+constexpr FieldSpec kLocalHello[] = {
+    {Field::ClientName, K::Utf8, false, 0, kMaxName},
+    {Field::Role,       K::U32,  true,  4, 4},
+};
+constexpr FieldSpec kCardStatus[] = {
+    {Field::Account,       K::Utf8,   false, 0, kMaxName},
+    {Field::CardObjects,   K::Octets, false, 0, kMaxCardObjects},
+    {Field::KeyAlgorithms, K::Octets, false, 0, kMaxKeyAlgorithms},
+    {Field::PinTriesLeft,  K::U32,    false, 4, 4},
+    {Field::Present,       K::U32,    true,  4, 4},
+    {Field::Generation,    K::U32,    true,  4, 4},
+};
+constexpr FieldSpec kLocalVerifyPin[] = {
+    {Field::RequestId, K::U32,    true, 4, 4},
+    {Field::Pin,       K::Octets, true, 6, 8},
+};
+constexpr FieldSpec kLocalSign[] = {
+    {Field::RequestId, K::U32,    true, 4, 4},
+    {Field::Slot,      K::U32,    true, 4, 4},
+    {Field::Algorithm, K::U32,    true, 4, 4},
+    {Field::Input,     K::Octets, true, 1, kMaxRelayInput},
+};
+
+constexpr std::array<MessageSpec, 16> kMessages{{
     {MessageType::Hello,        "Hello",        kHello},
     {MessageType::Challenge,    "Challenge",    kChallenge},
     {MessageType::AuthResponse, "AuthResponse", kAuthResponse},
@@ -47,6 +101,15 @@ constexpr std::array<MessageSpec, 7> kMessages{{
     {MessageType::Error,        "Error",        kError},
     {MessageType::Keepalive,    "Keepalive",    {}},
     {MessageType::Bye,          "Bye",          kBye},
+    {MessageType::InsertCard,     "InsertCard",     kInsertCard},
+    {MessageType::RemoveCard,     "RemoveCard",     kRemoveCard},
+    {MessageType::RelayVerifyPin, "RelayVerifyPin", kRelayVerifyPin},
+    {MessageType::RelaySign,      "RelaySign",      kRelaySign},
+    {MessageType::RelayResult,    "RelayResult",    kRelayResult},
+    {MessageType::LocalHello,     "LocalHello",     kLocalHello},
+    {MessageType::CardStatus,     "CardStatus",     kCardStatus},
+    {MessageType::LocalVerifyPin, "LocalVerifyPin", kLocalVerifyPin},
+    {MessageType::LocalSign,      "LocalSign",      kLocalSign},
 }};
 // clang-format on
 

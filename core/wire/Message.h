@@ -22,6 +22,19 @@ enum class MessageType : std::uint8_t
     Error = 0x05,         // either way: typed error, then the sender closes
     Keepalive = 0x06,     // either way, any time after AuthOk
     Bye = 0x07,           // either way: orderly end of the session
+
+    // The card relay (docs/PROTOCOL.md, "Card relay"), admin ↔ srad after AuthOk.
+    InsertCard = 0x10,      // admin → srad: the card's objects and key algorithms; the virtual card appears
+    RemoveCard = 0x11,      // admin → srad: the virtual card disappears
+    RelayVerifyPin = 0x12,  // srad → admin: a PIN check requested on the remote
+    RelaySign = 0x13,       // srad → admin: a private-key operation requested on the remote
+    RelayResult = 0x14,     // admin → srad (and srad → local client): the outcome of one relayed request
+
+    // The local channel, srad ↔ pcscd driver / PKCS#11 module on the remote (UNIX socket).
+    LocalHello = 0x20,      // client → srad: who is asking (role); srad answers with CardStatus
+    CardStatus = 0x21,      // srad → client, also pushed on every change: card present or not, its objects
+    LocalVerifyPin = 0x22,  // client → srad: relay a VERIFY; answered by RelayResult
+    LocalSign = 0x23,       // client → srad: relay a GENERAL AUTHENTICATE; answered by RelayResult
 };
 
 // Field identifiers, shared by all messages (a message's schema says which it takes). Wire format: never renumber.
@@ -38,6 +51,41 @@ enum class Field : std::uint8_t
     RetryAfterMs = 9,
     ClientName = 10,
     Reason = 11,
+    CardObjects = 12,     // BER-TLV list: tag = PIV object tag (e.g. 5FC105), value = the object as GET DATA returns it
+    KeyAlgorithms = 13,   // pairs of bytes: key reference (9A…), PIV algorithm id (07, 11, 14)
+    PinTriesLeft = 14,
+    RequestId = 15,
+    Pin = 16,
+    Requester = 17,       // "uid 1000 pid 4242 /usr/bin/ssh" — from the local peer credentials, for audit and approval
+    Slot = 18,
+    Algorithm = 19,
+    Input = 20,
+    Status = 21,          // RelayStatus
+    Data = 22,
+    Role = 23,            // LocalRole
+    Present = 24,
+    Generation = 25,      // increases with every insertion, so a client can tell a re-inserted card from the old one
+};
+
+// Outcome of one relayed request (RelayResult.Status). Values are part of the wire format.
+enum class RelayStatus : std::uint32_t
+{
+    Ok = 0,
+    WrongPin = 1,          // TriesLeft says how many remain
+    PinBlocked = 2,
+    SecurityStatus = 3,    // the card wants a PIN verification first
+    RefusedByPolicy = 4,   // outside the relay allow-list (slot, input shape, one try left without approval)
+    DeniedByAdmin = 5,
+    NoCard = 6,            // no card inserted, the admin pulled it, or the admin is gone
+    Timeout = 7,
+    Malformed = 8,
+    CardError = 9,
+};
+
+enum class LocalRole : std::uint32_t
+{
+    PcscDriver = 1,
+    Pkcs11Module = 2,
 };
 
 enum class FieldKind
