@@ -1,9 +1,12 @@
 // sra-connect: authenticate to a remote machine's srad with the PIV card, from the command line.
 //   sra-connect HOST[:PORT] [--known-hosts FILE] [--accept-new] [--pin-fd N] [--reader NAME] [--stay]
+//               [--insert-card [--approve ask|session] [--allow-slot 9a ...]]
 #include "admin-cli/ExitCodes.h"
 #include "admin-cli/PinInput.h"
 #include "core/card/CardErrors.h"
 #include "core/remote/TlsIdentity.h"
+#include "core/pcsc/ReaderMonitor.h"
+#include "core/session/AdminCardRelay.h"
 #include "core/session/AdminSession.h"
 #include "core/session/KnownHosts.h"
 #include "core/session/PcscSessionSigner.h"
@@ -103,6 +106,9 @@ int main(int argc, char** argv)
         {QStringLiteral("reader"), QStringLiteral("Use the reader whose name contains this text."), QStringLiteral("name")},
         {QStringLiteral("stay"), QStringLiteral("Keep the session open until Ctrl-C instead of ending it after authentication.")},
         {QStringLiteral("timeout"), QStringLiteral("Seconds to wait for the network at each step."), QStringLiteral("s"), QStringLiteral("20")},
+        {QStringLiteral("insert-card"), QStringLiteral("After authenticating, insert the card into the remote machine and serve its PIN checks and signatures until Ctrl-C.")},
+        {QStringLiteral("approve"), QStringLiteral("With --insert-card: ask before each relayed operation (ask) or allow them for this session (session)."), QStringLiteral("mode"), QStringLiteral("ask")},
+        {QStringLiteral("allow-slot"), QStringLiteral("With --insert-card: a key slot the remote may use (repeatable; default 9a)."), QStringLiteral("slot")},
     });
     parser.process(app);
     if (parser.positionalArguments().size() != 1) {
@@ -125,9 +131,60 @@ int main(int argc, char** argv)
         return kUsage;
     }
 
-    AdminSession session(&signer, &knownHosts);
-    session.setNetworkTimeout(std::max(1, parser.value(QStringLiteral("timeout")).toInt()) * 1000);
     int exitCode = kOk;
+    const bool insertCard = parser.isSet(QStringLiteral("insert-card"));
+    const QString approveMode = parser.value(QStringLiteral("approve"));
+    if (approveMode != QLatin1String("ask") && approveMode != QLatin1String("session")) {
+        say(QStringLiteral("sra-connect: --approve must be ask or session"));
+        return kUsage;
+    }
+    sra::core::RelayPolicy policy;
+    if (parser.isSet(QStringLiteral("allow-slot"))) {
+        policy.allowedSlots.clear();
+        for (const QString& slot : parser.values(QStringLiteral("allow-slot"))) {
+            bool ok = false;
+            const uint value = slot.toUInt(&ok, 16);
+            if (!ok || !sra::piv::findPivKeySlot(static_cast<std::uint8_t>(value)) || value > 0xFF) {
+                say(QStringLiteral("sra-connect: --allow-slot takes 9a, 9c, 9d or 9e"));
+                return kUsage;
+            }
+            policy.allowedSlots.insert(static_cast<std::uint8_t>(value));
+        }
+    }
+
+    AdminSession session(&signer, &knownHosts);
+    sra::core::AdminCardRelay relay(&session, &signer, policy,
+                                    approveMode == QLatin1String("session") ? sra::core::AdminCardRelay::Approval::Session
+                                                                            : sra::core::AdminCardRelay::Approval::Ask);
+    QObject::connect(&relay, &sra::core::AdminCardRelay::relayed, &app, [](const QString& line) {
+        std::printf("Relayed: %s\n", qPrintable(line));
+        std::fflush(stdout);
+    });
+    QObject::connect(&relay, &sra::core::AdminCardRelay::approvalNeeded, &app, [&](quint32 id, const QString& what) {
+        FILE* tty = std::fopen("/dev/tty", "r+");
+        if (!tty) {
+            say(QStringLiteral("Denied (no terminal to ask; use --approve session): %1").arg(what));
+            relay.approve(id, false);
+            return;
+        }
+        std::fprintf(tty, "The remote machine asks for: %s\nAllow? [yes/no/session] ", qPrintable(what));
+        std::fflush(tty);
+        char answer[16] = {};
+        const QByteArray a = std::fgets(answer, sizeof answer, tty) ? QByteArray(answer).trimmed() : QByteArray();
+        std::fclose(tty);
+        relay.approve(id, a == "yes" || a == "session", a == "session");
+    });
+    // The admin's card leaving the reader takes the virtual card off the remote at once.
+    sra::core::ReaderMonitor monitor;
+    QObject::connect(&monitor, &sra::core::ReaderMonitor::cardRemoved, &app, [&](const QString& reader) {
+        if (reader == signer.readerName() && relay.inserted()) {
+            say(QStringLiteral("The card was pulled: removing it from the remote machine."));
+            relay.remove(QStringLiteral("the admin's card was pulled"));
+            exitCode = kCardRemoved;
+            session.disconnectFromServer();
+        }
+    });
+    session.setNetworkTimeout(std::max(1, parser.value(QStringLiteral("timeout")).toInt()) * 1000);
     bool reported = false; // the reason was printed already; the resulting cancel needs no second line
     const bool pinFromFd = parser.isSet(QStringLiteral("pin-fd"));
     const int pinFd = parser.value(QStringLiteral("pin-fd")).toInt();
@@ -196,7 +253,17 @@ int main(int argc, char** argv)
                     qPrintable(account),
                     qPrintable(sessionId));
         std::fflush(stdout);
-        if (!parser.isSet(QStringLiteral("stay"))) {
+        if (insertCard) {
+            if (auto inserted = relay.insert(); !inserted) {
+                say(QStringLiteral("sra-connect: cannot insert the card: ") + sra::core::cardErrorMessage(inserted.error()));
+                exitCode = exitCodeForCardError(inserted.error().code);
+                session.disconnectFromServer();
+                return;
+            }
+            monitor.start();
+            std::printf("Card inserted into %s; serving its requests until Ctrl-C\n", qPrintable(session.host()));
+            std::fflush(stdout);
+        } else if (!parser.isSet(QStringLiteral("stay"))) {
             session.disconnectFromServer();
         }
     });
@@ -216,6 +283,7 @@ int main(int argc, char** argv)
             char s = 0;
             (void)!::read(g_signalPipe[0], &s, 1);
             if (session.state() == AdminSession::State::Authenticated) {
+                relay.remove(QStringLiteral("the admin ended the session"));
                 session.disconnectFromServer();
             } else {
                 session.cancel();

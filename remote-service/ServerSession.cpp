@@ -3,6 +3,7 @@
 #include "core/auth/AuthChallenge.h"
 #include "core/license/License.h"
 #include "core/remote/PairingStore.h"
+#include "remote-service/CardRelay.h"
 #include "remote-service/SradLogging.h"
 #include "remote-service/SradService.h"
 
@@ -166,6 +167,18 @@ void ServerSession::handle(const wire::Message& message)
         if (message.type() == MessageType::Keepalive) {
             return;
         }
+        if (message.type() == MessageType::InsertCard) {
+            m_service->relay().insertCard(this, message);
+            return;
+        }
+        if (message.type() == MessageType::RemoveCard) {
+            m_service->relay().removeCard(this, QStringLiteral("removed by the admin"));
+            return;
+        }
+        if (message.type() == MessageType::RelayResult) {
+            m_service->relay().relayResult(this, message);
+            return;
+        }
         if (message.type() == MessageType::Bye) {
             qCInfo(lcSession).noquote() << describePeer() << "session" << m_sessionId << "ended by the admin";
             close();
@@ -312,8 +325,12 @@ void ServerSession::close()
     if (m_state == State::Closing) {
         return;
     }
+    const bool wasAuthenticated = m_state == State::Authenticated;
     m_state = State::Closing;
     m_deadline.stop();
+    if (wasAuthenticated) {
+        m_service->relay().removeCard(this, QStringLiteral("the admin's session ended"));
+    }
     m_keepalive.stop();
     if (m_socket && m_socket->isEncrypted() && m_socket->state() == QAbstractSocket::ConnectedState) {
         // Let the last Error frame go out, then close; abort after a grace period if the peer does not read.

@@ -68,6 +68,12 @@ public:
         return m_sessionId;
     }
 
+    // The card relay sends the admin a RelayVerifyPin or RelaySign through here.
+    void sendRelayRequest(const wire::Message& message)
+    {
+        send(message);
+    }
+
 Q_SIGNALS:
     void authenticated(sra::srad::ServerSession* session);
     void finished(sra::srad::ServerSession* session);

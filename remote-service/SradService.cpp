@@ -2,6 +2,7 @@
 
 #include "core/license/License.h"
 #include "core/remote/PairingStore.h"
+#include "remote-service/CardRelay.h"
 #include "remote-service/ServerSession.h"
 #include "remote-service/SradLogging.h"
 
@@ -22,6 +23,9 @@ SradService::SradService(core::SradConfig config, QObject* parent)
     , m_limiter(m_config.maxFailures, m_config.failureWindowSeconds)
 {
     m_clock.start();
+    core::RelayPolicy policy;
+    policy.allowedSlots = {m_config.relayAllowedSlots.begin(), m_config.relayAllowedSlots.end()};
+    m_relay = new CardRelay(policy, m_config.relayRequestTimeoutMs, this);
 }
 
 SradService::~SradService() = default;
@@ -49,6 +53,9 @@ bool SradService::start(QString& error)
                    "port taken? Change [network] port in %2.")
                     .arg(m_config.port)
                     .arg(m_config.paths.configFile());
+        return false;
+    }
+    if (!m_relay->listen(m_config.relaySocket, error)) {
         return false;
     }
     const auto license = licenseStatus();

@@ -17,6 +17,7 @@ class PairingStore;
 namespace sra::srad {
 
 class ServerSession;
+class CardRelay;
 
 // Accepts TCP connections and hands each raw descriptor to the service (TLS starts in ServerSession).
 class TlsListener : public QTcpServer
@@ -69,6 +70,11 @@ public:
         return m_limiter;
     }
 
+    CardRelay& relay()
+    {
+        return *m_relay;
+    }
+
     qint64 nowMs() const
     {
         return m_clock.elapsed();
@@ -84,6 +90,7 @@ private:
     core::SradConfig m_config;
     core::TlsIdentity m_identity;
     FailureLimiter m_limiter;
+    CardRelay* m_relay = nullptr;
     QElapsedTimer m_clock;
     QList<TlsListener*> m_listeners;
     QList<ServerSession*> m_sessions;

@@ -29,7 +29,7 @@ struct KnownKey
     const char* key;
 };
 
-constexpr std::array<KnownKey, 14> kKnownKeys{{
+constexpr std::array<KnownKey, 17> kKnownKeys{{
     {"network", "port"},
     {"network", "listen"},
     {"identity", "certificate"},
@@ -44,6 +44,9 @@ constexpr std::array<KnownKey, 14> kKnownKeys{{
     {"service", "enabled"},
     {"screen", "backend"},
     {"screen", "display"},
+    {"relay", "socket"},
+    {"relay", "allowed_slots"},
+    {"relay", "request_timeout_ms"},
 }};
 
 bool knownSection(const QString& section)
@@ -102,7 +105,7 @@ bool parseIni(const QString& fileName, const QString& text, QHash<QString, Entry
             }
             section = line.mid(1, line.size() - 2).trimmed();
             if (!knownSection(section)) {
-                error = tr("%1 line %2: unknown section [%3]; use network, identity, license, auth, service or screen.")
+                error = tr("%1 line %2: unknown section [%3]; use network, identity, license, auth, service, screen or relay.")
                             .arg(fileName)
                             .arg(lineNo)
                             .arg(section);
@@ -256,6 +259,28 @@ public:
         out = e->value;
     }
 
+    // "9a, 9c": PIV key references that the relay may use for private-key operations.
+    void slots(const char* section, const char* key, QList<quint8>& out)
+    {
+        const Entry* e = find(section, key);
+        if (!e) {
+            return;
+        }
+        QList<quint8> parsed;
+        for (const QString& item : e->value.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            bool ok = false;
+            const uint value = item.trimmed().toUInt(&ok, 16);
+            if (!ok || (value != 0x9A && value != 0x9C && value != 0x9D && value != 0x9E)) {
+                fail(e, section, key, tr("must list PIV key slots from 9a, 9c, 9d, 9e, separated by commas"));
+                return;
+            }
+            if (!parsed.contains(static_cast<quint8>(value))) {
+                parsed.append(static_cast<quint8>(value));
+            }
+        }
+        out = parsed;
+    }
+
     void display(const char* section, const char* key, QString& out)
     {
         const Entry* e = find(section, key);
@@ -375,6 +400,7 @@ bool SradConfig::load(const SradPaths& paths, const QString& file, SradConfig& o
     config.keyFile = baseDir + QStringLiteral("/identity.key");
     config.licenseDir = baseDir;
     config.pairingsFile = baseDir + QStringLiteral("/pairings.json");
+    config.relaySocket = paths.runtimeDir() + QStringLiteral("/local.sock");
 
     QFile f(fileName);
     if (!f.exists()) {
@@ -419,6 +445,9 @@ bool SradConfig::load(const SradPaths& paths, const QString& file, SradConfig& o
     r.boolean("service", "enabled", config.enabled);
     r.choice("screen", "backend", {QString(), QStringLiteral("x11vnc")}, config.screenBackend);
     r.display("screen", "display", config.screenDisplay);
+    r.path("relay", "socket", false, config.relaySocket);
+    r.slots("relay", "allowed_slots", config.relayAllowedSlots);
+    r.integer("relay", "request_timeout_ms", 100, 600 * 1000, config.relayRequestTimeoutMs);
     if (!r.ok()) {
         error = r.error();
         return false;
@@ -436,6 +465,11 @@ bool SradConfig::save(const QString& file, QString& error) const
     for (const QHostAddress& address : listen) {
         listenText.append(address.toString());
     }
+    QStringList slotList;
+    for (const quint8 slot : relayAllowedSlots) {
+        slotList.append(QString::number(slot, 16));
+    }
+    const QString slotsText = slotList.join(QStringLiteral(", "));
     struct Line
     {
         const char* section;
@@ -457,6 +491,9 @@ bool SradConfig::save(const QString& file, QString& error) const
         {"service", "enabled", enabled ? QStringLiteral("true") : QStringLiteral("false")},
         {"screen", "backend", screenBackend},
         {"screen", "display", screenDisplay},
+        {"relay", "socket", pathForFile(baseDir, relaySocket)},
+        {"relay", "allowed_slots", slotsText},
+        {"relay", "request_timeout_ms", QString::number(relayRequestTimeoutMs)},
     };
 
     QString text = QStringLiteral("; srad.conf of Secure Remote Access, written by sra-setup. Keys: docs/CONFIGURATION.md\n");

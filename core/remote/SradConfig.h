@@ -65,6 +65,9 @@ struct SradConfig
     bool enabled = false;
     QString screenBackend;                         // empty: screen sharing not set up
     QString screenDisplay = QStringLiteral(":0");
+    QString relaySocket;                 // absolute after load(); default <runtimeDir>/local.sock
+    QList<quint8> relayAllowedSlots{0x9A};
+    int relayRequestTimeoutMs = 30000;   // how long srad waits for the admin's answer to a relayed request
 
     // Reads `file` (default: paths.configFile()). A missing file gives the defaults; an unreadable or invalid
     // value gives false with one sentence in `error` naming the key and the fix.

@@ -301,6 +301,24 @@ void AdminSession::handleMessage(const wire::Message& message)
         if (message.type() == MessageType::Keepalive) {
             return;
         }
+        if (message.type() == MessageType::RelayVerifyPin || message.type() == MessageType::RelaySign) {
+            RelayRequest request;
+            request.id = message.u32(wire::Field::RequestId).value_or(0);
+            request.requester = QString::fromStdString(message.text(wire::Field::Requester));
+            if (message.type() == MessageType::RelayVerifyPin) {
+                request.kind = RelayRequest::Kind::VerifyPin;
+                const auto pin = message.bytes(wire::Field::Pin);
+                request.pin.assign(pin.begin(), pin.end());
+            } else {
+                request.kind = RelayRequest::Kind::Sign;
+                request.slot = static_cast<quint8>(message.u32(wire::Field::Slot).value_or(0));
+                request.algorithm = message.u32(wire::Field::Algorithm).value_or(0);
+                request.input = toQByteArray(message.bytes(wire::Field::Input));
+            }
+            Q_EMIT relayRequested(request);
+            piv::secureZero(request.pin.data(), request.pin.size());
+            return;
+        }
         if (message.type() == MessageType::Bye) {
             fail(Failure::Disconnected, tr("The remote machine ended the session."));
             return;
@@ -347,6 +365,48 @@ void AdminSession::onSignatureFailed(const piv::Error& error)
         return;
     }
     fail(Failure::CardError, cardErrorMessage(error));
+}
+
+void AdminSession::insertCard(const QByteArray& objects, const QByteArray& keyAlgorithms, int pinTriesLeft)
+{
+    if (m_state != State::Authenticated) {
+        return;
+    }
+    wire::Message insert(wire::MessageType::InsertCard);
+    insert.set(wire::Field::CardObjects, toView(objects));
+    insert.set(wire::Field::KeyAlgorithms, toView(keyAlgorithms));
+    if (pinTriesLeft >= 0) {
+        insert.setU32(wire::Field::PinTriesLeft, static_cast<std::uint32_t>(pinTriesLeft));
+    }
+    sendMessage(insert);
+}
+
+void AdminSession::removeCard(const QString& reason)
+{
+    if (m_state != State::Authenticated) {
+        return;
+    }
+    wire::Message remove(wire::MessageType::RemoveCard);
+    remove.set(wire::Field::Reason, reason.left(512).toStdString());
+    sendMessage(remove);
+    m_socket->flush();
+}
+
+void AdminSession::answerRelay(quint32 id, wire::RelayStatus status, const QByteArray& data, int pinTriesLeft)
+{
+    if (m_state != State::Authenticated) {
+        return;
+    }
+    wire::Message result(wire::MessageType::RelayResult);
+    result.setU32(wire::Field::RequestId, id);
+    result.setU32(wire::Field::Status, static_cast<std::uint32_t>(status));
+    if (!data.isEmpty()) {
+        result.set(wire::Field::Data, toView(data));
+    }
+    if (pinTriesLeft >= 0) {
+        result.setU32(wire::Field::PinTriesLeft, static_cast<std::uint32_t>(pinTriesLeft));
+    }
+    sendMessage(result);
 }
 
 void AdminSession::cancel()

@@ -21,6 +21,23 @@ namespace sra::core {
 class KnownHosts;
 class SessionSigner;
 
+// A request from the remote machine for the admin's card (after Insert card).
+struct RelayRequest
+{
+    enum class Kind
+    {
+        VerifyPin,
+        Sign,
+    };
+    Kind kind = Kind::Sign;
+    quint32 id = 0;
+    QString requester;      // the process on the remote, from its peer credentials
+    piv::SecureBytes pin;   // VerifyPin
+    quint8 slot = 0;        // Sign
+    quint32 algorithm = 0;  // Sign
+    QByteArray input;       // Sign
+};
+
 // The admin side of an SRA session, shared by sra-connect and the admin window:
 //
 //   Idle → Connecting → (HostDecision) → Negotiating → PinEntry ⇄ Signing → Authenticating → Authenticated → Closed
@@ -79,6 +96,11 @@ public:
     void providePin(piv::SecureBytes pin);   // PinEntry: consumed and wiped
     void cancel();        // any state: abort, Closed with Cancelled (unless already Closed)
     void disconnectFromServer();  // Authenticated: orderly Bye; Closed without failure
+
+    // The card relay (Authenticated only). The owner reads the card and answers each relayRequested().
+    void insertCard(const QByteArray& objects, const QByteArray& keyAlgorithms, int pinTriesLeft);
+    void removeCard(const QString& reason);
+    void answerRelay(quint32 id, wire::RelayStatus status, const QByteArray& data = {}, int pinTriesLeft = -1);
 
     State state() const
     {
@@ -146,6 +168,8 @@ Q_SIGNALS:
     void authenticated(const QString& account, const QString& sessionId);
     void failed(sra::core::AdminSession::Failure failure, const QString& message);
     void closed();
+    // Direct connections only: the request holds a PIN in zeroizing memory, which must not be copied around.
+    void relayRequested(sra::core::RelayRequest& request);
 
 private:
     void setState(State state);

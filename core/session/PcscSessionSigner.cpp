@@ -1,6 +1,8 @@
 #include "core/session/PcscSessionSigner.h"
 
 #include "core/card/CardSigner.h"
+#include "core/piv/PivClient.h"
+#include "core/piv/Tlv.h"
 
 namespace sra::core {
 
@@ -89,6 +91,95 @@ void PcscSessionSigner::sign(const QByteArray& digest, piv::SecureBytes pin)
     }
     m_triesLeft = -1; // verified: the card no longer reports a count until reset
     Q_EMIT signatureReady(signature.value());
+}
+
+piv::Status PcscSessionSigner::readRelayCard(QByteArray& objects, QByteArray& keyAlgorithms)
+{
+    if (!m_channel) {
+        return piv::makeError(piv::ErrorCode::NoCard, "card not open");
+    }
+    piv::TransactionGuard transaction(*m_channel);
+    if (!transaction.status()) {
+        return transaction.status().error();
+    }
+    piv::PivClient client(*m_channel);
+    if (auto selected = client.select(); !selected) {
+        return selected.error();
+    }
+    // Everything the remote may read without a PIN, so that reads there never cross the network.
+    piv::Bytes list;
+    for (const auto& info : piv::pivObjectCatalogue()) {
+        if (info.access != piv::ObjectAccess::Always) {
+            continue;
+        }
+        auto object = client.readObject(info.tag);
+        if (!object) {
+            if (object.error().code == piv::ErrorCode::NotFound) {
+                continue;
+            }
+            return object.error();
+        }
+        piv::appendTlv(list, info.tag, object.value());
+    }
+    objects = QByteArray(reinterpret_cast<const char*>(list.data()), static_cast<qsizetype>(list.size()));
+    keyAlgorithms.clear();
+    for (const auto& certificate : m_info.certificates) {
+        if (certificate.algorithm) {
+            keyAlgorithms.append(static_cast<char>(certificate.slot));
+            keyAlgorithms.append(static_cast<char>(*certificate.algorithm));
+        }
+    }
+    return piv::okStatus();
+}
+
+piv::Status PcscSessionSigner::verifyPin(piv::SecureBytes pin)
+{
+    if (!m_channel) {
+        piv::secureZero(pin.data(), pin.size());
+        return piv::makeError(piv::ErrorCode::NoCard, "card not open");
+    }
+    piv::TransactionGuard transaction(*m_channel);
+    if (!transaction.status()) {
+        piv::secureZero(pin.data(), pin.size());
+        return transaction.status().error();
+    }
+    piv::PivClient client(*m_channel);
+    if (auto selected = client.select(); !selected) {
+        piv::secureZero(pin.data(), pin.size());
+        return selected.error();
+    }
+    auto verified = client.verifyPin(std::move(pin));
+    if (!verified) {
+        if (verified.error().code == piv::ErrorCode::WrongPin) {
+            m_triesLeft = verified.error().triesLeft;
+        } else if (verified.error().code == piv::ErrorCode::PinBlocked) {
+            m_triesLeft = 0;
+        }
+        return verified.error();
+    }
+    m_triesLeft = -1;
+    return piv::okStatus();
+}
+
+piv::Result<QByteArray> PcscSessionSigner::generalAuthenticate(std::uint8_t slot, piv::PivAlgorithm algorithm, const QByteArray& input)
+{
+    if (!m_channel) {
+        return piv::makeError(piv::ErrorCode::NoCard, "card not open");
+    }
+    piv::TransactionGuard transaction(*m_channel);
+    if (!transaction.status()) {
+        return transaction.status().error();
+    }
+    piv::PivClient client(*m_channel);
+    if (auto selected = client.select(); !selected) {
+        return selected.error();
+    }
+    auto signature = client.generalAuthenticate(
+        slot, algorithm, piv::ByteView(reinterpret_cast<const std::uint8_t*>(input.constData()), static_cast<std::size_t>(input.size())));
+    if (!signature) {
+        return signature.error();
+    }
+    return QByteArray(reinterpret_cast<const char*>(signature->data()), static_cast<qsizetype>(signature->size()));
 }
 
 } // namespace sra::core

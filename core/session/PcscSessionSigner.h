@@ -34,6 +34,12 @@ public:
 
     QString readerName() const;
 
+    // For the card relay, each one PC/SC transaction. The card's readable objects as InsertCard carries them
+    // (BER-TLV list: object tag → object exactly as GET DATA returns it) and its key algorithms (byte pairs).
+    piv::Status readRelayCard(QByteArray& objects, QByteArray& keyAlgorithms);
+    piv::Status verifyPin(piv::SecureBytes pin);
+    piv::Result<QByteArray> generalAuthenticate(std::uint8_t slot, piv::PivAlgorithm algorithm, const QByteArray& input);
+
 private:
     PcscContext m_context;
     std::unique_ptr<PcscCardChannel> m_channel;

@@ -1,0 +1,175 @@
+#include "core/session/AdminCardRelay.h"
+
+#include "core/card/CardErrors.h"
+#include "core/session/PcscSessionSigner.h"
+
+#include <QLoggingCategory>
+
+namespace sra::core {
+
+Q_LOGGING_CATEGORY(lcRelayAudit, "sra.core.relay.audit", QtInfoMsg)
+
+namespace {
+wire::RelayStatus statusFor(const piv::Error& error)
+{
+    switch (error.code) {
+    case piv::ErrorCode::WrongPin:
+    case piv::ErrorCode::InvalidPinFormat:
+        return wire::RelayStatus::WrongPin;
+    case piv::ErrorCode::PinBlocked:
+        return wire::RelayStatus::PinBlocked;
+    case piv::ErrorCode::SecurityStatus:
+        return wire::RelayStatus::SecurityStatus;
+    case piv::ErrorCode::NoCard:
+    case piv::ErrorCode::CardRemoved:
+    case piv::ErrorCode::NoReader:
+    case piv::ErrorCode::NoService:
+        return wire::RelayStatus::NoCard;
+    default:
+        return wire::RelayStatus::CardError;
+    }
+}
+} // namespace
+
+AdminCardRelay::AdminCardRelay(AdminSession* session, PcscSessionSigner* card, RelayPolicy policy, Approval approval,
+                               QObject* parent)
+    : QObject(parent)
+    , m_session(session)
+    , m_card(card)
+    , m_policy(std::move(policy))
+    , m_approval(approval)
+{
+    connect(m_session, &AdminSession::relayRequested, this, &AdminCardRelay::onRequest, Qt::DirectConnection);
+}
+
+AdminCardRelay::~AdminCardRelay()
+{
+    for (auto& request : m_waiting) {
+        piv::secureZero(request.pin.data(), request.pin.size());
+    }
+}
+
+piv::Status AdminCardRelay::insert()
+{
+    QByteArray objects;
+    QByteArray algorithms;
+    if (auto read = m_card->readRelayCard(objects, algorithms); !read) {
+        return read.error();
+    }
+    m_session->insertCard(objects, algorithms, m_card->pinTriesLeft());
+    m_inserted = true;
+    qCInfo(lcRelayAudit).noquote() << "card inserted into" << m_session->host() << "as" << m_session->account();
+    return piv::okStatus();
+}
+
+void AdminCardRelay::remove(const QString& reason)
+{
+    if (!m_inserted) {
+        return;
+    }
+    m_inserted = false;
+    for (auto& request : m_waiting) {
+        piv::secureZero(request.pin.data(), request.pin.size());
+    }
+    m_waiting.clear();
+    m_session->removeCard(reason);
+    qCInfo(lcRelayAudit).noquote() << "card removed from" << m_session->host() << ":" << reason;
+}
+
+QString AdminCardRelay::describe(const RelayRequest& request) const
+{
+    if (request.kind == RelayRequest::Kind::VerifyPin) {
+        return tr("PIN check for %1").arg(request.requester);
+    }
+    const auto* slot = piv::findPivKeySlot(request.slot);
+    return tr("signature with slot %1 (%2) for %3")
+        .arg(QString::number(request.slot, 16).toUpper(), QString::fromLatin1(slot ? slot->name : "?"), request.requester);
+}
+
+void AdminCardRelay::finish(const RelayRequest& request, wire::RelayStatus status, const QByteArray& data, int triesLeft,
+                            const QString& note)
+{
+    m_session->answerRelay(request.id, status, data, triesLeft);
+    const QString line = QStringLiteral("%1: status %2%3")
+                             .arg(describe(request))
+                             .arg(static_cast<int>(status))
+                             .arg(note.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(note));
+    qCInfo(lcRelayAudit).noquote() << "relayed" << line;
+    Q_EMIT relayed(line);
+}
+
+void AdminCardRelay::onRequest(RelayRequest& request)
+{
+    if (!m_inserted) {
+        finish(request, wire::RelayStatus::NoCard, {}, -1, QStringLiteral("card not inserted"));
+        return;
+    }
+    // The allow-list again, here where the card is.
+    RelayPolicy::Verdict verdict = RelayPolicy::Verdict::Allowed;
+    if (request.kind == RelayRequest::Kind::Sign) {
+        verdict = m_policy.checkSign(request.slot,
+                                     request.algorithm,
+                                     piv::ByteView(reinterpret_cast<const std::uint8_t*>(request.input.constData()),
+                                                   static_cast<std::size_t>(request.input.size())));
+    } else {
+        verdict = m_policy.checkVerifyPin(request.pin.size(), m_card->pinTriesLeft(), false);
+    }
+    const bool needsConfirmation = verdict == RelayPolicy::Verdict::NeedsConfirmation;
+    if (verdict != RelayPolicy::Verdict::Allowed && !needsConfirmation) {
+        finish(request, wire::RelayStatus::RefusedByPolicy, {}, -1, QString::fromLatin1(RelayPolicy::verdictText(verdict)));
+        return;
+    }
+    if (m_approval == Approval::Session && !needsConfirmation) {
+        perform(request);
+        return;
+    }
+    const quint32 id = request.id;
+    QString description = describe(request);
+    if (needsConfirmation) {
+        description += tr(" — the card has ONE PIN try left");
+    }
+    m_waiting.insert(id, std::move(request));
+    Q_EMIT approvalNeeded(id, description);
+}
+
+void AdminCardRelay::approve(quint32 id, bool allow, bool forSession)
+{
+    auto it = m_waiting.find(id);
+    if (it == m_waiting.end()) {
+        return;
+    }
+    RelayRequest request = std::move(it.value());
+    m_waiting.erase(it);
+    if (!allow) {
+        piv::secureZero(request.pin.data(), request.pin.size());
+        finish(request, wire::RelayStatus::DeniedByAdmin, {}, -1, QStringLiteral("denied"));
+        return;
+    }
+    if (forSession) {
+        m_approval = Approval::Session;
+    }
+    perform(request);
+}
+
+void AdminCardRelay::perform(RelayRequest& request)
+{
+    if (request.kind == RelayRequest::Kind::VerifyPin) {
+        auto verified = m_card->verifyPin(std::move(request.pin));
+        piv::secureZero(request.pin.data(), request.pin.size());
+        if (!verified) {
+            finish(request, statusFor(verified.error()), {}, verified.error().triesLeft, cardErrorMessage(verified.error()));
+            return;
+        }
+        finish(request, wire::RelayStatus::Ok);
+        return;
+    }
+    const auto algorithm = piv::pivAlgorithmFromByte(static_cast<std::uint8_t>(request.algorithm));
+    auto signature = m_card->generalAuthenticate(request.slot, *algorithm, request.input);
+    if (!signature) {
+        finish(request, statusFor(signature.error()), {}, -1, cardErrorMessage(signature.error()));
+        return;
+    }
+    finish(request, wire::RelayStatus::Ok, signature.value());
+}
+
+} // namespace sra::core

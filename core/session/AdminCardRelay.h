@@ -1,0 +1,62 @@
+#pragma once
+
+#include "core/relay/RelayPolicy.h"
+#include "core/session/AdminSession.h"
+
+#include <QHash>
+#include <QObject>
+
+namespace sra::core {
+
+class PcscSessionSigner;
+
+// The admin side of "Insert card": sends the card's objects to the remote, then serves the remote's PIN checks
+// and private-key operations with the real card, one PC/SC transaction each. The allow-list is checked again
+// here, where the card is — srad's check is not trusted — and each operation needs the admin's approval:
+// asked every time (Approval::Ask) or granted for this session. A PIN check when the card has one try left is
+// always asked. Every relayed operation is logged (sra.core.relay.audit) with the requesting process.
+class AdminCardRelay : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class Approval
+    {
+        Ask,
+        Session,
+    };
+
+    AdminCardRelay(AdminSession* session, PcscSessionSigner* card, RelayPolicy policy, Approval approval,
+                   QObject* parent = nullptr);
+    ~AdminCardRelay() override;
+
+    piv::Status insert();
+    void remove(const QString& reason);
+    bool inserted() const
+    {
+        return m_inserted;
+    }
+
+    // Answer to approvalNeeded(): allow or deny this request; `forSession` allows the rest of the session too.
+    void approve(quint32 id, bool allow, bool forSession = false);
+
+Q_SIGNALS:
+    void approvalNeeded(quint32 id, const QString& description);
+    void relayed(const QString& line);   // the audit line of each finished request
+
+private:
+    void onRequest(RelayRequest& request);
+    void perform(RelayRequest& request);
+    QString describe(const RelayRequest& request) const;
+    void finish(const RelayRequest& request, wire::RelayStatus status, const QByteArray& data = {}, int triesLeft = -1,
+                const QString& note = {});
+
+    AdminSession* m_session;
+    PcscSessionSigner* m_card;
+    RelayPolicy m_policy;
+    Approval m_approval;
+    bool m_inserted = false;
+    QHash<quint32, RelayRequest> m_waiting;   // waiting for the admin's decision (PINs in zeroizing memory)
+};
+
+} // namespace sra::core

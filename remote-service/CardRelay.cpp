@@ -1,0 +1,344 @@
+#include "remote-service/CardRelay.h"
+
+#include "core/piv/PivObjects.h"
+#include "remote-service/ServerSession.h"
+#include "remote-service/SradLogging.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QLocalSocket>
+
+#include <grp.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace sra::srad {
+
+namespace {
+constexpr std::uint32_t kMaxLocalFrame = 4096; // requests are small; the card status goes the other way
+
+piv::ByteView toView(const QByteArray& a)
+{
+    return {reinterpret_cast<const std::uint8_t*>(a.constData()), static_cast<std::size_t>(a.size())};
+}
+
+QByteArray toBytes(piv::ByteView v)
+{
+    return QByteArray(reinterpret_cast<const char*>(v.data()), static_cast<qsizetype>(v.size()));
+}
+
+// Who is on the other end of a local socket, from the kernel (SO_PEERCRED), not from anything they say.
+QString peerCredentials(qintptr fd)
+{
+    ucred cred{};
+    socklen_t length = sizeof cred;
+    if (::getsockopt(static_cast<int>(fd), SOL_SOCKET, SO_PEERCRED, &cred, &length) != 0) {
+        return QStringLiteral("unknown peer");
+    }
+    const QString exe = QFileInfo(QStringLiteral("/proc/%1/exe").arg(cred.pid)).symLinkTarget();
+    return QStringLiteral("uid %1 pid %2 %3").arg(cred.uid).arg(cred.pid).arg(exe.isEmpty() ? QStringLiteral("?") : exe);
+}
+
+wire::Message relayResultMessage(quint32 requestId, wire::RelayStatus status, const QByteArray& data, int triesLeft)
+{
+    wire::Message m(wire::MessageType::RelayResult);
+    m.setU32(wire::Field::RequestId, requestId);
+    m.setU32(wire::Field::Status, static_cast<std::uint32_t>(status));
+    if (!data.isEmpty()) {
+        m.set(wire::Field::Data, toView(data));
+    }
+    if (triesLeft >= 0) {
+        m.setU32(wire::Field::PinTriesLeft, static_cast<std::uint32_t>(triesLeft));
+    }
+    return m;
+}
+} // namespace
+
+CardRelay::CardRelay(core::RelayPolicy policy, int requestTimeoutMs, QObject* parent)
+    : QObject(parent)
+    , m_policy(std::move(policy))
+    , m_requestTimeoutMs(requestTimeoutMs)
+{
+    connect(&m_server, &QLocalServer::newConnection, this, &CardRelay::onNewConnection);
+}
+
+CardRelay::~CardRelay()
+{
+    for (auto& pending : m_pending) {
+        delete pending.deadline;
+    }
+}
+
+bool CardRelay::listen(const QString& socketPath, QString& error)
+{
+    QDir().mkpath(QFileInfo(socketPath).absolutePath());
+    QLocalServer::removeServer(socketPath); // a stale socket file from a previous srad
+    // Owner and group only: the local socket relays PIN checks and signatures, it must never be world-writable.
+    m_server.setSocketOptions(QLocalServer::UserAccessOption | QLocalServer::GroupAccessOption);
+    if (!m_server.listen(socketPath)) {
+        error = tr("srad cannot create its local socket %1: %2. Check [relay] socket in srad.conf and that the "
+                   "directory is writable by srad.")
+                    .arg(socketPath, m_server.errorString());
+        return false;
+    }
+    if (const group* g = ::getgrnam("sra-card")) {
+        // Members of sra-card (e.g. the display manager's user) may use the relayed card.
+        if (::chown(QFile::encodeName(socketPath).constData(), static_cast<uid_t>(-1), g->gr_gid) != 0) {
+            qCWarning(lcService).noquote() << "cannot give the local socket to group sra-card";
+        }
+    }
+    qCInfo(lcService).noquote() << "local card socket" << socketPath;
+    return true;
+}
+
+void CardRelay::onNewConnection()
+{
+    while (QLocalSocket* socket = m_server.nextPendingConnection()) {
+        auto* client = new LocalClient(socket, this);
+        m_clients.append(client);
+    }
+}
+
+wire::Message CardRelay::cardStatus() const
+{
+    wire::Message status(wire::MessageType::CardStatus);
+    status.setU32(wire::Field::Present, m_owner ? 1 : 0);
+    status.setU32(wire::Field::Generation, m_generation);
+    if (m_owner) {
+        status.set(wire::Field::CardObjects, toView(m_objects));
+        status.set(wire::Field::KeyAlgorithms, toView(m_algorithms));
+        status.set(wire::Field::Account, m_owner->account().toStdString());
+        if (m_triesLeft >= 0) {
+            status.setU32(wire::Field::PinTriesLeft, static_cast<std::uint32_t>(m_triesLeft));
+        }
+    }
+    return status;
+}
+
+void CardRelay::broadcastStatus()
+{
+    const wire::Message status = cardStatus();
+    for (LocalClient* client : std::as_const(m_clients)) {
+        if (client->greeted()) {
+            client->send(status);
+        }
+    }
+}
+
+void CardRelay::insertCard(ServerSession* owner, const wire::Message& insert)
+{
+    if (m_owner && m_owner != owner) {
+        removeCard(m_owner, QStringLiteral("another admin inserted a card"));
+    }
+    m_owner = owner;
+    m_objects = toBytes(insert.bytes(wire::Field::CardObjects));
+    m_algorithms = toBytes(insert.bytes(wire::Field::KeyAlgorithms));
+    m_triesLeft = insert.has(wire::Field::PinTriesLeft) ? static_cast<int>(*insert.u32(wire::Field::PinTriesLeft)) : -1;
+    ++m_generation;
+    qCInfo(lcAudit).noquote() << "card of" << owner->account() << "inserted (session" << owner->sessionId()
+                              << "generation" << m_generation << ")";
+    broadcastStatus();
+}
+
+void CardRelay::removeCard(ServerSession* owner, const QString& reason)
+{
+    if (!m_owner || m_owner != owner) {
+        return;
+    }
+    qCInfo(lcAudit).noquote() << "card of" << owner->account() << "removed:" << reason;
+    m_owner = nullptr;
+    m_objects.clear();
+    m_algorithms.clear();
+    // Whatever was waiting for this card will not get an answer from it.
+    const QList<quint32> ids = m_pending.keys();
+    for (const quint32 id : ids) {
+        finish(id, wire::RelayStatus::NoCard, {}, -1);
+    }
+    broadcastStatus();
+}
+
+quint32 CardRelay::forward(LocalClient* client, quint32 clientRequestId, const QString& what, wire::Message message)
+{
+    const quint32 relayId = m_nextRelayId++;
+    Pending pending;
+    pending.client = client;
+    pending.clientRequestId = clientRequestId;
+    pending.what = what;
+    pending.requester = client->describe();
+    pending.deadline = new QTimer(this);
+    pending.deadline->setSingleShot(true);
+    connect(pending.deadline, &QTimer::timeout, this, [this, relayId] {
+        finish(relayId, wire::RelayStatus::Timeout, {}, -1);
+    });
+    pending.deadline->start(m_requestTimeoutMs);
+    m_pending.insert(relayId, pending);
+    message.setU32(wire::Field::RequestId, relayId);
+    message.set(wire::Field::Requester, client->describe().left(512).toStdString());
+    m_owner->sendRelayRequest(message);
+    return relayId;
+}
+
+void CardRelay::verifyPin(LocalClient* client, const wire::Message& request)
+{
+    const quint32 id = request.u32(wire::Field::RequestId).value_or(0);
+    if (!m_owner) {
+        answer(client, id, wire::RelayStatus::NoCard);
+        return;
+    }
+    // One try left needs the admin's confirmation, which only the admin side can give: srad forwards it.
+    const auto verdict = m_policy.checkVerifyPin(request.bytes(wire::Field::Pin).size(), -1, false);
+    if (verdict != core::RelayPolicy::Verdict::Allowed) {
+        qCInfo(lcAudit).noquote() << "refused PIN check for" << client->describe() << ":" << core::RelayPolicy::verdictText(verdict);
+        answer(client, id, wire::RelayStatus::RefusedByPolicy);
+        return;
+    }
+    wire::Message relay(wire::MessageType::RelayVerifyPin);
+    relay.set(wire::Field::Pin, request.bytes(wire::Field::Pin)); // never logged
+    forward(client, id, QStringLiteral("PIN check"), relay);
+}
+
+void CardRelay::sign(LocalClient* client, const wire::Message& request)
+{
+    const quint32 id = request.u32(wire::Field::RequestId).value_or(0);
+    const quint32 slot = request.u32(wire::Field::Slot).value_or(0);
+    const quint32 algorithm = request.u32(wire::Field::Algorithm).value_or(0);
+    const QString what = QStringLiteral("private-key operation, slot %1, algorithm %2").arg(slot, 2, 16).arg(algorithm, 2, 16);
+    if (!m_owner) {
+        answer(client, id, wire::RelayStatus::NoCard);
+        return;
+    }
+    const auto verdict = slot <= 0xFF ? m_policy.checkSign(static_cast<std::uint8_t>(slot), algorithm, request.bytes(wire::Field::Input))
+                                      : core::RelayPolicy::Verdict::SlotNotAllowed;
+    if (verdict != core::RelayPolicy::Verdict::Allowed) {
+        qCInfo(lcAudit).noquote() << "refused" << what << "for" << client->describe() << ":" << core::RelayPolicy::verdictText(verdict);
+        answer(client, id, wire::RelayStatus::RefusedByPolicy);
+        return;
+    }
+    wire::Message relay(wire::MessageType::RelaySign);
+    relay.setU32(wire::Field::Slot, slot);
+    relay.setU32(wire::Field::Algorithm, algorithm);
+    relay.set(wire::Field::Input, request.bytes(wire::Field::Input));
+    forward(client, id, what, relay);
+}
+
+void CardRelay::relayResult(ServerSession* owner, const wire::Message& result)
+{
+    const quint32 relayId = result.u32(wire::Field::RequestId).value_or(0);
+    if (owner != m_owner || !m_pending.contains(relayId)) {
+        qCInfo(lcSession).noquote() << "ignoring a relay result for an unknown request" << relayId;
+        return;
+    }
+    const auto status = static_cast<wire::RelayStatus>(result.u32(wire::Field::Status).value_or(9));
+    const int tries = result.has(wire::Field::PinTriesLeft) ? static_cast<int>(*result.u32(wire::Field::PinTriesLeft)) : -1;
+    if (tries >= 0) {
+        m_triesLeft = tries;
+    }
+    finish(relayId, status, toBytes(result.bytes(wire::Field::Data)), tries);
+}
+
+void CardRelay::finish(quint32 relayId, wire::RelayStatus status, const QByteArray& data, int triesLeft)
+{
+    const auto it = m_pending.find(relayId);
+    if (it == m_pending.end()) {
+        return;
+    }
+    Pending pending = it.value();
+    m_pending.erase(it);
+    delete pending.deadline;
+    qCInfo(lcAudit).noquote() << "relayed" << pending.what << "for" << pending.requester << "->"
+                              << static_cast<int>(status);
+    if (pending.client) {
+        answer(pending.client, pending.clientRequestId, status, data, triesLeft);
+    }
+}
+
+void CardRelay::answer(LocalClient* client, quint32 requestId, wire::RelayStatus status, const QByteArray& data, int triesLeft)
+{
+    client->send(relayResultMessage(requestId, status, data, triesLeft));
+}
+
+void CardRelay::clientGone(LocalClient* client)
+{
+    m_clients.removeOne(client);
+}
+
+LocalClient::LocalClient(QLocalSocket* socket, CardRelay* relay)
+    : QObject(relay)
+    , m_socket(socket)
+    , m_relay(relay)
+    , m_decoder(kMaxLocalFrame)
+{
+    m_socket->setParent(this);
+    m_credentials = peerCredentials(m_socket->socketDescriptor());
+    m_description = m_credentials;
+    connect(m_socket, &QLocalSocket::readyRead, this, &LocalClient::onReadyRead);
+    connect(m_socket, &QLocalSocket::disconnected, this, [this] {
+        m_relay->clientGone(this);
+        deleteLater();
+    });
+    qCInfo(lcSession).noquote() << "local client connected:" << m_credentials;
+}
+
+LocalClient::~LocalClient()
+{
+    m_relay->clientGone(this);
+}
+
+void LocalClient::send(const wire::Message& message)
+{
+    auto frame = wire::encodeMessage(message);
+    if (frame) {
+        m_socket->write(reinterpret_cast<const char*>(frame->data()), static_cast<qint64>(frame->size()));
+    }
+}
+
+void LocalClient::fail(const QString& why)
+{
+    qCInfo(lcSession).noquote() << "local client" << m_description << "closed:" << why;
+    m_socket->abort();
+}
+
+void LocalClient::onReadyRead()
+{
+    m_decoder.feed(toView(m_socket->readAll()));
+    while (auto frame = m_decoder.next()) {
+        auto message = wire::decodeMessage(*frame);
+        if (!message) {
+            fail(QString::fromStdString(message.error().detail));
+            return;
+        }
+        const wire::Message& m = message.value();
+        if (!m_greeted) {
+            if (m.type() != wire::MessageType::LocalHello) {
+                fail(QStringLiteral("expected LocalHello"));
+                return;
+            }
+            const auto role = static_cast<wire::LocalRole>(m.u32(wire::Field::Role).value_or(0));
+            m_description = m_credentials
+                            + (role == wire::LocalRole::PcscDriver     ? QStringLiteral(" (pcscd driver)")
+                               : role == wire::LocalRole::Pkcs11Module ? QStringLiteral(" (PKCS#11 module)")
+                                                                       : QStringLiteral(" (unknown role)"));
+            m_greeted = true;
+            send(m_relay->cardStatus());
+            continue;
+        }
+        switch (m.type()) {
+        case wire::MessageType::LocalVerifyPin:
+            m_relay->verifyPin(this, m);
+            break;
+        case wire::MessageType::LocalSign:
+            m_relay->sign(this, m);
+            break;
+        default:
+            fail(QStringLiteral("message type %1 not allowed on the local channel").arg(static_cast<int>(m.type())));
+            return;
+        }
+    }
+    if (m_decoder.error() != wire::FrameError::None) {
+        fail(QString::fromLatin1(wire::frameErrorName(m_decoder.error())));
+    }
+}
+
+} // namespace sra::srad

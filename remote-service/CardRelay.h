@@ -1,0 +1,117 @@
+#pragma once
+
+#include "core/relay/RelayPolicy.h"
+#include "core/wire/Message.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QLocalServer>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QTimer>
+
+class QLocalSocket;
+
+namespace sra::srad {
+
+class ServerSession;
+class LocalClient;
+
+// The virtual card on the remote machine and everything that talks to it. An authenticated admin session
+// inserts the card (its objects and key algorithms); local clients — the pcscd driver and the PKCS#11 module —
+// connect over a UNIX socket, get the card's status pushed to them, and send PIN checks and private-key
+// operations, which are checked against the allow-list, relayed to the admin session that owns the card and
+// answered when the admin's card has done them (or refused, or timed out). One card at a time: the latest
+// insertion wins. Every relayed operation is written to the audit log with the requesting process.
+class CardRelay : public QObject
+{
+    Q_OBJECT
+
+public:
+    CardRelay(core::RelayPolicy policy, int requestTimeoutMs, QObject* parent = nullptr);
+    ~CardRelay() override;
+
+    // Binds the local socket (mode 0660, group "sra-card" when that group exists). False with a sentence.
+    bool listen(const QString& socketPath, QString& error);
+
+    // From admin sessions.
+    void insertCard(ServerSession* owner, const wire::Message& insert);
+    void removeCard(ServerSession* owner, const QString& reason);
+    void relayResult(ServerSession* owner, const wire::Message& result);
+
+    bool cardPresent() const
+    {
+        return !m_owner.isNull();
+    }
+
+    // For local clients.
+    wire::Message cardStatus() const;
+    void verifyPin(LocalClient* client, const wire::Message& request);
+    void sign(LocalClient* client, const wire::Message& request);
+    void clientGone(LocalClient* client);
+
+private:
+    struct Pending
+    {
+        QPointer<LocalClient> client;
+        quint32 clientRequestId = 0;
+        QString what;      // for the audit line: "PIN check" / "sign 9A ECC P-256"
+        QString requester;
+        QTimer* deadline = nullptr;
+    };
+
+    void onNewConnection();
+    void broadcastStatus();
+    void answer(LocalClient* client, quint32 requestId, wire::RelayStatus status, const QByteArray& data = {},
+                int triesLeft = -1);
+    void finish(quint32 relayId, wire::RelayStatus status, const QByteArray& data, int triesLeft);
+    quint32 forward(LocalClient* client, quint32 clientRequestId, const QString& what, wire::Message message);
+
+    core::RelayPolicy m_policy;
+    int m_requestTimeoutMs;
+    QLocalServer m_server;
+    QList<LocalClient*> m_clients;
+    QPointer<ServerSession> m_owner;
+    QByteArray m_objects;
+    QByteArray m_algorithms;
+    int m_triesLeft = -1;
+    quint32 m_generation = 0;
+    quint32 m_nextRelayId = 1;
+    QHash<quint32, Pending> m_pending;
+};
+
+// One local client connection (pcscd driver or PKCS#11 module).
+class LocalClient : public QObject
+{
+    Q_OBJECT
+
+public:
+    LocalClient(QLocalSocket* socket, CardRelay* relay);
+    ~LocalClient() override;
+
+    void send(const wire::Message& message);
+    QString describe() const   // "uid 1000 pid 4242 /usr/bin/ssh (PKCS#11 module)"
+    {
+        return m_description;
+    }
+
+    bool greeted() const
+    {
+        return m_greeted;
+    }
+
+private:
+    void onReadyRead();
+    void fail(const QString& why);
+
+    QLocalSocket* m_socket;
+    CardRelay* m_relay;
+    wire::FrameDecoder m_decoder;
+    QString m_credentials;
+    QString m_description;
+    bool m_greeted = false;
+};
+
+} // namespace sra::srad

@@ -1,0 +1,244 @@
+// The card relay end to end without the remote's drivers: the admin's soft card in the lab → sra-connect
+// --insert-card → srad → a local-channel client in this test (speaking what the pcscd driver and the PKCS#11
+// module speak). Reads come from the inserted objects; PIN checks and signatures are done by the admin's card;
+// the allow-list refuses what it must on both sides, and the card's counter moves only for real PIN checks.
+#include "core/auth/AuthChallenge.h"
+#include "core/piv/Pkcs1.h"
+#include "core/piv/PivObjects.h"
+#include "core/piv/Tlv.h"
+#include "core/wire/Message.h"
+#include "support/Lab.h"
+#include "support/Process.h"
+#include "support/RawSradClient.h"
+
+#include <QCryptographicHash>
+#include <QElapsedTimer>
+#include <QLocalSocket>
+#include <QFile>
+#include <QProcess>
+#include <QSslCertificate>
+#include <QRegularExpression>
+#include <QTest>
+
+#include <memory>
+
+using sra::test::Lab;
+namespace wire = sra::wire;
+namespace piv = sra::piv;
+
+namespace {
+piv::ByteView view(const QByteArray& a)
+{
+    return {reinterpret_cast<const std::uint8_t*>(a.constData()), static_cast<std::size_t>(a.size())};
+}
+
+QByteArray bytes(piv::ByteView v)
+{
+    return QByteArray(reinterpret_cast<const char*>(v.data()), static_cast<qsizetype>(v.size()));
+}
+
+// A local-channel client as the pcscd driver or PKCS#11 module is one.
+class LocalClient
+{
+public:
+    bool connect(const QString& path)
+    {
+        m_socket.connectToServer(path);
+        if (!m_socket.waitForConnected(3000)) {
+            return false;
+        }
+        wire::Message hello(wire::MessageType::LocalHello);
+        hello.setU32(wire::Field::Role, static_cast<std::uint32_t>(wire::LocalRole::Pkcs11Module));
+        return send(hello);
+    }
+
+    bool send(const wire::Message& m)
+    {
+        auto frame = wire::encodeMessage(m);
+        m_socket.write(reinterpret_cast<const char*>(frame->data()), static_cast<qint64>(frame->size()));
+        return m_socket.waitForBytesWritten(3000);
+    }
+
+    std::optional<wire::Message> receive(int timeoutMs = 10000)
+    {
+        QElapsedTimer t;
+        t.start();
+        while (true) {
+            if (auto frame = m_decoder.next()) {
+                auto m = wire::decodeMessage(*frame);
+                return m ? std::optional(m.value()) : std::nullopt;
+            }
+            const qint64 left = timeoutMs - t.elapsed();
+            if (left <= 0 || (m_socket.bytesAvailable() == 0 && !m_socket.waitForReadyRead(static_cast<int>(left)))) {
+                return std::nullopt;
+            }
+            m_decoder.feed(view(m_socket.readAll()));
+        }
+    }
+
+    // The next message of a type, skipping pushed CardStatus updates unless that is what is wanted.
+    std::optional<wire::Message> receive(wire::MessageType type, int timeoutMs = 10000)
+    {
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < timeoutMs) {
+            auto m = receive(static_cast<int>(timeoutMs - t.elapsed()));
+            if (!m || m->type() == type) {
+                return m;
+            }
+        }
+        return std::nullopt;
+    }
+
+private:
+    QLocalSocket m_socket;
+    wire::FrameDecoder m_decoder{512 * 1024};
+};
+
+wire::Message signRequest(quint32 id, quint32 slot, quint32 algorithm, const QByteArray& input)
+{
+    wire::Message m(wire::MessageType::LocalSign);
+    m.setU32(wire::Field::RequestId, id);
+    m.setU32(wire::Field::Slot, slot);
+    m.setU32(wire::Field::Algorithm, algorithm);
+    m.set(wire::Field::Input, view(input));
+    return m;
+}
+
+wire::Message pinRequest(quint32 id, const QByteArray& pin)
+{
+    wire::Message m(wire::MessageType::LocalVerifyPin);
+    m.setU32(wire::Field::RequestId, id);
+    m.set(wire::Field::Pin, view(pin));
+    return m;
+}
+
+int statusOf(const std::optional<wire::Message>& m)
+{
+    return m ? static_cast<int>(m->u32(wire::Field::Status).value_or(99)) : -1;
+}
+
+int triesLeft(const Lab& lab)
+{
+    const auto r = sra::test::runProcess(sra::test::binaryDir() + QStringLiteral("/softcard/sra-softcard"),
+                                         {QStringLiteral("status"), lab.env(QStringLiteral("SOFTCARD_DIR"))});
+    const auto m = QRegularExpression(QStringLiteral("pin tries left: (\\d+)")).match(QString::fromUtf8(r.out));
+    return m.hasMatch() ? m.captured(1).toInt() : -1;
+}
+} // namespace
+
+class TestCardRelay : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void relayEndToEnd();
+};
+
+void TestCardRelay::relayEndToEnd()
+{
+    Lab lab;
+    QVERIFY2(lab.isUp(), qPrintable(lab.error()));
+    const QString pin = lab.env(QStringLiteral("SOFTCARD_PIN"));
+
+    // Before any admin inserts a card the remote sees none, and requests are answered NoCard.
+    LocalClient early;
+    QVERIFY(early.connect(lab.env(QStringLiteral("SRAD_LOCAL_SOCKET"))));
+    auto status = early.receive(wire::MessageType::CardStatus);
+    QVERIFY(status);
+    QCOMPARE(status->u32(wire::Field::Present), std::optional<std::uint32_t>(0));
+    QVERIFY(early.send(pinRequest(1, pin.toUtf8())));
+    QCOMPARE(statusOf(early.receive(wire::MessageType::RelayResult)), int(wire::RelayStatus::NoCard));
+
+    QProcess admin;
+    admin.setProcessEnvironment(lab.clientEnvironment());
+    admin.start(sra::test::binaryDir() + QStringLiteral("/admin-cli/sra-connect"),
+                {QStringLiteral("127.0.0.1:") + lab.env(QStringLiteral("SRAD_PORT")), QStringLiteral("--known-hosts"),
+                 lab.dir() + QStringLiteral("/kh"), QStringLiteral("--accept-new"), QStringLiteral("--pin-fd"), QStringLiteral("0"),
+                 QStringLiteral("--insert-card"), QStringLiteral("--approve"), QStringLiteral("session")});
+    QVERIFY(admin.waitForStarted());
+    admin.write(pin.toUtf8() + '\n');
+    QByteArray adminOut;
+    QTRY_VERIFY2_WITH_TIMEOUT((adminOut += admin.readAllStandardOutput()).contains("Card inserted"),
+                              qPrintable(QString::fromUtf8(adminOut + admin.readAllStandardError())), 20000);
+
+    // The connected client is told at once; a new one gets the card in its first status.
+    status = early.receive(wire::MessageType::CardStatus);
+    QVERIFY(status && status->u32(wire::Field::Present) == 1u);
+    LocalClient client;
+    QVERIFY(client.connect(lab.env(QStringLiteral("SRAD_LOCAL_SOCKET"))));
+    status = client.receive(wire::MessageType::CardStatus);
+    QVERIFY(status && status->u32(wire::Field::Present) == 1u);
+    QCOMPARE(QString::fromStdString(status->text(wire::Field::Account)), lab.env(QStringLiteral("SRAD_ACCOUNT")));
+    QCOMPARE(bytes(status->bytes(wire::Field::KeyAlgorithms)).left(2), QByteArray::fromHex("9A07"));
+
+    // The objects are the card's own: the 9A certificate inside them is the card's certificate file.
+    const auto object = piv::findTlv(status->bytes(wire::Field::CardObjects), 0x5FC105);
+    QVERIFY(object);
+    const auto der = piv::decodeCertificateObject(*object);
+    QVERIFY(der);
+    const QSslCertificate cardCertificate = sra::test::RawSradClient::loadCertificate(lab.env(QStringLiteral("SOFTCARD_DIR")) + QStringLiteral("/slot-9a.cert.pem"));
+    QCOMPARE(bytes(der.value()), cardCertificate.toDer());
+    QVERIFY(piv::findTlv(status->bytes(wire::Field::CardObjects), 0x5FC102)); // CHUID too
+
+    // A wrong PIN from the remote is checked by the admin's card: one try spent, tries reported.
+    QCOMPARE(triesLeft(lab), 3);
+    QVERIFY(client.send(pinRequest(7, "00000000")));
+    auto result = client.receive(wire::MessageType::RelayResult);
+    QCOMPARE(statusOf(result), int(wire::RelayStatus::WrongPin));
+    QCOMPARE(result->u32(wire::Field::RequestId), std::optional<std::uint32_t>(7));
+    QCOMPARE(result->u32(wire::Field::PinTriesLeft), std::optional<std::uint32_t>(2));
+    QCOMPARE(triesLeft(lab), 2);
+
+    QVERIFY(client.send(pinRequest(8, pin.toUtf8())));
+    QCOMPARE(statusOf(client.receive(wire::MessageType::RelayResult)), int(wire::RelayStatus::Ok));
+    QCOMPARE(triesLeft(lab), 3);
+
+    // A signature: a PKCS#1 v1.5 block over a SHA-256 digest, made by the admin's card, verified with its certificate.
+    const QByteArray digest = QCryptographicHash::hash("signed on the remote", QCryptographicHash::Sha256);
+    const auto digestInfo = piv::buildDigestInfo(piv::HashAlgorithm::Sha256, view(digest));
+    const auto block = piv::pkcs1v15SignatureBlock(digestInfo.value(), 256);
+    QVERIFY(client.send(signRequest(9, 0x9A, 0x07, bytes(block.value()))));
+    result = client.receive(wire::MessageType::RelayResult);
+    QCOMPARE(statusOf(result), int(wire::RelayStatus::Ok));
+    QVERIFY(sra::core::verifyAuthSignature(cardCertificate, digest, bytes(result->bytes(wire::Field::Data))));
+
+    // Decryption-shaped RSA input (type 02), a slot that is not allowed, and garbage: refused, card untouched.
+    QByteArray decryption(256, '\x55');
+    decryption[0] = 0;
+    decryption[1] = 2;
+    decryption[200] = 0;
+    QVERIFY(client.send(signRequest(10, 0x9A, 0x07, decryption)));
+    QCOMPARE(statusOf(client.receive(wire::MessageType::RelayResult)), int(wire::RelayStatus::RefusedByPolicy));
+    QVERIFY(client.send(signRequest(11, 0x9D, 0x07, bytes(block.value()))));
+    QCOMPARE(statusOf(client.receive(wire::MessageType::RelayResult)), int(wire::RelayStatus::RefusedByPolicy));
+    QVERIFY(client.send(signRequest(12, 0x9A, 0x07, QByteArray(100, 'x'))));
+    QCOMPARE(statusOf(client.receive(wire::MessageType::RelayResult)), int(wire::RelayStatus::RefusedByPolicy));
+    QCOMPARE(triesLeft(lab), 3);
+
+    // Audit on both sides: srad names the requesting process, the admin tool lists what it did.
+    QTRY_VERIFY_WITH_TIMEOUT((adminOut += admin.readAllStandardOutput()).contains("Relayed: signature with slot 9A"), 5000);
+    QFile log(lab.dir() + QStringLiteral("/srad.log"));
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    const QByteArray sradLog = log.readAll();
+    QVERIFY2(sradLog.contains("relayed private-key operation, slot 9a") && sradLog.contains("(PKCS#11 module)"), sradLog.constData());
+    QVERIFY(sradLog.contains("refused private-key operation"));
+    QVERIFY(!sradLog.contains(pin.toUtf8()));
+
+    // The admin's card is pulled: the virtual card leaves the remote within a second.
+    QElapsedTimer pulled;
+    pulled.start();
+    QVERIFY(lab.cardStop());
+    status = client.receive(wire::MessageType::CardStatus, 5000);
+    QVERIFY(status);
+    QCOMPARE(status->u32(wire::Field::Present), std::optional<std::uint32_t>(0));
+    qInfo("virtual card removed %lld ms after the admin's card was pulled", pulled.elapsed());
+    QVERIFY(pulled.elapsed() < 1500); // sra-lab card-stop itself takes a few hundred ms of that
+    QVERIFY(admin.waitForFinished(10000));
+    QCOMPARE(admin.exitCode(), 7);
+    QVERIFY(client.send(pinRequest(13, pin.toUtf8())));
+    QCOMPARE(statusOf(client.receive(wire::MessageType::RelayResult)), int(wire::RelayStatus::NoCard));
+}
+
+QTEST_GUILESS_MAIN(TestCardRelay)
+#include "TestCardRelay.moc"
