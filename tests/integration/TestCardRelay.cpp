@@ -22,6 +22,9 @@
 
 #include <memory>
 
+#include <csignal>
+#include <sys/types.h>
+
 using sra::test::Lab;
 namespace wire = sra::wire;
 namespace piv = sra::piv;
@@ -133,7 +136,109 @@ class TestCardRelay : public QObject
 
 private Q_SLOTS:
     void relayEndToEnd();
+    void adminGoneOrSilent();
+    void askModeWithoutAnswerDenies();
 };
+
+namespace {
+// sra-connect --insert-card in a session of its own (setsid: no controlling terminal to prompt on).
+bool startAdmin(QProcess& admin, const Lab& lab, const QString& approve)
+{
+    admin.setProcessEnvironment(lab.clientEnvironment());
+    admin.start(QStringLiteral("setsid"),
+                {sra::test::binaryDir() + QStringLiteral("/admin-cli/sra-connect"),
+                 QStringLiteral("127.0.0.1:") + lab.env(QStringLiteral("SRAD_PORT")), QStringLiteral("--known-hosts"),
+                 lab.dir() + QStringLiteral("/kh"), QStringLiteral("--accept-new"), QStringLiteral("--pin-fd"), QStringLiteral("0"),
+                 QStringLiteral("--insert-card"), QStringLiteral("--approve"), approve});
+    if (!admin.waitForStarted()) {
+        return false;
+    }
+    admin.write(lab.env(QStringLiteral("SOFTCARD_PIN")).toUtf8() + '\n');
+    QByteArray out;
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < 20000) {
+        admin.waitForReadyRead(200);
+        out += admin.readAllStandardOutput();
+        if (out.contains("Card inserted")) {
+            return true;
+        }
+    }
+    return false;
+}
+
+QByteArray pkcs1Block()
+{
+    const QByteArray digest = QCryptographicHash::hash("x", QCryptographicHash::Sha256);
+    return bytes(piv::pkcs1v15SignatureBlock(piv::buildDigestInfo(piv::HashAlgorithm::Sha256, view(digest)).value(), 256).value());
+}
+} // namespace
+
+void TestCardRelay::adminGoneOrSilent()
+{
+    Lab lab;
+    QVERIFY2(lab.isUp(), qPrintable(lab.error()));
+    // A short relay deadline so the silent case shows within the test.
+    const QString confPath = lab.env(QStringLiteral("SRAD_CONFIG_DIR")) + QStringLiteral("/srad.conf");
+    QFile conf(confPath);
+    QVERIFY(conf.open(QIODevice::ReadOnly));
+    QString text = QString::fromUtf8(conf.readAll());
+    conf.close();
+    const QRegularExpression timeoutLine(QStringLiteral("^request_timeout_ms *=.*$"), QRegularExpression::MultilineOption);
+    QVERIFY(text.contains(timeoutLine));
+    text.replace(timeoutLine, QStringLiteral("request_timeout_ms = 1500"));
+    QVERIFY(conf.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    conf.write(text.toUtf8());
+    conf.close();
+    QVERIFY(lab.runLab(QStringLiteral("srad-stop")).ok());
+    QVERIFY(lab.runLab(QStringLiteral("srad-start")).ok());
+
+    QProcess admin;
+    QVERIFY(startAdmin(admin, lab, QStringLiteral("session")));
+    LocalClient client;
+    QVERIFY(client.connect(lab.env(QStringLiteral("SRAD_LOCAL_SOCKET"))));
+    QVERIFY(client.receive(wire::MessageType::CardStatus));
+
+    // The admin's program hangs (stopped): the request times out at srad's deadline, nothing else breaks.
+    const auto children = sra::test::processesWithArgument(lab.dir() + QStringLiteral("/kh")); // sra-connect
+    QCOMPARE(children.size(), 1);
+    QCOMPARE(::kill(static_cast<pid_t>(children.first()), SIGSTOP), 0);
+    QElapsedTimer t;
+    t.start();
+    QVERIFY(client.send(signRequest(1, 0x9A, 0x07, pkcs1Block())));
+    QCOMPARE(statusOf(client.receive(wire::MessageType::RelayResult, 10000)), int(wire::RelayStatus::Timeout));
+    QVERIFY2(t.elapsed() >= 1400 && t.elapsed() < 5000, qPrintable(QString::number(t.elapsed())));
+
+    // Killed mid-signature: the pending request fails as a removed card and the card leaves the remote.
+    QVERIFY(client.send(signRequest(2, 0x9A, 0x07, pkcs1Block())));
+    t.restart();
+    QCOMPARE(::kill(static_cast<pid_t>(children.first()), SIGKILL), 0);
+    QCOMPARE(statusOf(client.receive(wire::MessageType::RelayResult, 10000)), int(wire::RelayStatus::NoCard));
+    auto status = client.receive(wire::MessageType::CardStatus, 5000);
+    QVERIFY(status && status->u32(wire::Field::Present) == 0u);
+    qInfo("admin killed: request failed and card removed after %lld ms", t.elapsed());
+    QVERIFY(t.elapsed() < 3000);
+    admin.waitForFinished();
+}
+
+void TestCardRelay::askModeWithoutAnswerDenies()
+{
+    Lab lab;
+    QVERIFY2(lab.isUp(), qPrintable(lab.error()));
+    QProcess admin;
+    QVERIFY(startAdmin(admin, lab, QStringLiteral("ask")));
+    LocalClient client;
+    QVERIFY(client.connect(lab.env(QStringLiteral("SRAD_LOCAL_SOCKET"))));
+    QVERIFY(client.receive(wire::MessageType::CardStatus));
+    // No terminal to ask on: the admin side denies rather than signs unasked.
+    QVERIFY(client.send(signRequest(1, 0x9A, 0x07, pkcs1Block())));
+    QCOMPARE(statusOf(client.receive(wire::MessageType::RelayResult)), int(wire::RelayStatus::DeniedByAdmin));
+    QVERIFY(client.send(pinRequest(2, lab.env(QStringLiteral("SOFTCARD_PIN")).toUtf8())));
+    QCOMPARE(statusOf(client.receive(wire::MessageType::RelayResult)), int(wire::RelayStatus::DeniedByAdmin));
+    QCOMPARE(triesLeft(lab), 3);
+    admin.terminate();
+    QVERIFY(admin.waitForFinished(10000));
+}
 
 void TestCardRelay::relayEndToEnd()
 {
