@@ -28,32 +28,9 @@ using piv::PivAlgorithm;
 namespace {
 constexpr int kPinHashIterations = 20000;
 
-struct X509Deleter
-{
-    void operator()(X509* x) const noexcept
-    {
-        X509_free(x);
-    }
-};
-using X509Ptr = std::unique_ptr<X509, X509Deleter>;
-
-struct BioDeleter
-{
-    void operator()(BIO* b) const noexcept
-    {
-        BIO_free(b);
-    }
-};
-using BioPtr = std::unique_ptr<BIO, BioDeleter>;
-
-struct PkeyCtxDeleter
-{
-    void operator()(EVP_PKEY_CTX* c) const noexcept
-    {
-        EVP_PKEY_CTX_free(c);
-    }
-};
-using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter>;
+using X509Ptr = crypto::Owned<X509>;
+using BioPtr = crypto::Owned<BIO>;
+using PkeyCtxPtr = crypto::Owned<EVP_PKEY_CTX>;
 
 QString algorithmKey(PivAlgorithm a)
 {

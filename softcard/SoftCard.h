@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/crypto/OpenSslPtr.h"
 #include "core/piv/PivCardBackend.h"
 #include "core/piv/PivCardEmulator.h"
 
@@ -9,19 +10,10 @@
 #include <map>
 #include <memory>
 
-#include <openssl/evp.h>
 
 namespace sra::softcard {
 
-struct EvpPkeyDeleter
-{
-    void operator()(EVP_PKEY* key) const noexcept
-    {
-        EVP_PKEY_free(key);
-    }
-};
-
-using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, EvpPkeyDeleter>;
+using EvpPkeyPtr = crypto::Owned<EVP_PKEY>;
 
 struct CreateOptions
 {

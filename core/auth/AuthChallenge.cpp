@@ -1,5 +1,7 @@
 #include "core/auth/AuthChallenge.h"
 
+#include "core/crypto/OpenSslPtr.h"
+
 #include <QCryptographicHash>
 #include <QFile>
 #include <QSslKey>
@@ -16,20 +18,11 @@
 namespace sra::core {
 
 namespace {
-template <typename T, void (*Free)(T*)>
-struct OpenSslDeleter
-{
-    void operator()(T* p) const noexcept
-    {
-        Free(p);
-    }
-};
-
-using X509Ptr = std::unique_ptr<X509, OpenSslDeleter<X509, X509_free>>;
-using PkeyPtr = std::unique_ptr<EVP_PKEY, OpenSslDeleter<EVP_PKEY, EVP_PKEY_free>>;
-using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, OpenSslDeleter<EVP_PKEY_CTX, EVP_PKEY_CTX_free>>;
-using StorePtr = std::unique_ptr<X509_STORE, OpenSslDeleter<X509_STORE, X509_STORE_free>>;
-using StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, OpenSslDeleter<X509_STORE_CTX, X509_STORE_CTX_free>>;
+using X509Ptr = crypto::Owned<X509>;
+using PkeyPtr = crypto::Owned<EVP_PKEY>;
+using PkeyCtxPtr = crypto::Owned<EVP_PKEY_CTX>;
+using StorePtr = crypto::Owned<X509_STORE>;
+using StoreCtxPtr = crypto::Owned<X509_STORE_CTX>;
 
 X509Ptr toX509(const QSslCertificate& certificate)
 {

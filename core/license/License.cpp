@@ -1,5 +1,7 @@
 #include "core/license/License.h"
 
+#include "core/crypto/OpenSslPtr.h"
+
 #include "core/license/BuiltInLicenseKey.h" // generated into the build directory from SRA_LICENSE_PUBLIC_KEY
 #include "core/license/LicenseContainer.h"
 #include "core/license/LicensePayload.h"
@@ -24,30 +26,16 @@ QString tr(const char* text, int n = -1)
     return QCoreApplication::translate("sra::core::License", text, nullptr, n);
 }
 
-struct PkeyDeleter
-{
-    void operator()(EVP_PKEY* key) const
-    {
-        EVP_PKEY_free(key);
-    }
-};
 
-struct MdCtxDeleter
-{
-    void operator()(EVP_MD_CTX* ctx) const
-    {
-        EVP_MD_CTX_free(ctx);
-    }
-};
 
 bool verifyEd25519(const QByteArray& publicKeyRaw, const QByteArray& message, const QByteArray& signature)
 {
-    std::unique_ptr<EVP_PKEY, PkeyDeleter> key(
+    crypto::Owned<EVP_PKEY> key(
         EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519,
                                     nullptr,
                                     reinterpret_cast<const unsigned char*>(publicKeyRaw.constData()),
                                     static_cast<size_t>(publicKeyRaw.size())));
-    std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+    crypto::Owned<EVP_MD_CTX> ctx(EVP_MD_CTX_new());
     if (!key || !ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1) {
         return false;
     }

@@ -1,5 +1,7 @@
 #include "core/license/LicenseContainer.h"
 
+#include "core/crypto/OpenSslPtr.h"
+
 #include "core/license/License.h"
 
 #include <QXmlStreamReader>
@@ -262,13 +264,7 @@ private:
     int m_nodes = 0;
 };
 
-struct CmsDeleter
-{
-    void operator()(CMS_ContentInfo* cms) const
-    {
-        CMS_ContentInfo_free(cms);
-    }
-};
+
 
 } // namespace
 
@@ -295,7 +291,7 @@ bool extractCmsContent(const QByteArray& der, QByteArray& content, QString& deta
     }
     const auto* cursor = reinterpret_cast<const unsigned char*>(der.constData());
     const auto* const end = cursor + der.size();
-    std::unique_ptr<CMS_ContentInfo, CmsDeleter> cms(
+    crypto::Owned<CMS_ContentInfo> cms(
         d2i_CMS_ContentInfo(nullptr, &cursor, static_cast<long>(der.size())));
     if (!cms) {
         detail = QStringLiteral("not a CMS (PKCS#7) structure");

@@ -1,5 +1,7 @@
 #include "core/license/LicenseIssuer.h"
 
+#include "core/crypto/OpenSslPtr.h"
+
 #include "core/license/LicensePayload.h"
 
 #include <openssl/bio.h>
@@ -12,40 +14,8 @@ namespace sra::core {
 
 namespace {
 
-struct PkeyDeleter
-{
-    void operator()(EVP_PKEY* key) const
-    {
-        EVP_PKEY_free(key);
-    }
-};
-
-struct BioDeleter
-{
-    void operator()(BIO* bio) const
-    {
-        BIO_free(bio);
-    }
-};
-
-struct MdCtxDeleter
-{
-    void operator()(EVP_MD_CTX* ctx) const
-    {
-        EVP_MD_CTX_free(ctx);
-    }
-};
-
-struct PkeyCtxDeleter
-{
-    void operator()(EVP_PKEY_CTX* ctx) const
-    {
-        EVP_PKEY_CTX_free(ctx);
-    }
-};
-
-using Pkey = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
-using Bio = std::unique_ptr<BIO, BioDeleter>;
+using Pkey = crypto::Owned<EVP_PKEY>;
+using Bio = crypto::Owned<BIO>;
 
 void setError(QString* error, const QString& text)
 {
@@ -85,7 +55,7 @@ Pkey readPrivateKey(const QByteArray& pem, QString* error)
 
 QByteArray generateLicenseKeyPem(QString* error)
 {
-    std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter> ctx(EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr));
+    crypto::Owned<EVP_PKEY_CTX> ctx(EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr));
     EVP_PKEY* raw = nullptr;
     if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1 || EVP_PKEY_keygen(ctx.get(), &raw) != 1) {
         setError(error, QStringLiteral("Ed25519 key generation failed"));
@@ -149,7 +119,7 @@ QByteArray signLicensePayload(const QByteArray& message, const QByteArray& priva
     if (!key) {
         return {};
     }
-    std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+    crypto::Owned<EVP_MD_CTX> ctx(EVP_MD_CTX_new());
     QByteArray signature(kLicenseSignatureSize, '\0');
     size_t size = static_cast<size_t>(signature.size());
     if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1

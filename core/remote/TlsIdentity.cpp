@@ -1,5 +1,7 @@
 #include "core/remote/TlsIdentity.h"
 
+#include "core/crypto/OpenSslPtr.h"
+
 #include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDir>
@@ -35,18 +37,7 @@ QString tr(const char* text)
 constexpr qint64 kMaxCertificateFile = 4 * 1024 * 1024; // a CA bundle such as ca-certificates.crt fits
 constexpr qint64 kMaxKeyFile = 1024 * 1024;
 
-struct OpenSslFree
-{
-    void operator()(X509* p) const { X509_free(p); }
-    void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-    void operator()(BIO* p) const { BIO_free(p); }
-    void operator()(X509_EXTENSION* p) const { X509_EXTENSION_free(p); }
-    void operator()(GENERAL_NAMES* p) const { GENERAL_NAMES_free(p); }
-    void operator()(BIGNUM* p) const { BN_free(p); }
-    void operator()(ASN1_INTEGER* p) const { ASN1_INTEGER_free(p); }
-};
-template <typename T>
-using Owned = std::unique_ptr<T, OpenSslFree>;
+using crypto::Owned;
 
 // Wipes a buffer that held key material when it goes out of scope.
 struct Wipe
