@@ -33,6 +33,9 @@ bool KnownHosts::load(QString* error, int* skipped)
 {
     m_entries.clear();
     int bad = 0;
+    if (skipped) {
+        *skipped = 0;
+    }
     QFile f(m_file);
     if (!f.exists()) {
         return true;
@@ -122,6 +125,7 @@ bool parseHostPort(const QString& text, QString& host, quint16& port, quint16 de
     const QString t = text.trimmed();
     QString h;
     QString p;
+    bool hasPort = false; // a port separator was given: then the port must be there
     if (t.startsWith(QLatin1Char('['))) {
         const qsizetype close = t.indexOf(QLatin1Char(']'));
         if (close < 0) {
@@ -134,6 +138,7 @@ bool parseHostPort(const QString& text, QString& host, quint16& port, quint16 de
                 return false;
             }
             p = rest.mid(1);
+            hasPort = true;
         }
         if (QHostAddress(h).protocol() != QAbstractSocket::IPv6Protocol) {
             return false;
@@ -148,8 +153,11 @@ bool parseHostPort(const QString& text, QString& host, quint16& port, quint16 de
         h = colon < 0 ? t : t.left(colon);
         if (colon >= 0) {
             p = t.mid(colon + 1);
+            hasPort = true;
         }
     }
+    // Checked as it will be stored: lower-casing can change the characters (U+0130 gains a combining mark).
+    h = h.toLower();
     if (h.isEmpty() || h.size() > 253) {
         return false;
     }
@@ -159,16 +167,21 @@ bool parseHostPort(const QString& text, QString& host, quint16& port, quint16 de
             return false;
         }
     }
-    port = defaultPort;
-    if (!p.isEmpty()) {
-        bool ok = false;
-        const uint v = p.toUInt(&ok);
+    quint16 value = defaultPort;
+    if (hasPort) {
+        // Decimal digits only: toUInt() alone would also take "+80" and " 80".
+        bool ok = !p.isEmpty() && p.size() <= 5;
+        for (const QChar c : p) {
+            ok = ok && c >= QLatin1Char('0') && c <= QLatin1Char('9');
+        }
+        const uint v = ok ? p.toUInt(&ok) : 0;
         if (!ok || v == 0 || v > 65535) {
             return false;
         }
-        port = static_cast<quint16>(v);
+        value = static_cast<quint16>(v);
     }
-    host = normalise(h);
+    port = value;
+    host = h;
     return true;
 }
 
