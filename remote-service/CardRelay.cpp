@@ -204,7 +204,7 @@ void CardRelay::sign(LocalClient* client, const wire::Message& request)
     const quint32 id = request.u32(wire::Field::RequestId).value_or(0);
     const quint32 slot = request.u32(wire::Field::Slot).value_or(0);
     const quint32 algorithm = request.u32(wire::Field::Algorithm).value_or(0);
-    const QString what = QStringLiteral("private-key operation, slot %1, algorithm %2").arg(slot, 2, 16).arg(algorithm, 2, 16);
+    const QString what = QStringLiteral("private-key operation, slot %1, algorithm %2").arg(slot, 2, 16, QLatin1Char('0')).arg(algorithm, 2, 16, QLatin1Char('0'));
     if (!m_owner) {
         answer(client, id, wire::RelayStatus::NoCard);
         return;

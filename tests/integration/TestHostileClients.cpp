@@ -117,9 +117,10 @@ void TestHostileClients::initTestCase()
     const QRegularExpressionMatch id = QRegularExpression(QStringLiteral("\\(session ([0-9a-f]+)\\)")).match(QString::fromUtf8(seen));
     QVERIFY2(id.hasMatch(), seen.constData());
     m_adminSessionId = id.captured(1);
-    const auto pids = sra::test::processesWithArgument(m_lab->env(QStringLiteral("SRAD_ROOT")));
-    QCOMPARE(pids.size(), 1);
-    m_sradPid = pids.first();
+    QFile pidFile(m_lab->dir() + QStringLiteral("/srad.pid"));
+    QVERIFY(pidFile.open(QIODevice::ReadOnly));
+    m_sradPid = pidFile.readAll().trimmed().toLongLong();
+    QVERIFY(sra::test::processAlive(m_sradPid));
 }
 
 void TestHostileClients::cleanupTestCase()
