@@ -12,7 +12,6 @@ QString key(const QHostAddress& address)
     const quint32 v4 = address.toIPv4Address(&isV4);
     return isV4 ? QHostAddress(v4).toString() : address.toString();
 }
-constexpr int kMaxTrackedAddresses = 10000; // bound memory under a spray of source addresses
 } // namespace
 
 FailureLimiter::FailureLimiter(int maxFailures, int windowSeconds)

@@ -13,12 +13,20 @@ namespace sra::srad {
 class FailureLimiter
 {
 public:
+    // Past this many tracked addresses, recordFailure first drops the addresses whose failures all aged out.
+    static constexpr int kMaxTrackedAddresses = 10000;
+
     FailureLimiter(int maxFailures, int windowSeconds);
 
     void recordFailure(const QHostAddress& address, qint64 nowMs);
     void recordSuccess(const QHostAddress& address);
     // 0 when the address may try, else milliseconds until it may.
     qint64 retryAfterMs(const QHostAddress& address, qint64 nowMs);
+    // Addresses with state held (for tests and diagnostics).
+    qsizetype trackedAddresses() const
+    {
+        return m_failures.size();
+    }
 
 private:
     void prune(QList<qint64>& times, qint64 nowMs) const;

@@ -4,7 +4,6 @@
 
 #include <QCryptographicHash>
 #include <QFile>
-#include <QSslKey>
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -35,6 +34,32 @@ QByteArray sha256(const QByteArray& data)
 {
     return QCryptographicHash::hash(data, QCryptographicHash::Sha256);
 }
+
+// RSA-2048, or EC on the named curves P-256 / P-384 only: other 256- and 384-bit curves (secp256k1,
+// brainpoolP256r1, …) have the same key length, so the length alone does not tell.
+bool isSupportedKey(const QSslCertificate& certificate)
+{
+    const X509Ptr cert = toX509(certificate);
+    const PkeyPtr key(cert ? X509_get_pubkey(cert.get()) : nullptr);
+    if (!key) {
+        return false;
+    }
+    switch (EVP_PKEY_get_base_id(key.get())) {
+    case EVP_PKEY_RSA:
+        return EVP_PKEY_get_bits(key.get()) == 2048;
+    case EVP_PKEY_EC: {
+        char curve[64] = {};
+        size_t length = 0;
+        if (EVP_PKEY_get_group_name(key.get(), curve, sizeof curve, &length) != 1) {
+            return false; // explicit parameters instead of a named curve
+        }
+        const QByteArrayView name(curve, qsizetype(length));
+        return name == QByteArrayView("prime256v1") || name == QByteArrayView("secp384r1");
+    }
+    default:
+        return false;
+    }
+}
 } // namespace
 
 QByteArray randomNonce()
@@ -63,10 +88,7 @@ QByteArray authChallengeDigest(const QByteArray& serverCertificateDer,
 AdminCertificateCheck checkAdminCertificate(const QSslCertificate& certificate, const QString& caBundleFile,
                                             const QDateTime& now, QString* detail)
 {
-    const QSslKey key = certificate.publicKey();
-    const bool supported = (key.algorithm() == QSsl::Rsa && key.length() == 2048)
-                           || (key.algorithm() == QSsl::Ec && (key.length() == 256 || key.length() == 384));
-    if (certificate.isNull() || !supported) {
+    if (certificate.isNull() || !isSupportedKey(certificate)) {
         return AdminCertificateCheck::Unsupported;
     }
     if (now < certificate.effectiveDate()) {
