@@ -126,8 +126,16 @@ int main(int argc, char** argv)
     sra::core::KnownHosts knownHosts(parser.isSet(QStringLiteral("known-hosts")) ? parser.value(QStringLiteral("known-hosts"))
                                                                                   : sra::core::KnownHosts::defaultPath());
     QString error;
-    if (!knownHosts.load(&error)) {
+    int damaged = 0;
+    if (!knownHosts.load(&error, &damaged)) {
         say(QStringLiteral("sra-connect: ") + error);
+        return kUsage;
+    }
+    if (damaged > 0 && parser.isSet(QStringLiteral("accept-new"))) {
+        // A damaged line may have pinned this very host; accepting "new" identities then would defeat the pin.
+        say(QStringLiteral("sra-connect: %1 line(s) of the known hosts file cannot be read; fix or remove them before "
+                           "using --accept-new.")
+                .arg(damaged));
         return kUsage;
     }
 

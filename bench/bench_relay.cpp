@@ -2,7 +2,7 @@
 // PKCS#11 module are) asks srad for a signature, srad relays it to the admin's sra-connect, whose card signs.
 // Not a test: run it through bench/run-relay, which sets up the lab, sra-connect --insert-card and the
 // delay proxy.
-//   bench_relay --socket PATH [--iterations N]
+//   bench_relay --socket PATH [--iterations N] [--pin-fd N]
 #include "core/piv/Pkcs1.h"
 #include "core/piv/PivObjects.h"
 #include "core/wire/Message.h"
@@ -11,6 +11,7 @@
 #include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QLocalSocket>
 
 #include <algorithm>
@@ -62,6 +63,7 @@ int main(int argc, char** argv)
     parser.addOptions({
         {QStringLiteral("socket"), QStringLiteral("srad's local socket."), QStringLiteral("path")},
         {QStringLiteral("iterations"), QStringLiteral("Signatures to measure."), QStringLiteral("n"), QStringLiteral("100")},
+        {QStringLiteral("pin-fd"), QStringLiteral("Read the PIN (relayed once before the signatures) from this descriptor."), QStringLiteral("n"), QStringLiteral("0")},
     });
     parser.process(app);
     QLocalSocket socket;
@@ -80,6 +82,22 @@ int main(int argc, char** argv)
         return 1;
     }
     const auto algorithm = piv::pivAlgorithmFromByte(status->bytes(wire::Field::KeyAlgorithms)[1]);
+    // The relay signs only for a client that proved the PIN: one relayed VERIFY first (not measured).
+    QFile pinInput;
+    if (!pinInput.open(parser.value(QStringLiteral("pin-fd")).toInt(), QIODevice::ReadOnly)) {
+        std::fprintf(stderr, "bench_relay: cannot read the PIN\n");
+        return 1;
+    }
+    QByteArray pin = pinInput.readLine().trimmed();
+    wire::Message verify(wire::MessageType::LocalVerifyPin);
+    verify.setU32(wire::Field::RequestId, 0);
+    verify.set(wire::Field::Pin, piv::ByteView(reinterpret_cast<const std::uint8_t*>(pin.constData()), static_cast<std::size_t>(pin.size())));
+    piv::secureZero(pin.data(), static_cast<std::size_t>(pin.size()));
+    send(verify);
+    if (auto r = receive(wire::MessageType::RelayResult); !r || r->u32(wire::Field::Status) != 0u) {
+        std::fprintf(stderr, "bench_relay: the relayed PIN check failed\n");
+        return 1;
+    }
     const QByteArray digest = QCryptographicHash::hash("relay benchmark", QCryptographicHash::Sha256);
     const piv::ByteView digestView(reinterpret_cast<const std::uint8_t*>(digest.constData()), 32);
     piv::Bytes input;

@@ -18,6 +18,24 @@ namespace sra::srad {
 
 namespace {
 constexpr std::uint32_t kMaxLocalFrame = 4096; // requests are small; the card status goes the other way
+constexpr int kMaxLocalClients = 32;           // pcscd's driver, a few PKCS#11 users; more is an attack
+constexpr int kMaxPendingPerClient = 4;        // a client cannot queue up signatures for the admin to approve
+constexpr int kHelloDeadlineMs = 5000;
+constexpr qint64 kMaxUnreadBytes = 1024 * 1024;  // a client that never reads its card statuses is dropped
+
+// The requester text travels to the admin and into audit logs: printable characters only (an executable path
+// can hold newlines or terminal escapes), cut on a character boundary within the wire limit.
+QString printable(const QString& text)
+{
+    QString out;
+    for (const QChar c : text) {
+        out.append(c.isPrint() ? c : QChar(u'?'));
+    }
+    while (out.toUtf8().size() > 500) {
+        out.chop(1);
+    }
+    return out;
+}
 
 piv::ByteView toView(const QByteArray& a)
 {
@@ -38,7 +56,7 @@ QString peerCredentials(qintptr fd)
         return QStringLiteral("unknown peer");
     }
     const QString exe = QFileInfo(QStringLiteral("/proc/%1/exe").arg(cred.pid)).symLinkTarget();
-    return QStringLiteral("uid %1 pid %2 %3").arg(cred.uid).arg(cred.pid).arg(exe.isEmpty() ? QStringLiteral("?") : exe);
+    return printable(QStringLiteral("uid %1 pid %2 %3").arg(cred.uid).arg(cred.pid).arg(exe.isEmpty() ? QStringLiteral("?") : exe));
 }
 
 wire::Message relayResultMessage(quint32 requestId, wire::RelayStatus status, const QByteArray& data, int triesLeft)
@@ -66,6 +84,10 @@ CardRelay::CardRelay(core::RelayPolicy policy, int requestTimeoutMs, QObject* pa
 
 CardRelay::~CardRelay()
 {
+    // Clients first, while the list they unregister from still exists.
+    const QList<LocalClient*> clients = m_clients;
+    m_clients.clear();
+    qDeleteAll(clients);
     for (auto& pending : m_pending) {
         delete pending.deadline;
     }
@@ -96,6 +118,12 @@ bool CardRelay::listen(const QString& socketPath, QString& error)
 void CardRelay::onNewConnection()
 {
     while (QLocalSocket* socket = m_server.nextPendingConnection()) {
+        if (m_clients.size() >= kMaxLocalClients) {
+            qCWarning(lcSession).noquote() << "local client refused: too many connections";
+            socket->abort();
+            socket->deleteLater();
+            continue;
+        }
         auto* client = new LocalClient(socket, this);
         m_clients.append(client);
     }
@@ -120,7 +148,8 @@ wire::Message CardRelay::cardStatus() const
 void CardRelay::broadcastStatus()
 {
     const wire::Message status = cardStatus();
-    for (LocalClient* client : std::as_const(m_clients)) {
+    const QList<LocalClient*> clients = m_clients; // send() may drop a client, which edits m_clients
+    for (LocalClient* client : clients) {
         if (client->greeted()) {
             client->send(status);
         }
@@ -167,6 +196,8 @@ quint32 CardRelay::forward(LocalClient* client, quint32 clientRequestId, const Q
     pending.clientRequestId = clientRequestId;
     pending.what = what;
     pending.requester = client->describe();
+    pending.isPinCheck = message.type() == wire::MessageType::RelayVerifyPin;
+    client->addPending(1);
     pending.deadline = new QTimer(this);
     pending.deadline->setSingleShot(true);
     connect(pending.deadline, &QTimer::timeout, this, [this, relayId] {
@@ -175,7 +206,7 @@ quint32 CardRelay::forward(LocalClient* client, quint32 clientRequestId, const Q
     pending.deadline->start(m_requestTimeoutMs);
     m_pending.insert(relayId, pending);
     message.setU32(wire::Field::RequestId, relayId);
-    message.set(wire::Field::Requester, client->describe().left(512).toStdString());
+    message.set(wire::Field::Requester, client->describe().toStdString());
     m_owner->sendRelayRequest(message);
     return relayId;
 }
@@ -185,6 +216,10 @@ void CardRelay::verifyPin(LocalClient* client, const wire::Message& request)
     const quint32 id = request.u32(wire::Field::RequestId).value_or(0);
     if (!m_owner) {
         answer(client, id, wire::RelayStatus::NoCard);
+        return;
+    }
+    if (client->pending() >= kMaxPendingPerClient) {
+        answer(client, id, wire::RelayStatus::RefusedByPolicy);
         return;
     }
     // One try left needs the admin's confirmation, which only the admin side can give: srad forwards it.
@@ -209,6 +244,17 @@ void CardRelay::sign(LocalClient* client, const wire::Message& request)
         answer(client, id, wire::RelayStatus::NoCard);
         return;
     }
+    if (client->pending() >= kMaxPendingPerClient) {
+        answer(client, id, wire::RelayStatus::RefusedByPolicy);
+        return;
+    }
+    const auto* keySlot = slot <= 0xFF ? piv::findPivKeySlot(static_cast<std::uint8_t>(slot)) : nullptr;
+    if (keySlot && keySlot->pinPolicy != piv::PinPolicy::Never && client->verifiedGeneration() != m_generation) {
+        qCInfo(lcAudit).noquote() << "refused" << what << "for" << client->describe()
+                                  << ": this client has not verified the PIN for the inserted card";
+        answer(client, id, wire::RelayStatus::SecurityStatus);
+        return;
+    }
     const auto verdict = slot <= 0xFF ? m_policy.checkSign(static_cast<std::uint8_t>(slot), algorithm, request.bytes(wire::Field::Input))
                                       : core::RelayPolicy::Verdict::SlotNotAllowed;
     if (verdict != core::RelayPolicy::Verdict::Allowed) {
@@ -230,7 +276,9 @@ void CardRelay::relayResult(ServerSession* owner, const wire::Message& result)
         qCInfo(lcSession).noquote() << "ignoring a relay result for an unknown request" << relayId;
         return;
     }
-    const auto status = static_cast<wire::RelayStatus>(result.u32(wire::Field::Status).value_or(9));
+    const quint32 code = result.u32(wire::Field::Status).value_or(0xFFFFFFFF);
+    const auto status = code <= static_cast<quint32>(wire::RelayStatus::CardError) ? static_cast<wire::RelayStatus>(code)
+                                                                                   : wire::RelayStatus::Malformed;
     const int tries = result.has(wire::Field::PinTriesLeft) ? static_cast<int>(*result.u32(wire::Field::PinTriesLeft)) : -1;
     if (tries >= 0) {
         m_triesLeft = tries;
@@ -247,6 +295,12 @@ void CardRelay::finish(quint32 relayId, wire::RelayStatus status, const QByteArr
     Pending pending = it.value();
     m_pending.erase(it);
     delete pending.deadline;
+    if (pending.client) {
+        pending.client->addPending(-1);
+        if (pending.isPinCheck) {
+            pending.client->setVerifiedGeneration(status == wire::RelayStatus::Ok ? m_generation : 0);
+        }
+    }
     qCInfo(lcAudit).noquote() << "relayed" << pending.what << "for" << pending.requester << "->"
                               << static_cast<int>(status);
     if (pending.client) {
@@ -279,6 +333,9 @@ LocalClient::LocalClient(QLocalSocket* socket, CardRelay* relay)
         deleteLater();
     });
     qCInfo(lcSession).noquote() << "local client connected:" << m_credentials;
+    m_helloDeadline.setSingleShot(true);
+    connect(&m_helloDeadline, &QTimer::timeout, this, [this] { fail(QStringLiteral("no LocalHello in time")); });
+    m_helloDeadline.start(kHelloDeadlineMs);
 }
 
 LocalClient::~LocalClient()
@@ -288,6 +345,10 @@ LocalClient::~LocalClient()
 
 void LocalClient::send(const wire::Message& message)
 {
+    if (m_socket->bytesToWrite() > kMaxUnreadBytes) {
+        fail(QStringLiteral("does not read what srad sends"));
+        return;
+    }
     auto frame = wire::encodeMessage(message);
     if (frame) {
         m_socket->write(reinterpret_cast<const char*>(frame->data()), static_cast<qint64>(frame->size()));
@@ -321,6 +382,7 @@ void LocalClient::onReadyRead()
                                : role == wire::LocalRole::Pkcs11Module ? QStringLiteral(" (PKCS#11 module)")
                                                                        : QStringLiteral(" (unknown role)"));
             m_greeted = true;
+            m_helloDeadline.stop();
             send(m_relay->cardStatus());
             continue;
         }

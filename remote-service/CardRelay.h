@@ -59,6 +59,7 @@ private:
         quint32 clientRequestId = 0;
         QString what;      // for the audit line: "PIN check" / "sign 9A ECC P-256"
         QString requester;
+        bool isPinCheck = false;
         QTimer* deadline = nullptr;
     };
 
@@ -102,6 +103,29 @@ public:
         return m_greeted;
     }
 
+    // The card generation for which this client proved the PIN with a relayed VERIFY (0: none). A private-key
+    // operation is relayed only for a client that did: the admin's card may still be unlocked from another
+    // use, and that must not let a process that never knew the PIN sign.
+    quint32 verifiedGeneration() const
+    {
+        return m_verifiedGeneration;
+    }
+
+    void setVerifiedGeneration(quint32 generation)
+    {
+        m_verifiedGeneration = generation;
+    }
+
+    int pending() const
+    {
+        return m_pending;
+    }
+
+    void addPending(int delta)
+    {
+        m_pending += delta;
+    }
+
 private:
     void onReadyRead();
     void fail(const QString& why);
@@ -112,6 +136,9 @@ private:
     QString m_credentials;
     QString m_description;
     bool m_greeted = false;
+    quint32 m_verifiedGeneration = 0;
+    int m_pending = 0;
+    QTimer m_helloDeadline;
 };
 
 } // namespace sra::srad

@@ -29,6 +29,9 @@ piv::Result<QByteArray> signDigestWithCard(piv::ApduChannel& channel,
         algorithm,
         hash,
         piv::ByteView(reinterpret_cast<const std::uint8_t*>(digest.constData()), static_cast<std::size_t>(digest.size())));
+    // Leave the card locked again: a PIN typed for this one signature must not unlock later ones (a relayed
+    // request from the remote must prove the PIN itself). Cards without the reset still sign correctly.
+    (void)client.resetPinStatus();
     if (!signature) {
         return signature.error();
     }

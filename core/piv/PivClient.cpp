@@ -112,6 +112,22 @@ Status PivClient::verifyPin(SecureBytes pin)
     return statusWordError(r->sw, "VERIFY");
 }
 
+Status PivClient::resetPinStatus()
+{
+    CommandApdu c;
+    c.ins = 0x20;
+    c.p1 = 0xFF;
+    c.p2 = 0x80;
+    auto r = exchangeApdu(m_channel, c);
+    if (!r) {
+        return r.error();
+    }
+    if (!r->ok()) {
+        return statusWordError(r->sw, "VERIFY (reset)");
+    }
+    return okStatus();
+}
+
 Result<Bytes> PivClient::generalAuthenticate(std::uint8_t slot, PivAlgorithm algorithm, ByteView input)
 {
     Bytes inner;

@@ -39,6 +39,10 @@ public:
     // A PIN that is not 6..8 characters is refused here, without spending a try.
     Status verifyPin(SecureBytes pin);
 
+    // VERIFY with P1=FF: the card forgets that the PIN was verified (SP 800-73-4 part 2, 3.2.1), so the next
+    // private-key use needs the PIN again.
+    Status resetPinStatus();
+
     // GENERAL AUTHENTICATE with a prepared input (RSA: modulus-sized block; ECDSA: field-sized hash).
     Result<Bytes> generalAuthenticate(std::uint8_t slot, PivAlgorithm algorithm, ByteView input);
 

@@ -58,6 +58,7 @@ piv::Status AdminCardRelay::insert()
     }
     m_session->insertCard(objects, algorithms, m_card->pinTriesLeft());
     m_inserted = true;
+    m_remoteVerifiedPin = false;
     qCInfo(lcRelayAudit).noquote() << "card inserted into" << m_session->host() << "as" << m_session->account();
     return piv::okStatus();
 }
@@ -68,6 +69,7 @@ void AdminCardRelay::remove(const QString& reason)
         return;
     }
     m_inserted = false;
+    m_remoteVerifiedPin = false;
     for (auto& request : m_waiting) {
         piv::secureZero(request.pin.data(), request.pin.size());
     }
@@ -114,6 +116,15 @@ void AdminCardRelay::onRequest(RelayRequest& request)
     } else {
         verdict = m_policy.checkVerifyPin(request.pin.size(), m_card->pinTriesLeft(), false);
     }
+    // The card may still be unlocked from another use; a signature for the remote needs the remote to have
+    // proved the PIN itself (srad checks this per client as well).
+    if (verdict == RelayPolicy::Verdict::Allowed && request.kind == RelayRequest::Kind::Sign && !m_remoteVerifiedPin) {
+        const auto* slot = piv::findPivKeySlot(request.slot);
+        if (slot && slot->pinPolicy != piv::PinPolicy::Never) {
+            finish(request, wire::RelayStatus::SecurityStatus, {}, -1, QStringLiteral("no PIN verified from the remote"));
+            return;
+        }
+    }
     const bool needsConfirmation = verdict == RelayPolicy::Verdict::NeedsConfirmation;
     if (verdict != RelayPolicy::Verdict::Allowed && !needsConfirmation) {
         finish(request, wire::RelayStatus::RefusedByPolicy, {}, -1, QString::fromLatin1(RelayPolicy::verdictText(verdict)));
@@ -156,6 +167,7 @@ void AdminCardRelay::perform(RelayRequest& request)
     if (request.kind == RelayRequest::Kind::VerifyPin) {
         auto verified = m_card->verifyPin(std::move(request.pin));
         piv::secureZero(request.pin.data(), request.pin.size());
+        m_remoteVerifiedPin = verified.ok();
         if (!verified) {
             finish(request, statusFor(verified.error()), {}, verified.error().triesLeft, cardErrorMessage(verified.error()));
             return;

@@ -56,6 +56,7 @@ private:
     RelayPolicy m_policy;
     Approval m_approval;
     bool m_inserted = false;
+    bool m_remoteVerifiedPin = false;   // a relayed VERIFY succeeded since this insertion
     QHash<quint32, RelayRequest> m_waiting;   // waiting for the admin's decision (PINs in zeroizing memory)
 };
 

@@ -18,6 +18,10 @@ Q_LOGGING_CATEGORY(lcSession, "sra.core.session", QtInfoMsg)
 
 namespace {
 constexpr std::uint32_t kMaxServerFrame = 64 * 1024; // nothing the server sends before or at auth is larger
+// srad drops a session it has not heard from for 90 s, and sends its own keepalive every 30 s; so do we, and
+// a server silent for as long counts as gone (a dead network otherwise goes unnoticed).
+constexpr int kKeepaliveIntervalMs = 30000;
+constexpr qint64 kSilenceLimitMs = 3 * kKeepaliveIntervalMs;
 
 QByteArray toQByteArray(piv::ByteView v)
 {
@@ -37,6 +41,14 @@ AdminSession::AdminSession(SessionSigner* signer, KnownHosts* knownHosts, QObjec
     , m_decoder(kMaxServerFrame)
 {
     qRegisterMetaType<sra::piv::Error>();
+    m_clock.start();
+    connect(&m_keepalive, &QTimer::timeout, this, [this] {
+        if (m_clock.elapsed() - m_lastHeardMs > kSilenceLimitMs) {
+            fail(Failure::Disconnected, tr("The remote machine stopped answering; the session was closed."));
+            return;
+        }
+        sendMessage(wire::Message(wire::MessageType::Keepalive));
+    });
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, [this] {
         fail(Failure::Timeout, tr("The remote machine did not answer in time. Check that srad is running there."));
@@ -75,6 +87,7 @@ void AdminSession::fail(Failure failure, const QString& message)
         return;
     }
     m_timer.stop();
+    m_keepalive.stop();
     m_failure = failure;
     m_failureMessage = message;
     qCDebug(lcSession) << "session with" << m_host << "ended:" << failure << message;
@@ -245,6 +258,7 @@ void AdminSession::onReadyRead()
     // Before the host is trusted nothing the server says is read.
     while (m_socket && m_state != State::HostDecision && m_state != State::Connecting && m_socket->bytesAvailable() > 0) {
         const QByteArray data = m_socket->read(64 * 1024);
+        m_lastHeardMs = m_clock.elapsed();
         m_decoder.feed(toView(data));
         while (auto frame = m_decoder.next()) {
             auto message = wire::decodeMessage(*frame);
@@ -293,6 +307,8 @@ void AdminSession::handleMessage(const wire::Message& message)
             m_sessionId = QString::fromStdString(message.text(wire::Field::SessionId));
             qCDebug(lcSession) << "authenticated to" << m_host << "as" << m_account << "session" << m_sessionId;
             setState(State::Authenticated);
+            m_lastHeardMs = m_clock.elapsed();
+            m_keepalive.start(kKeepaliveIntervalMs);
             Q_EMIT authenticated(m_account, m_sessionId);
             return;
         }
@@ -431,6 +447,7 @@ void AdminSession::disconnectFromServer()
     m_socket->deleteLater();
     m_socket = nullptr;
     m_timer.stop();
+    m_keepalive.stop();
     setState(State::Closed);
     Q_EMIT closed();
 }

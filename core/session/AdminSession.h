@@ -10,6 +10,7 @@
 #include <QPointer>
 #include <QSslCertificate>
 #include <QString>
+#include <QElapsedTimer>
 #include <QTimer>
 
 #include <optional>
@@ -188,6 +189,9 @@ private:
     KnownHosts* m_knownHosts;
     QSslSocket* m_socket = nullptr;
     QTimer m_timer;
+    QTimer m_keepalive;        // Authenticated: our keepalives, and the check that the server still talks
+    qint64 m_lastHeardMs = 0;
+    QElapsedTimer m_clock;
     wire::FrameDecoder m_decoder;
     State m_state = State::Idle;
     Failure m_failure = Failure::None;

@@ -213,6 +213,8 @@ void TestCardRelay::adminGoneOrSilent()
     LocalClient client;
     QVERIFY(client.connect(lab.env(QStringLiteral("SRAD_LOCAL_SOCKET"))));
     QVERIFY(waitPresent(client)); // sra-connect says "inserted" when it sent InsertCard, not when srad had it
+    QVERIFY(client.send(pinRequest(100, lab.env(QStringLiteral("SOFTCARD_PIN")).toUtf8())));
+    QCOMPARE(statusOf(client.receive(wire::MessageType::RelayResult)), int(wire::RelayStatus::Ok));
 
     // The admin's program hangs (stopped): the request times out at srad's deadline, nothing else breaks.
     const auto children = sra::test::processesWithArgument(lab.dir() + QStringLiteral("/kh")); // sra-connect
@@ -245,11 +247,12 @@ void TestCardRelay::askModeWithoutAnswerDenies()
     LocalClient client;
     QVERIFY(client.connect(lab.env(QStringLiteral("SRAD_LOCAL_SOCKET"))));
     QVERIFY(waitPresent(client)); // sra-connect says "inserted" when it sent InsertCard, not when srad had it
-    // No terminal to ask on: the admin side denies rather than signs unasked.
-    QVERIFY(client.send(signRequest(1, 0x9A, 0x07, pkcs1Block())));
-    QCOMPARE(statusOf(client.receive(wire::MessageType::RelayResult)), int(wire::RelayStatus::DeniedByAdmin));
+    // No terminal to ask on: the admin side denies rather than checks a PIN unasked...
     QVERIFY(client.send(pinRequest(2, lab.env(QStringLiteral("SOFTCARD_PIN")).toUtf8())));
     QCOMPARE(statusOf(client.receive(wire::MessageType::RelayResult)), int(wire::RelayStatus::DeniedByAdmin));
+    // ...and without a verified PIN no signature is even asked for.
+    QVERIFY(client.send(signRequest(1, 0x9A, 0x07, pkcs1Block())));
+    QCOMPARE(statusOf(client.receive(wire::MessageType::RelayResult)), int(wire::RelayStatus::SecurityStatus));
     QCOMPARE(triesLeft(lab), 3);
     admin.terminate();
     QVERIFY(admin.waitForFinished(10000));
@@ -315,6 +318,16 @@ void TestCardRelay::relayEndToEnd()
     QCOMPARE(triesLeft(lab), 3);
 
     // A signature: a PKCS#1 v1.5 block over a SHA-256 digest, made by the admin's card, verified with its certificate.
+    // First from a second client that never proved the PIN: refused, although the card itself is unlocked now.
+    {
+        LocalClient stranger;
+        QVERIFY(stranger.connect(lab.env(QStringLiteral("SRAD_LOCAL_SOCKET"))));
+        QVERIFY(stranger.receive(wire::MessageType::CardStatus));
+        const QByteArray d = QCryptographicHash::hash("stranger", QCryptographicHash::Sha256);
+        const auto b = piv::pkcs1v15SignatureBlock(piv::buildDigestInfo(piv::HashAlgorithm::Sha256, view(d)).value(), 256);
+        QVERIFY(stranger.send(signRequest(1, 0x9A, 0x07, bytes(b.value()))));
+        QCOMPARE(statusOf(stranger.receive(wire::MessageType::RelayResult)), int(wire::RelayStatus::SecurityStatus));
+    }
     const QByteArray digest = QCryptographicHash::hash("signed on the remote", QCryptographicHash::Sha256);
     const auto digestInfo = piv::buildDigestInfo(piv::HashAlgorithm::Sha256, view(digest));
     const auto block = piv::pkcs1v15SignatureBlock(digestInfo.value(), 256);
