@@ -222,6 +222,12 @@ void CardRelay::verifyPin(LocalClient* client, const wire::Message& request)
         answer(client, id, wire::RelayStatus::RefusedByPolicy);
         return;
     }
+    if (request.has(wire::Field::Generation) && request.u32(wire::Field::Generation) != m_generation) {
+        // Meant for a card that has since been removed or replaced (perhaps by another admin's): never pass
+        // a PIN typed for one card to another.
+        answer(client, id, wire::RelayStatus::NoCard);
+        return;
+    }
     // One try left needs the admin's confirmation, which only the admin side can give: srad forwards it.
     const auto verdict = m_policy.checkVerifyPin(request.bytes(wire::Field::Pin).size(), -1, false);
     if (verdict != core::RelayPolicy::Verdict::Allowed) {
@@ -246,6 +252,10 @@ void CardRelay::sign(LocalClient* client, const wire::Message& request)
     }
     if (client->pending() >= kMaxPendingPerClient) {
         answer(client, id, wire::RelayStatus::RefusedByPolicy);
+        return;
+    }
+    if (request.has(wire::Field::Generation) && request.u32(wire::Field::Generation) != m_generation) {
+        answer(client, id, wire::RelayStatus::NoCard);
         return;
     }
     const auto* keySlot = slot <= 0xFF ? piv::findPivKeySlot(static_cast<std::uint8_t>(slot)) : nullptr;

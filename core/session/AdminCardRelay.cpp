@@ -40,6 +40,7 @@ AdminCardRelay::AdminCardRelay(AdminSession* session, PcscSessionSigner* card, R
     , m_approval(approval)
 {
     connect(m_session, &AdminSession::relayRequested, this, &AdminCardRelay::onRequest, Qt::DirectConnection);
+    m_clock.start();
 }
 
 AdminCardRelay::~AdminCardRelay()
@@ -140,6 +141,7 @@ void AdminCardRelay::onRequest(RelayRequest& request)
         description += tr(" — the card has ONE PIN try left");
     }
     m_waiting.insert(id, std::move(request));
+    m_arrived.insert(id, m_clock.elapsed());
     Q_EMIT approvalNeeded(id, description);
 }
 
@@ -151,6 +153,12 @@ void AdminCardRelay::approve(quint32 id, bool allow, bool forSession)
     }
     RelayRequest request = std::move(it.value());
     m_waiting.erase(it);
+    const qint64 waited = m_clock.elapsed() - m_arrived.take(id);
+    if (waited > m_approvalTimeoutMs) {
+        piv::secureZero(request.pin.data(), request.pin.size());
+        finish(request, wire::RelayStatus::Timeout, {}, -1, QStringLiteral("approved too late"));
+        return;
+    }
     if (!allow) {
         piv::secureZero(request.pin.data(), request.pin.size());
         finish(request, wire::RelayStatus::DeniedByAdmin, {}, -1, QStringLiteral("denied"));

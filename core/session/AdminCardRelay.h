@@ -3,6 +3,7 @@
 #include "core/relay/RelayPolicy.h"
 #include "core/session/AdminSession.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 
@@ -38,7 +39,13 @@ public:
     }
 
     // Answer to approvalNeeded(): allow or deny this request; `forSession` allows the rest of the session too.
+    // An answer that comes after `approvalTimeoutMs` is too late: srad has given up on the request, so the card
+    // is not touched and the request is answered Timeout.
     void approve(quint32 id, bool allow, bool forSession = false);
+    void setApprovalTimeout(int ms)
+    {
+        m_approvalTimeoutMs = ms;
+    }
 
 Q_SIGNALS:
     void approvalNeeded(quint32 id, const QString& description);
@@ -58,6 +65,9 @@ private:
     bool m_inserted = false;
     bool m_remoteVerifiedPin = false;   // a relayed VERIFY succeeded since this insertion
     QHash<quint32, RelayRequest> m_waiting;   // waiting for the admin's decision (PINs in zeroizing memory)
+    QHash<quint32, qint64> m_arrived;         // when each waiting request came, on m_clock
+    QElapsedTimer m_clock;
+    int m_approvalTimeoutMs = 30000;          // srad's default [relay] request_timeout_ms
 };
 
 } // namespace sra::core

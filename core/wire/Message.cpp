@@ -83,14 +83,16 @@ constexpr FieldSpec kCardStatus[] = {
     {Field::Generation,    K::U32,    true,  4, 4},
 };
 constexpr FieldSpec kLocalVerifyPin[] = {
-    {Field::RequestId, K::U32,    true, 4, 4},
-    {Field::Pin,       K::Octets, true, 6, 8},
+    {Field::RequestId,  K::U32,    true,  4, 4},
+    {Field::Pin,        K::Octets, true,  6, 8},
+    {Field::Generation, K::U32,    false, 4, 4},
 };
 constexpr FieldSpec kLocalSign[] = {
-    {Field::RequestId, K::U32,    true, 4, 4},
-    {Field::Slot,      K::U32,    true, 4, 4},
-    {Field::Algorithm, K::U32,    true, 4, 4},
-    {Field::Input,     K::Octets, true, 1, kMaxRelayInput},
+    {Field::RequestId,  K::U32,    true,  4, 4},
+    {Field::Slot,       K::U32,    true,  4, 4},
+    {Field::Algorithm,  K::U32,    true,  4, 4},
+    {Field::Input,      K::Octets, true,  1, kMaxRelayInput},
+    {Field::Generation, K::U32,    false, 4, 4},
 };
 
 constexpr std::array<MessageSpec, 16> kMessages{{

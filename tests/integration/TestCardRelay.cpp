@@ -304,6 +304,14 @@ void TestCardRelay::relayEndToEnd()
     QCOMPARE(bytes(der.value()), cardCertificate.toDer());
     QVERIFY(piv::findTlv(status->bytes(wire::Field::CardObjects), 0x5FC102)); // CHUID too
 
+    // A request meant for another card (a stale generation) never reaches this one: no PIN passed on, no try spent.
+    {
+        wire::Message stale = pinRequest(6, "00000000");
+        stale.setU32(wire::Field::Generation, status->u32(wire::Field::Generation).value_or(0) + 1);
+        QVERIFY(client.send(stale));
+        QCOMPARE(statusOf(client.receive(wire::MessageType::RelayResult)), int(wire::RelayStatus::NoCard));
+    }
+
     // A wrong PIN from the remote is checked by the admin's card: one try spent, tries reported.
     QCOMPARE(triesLeft(lab), 3);
     QVERIFY(client.send(pinRequest(7, "00000000")));
