@@ -61,7 +61,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (t.startsWith(QLatin1Char('['))) {
         const qsizetype close = t.indexOf(QLatin1Char(']'));
         check(close > 0);
-        check(close + 1 == t.size() ? port == kDefaultPort : (t.at(close + 1) == QLatin1Char(':') && spelledPort(t, close + 1) == port));
+        check(close + 1 == t.size() ? port == kDefaultPort
+                                    : (t.at(close + 1) == QLatin1Char(':') && spelledPort(t, close + 1) == port));
         check(host.contains(QLatin1Char(':'))); // only IPv6 goes in brackets
     } else if (t.count(QLatin1Char(':')) == 1) {
         check(spelledPort(t, t.indexOf(QLatin1Char(':'))) == port);

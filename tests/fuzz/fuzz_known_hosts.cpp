@@ -63,8 +63,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         check(!e.host.isEmpty() && e.host.size() <= 253 && e.host == e.host.toLower());
         QString host;
         quint16 port = 0;
-        const QString formatted = (e.host.contains(QLatin1Char(':')) ? QLatin1Char('[') + e.host + QLatin1Char(']') : e.host)
-                                  + QLatin1Char(':') + QString::number(e.port);
+        const QString formatted =
+            (e.host.contains(QLatin1Char(':')) ? QLatin1Char('[') + e.host + QLatin1Char(']') : e.host)
+            + QLatin1Char(':') + QString::number(e.port);
         check(sra::core::parseHostPort(formatted, host, port) && host == e.host && port == e.port);
         const QString id = e.host + QLatin1Char(' ') + QString::number(e.port);
         check(!seen.contains(id)); // one entry per host and port

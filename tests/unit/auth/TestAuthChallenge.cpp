@@ -1,5 +1,4 @@
 #include "core/auth/AuthChallenge.h"
-
 #include "core/crypto/OpenSslPtr.h"
 
 #include <QCryptographicHash>
@@ -46,8 +45,13 @@ struct Issued
 
 // An X.509 v3 certificate for `key`, signed by `issuerKey` (self-signed when `issuer` is null), valid from
 // now + notBeforeOffset to now + notAfterOffset (seconds).
-Issued makeCertificate(EVP_PKEY* key, const char* commonName, long notBeforeOffset, long notAfterOffset, bool ca,
-                       EVP_PKEY* issuerKey = nullptr, X509* issuer = nullptr)
+Issued makeCertificate(EVP_PKEY* key,
+                       const char* commonName,
+                       long notBeforeOffset,
+                       long notAfterOffset,
+                       bool ca,
+                       EVP_PKEY* issuerKey = nullptr,
+                       X509* issuer = nullptr)
 {
     static long serial = 1;
     Owned<X509> cert(X509_new());
@@ -57,7 +61,8 @@ Issued makeCertificate(EVP_PKEY* key, const char* commonName, long notBeforeOffs
     X509_time_adj_ex(X509_getm_notBefore(cert.get()), 0, notBeforeOffset, &now);
     X509_time_adj_ex(X509_getm_notAfter(cert.get()), 0, notAfterOffset, &now);
     X509_NAME* name = X509_get_subject_name(cert.get());
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(commonName), -1, -1, 0);
+    X509_NAME_add_entry_by_txt(
+        name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(commonName), -1, -1, 0);
     X509_set_issuer_name(cert.get(), issuer ? X509_get_subject_name(issuer) : name);
     X509_set_pubkey(cert.get(), key);
 
@@ -201,6 +206,7 @@ private:
 void TestAuthChallenge::initTestCase()
 {
     QVERIFY(m_dir.isValid());
+
     struct KeySpec
     {
         const char* name;
@@ -208,15 +214,24 @@ void TestAuthChallenge::initTestCase()
         const char* curve;
         size_t bits;
     };
+
     const KeySpec keys[] = {
-        {"rsa2048", "RSA", nullptr, 2048},        {"rsa2048-other", "RSA", nullptr, 2048},
-        {"p256", "EC", "P-256", 0},               {"p256-other", "EC", "P-256", 0},
-        {"p384", "EC", "P-384", 0},               {"p384-other", "EC", "P-384", 0},
-        {"rsa1024", "RSA", nullptr, 1024},        {"rsa3072", "RSA", nullptr, 3072},
-        {"rsa4096", "RSA", nullptr, 4096},        {"p521", "EC", "P-521", 0},
-        {"secp256k1", "EC", "secp256k1", 0},      {"brainpool256", "EC", "brainpoolP256r1", 0},
-        {"brainpool384", "EC", "brainpoolP384r1", 0}, {"ed25519", "ED25519", nullptr, 0},
-        {"ca", "EC", "P-256", 0},                 {"ca-other", "EC", "P-256", 0},
+        {"rsa2048",       "RSA",     nullptr,           2048},
+        {"rsa2048-other", "RSA",     nullptr,           2048},
+        {"p256",          "EC",      "P-256",           0   },
+        {"p256-other",    "EC",      "P-256",           0   },
+        {"p384",          "EC",      "P-384",           0   },
+        {"p384-other",    "EC",      "P-384",           0   },
+        {"rsa1024",       "RSA",     nullptr,           1024},
+        {"rsa3072",       "RSA",     nullptr,           3072},
+        {"rsa4096",       "RSA",     nullptr,           4096},
+        {"p521",          "EC",      "P-521",           0   },
+        {"secp256k1",     "EC",      "secp256k1",       0   },
+        {"brainpool256",  "EC",      "brainpoolP256r1", 0   },
+        {"brainpool384",  "EC",      "brainpoolP384r1", 0   },
+        {"ed25519",       "ED25519", nullptr,           0   },
+        {"ca",            "EC",      "P-256",           0   },
+        {"ca-other",      "EC",      "P-256",           0   },
     };
     for (const KeySpec& k : keys) {
         Pkey key = makeKey(k.type, k.curve, k.bits);
@@ -232,11 +247,17 @@ void TestAuthChallenge::initTestCase()
         m_certs.insert(it.key(), c);
     }
     for (const char* ca : {"ca", "ca-other"}) {
-        m_x509.insert(QLatin1String(ca), std::shared_ptr<X509>(toX509(m_certs.value(QLatin1String(ca)).der).release(), X509_free));
+        m_x509.insert(QLatin1String(ca),
+                      std::shared_ptr<X509>(toX509(m_certs.value(QLatin1String(ca)).der).release(), X509_free));
     }
     const auto issue = [&](const char* name, const char* keyName, long from, long to, const char* ca) {
-        Issued c = makeCertificate(m_keys.value(QLatin1String(keyName)).get(), name, from, to, false,
-                                   m_keys.value(QLatin1String(ca)).get(), m_x509.value(QLatin1String(ca)).get());
+        Issued c = makeCertificate(m_keys.value(QLatin1String(keyName)).get(),
+                                   name,
+                                   from,
+                                   to,
+                                   false,
+                                   m_keys.value(QLatin1String(ca)).get(),
+                                   m_x509.value(QLatin1String(ca)).get());
         m_certs.insert(QLatin1String(name), c);
         return !c.certificate.isNull();
     };
@@ -284,7 +305,9 @@ void TestAuthChallenge::digestDependsOnEveryInput()
 {
     QFETCH(int, input);
     QFETCH(int, position);
-    QByteArrayList inputs{m_certs.value(QStringLiteral("rsa2048")).der, bytes('c', 32), bytes('s', 32),
+    QByteArrayList inputs{m_certs.value(QStringLiteral("rsa2048")).der,
+                          bytes('c', 32),
+                          bytes('s', 32),
                           m_certs.value(QStringLiteral("p384")).der};
     const QByteArray before = sra::core::authChallengeDigest(inputs[0], inputs[1], inputs[2], inputs[3]);
     QByteArray& changed = inputs[input];
@@ -324,8 +347,10 @@ void TestAuthChallenge::verifyAccepts_data()
 void TestAuthChallenge::verifyAccepts()
 {
     QFETCH(QString, key);
-    const QByteArray d = sra::core::authChallengeDigest(m_certs.value(QStringLiteral("ca")).der, sra::core::randomNonce(),
-                                                        sra::core::randomNonce(), m_certs.value(key).der);
+    const QByteArray d = sra::core::authChallengeDigest(m_certs.value(QStringLiteral("ca")).der,
+                                                        sra::core::randomNonce(),
+                                                        sra::core::randomNonce(),
+                                                        m_certs.value(key).der);
     for (int i = 0; i < 3; ++i) { // ECDSA signatures differ each time; each must verify
         const QByteArray sig = sign(m_keys.value(key).get(), d);
         QVERIFY(!sig.isEmpty());
@@ -337,25 +362,47 @@ void TestAuthChallenge::verifyRefuses_data()
 {
     QTest::addColumn<QString>("key");
     QTest::addColumn<QString>("mutation");
+
     const struct
     {
         const char* key;
         const char* label;
-    } keys[] = {{"rsa2048", "RSA-2048"}, {"p256", "P-256"}, {"p384", "P-384"}};
-    const char* common[] = {"other digest",   "other key",          "truncated",  "one byte short", "extended",
-                            "empty",          "garbage",            "flipped bit", "digest of 31 bytes", "digest of 33 bytes",
-                            "digest of 0 bytes", "other key type", "null certificate"};
+    } keys[] = {
+        {"rsa2048", "RSA-2048"},
+        {"p256",    "P-256"   },
+        {"p384",    "P-384"   }
+    };
+
+    const char* common[] = {"other digest",
+                            "other key",
+                            "truncated",
+                            "one byte short",
+                            "extended",
+                            "empty",
+                            "garbage",
+                            "flipped bit",
+                            "digest of 31 bytes",
+                            "digest of 33 bytes",
+                            "digest of 0 bytes",
+                            "other key type",
+                            "null certificate"};
     for (const auto& k : keys) {
         for (const char* m : common) {
             QTest::addRow("%s: %s", k.label, m) << k.key << m;
         }
     }
-    QTest::addRow("RSA-2048: PSS") << "rsa2048" << "pss";
-    QTest::addRow("RSA-2048: no padding") << "rsa2048" << "raw rsa";
-    QTest::addRow("P-256: raw r||s") << "p256" << "raw r||s";
-    QTest::addRow("P-384: raw r||s") << "p384" << "raw r||s";
-    QTest::addRow("P-256: DER with trailing byte") << "p256" << "trailing";
-    QTest::addRow("P-384: DER with trailing byte") << "p384" << "trailing";
+    QTest::addRow("RSA-2048: PSS") << "rsa2048"
+                                   << "pss";
+    QTest::addRow("RSA-2048: no padding") << "rsa2048"
+                                          << "raw rsa";
+    QTest::addRow("P-256: raw r||s") << "p256"
+                                     << "raw r||s";
+    QTest::addRow("P-384: raw r||s") << "p384"
+                                     << "raw r||s";
+    QTest::addRow("P-256: DER with trailing byte") << "p256"
+                                                   << "trailing";
+    QTest::addRow("P-384: DER with trailing byte") << "p384"
+                                                   << "trailing";
 }
 
 void TestAuthChallenge::verifyRefuses()
@@ -364,8 +411,8 @@ void TestAuthChallenge::verifyRefuses()
     QFETCH(QString, mutation);
     EVP_PKEY* pkey = m_keys.value(key).get();
     QSslCertificate cert = m_certs.value(key).certificate;
-    QByteArray d = sra::core::authChallengeDigest(bytes('S', 100), sra::core::randomNonce(), sra::core::randomNonce(),
-                                                  m_certs.value(key).der);
+    QByteArray d = sra::core::authChallengeDigest(
+        bytes('S', 100), sra::core::randomNonce(), sra::core::randomNonce(), m_certs.value(key).der);
     QByteArray sig = sign(pkey, d);
     QVERIFY(!sig.isEmpty());
     QVERIFY(sra::core::verifyAuthSignature(cert, d, sig)); // the unchanged signature is good
@@ -398,7 +445,9 @@ void TestAuthChallenge::verifyRefuses()
     } else if (mutation == QLatin1String("digest of 0 bytes")) {
         d.clear();
     } else if (mutation == QLatin1String("other key type")) {
-        sig = sign(m_keys.value(key == QLatin1String("rsa2048") ? QStringLiteral("p256") : QStringLiteral("rsa2048")).get(), d);
+        sig = sign(
+            m_keys.value(key == QLatin1String("rsa2048") ? QStringLiteral("p256") : QStringLiteral("rsa2048")).get(),
+            d);
     } else if (mutation == QLatin1String("null certificate")) {
         cert = QSslCertificate();
     } else if (mutation == QLatin1String("pss")) {
@@ -406,13 +455,17 @@ void TestAuthChallenge::verifyRefuses()
     } else if (mutation == QLatin1String("raw rsa")) {
         // The digest itself, zero-padded to the modulus and "signed" without any padding.
         Owned<EVP_PKEY_CTX> ctx(EVP_PKEY_CTX_new(pkey, nullptr));
-        QVERIFY(ctx && EVP_PKEY_sign_init(ctx.get()) == 1 && EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_NO_PADDING) == 1);
+        QVERIFY(ctx && EVP_PKEY_sign_init(ctx.get()) == 1
+                && EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_NO_PADDING) == 1);
         QByteArray block(256, '\0');
         block.replace(256 - 32, 32, d);
         size_t len = 256;
         sig = QByteArray(256, '\0');
-        QVERIFY(EVP_PKEY_sign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len,
-                              reinterpret_cast<const unsigned char*>(block.constData()), 256)
+        QVERIFY(EVP_PKEY_sign(ctx.get(),
+                              reinterpret_cast<unsigned char*>(sig.data()),
+                              &len,
+                              reinterpret_cast<const unsigned char*>(block.constData()),
+                              256)
                 == 1);
     } else if (mutation == QLatin1String("raw r||s")) {
         sig = rawRs(sig, key == QLatin1String("p256") ? 32 : 48);
@@ -449,11 +502,11 @@ void TestAuthChallenge::checkCertificate()
     QFETCH(QString, certificate);
     QFETCH(AdminCertificateCheck, expected);
     QString detail;
-    QCOMPARE(sra::core::checkAdminCertificate(m_certs.value(certificate).certificate, QString(),
-                                              QDateTime::currentDateTimeUtc(), &detail),
+    QCOMPARE(sra::core::checkAdminCertificate(
+                 m_certs.value(certificate).certificate, QString(), QDateTime::currentDateTimeUtc(), &detail),
              expected);
-    QCOMPARE(sra::core::checkAdminCertificate(m_certs.value(certificate).certificate, QString(),
-                                              QDateTime::currentDateTimeUtc()),
+    QCOMPARE(sra::core::checkAdminCertificate(
+                 m_certs.value(certificate).certificate, QString(), QDateTime::currentDateTimeUtc()),
              expected); // no detail pointer
 }
 
@@ -491,8 +544,8 @@ void TestAuthChallenge::caBundle_data()
     QTest::addRow("chained but not yet valid") << "not-yet-valid" << ca << 0 << AdminCertificateCheck::NotYetValid;
     QTest::addRow("leaf valid, CA expired") << "outlives-ca" << ca << 100 << AdminCertificateCheck::Untrusted;
     QTest::addRow("leaf valid, CA valid") << "outlives-ca" << ca << 20 << AdminCertificateCheck::Ok;
-    QTest::addRow("unsupported key, trusted CA") << "rsa1024" << QStringList{QStringLiteral("rsa1024")} << 0
-                                                 << AdminCertificateCheck::Unsupported;
+    QTest::addRow("unsupported key, trusted CA")
+        << "rsa1024" << QStringList{QStringLiteral("rsa1024")} << 0 << AdminCertificateCheck::Unsupported;
 }
 
 void TestAuthChallenge::caBundle()
@@ -505,7 +558,8 @@ void TestAuthChallenge::caBundle()
     for (const QString& name : bundle) {
         pem += m_certs.value(name).pem;
     }
-    const QString file = writeFile(QStringLiteral("bundle-%1.pem").arg(QString::fromLatin1(QTest::currentDataTag()).size()), pem);
+    const QString file =
+        writeFile(QStringLiteral("bundle-%1.pem").arg(QString::fromLatin1(QTest::currentDataTag()).size()), pem);
     QVERIFY(!file.isEmpty());
     QString detail;
     const AdminCertificateCheck got = sra::core::checkAdminCertificate(
@@ -542,9 +596,10 @@ void TestAuthChallenge::unreadableBundle()
     }
     QVERIFY(!file.isEmpty());
     QString detail;
-    QCOMPARE(sra::core::checkAdminCertificate(m_certs.value(QStringLiteral("leaf-of-ca")).certificate, file,
-                                              QDateTime::currentDateTimeUtc(), &detail),
-             AdminCertificateCheck::Untrusted);
+    QCOMPARE(
+        sra::core::checkAdminCertificate(
+            m_certs.value(QStringLiteral("leaf-of-ca")).certificate, file, QDateTime::currentDateTimeUtc(), &detail),
+        AdminCertificateCheck::Untrusted);
     QVERIFY(!detail.isEmpty());
     QVERIFY2(detail.contains(file), qPrintable(detail));
 }

@@ -79,24 +79,42 @@ void TestKnownHosts::parseValid_data()
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("host");
     QTest::addColumn<int>("port");
-    QTest::addRow("name") << "srv.example" << "srv.example" << 4116;
-    QTest::addRow("name:port") << "srv.example:2222" << "srv.example" << 2222;
-    QTest::addRow("name:65535") << "srv:65535" << "srv" << 65535;
-    QTest::addRow("name:1") << "srv:1" << "srv" << 1;
-    QTest::addRow("ipv4") << "192.0.2.7" << "192.0.2.7" << 4116;
-    QTest::addRow("ipv4:port") << "192.0.2.7:443" << "192.0.2.7" << 443;
-    QTest::addRow("[v6]") << "[::1]" << "::1" << 4116;
-    QTest::addRow("[v6]:port") << "[::1]:4116" << "::1" << 4116;
-    QTest::addRow("[v6]:other port") << "[2001:db8::5]:9000" << "2001:db8::5" << 9000;
-    QTest::addRow("bare v6") << "::1" << "::1" << 4116;
-    QTest::addRow("bare v6 full") << "2001:db8:0:0:1:0:0:1" << "2001:db8:0:0:1:0:0:1" << 4116;
-    QTest::addRow("bare v6 zone") << "fe80::1%eth0" << "fe80::1%eth0" << 4116;
-    QTest::addRow("[v6 zone]:port") << "[fe80::1%eth0]:22" << "fe80::1%eth0" << 22;
-    QTest::addRow("v4-mapped v6") << "[::ffff:192.0.2.1]:5" << "::ffff:192.0.2.1" << 5;
-    QTest::addRow("upper-case name") << "SRV.Example.ORG:10" << "srv.example.org" << 10;
-    QTest::addRow("upper-case v6") << "[2001:DB8::AB]" << "2001:db8::ab" << 4116;
-    QTest::addRow("surrounding blanks") << "  srv:7 " << "srv" << 7;
-    QTest::addRow("underscore") << "my_host" << "my_host" << 4116;
+    QTest::addRow("name") << "srv.example"
+                          << "srv.example" << 4116;
+    QTest::addRow("name:port") << "srv.example:2222"
+                               << "srv.example" << 2222;
+    QTest::addRow("name:65535") << "srv:65535"
+                                << "srv" << 65535;
+    QTest::addRow("name:1") << "srv:1"
+                            << "srv" << 1;
+    QTest::addRow("ipv4") << "192.0.2.7"
+                          << "192.0.2.7" << 4116;
+    QTest::addRow("ipv4:port") << "192.0.2.7:443"
+                               << "192.0.2.7" << 443;
+    QTest::addRow("[v6]") << "[::1]"
+                          << "::1" << 4116;
+    QTest::addRow("[v6]:port") << "[::1]:4116"
+                               << "::1" << 4116;
+    QTest::addRow("[v6]:other port") << "[2001:db8::5]:9000"
+                                     << "2001:db8::5" << 9000;
+    QTest::addRow("bare v6") << "::1"
+                             << "::1" << 4116;
+    QTest::addRow("bare v6 full") << "2001:db8:0:0:1:0:0:1"
+                                  << "2001:db8:0:0:1:0:0:1" << 4116;
+    QTest::addRow("bare v6 zone") << "fe80::1%eth0"
+                                  << "fe80::1%eth0" << 4116;
+    QTest::addRow("[v6 zone]:port") << "[fe80::1%eth0]:22"
+                                    << "fe80::1%eth0" << 22;
+    QTest::addRow("v4-mapped v6") << "[::ffff:192.0.2.1]:5"
+                                  << "::ffff:192.0.2.1" << 5;
+    QTest::addRow("upper-case name") << "SRV.Example.ORG:10"
+                                     << "srv.example.org" << 10;
+    QTest::addRow("upper-case v6") << "[2001:DB8::AB]"
+                                   << "2001:db8::ab" << 4116;
+    QTest::addRow("surrounding blanks") << "  srv:7 "
+                                        << "srv" << 7;
+    QTest::addRow("underscore") << "my_host"
+                                << "my_host" << 4116;
     QTest::addRow("253-character name") << QString(253, QLatin1Char('a')) << QString(253, QLatin1Char('a')) << 4116;
 }
 
@@ -277,8 +295,9 @@ void TestKnownHosts::hostIsCaseInsensitive()
     QCOMPARE(hosts.find(QStringLiteral("srv.example"), 4116), fingerprint("b"));
 
     // Upper case in the file as well.
-    QVERIFY(writeFile(file("case-file"), "SRV.EXAMPLE:4116 " + hexColons(fingerprint("c")) + "\n[2001:DB8::1]:1 "
-                                             + fingerprint("d").toHex() + "\n"));
+    QVERIFY(writeFile(file("case-file"),
+                      "SRV.EXAMPLE:4116 " + hexColons(fingerprint("c")) + "\n[2001:DB8::1]:1 "
+                          + fingerprint("d").toHex() + "\n"));
     KnownHosts loaded(file("case-file"));
     int skipped = -1;
     QVERIFY(loaded.load(nullptr, &skipped));
@@ -293,7 +312,8 @@ void TestKnownHosts::malformedLinesSkipped_data()
     QTest::addColumn<QByteArray>("line");
     QTest::addRow("fingerprint of 31 bytes") << "bad:4116 " + hexColons(fingerprint("x").left(31));
     QTest::addRow("fingerprint of 33 bytes") << "bad:4116 " + hexColons(fingerprint("x") + 'x');
-    QTest::addRow("SHA-1 fingerprint") << "bad:4116 " + hexColons(QCryptographicHash::hash("x", QCryptographicHash::Sha1));
+    QTest::addRow("SHA-1 fingerprint") << "bad:4116 "
+                                              + hexColons(QCryptographicHash::hash("x", QCryptographicHash::Sha1));
     QTest::addRow("fingerprint not hex") << "bad:4116 " + QByteArray(64, 'g');
     QTest::addRow("fingerprint odd hex digits") << "bad:4116 " + fingerprint("x").toHex().left(63);
     QTest::addRow("missing fingerprint") << QByteArray("bad:4116");
@@ -398,7 +418,8 @@ void TestKnownHosts::loadReplacesWhatWasInMemory()
     QCOMPARE(hosts.entries().size(), 1);
     QVERIFY(!hosts.find(QStringLiteral("stale"), 1).has_value());
     // A later line for the same host and port wins.
-    QVERIFY(writeFile(file("replace"), "a:1 " + hexColons(fingerprint("a")) + "\nA:1 " + hexColons(fingerprint("b")) + "\n"));
+    QVERIFY(writeFile(file("replace"),
+                      "a:1 " + hexColons(fingerprint("a")) + "\nA:1 " + hexColons(fingerprint("b")) + "\n"));
     QVERIFY(hosts.load());
     QCOMPARE(hosts.entries().size(), 1);
     QCOMPARE(hosts.find(QStringLiteral("a"), 1), fingerprint("b"));

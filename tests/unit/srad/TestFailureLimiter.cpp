@@ -167,10 +167,14 @@ void TestFailureLimiter::ipv4MappedCountsAsIpv4_data()
 {
     QTest::addColumn<QString>("first");
     QTest::addColumn<QString>("second");
-    QTest::addRow("mapped, then plain") << "::ffff:1.2.3.4" << "1.2.3.4";
-    QTest::addRow("plain, then mapped") << "1.2.3.4" << "::ffff:1.2.3.4";
-    QTest::addRow("mapped in hex") << "::ffff:102:304" << "1.2.3.4";
-    QTest::addRow("mapped twice") << "::ffff:1.2.3.4" << "::ffff:1.2.3.4";
+    QTest::addRow("mapped, then plain") << "::ffff:1.2.3.4"
+                                        << "1.2.3.4";
+    QTest::addRow("plain, then mapped") << "1.2.3.4"
+                                        << "::ffff:1.2.3.4";
+    QTest::addRow("mapped in hex") << "::ffff:102:304"
+                                   << "1.2.3.4";
+    QTest::addRow("mapped twice") << "::ffff:1.2.3.4"
+                                  << "::ffff:1.2.3.4";
 }
 
 void TestFailureLimiter::ipv4MappedCountsAsIpv4()
@@ -192,8 +196,8 @@ void TestFailureLimiter::ipv4MappedCountsAsIpv4()
 void TestFailureLimiter::addressesAreIndependent()
 {
     FailureLimiter limiter(2, 60);
-    const QList<QHostAddress> addresses{addr("192.0.2.1"), addr("192.0.2.2"), addr("2001:db8::1"), addr("2001:db8::2"),
-                                        addr("::1"), addr("127.0.0.1")};
+    const QList<QHostAddress> addresses{
+        addr("192.0.2.1"), addr("192.0.2.2"), addr("2001:db8::1"), addr("2001:db8::2"), addr("::1"), addr("127.0.0.1")};
     // Each address in turn reaches the limit; the others stay untouched.
     for (int i = 0; i < addresses.size(); ++i) {
         const qint64 t = kStart + i * 1000;
