@@ -24,12 +24,13 @@ void appendU32(piv::SecureBytes& out, std::uint32_t v)
     out.push_back(static_cast<std::uint8_t>(v));
 }
 
-// LocalVerifyPin{RequestId, Pin} written straight into a zeroizing buffer: the generic encoder builds the
-// payload in plain vectors, which would leave copies of the PIN in freed memory.
-piv::SecureBytes pinFrame(std::uint32_t id, piv::ByteView pin)
+// LocalVerifyPin{RequestId, Pin, Generation} written straight into a zeroizing buffer: the generic encoder
+// builds the payload in plain vectors, which would leave copies of the PIN in freed memory. The generation
+// names the card the PIN was typed for, so srad never passes it to a card that replaced it.
+piv::SecureBytes pinFrame(std::uint32_t id, piv::ByteView pin, std::uint32_t generation)
 {
     piv::SecureBytes out;
-    const std::size_t payload = 2 * 5 + 4 + pin.size();
+    const std::size_t payload = 3 * 5 + 2 * 4 + pin.size();
     out.reserve(wire::kHeaderSize + payload);
     out.push_back(wire::kMagic0);
     out.push_back(wire::kMagic1);
@@ -42,6 +43,9 @@ piv::SecureBytes pinFrame(std::uint32_t id, piv::ByteView pin)
     out.push_back(static_cast<std::uint8_t>(wire::Field::Pin));
     appendU32(out, static_cast<std::uint32_t>(pin.size()));
     out.insert(out.end(), pin.begin(), pin.end());
+    out.push_back(static_cast<std::uint8_t>(wire::Field::Generation));
+    appendU32(out, 4);
+    appendU32(out, generation);
     return out;
 }
 } // namespace
@@ -385,6 +389,7 @@ LocalChannelClient::Reply LocalChannelClient::request(std::uint32_t id, const pi
 LocalChannelClient::Reply LocalChannelClient::verifyPin(piv::ByteView pin)
 {
     std::uint32_t id = 0;
+    std::uint32_t generation = 0;
     {
         std::lock_guard lock(m_mutex);
         if (m_fd < 0) {
@@ -392,13 +397,15 @@ LocalChannelClient::Reply LocalChannelClient::verifyPin(piv::ByteView pin)
         }
         id = ++m_nextRequestId;
         m_pending.emplace(id, std::nullopt);
+        generation = m_snapshot->generation;
     }
-    return request(id, pinFrame(id, pin));
+    return request(id, pinFrame(id, pin, generation));
 }
 
 LocalChannelClient::Reply LocalChannelClient::sign(std::uint8_t slot, std::uint8_t algorithm, piv::ByteView input)
 {
     std::uint32_t id = 0;
+    std::uint32_t generation = 0;
     {
         std::lock_guard lock(m_mutex);
         if (m_fd < 0) {
@@ -406,8 +413,10 @@ LocalChannelClient::Reply LocalChannelClient::sign(std::uint8_t slot, std::uint8
         }
         id = ++m_nextRequestId;
         m_pending.emplace(id, std::nullopt);
+        generation = m_snapshot->generation;
     }
     wire::Message m(wire::MessageType::LocalSign);
+    m.setU32(wire::Field::Generation, generation);
     m.setU32(wire::Field::RequestId, id);
     m.setU32(wire::Field::Slot, slot);
     m.setU32(wire::Field::Algorithm, algorithm);
