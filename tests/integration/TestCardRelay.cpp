@@ -138,6 +138,7 @@ private Q_SLOTS:
     void relayEndToEnd();
     void adminGoneOrSilent();
     void askModeWithoutAnswerDenies();
+    void hostileLocalClients();
 };
 
 namespace {
@@ -219,6 +220,7 @@ void TestCardRelay::adminGoneOrSilent()
     // The admin's program hangs (stopped): the request times out at srad's deadline, nothing else breaks.
     const auto children = sra::test::processesWithArgument(lab.dir() + QStringLiteral("/kh")); // sra-connect
     QCOMPARE(children.size(), 1);
+    QVERIFY(children.first() > 1); // never kill(0 or 1, …)
     QCOMPARE(::kill(static_cast<pid_t>(children.first()), SIGSTOP), 0);
     QElapsedTimer t;
     t.start();
@@ -380,6 +382,76 @@ void TestCardRelay::relayEndToEnd()
     QCOMPARE(admin.exitCode(), 7);
     QVERIFY(client.send(pinRequest(13, pin.toUtf8())));
     QCOMPARE(statusOf(client.receive(wire::MessageType::RelayResult)), int(wire::RelayStatus::NoCard));
+}
+
+void TestCardRelay::hostileLocalClients()
+{
+    // Broken or hostile processes on the remote's local socket are cut off; srad and an honest client go on.
+    Lab lab;
+    QVERIFY2(lab.isUp(), qPrintable(lab.error()));
+    QProcess admin;
+    QVERIFY(startAdmin(admin, lab, QStringLiteral("session")));
+    const QString path = lab.env(QStringLiteral("SRAD_LOCAL_SOCKET"));
+
+    // Garbage instead of frames, a frame over the local limit, and a request before LocalHello: closed.
+    for (const QByteArray& bytes : {QByteArray("GET / HTTP/1.0\r\n\r\n"), QByteArray::fromHex("5352012200100000"),
+                                    [] {
+                                        wire::Message m = pinRequest(1, "123456");
+                                        auto f = wire::encodeMessage(m);
+                                        return QByteArray(reinterpret_cast<const char*>(f->data()), static_cast<qsizetype>(f->size()));
+                                    }()}) {
+        QLocalSocket raw;
+        raw.connectToServer(path);
+        QVERIFY(raw.waitForConnected(3000));
+        raw.write(bytes);
+        raw.waitForBytesWritten(1000);
+        QTRY_COMPARE_WITH_TIMEOUT(raw.state(), QLocalSocket::UnconnectedState, 3000); // well before the hello deadline
+    }
+
+    // Silent after connecting: dropped after the hello deadline (5 s).
+    QLocalSocket silent;
+    silent.connectToServer(path);
+    QVERIFY(silent.waitForConnected(3000));
+    QElapsedTimer t;
+    t.start();
+    QTRY_COMPARE_WITH_TIMEOUT(silent.state(), QLocalSocket::UnconnectedState, 10000);
+    QVERIFY2(t.elapsed() >= 4000, qPrintable(QString::number(t.elapsed())));
+
+    // A flood of requests from one client: at most four wait for the admin at once, the rest are refused.
+    LocalClient flood;
+    QVERIFY(flood.connect(path));
+    QVERIFY(waitPresent(flood));
+    QVERIFY(flood.send(pinRequest(1, lab.env(QStringLiteral("SOFTCARD_PIN")).toUtf8())));
+    QCOMPARE(statusOf(flood.receive(wire::MessageType::RelayResult)), int(wire::RelayStatus::Ok));
+    const auto adminPids = sra::test::processesWithArgument(lab.dir() + QStringLiteral("/kh")); // sra-connect
+    QCOMPARE(adminPids.size(), 1);
+    QVERIFY(adminPids.first() > 1);
+    QCOMPARE(::kill(static_cast<pid_t>(adminPids.first()), SIGSTOP), 0);
+    for (quint32 i = 10; i < 20; ++i) {
+        QVERIFY(flood.send(signRequest(i, 0x9A, 0x07, pkcs1Block())));
+    }
+    int refused = 0;
+    for (int i = 0; i < 6; ++i) {
+        refused += statusOf(flood.receive(wire::MessageType::RelayResult, 3000)) == int(wire::RelayStatus::RefusedByPolicy);
+    }
+    QCOMPARE(refused, 6);
+    QCOMPARE(::kill(static_cast<pid_t>(adminPids.first()), SIGCONT), 0);
+    int signedOk = 0;
+    for (int i = 0; i < 4; ++i) {
+        signedOk += statusOf(flood.receive(wire::MessageType::RelayResult, 10000)) == int(wire::RelayStatus::Ok);
+    }
+    QCOMPARE(signedOk, 4);
+
+    // srad is still there and an honest client still gets its signature.
+    LocalClient honest;
+    QVERIFY(honest.connect(path));
+    QVERIFY(waitPresent(honest));
+    QVERIFY(honest.send(pinRequest(1, lab.env(QStringLiteral("SOFTCARD_PIN")).toUtf8())));
+    QCOMPARE(statusOf(honest.receive(wire::MessageType::RelayResult)), int(wire::RelayStatus::Ok));
+    QVERIFY(honest.send(signRequest(2, 0x9A, 0x07, pkcs1Block())));
+    QCOMPARE(statusOf(honest.receive(wire::MessageType::RelayResult)), int(wire::RelayStatus::Ok));
+    admin.terminate();
+    QVERIFY(admin.state() == QProcess::NotRunning || admin.waitForFinished(10000));
 }
 
 QTEST_GUILESS_MAIN(TestCardRelay)
