@@ -17,6 +17,7 @@
 #include <QTimer>
 
 #include <csignal>
+#include <fcntl.h>
 #include <cstdio>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -168,19 +169,56 @@ int main(int argc, char** argv)
         std::printf("Relayed: %s\n", qPrintable(line));
         std::fflush(stdout);
     });
+    // Approval questions go to the terminal one at a time; the answer is read when it comes (a socket notifier
+    // on the terminal), so the session keeps serving keepalives and the remote while the admin thinks.
+    struct Question
+    {
+        quint32 id;
+        QString what;
+    };
+    QList<Question> questions;
+    const int ttyFd = ::open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+    QSocketNotifier* ttyNotifier = nullptr;
+    QByteArray ttyLine;
+    auto askNext = [&] {
+        if (!questions.isEmpty()) {
+            const QByteArray q = QStringLiteral("The remote machine asks for: %1\nAllow? [yes/no/session] ")
+                                     .arg(questions.first().what)
+                                     .toLocal8Bit();
+            (void)!::write(ttyFd, q.constData(), static_cast<std::size_t>(q.size()));
+        }
+    };
+    if (ttyFd >= 0) {
+        ttyNotifier = new QSocketNotifier(ttyFd, QSocketNotifier::Read, &app);
+        QObject::connect(ttyNotifier, &QSocketNotifier::activated, &app, [&] {
+            char buffer[64];
+            const ssize_t n = ::read(ttyFd, buffer, sizeof buffer);
+            if (n <= 0) {
+                return;
+            }
+            ttyLine.append(buffer, n);
+            while (ttyLine.contains('\n')) {
+                const QByteArray answer = ttyLine.left(ttyLine.indexOf('\n')).trimmed();
+                ttyLine.remove(0, ttyLine.indexOf('\n') + 1);
+                if (questions.isEmpty()) {
+                    continue;
+                }
+                const Question q = questions.takeFirst();
+                relay.approve(q.id, answer == "yes" || answer == "session", answer == "session");
+                askNext();
+            }
+        });
+    }
     QObject::connect(&relay, &sra::core::AdminCardRelay::approvalNeeded, &app, [&](quint32 id, const QString& what) {
-        FILE* tty = std::fopen("/dev/tty", "r+");
-        if (!tty) {
+        if (ttyFd < 0) {
             say(QStringLiteral("Denied (no terminal to ask; use --approve session): %1").arg(what));
             relay.approve(id, false);
             return;
         }
-        std::fprintf(tty, "The remote machine asks for: %s\nAllow? [yes/no/session] ", qPrintable(what));
-        std::fflush(tty);
-        char answer[16] = {};
-        const QByteArray a = std::fgets(answer, sizeof answer, tty) ? QByteArray(answer).trimmed() : QByteArray();
-        std::fclose(tty);
-        relay.approve(id, a == "yes" || a == "session", a == "session");
+        questions.append({id, what});
+        if (questions.size() == 1) {
+            askNext();
+        }
     });
     // The admin's card leaving the reader takes the virtual card off the remote at once.
     sra::core::ReaderMonitor monitor;
