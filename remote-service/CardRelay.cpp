@@ -1,5 +1,6 @@
 #include "remote-service/CardRelay.h"
 
+#include "core/QtBytes.h"
 #include "core/piv/PivObjects.h"
 #include "remote-service/ServerSession.h"
 #include "remote-service/SradLogging.h"
@@ -37,16 +38,6 @@ QString printable(const QString& text)
     return out;
 }
 
-piv::ByteView toView(const QByteArray& a)
-{
-    return {reinterpret_cast<const std::uint8_t*>(a.constData()), static_cast<std::size_t>(a.size())};
-}
-
-QByteArray toBytes(piv::ByteView v)
-{
-    return QByteArray(reinterpret_cast<const char*>(v.data()), static_cast<qsizetype>(v.size()));
-}
-
 // Who is on the other end of a local socket, from the kernel (SO_PEERCRED), not from anything they say.
 QString peerCredentials(qintptr fd)
 {
@@ -65,7 +56,7 @@ wire::Message relayResultMessage(quint32 requestId, wire::RelayStatus status, co
     m.setU32(wire::Field::RequestId, requestId);
     m.setU32(wire::Field::Status, static_cast<std::uint32_t>(status));
     if (!data.isEmpty()) {
-        m.set(wire::Field::Data, toView(data));
+        m.set(wire::Field::Data, core::asByteView(data));
     }
     if (triesLeft >= 0) {
         m.setU32(wire::Field::PinTriesLeft, static_cast<std::uint32_t>(triesLeft));
@@ -135,8 +126,8 @@ wire::Message CardRelay::cardStatus() const
     status.setU32(wire::Field::Present, m_owner ? 1 : 0);
     status.setU32(wire::Field::Generation, m_generation);
     if (m_owner) {
-        status.set(wire::Field::CardObjects, toView(m_objects));
-        status.set(wire::Field::KeyAlgorithms, toView(m_algorithms));
+        status.set(wire::Field::CardObjects, core::asByteView(m_objects));
+        status.set(wire::Field::KeyAlgorithms, core::asByteView(m_algorithms));
         status.set(wire::Field::Account, m_owner->account().toStdString());
         if (m_triesLeft >= 0) {
             status.setU32(wire::Field::PinTriesLeft, static_cast<std::uint32_t>(m_triesLeft));
@@ -162,8 +153,8 @@ void CardRelay::insertCard(ServerSession* owner, const wire::Message& insert)
         removeCard(m_owner, QStringLiteral("another admin inserted a card"));
     }
     m_owner = owner;
-    m_objects = toBytes(insert.bytes(wire::Field::CardObjects));
-    m_algorithms = toBytes(insert.bytes(wire::Field::KeyAlgorithms));
+    m_objects = core::toQByteArray(insert.bytes(wire::Field::CardObjects));
+    m_algorithms = core::toQByteArray(insert.bytes(wire::Field::KeyAlgorithms));
     m_triesLeft = insert.has(wire::Field::PinTriesLeft) ? static_cast<int>(*insert.u32(wire::Field::PinTriesLeft)) : -1;
     ++m_generation;
     qCInfo(lcAudit).noquote() << "card of" << owner->account() << "inserted (session" << owner->sessionId()
@@ -293,7 +284,7 @@ void CardRelay::relayResult(ServerSession* owner, const wire::Message& result)
     if (tries >= 0) {
         m_triesLeft = tries;
     }
-    finish(relayId, status, toBytes(result.bytes(wire::Field::Data)), tries);
+    finish(relayId, status, core::toQByteArray(result.bytes(wire::Field::Data)), tries);
 }
 
 void CardRelay::finish(quint32 relayId, wire::RelayStatus status, const QByteArray& data, int triesLeft)
@@ -373,7 +364,7 @@ void LocalClient::fail(const QString& why)
 
 void LocalClient::onReadyRead()
 {
-    m_decoder.feed(toView(m_socket->readAll()));
+    m_decoder.feed(core::asByteView(m_socket->readAll()));
     while (auto frame = m_decoder.next()) {
         auto message = wire::decodeMessage(*frame);
         if (!message) {

@@ -1,5 +1,6 @@
 #include "remote-service/ServerSession.h"
 
+#include "core/QtBytes.h"
 #include "core/auth/AuthChallenge.h"
 #include "core/license/License.h"
 #include "core/remote/PairingStore.h"
@@ -20,15 +21,6 @@ constexpr int kKeepaliveIntervalMs = 30000;
 constexpr int kIdleLimitMs = 3 * kKeepaliveIntervalMs;
 constexpr int kRefusalDeadlineMs = 5000;
 
-QByteArray toQByteArray(piv::ByteView v)
-{
-    return QByteArray(reinterpret_cast<const char*>(v.data()), static_cast<qsizetype>(v.size()));
-}
-
-piv::ByteView toView(const QByteArray& a)
-{
-    return {reinterpret_cast<const std::uint8_t*>(a.constData()), static_cast<std::size_t>(a.size())};
-}
 } // namespace
 
 ServerSession::ServerSession(qintptr socketDescriptor, SradService* service, std::optional<wire::ErrorCode> refuseWith,
@@ -119,7 +111,7 @@ void ServerSession::onReadyRead()
         const qint64 want = std::max<qint64>(1, static_cast<qint64>(m_decoder.bytesWanted()));
         const QByteArray data = m_socket->read(std::min<qint64>(want, 64 * 1024));
         m_lastHeardMs = m_service->nowMs();
-        m_decoder.feed(toView(data));
+        m_decoder.feed(core::asByteView(data));
         while (auto frame = m_decoder.next()) {
             auto message = wire::decodeMessage(*frame);
             if (!message) {
@@ -213,8 +205,8 @@ void ServerSession::handleHello(const wire::Message& message)
         refuse(wire::ErrorCode::RateLimited, QStringLiteral("rate limited"), false, static_cast<quint32>(wait));
         return;
     }
-    m_clientNonce = toQByteArray(message.bytes(wire::Field::ClientNonce));
-    const QByteArray certificateDer = toQByteArray(message.bytes(wire::Field::Certificate));
+    m_clientNonce = core::toQByteArray(message.bytes(wire::Field::ClientNonce));
+    const QByteArray certificateDer = core::toQByteArray(message.bytes(wire::Field::Certificate));
     m_adminCertificate = QSslCertificate(certificateDer, QSsl::Der);
     if (m_adminCertificate.isNull() || m_adminCertificate.toDer() != certificateDer) {
         refuse(wire::ErrorCode::CertificateInvalid, QStringLiteral("Hello certificate is not DER X.509"), true);
@@ -238,14 +230,14 @@ void ServerSession::handleHello(const wire::Message& message)
         return;
     }
     wire::Message challenge(wire::MessageType::Challenge);
-    challenge.set(wire::Field::ServerNonce, toView(m_serverNonce));
+    challenge.set(wire::Field::ServerNonce, core::asByteView(m_serverNonce));
     m_state = State::AwaitResponse;
     send(challenge);
 }
 
 void ServerSession::handleAuthResponse(const wire::Message& message)
 {
-    const QByteArray signature = toQByteArray(message.bytes(wire::Field::Signature));
+    const QByteArray signature = core::toQByteArray(message.bytes(wire::Field::Signature));
     const QByteArray digest = core::authChallengeDigest(m_service->identity().certificate.toDer(),
                                                         m_clientNonce,
                                                         m_serverNonce,

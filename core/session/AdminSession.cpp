@@ -1,5 +1,6 @@
 #include "core/session/AdminSession.h"
 
+#include "core/QtBytes.h"
 #include "core/auth/AuthChallenge.h"
 #include "core/card/CardErrors.h"
 #include "core/remote/TlsIdentity.h"
@@ -23,15 +24,6 @@ constexpr std::uint32_t kMaxServerFrame = 64 * 1024; // nothing the server sends
 constexpr int kKeepaliveIntervalMs = 30000;
 constexpr qint64 kSilenceLimitMs = 3 * kKeepaliveIntervalMs;
 
-QByteArray toQByteArray(piv::ByteView v)
-{
-    return QByteArray(reinterpret_cast<const char*>(v.data()), static_cast<qsizetype>(v.size()));
-}
-
-piv::ByteView toView(const QByteArray& a)
-{
-    return {reinterpret_cast<const std::uint8_t*>(a.constData()), static_cast<std::size_t>(a.size())};
-}
 } // namespace
 
 AdminSession::AdminSession(SessionSigner* signer, KnownHosts* knownHosts, QObject* parent)
@@ -233,9 +225,9 @@ void AdminSession::startHandshakeMessages()
         return;
     }
     wire::Message hello(wire::MessageType::Hello);
-    hello.set(wire::Field::ClientNonce, toView(m_clientNonce));
+    hello.set(wire::Field::ClientNonce, asByteView(m_clientNonce));
     const QByteArray certificate = m_signer->certificate().toDer();
-    hello.set(wire::Field::Certificate, toView(certificate));
+    hello.set(wire::Field::Certificate, asByteView(certificate));
     setState(State::Negotiating);
     armTimeout();
     sendMessage(hello);
@@ -259,7 +251,7 @@ void AdminSession::onReadyRead()
     while (m_socket && m_state != State::HostDecision && m_state != State::Connecting && m_socket->bytesAvailable() > 0) {
         const QByteArray data = m_socket->read(64 * 1024);
         m_lastHeardMs = m_clock.elapsed();
-        m_decoder.feed(toView(data));
+        m_decoder.feed(asByteView(data));
         while (auto frame = m_decoder.next()) {
             auto message = wire::decodeMessage(*frame);
             if (!message) {
@@ -364,7 +356,7 @@ void AdminSession::onSignatureReady(const QByteArray& signature)
         return;
     }
     wire::Message response(wire::MessageType::AuthResponse);
-    response.set(wire::Field::Signature, toView(signature));
+    response.set(wire::Field::Signature, asByteView(signature));
     setState(State::Authenticating);
     armTimeout();
     sendMessage(response);
@@ -389,8 +381,8 @@ void AdminSession::insertCard(const QByteArray& objects, const QByteArray& keyAl
         return;
     }
     wire::Message insert(wire::MessageType::InsertCard);
-    insert.set(wire::Field::CardObjects, toView(objects));
-    insert.set(wire::Field::KeyAlgorithms, toView(keyAlgorithms));
+    insert.set(wire::Field::CardObjects, asByteView(objects));
+    insert.set(wire::Field::KeyAlgorithms, asByteView(keyAlgorithms));
     if (pinTriesLeft >= 0) {
         insert.setU32(wire::Field::PinTriesLeft, static_cast<std::uint32_t>(pinTriesLeft));
     }
@@ -417,7 +409,7 @@ void AdminSession::answerRelay(quint32 id, wire::RelayStatus status, const QByte
     result.setU32(wire::Field::RequestId, id);
     result.setU32(wire::Field::Status, static_cast<std::uint32_t>(status));
     if (!data.isEmpty()) {
-        result.set(wire::Field::Data, toView(data));
+        result.set(wire::Field::Data, asByteView(data));
     }
     if (pinTriesLeft >= 0) {
         result.setU32(wire::Field::PinTriesLeft, static_cast<std::uint32_t>(pinTriesLeft));

@@ -2,6 +2,7 @@
 // --insert-card → srad → a local-channel client in this test (speaking what the pcscd driver and the PKCS#11
 // module speak). Reads come from the inserted objects; PIN checks and signatures are done by the admin's card;
 // the allow-list refuses what it must on both sides, and the card's counter moves only for real PIN checks.
+#include "core/QtBytes.h"
 #include "core/auth/AuthChallenge.h"
 #include "core/piv/Pkcs1.h"
 #include "core/piv/PivObjects.h"
@@ -28,18 +29,10 @@
 using sra::test::Lab;
 namespace wire = sra::wire;
 namespace piv = sra::piv;
+using sra::core::asByteView;
+using sra::core::toQByteArray;
 
 namespace {
-piv::ByteView view(const QByteArray& a)
-{
-    return {reinterpret_cast<const std::uint8_t*>(a.constData()), static_cast<std::size_t>(a.size())};
-}
-
-QByteArray bytes(piv::ByteView v)
-{
-    return QByteArray(reinterpret_cast<const char*>(v.data()), static_cast<qsizetype>(v.size()));
-}
-
 // A local-channel client as the pcscd driver or PKCS#11 module is one.
 class LocalClient
 {
@@ -75,7 +68,7 @@ public:
             if (left <= 0 || (m_socket.bytesAvailable() == 0 && !m_socket.waitForReadyRead(static_cast<int>(left)))) {
                 return std::nullopt;
             }
-            m_decoder.feed(view(m_socket.readAll()));
+            m_decoder.feed(asByteView(m_socket.readAll()));
         }
     }
 
@@ -104,7 +97,7 @@ wire::Message signRequest(quint32 id, quint32 slot, quint32 algorithm, const QBy
     m.setU32(wire::Field::RequestId, id);
     m.setU32(wire::Field::Slot, slot);
     m.setU32(wire::Field::Algorithm, algorithm);
-    m.set(wire::Field::Input, view(input));
+    m.set(wire::Field::Input, asByteView(input));
     return m;
 }
 
@@ -112,7 +105,7 @@ wire::Message pinRequest(quint32 id, const QByteArray& pin)
 {
     wire::Message m(wire::MessageType::LocalVerifyPin);
     m.setU32(wire::Field::RequestId, id);
-    m.set(wire::Field::Pin, view(pin));
+    m.set(wire::Field::Pin, asByteView(pin));
     return m;
 }
 
@@ -186,7 +179,7 @@ bool waitPresent(LocalClient& client)
 QByteArray pkcs1Block()
 {
     const QByteArray digest = QCryptographicHash::hash("x", QCryptographicHash::Sha256);
-    return bytes(piv::pkcs1v15SignatureBlock(piv::buildDigestInfo(piv::HashAlgorithm::Sha256, view(digest)).value(), 256).value());
+    return toQByteArray(piv::pkcs1v15SignatureBlock(piv::buildDigestInfo(piv::HashAlgorithm::Sha256, asByteView(digest)).value(), 256).value());
 }
 } // namespace
 
@@ -295,7 +288,7 @@ void TestCardRelay::relayEndToEnd()
     status = client.receive(wire::MessageType::CardStatus);
     QVERIFY(status && status->u32(wire::Field::Present) == 1u);
     QCOMPARE(QString::fromStdString(status->text(wire::Field::Account)), lab.env(QStringLiteral("SRAD_ACCOUNT")));
-    QCOMPARE(bytes(status->bytes(wire::Field::KeyAlgorithms)).left(2), QByteArray::fromHex("9A07"));
+    QCOMPARE(toQByteArray(status->bytes(wire::Field::KeyAlgorithms)).left(2), QByteArray::fromHex("9A07"));
 
     // The objects are the card's own: the 9A certificate inside them is the card's certificate file.
     const auto object = piv::findTlv(status->bytes(wire::Field::CardObjects), 0x5FC105);
@@ -303,7 +296,7 @@ void TestCardRelay::relayEndToEnd()
     const auto der = piv::decodeCertificateObject(*object);
     QVERIFY(der);
     const QSslCertificate cardCertificate = sra::test::RawSradClient::loadCertificate(lab.env(QStringLiteral("SOFTCARD_DIR")) + QStringLiteral("/slot-9a.cert.pem"));
-    QCOMPARE(bytes(der.value()), cardCertificate.toDer());
+    QCOMPARE(toQByteArray(der.value()), cardCertificate.toDer());
     QVERIFY(piv::findTlv(status->bytes(wire::Field::CardObjects), 0x5FC102)); // CHUID too
 
     // A request meant for another card (a stale generation) never reaches this one: no PIN passed on, no try spent.
@@ -334,17 +327,17 @@ void TestCardRelay::relayEndToEnd()
         QVERIFY(stranger.connect(lab.env(QStringLiteral("SRAD_LOCAL_SOCKET"))));
         QVERIFY(stranger.receive(wire::MessageType::CardStatus));
         const QByteArray d = QCryptographicHash::hash("stranger", QCryptographicHash::Sha256);
-        const auto b = piv::pkcs1v15SignatureBlock(piv::buildDigestInfo(piv::HashAlgorithm::Sha256, view(d)).value(), 256);
-        QVERIFY(stranger.send(signRequest(1, 0x9A, 0x07, bytes(b.value()))));
+        const auto b = piv::pkcs1v15SignatureBlock(piv::buildDigestInfo(piv::HashAlgorithm::Sha256, asByteView(d)).value(), 256);
+        QVERIFY(stranger.send(signRequest(1, 0x9A, 0x07, toQByteArray(b.value()))));
         QCOMPARE(statusOf(stranger.receive(wire::MessageType::RelayResult)), int(wire::RelayStatus::SecurityStatus));
     }
     const QByteArray digest = QCryptographicHash::hash("signed on the remote", QCryptographicHash::Sha256);
-    const auto digestInfo = piv::buildDigestInfo(piv::HashAlgorithm::Sha256, view(digest));
+    const auto digestInfo = piv::buildDigestInfo(piv::HashAlgorithm::Sha256, asByteView(digest));
     const auto block = piv::pkcs1v15SignatureBlock(digestInfo.value(), 256);
-    QVERIFY(client.send(signRequest(9, 0x9A, 0x07, bytes(block.value()))));
+    QVERIFY(client.send(signRequest(9, 0x9A, 0x07, toQByteArray(block.value()))));
     result = client.receive(wire::MessageType::RelayResult);
     QCOMPARE(statusOf(result), int(wire::RelayStatus::Ok));
-    QVERIFY(sra::core::verifyAuthSignature(cardCertificate, digest, bytes(result->bytes(wire::Field::Data))));
+    QVERIFY(sra::core::verifyAuthSignature(cardCertificate, digest, toQByteArray(result->bytes(wire::Field::Data))));
 
     // Decryption-shaped RSA input (type 02), a slot that is not allowed, and garbage: refused, card untouched.
     QByteArray decryption(256, '\x55');
@@ -353,7 +346,7 @@ void TestCardRelay::relayEndToEnd()
     decryption[200] = 0;
     QVERIFY(client.send(signRequest(10, 0x9A, 0x07, decryption)));
     QCOMPARE(statusOf(client.receive(wire::MessageType::RelayResult)), int(wire::RelayStatus::RefusedByPolicy));
-    QVERIFY(client.send(signRequest(11, 0x9D, 0x07, bytes(block.value()))));
+    QVERIFY(client.send(signRequest(11, 0x9D, 0x07, toQByteArray(block.value()))));
     QCOMPARE(statusOf(client.receive(wire::MessageType::RelayResult)), int(wire::RelayStatus::RefusedByPolicy));
     QVERIFY(client.send(signRequest(12, 0x9A, 0x07, QByteArray(100, 'x'))));
     QCOMPARE(statusOf(client.receive(wire::MessageType::RelayResult)), int(wire::RelayStatus::RefusedByPolicy));

@@ -1,6 +1,7 @@
 // Hostile and broken peers against a real srad: malformed, truncated, oversized and out-of-order frames,
 // replayed and cross-server signatures, slow-loris connections and guessing. Each gets a typed error or is
 // closed, srad stays up, and an admin session authenticated on the same srad goes on undisturbed.
+#include "core/QtBytes.h"
 #include "core/auth/AuthChallenge.h"
 #include "support/Lab.h"
 #include "support/Process.h"
@@ -44,10 +45,6 @@ std::optional<wire::ErrorCode> errorOf(const std::optional<wire::Message>& m)
     return static_cast<wire::ErrorCode>(m->u32(wire::Field::ErrorCode).value_or(0));
 }
 
-sra::piv::ByteView view(const QByteArray& a)
-{
-    return {reinterpret_cast<const std::uint8_t*>(a.constData()), static_cast<std::size_t>(a.size())};
-}
 } // namespace
 
 class TestHostileClients : public QObject
@@ -185,7 +182,7 @@ void TestHostileClients::replayedSignatureRefused()
     const QByteArray digest = sra::core::authChallengeDigest(first.serverCertificate().toDer(), first.clientNonce(), *serverNonce, adminDer);
     const QByteArray recorded = RawSradClient::signDigest(cardFile("slot-9a.key.pem"), digest);
     wire::Message response(wire::MessageType::AuthResponse);
-    response.set(wire::Field::Signature, view(recorded));
+    response.set(wire::Field::Signature, sra::core::asByteView(recorded));
     QVERIFY(first.send(response));
     const auto ok = first.receive();
     QVERIFY(ok && ok->type() == wire::MessageType::AuthOk);
@@ -210,7 +207,7 @@ void TestHostileClients::crossServerSignatureRefused()
     const QByteArray adminDer = RawSradClient::loadCertificate(cardFile("slot-9a.cert.pem")).toDer();
     const QByteArray digest = sra::core::authChallengeDigest(otherServer, client.clientNonce(), *serverNonce, adminDer);
     wire::Message response(wire::MessageType::AuthResponse);
-    response.set(wire::Field::Signature, view(RawSradClient::signDigest(cardFile("slot-9a.key.pem"), digest)));
+    response.set(wire::Field::Signature, sra::core::asByteView(RawSradClient::signDigest(cardFile("slot-9a.key.pem"), digest)));
     QVERIFY(client.send(response));
     QCOMPARE(errorOf(client.receive()), std::optional(wire::ErrorCode::BadSignature));
 }
@@ -265,8 +262,8 @@ void TestHostileClients::guessingIsRateLimited()
     wire::Message hello(wire::MessageType::Hello);
     const QByteArray nonce = sra::core::randomNonce();
     const QByteArray der = RawSradClient::loadCertificate(cardFile("slot-9a.cert.pem")).toDer();
-    hello.set(wire::Field::ClientNonce, view(nonce));
-    hello.set(wire::Field::Certificate, view(der));
+    hello.set(wire::Field::ClientNonce, sra::core::asByteView(nonce));
+    hello.set(wire::Field::Certificate, sra::core::asByteView(der));
     QVERIFY(limited.send(hello));
     const auto answer = limited.receive();
     QCOMPARE(errorOf(answer), std::optional(wire::ErrorCode::RateLimited));

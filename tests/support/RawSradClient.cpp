@@ -1,5 +1,6 @@
 #include "support/RawSradClient.h"
 
+#include "core/QtBytes.h"
 #include "core/auth/AuthChallenge.h"
 
 #include <QElapsedTimer>
@@ -13,10 +14,6 @@
 namespace sra::test {
 
 namespace {
-piv::ByteView toView(const QByteArray& a)
-{
-    return {reinterpret_cast<const std::uint8_t*>(a.constData()), static_cast<std::size_t>(a.size())};
-}
 } // namespace
 
 bool RawSradClient::connect(quint16 port, QSslSocket::SslMode mode, int timeoutMs)
@@ -72,7 +69,7 @@ std::optional<wire::Message> RawSradClient::receive(int timeoutMs)
         if (m_socket.bytesAvailable() == 0 && !m_socket.waitForReadyRead(static_cast<int>(left))) {
             return std::nullopt;
         }
-        m_decoder.feed(toView(m_socket.readAll()));
+        m_decoder.feed(core::asByteView(m_socket.readAll()));
     }
 }
 
@@ -105,8 +102,8 @@ std::optional<QByteArray> RawSradClient::hello(const QString& certificatePemFile
     m_clientNonce = core::randomNonce();
     const QByteArray der = loadCertificate(certificatePemFile).toDer();
     wire::Message hello(wire::MessageType::Hello);
-    hello.set(wire::Field::ClientNonce, toView(m_clientNonce));
-    hello.set(wire::Field::Certificate, toView(der));
+    hello.set(wire::Field::ClientNonce, core::asByteView(m_clientNonce));
+    hello.set(wire::Field::Certificate, core::asByteView(der));
     if (!send(hello)) {
         return std::nullopt;
     }
@@ -129,7 +126,7 @@ std::optional<wire::Message> RawSradClient::authenticate(const QString& certific
                                                         *serverNonce,
                                                         loadCertificate(certificatePemFile).toDer());
     wire::Message response(wire::MessageType::AuthResponse);
-    response.set(wire::Field::Signature, toView(signDigest(keyPemFile, digest)));
+    response.set(wire::Field::Signature, core::asByteView(signDigest(keyPemFile, digest)));
     if (!send(response)) {
         return std::nullopt;
     }
