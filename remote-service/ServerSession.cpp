@@ -17,8 +17,6 @@ namespace sra::srad {
 namespace {
 // Before authentication nothing legitimate is larger than a Hello with a 16 KiB certificate.
 constexpr std::uint32_t kMaxUnauthenticatedFrame = 32 * 1024;
-constexpr int kKeepaliveIntervalMs = 30000;
-constexpr int kIdleLimitMs = 3 * kKeepaliveIntervalMs;
 constexpr int kRefusalDeadlineMs = 5000;
 
 } // namespace
@@ -72,7 +70,7 @@ ServerSession::ServerSession(qintptr socketDescriptor, SradService* service, std
     m_deadline.start(m_refuseWith ? kRefusalDeadlineMs : m_service->config().handshakeTimeoutMs);
 
     connect(&m_keepalive, &QTimer::timeout, this, [this] {
-        if (m_service->nowMs() - m_lastHeardMs > kIdleLimitMs) {
+        if (m_service->nowMs() - m_lastHeardMs > 3 * m_keepalive.interval()) {
             qCInfo(lcSession).noquote() << describePeer() << "silent for too long; closing";
             close();
             return;
@@ -277,7 +275,7 @@ void ServerSession::handleAuthResponse(const wire::Message& message)
     ok.set(wire::Field::SessionId, m_sessionId.toStdString());
     send(ok);
     m_lastHeardMs = m_service->nowMs();
-    m_keepalive.start(kKeepaliveIntervalMs);
+    m_keepalive.start(m_service->config().keepaliveIntervalSeconds * 1000);
     Q_EMIT authenticated(this);
 }
 

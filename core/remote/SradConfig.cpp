@@ -29,7 +29,7 @@ struct KnownKey
     const char* key;
 };
 
-constexpr std::array<KnownKey, 17> kKnownKeys{{
+constexpr std::array<KnownKey, 18> kKnownKeys{{
     {"network", "port"},
     {"network", "listen"},
     {"identity", "certificate"},
@@ -41,6 +41,7 @@ constexpr std::array<KnownKey, 17> kKnownKeys{{
     {"auth", "max_unauthenticated"},
     {"auth", "max_failures"},
     {"auth", "failure_window_s"},
+    {"auth", "keepalive_interval_s"},
     {"service", "enabled"},
     {"screen", "backend"},
     {"screen", "display"},
@@ -442,6 +443,7 @@ bool SradConfig::load(const SradPaths& paths, const QString& file, SradConfig& o
     r.integer("auth", "max_unauthenticated", 1, 100000, config.maxUnauthenticated);
     r.integer("auth", "max_failures", 1, 1000000, config.maxFailures);
     r.integer("auth", "failure_window_s", 1, 30 * 24 * 3600, config.failureWindowSeconds);
+    r.integer("auth", "keepalive_interval_s", 1, 3600, config.keepaliveIntervalSeconds);
     r.boolean("service", "enabled", config.enabled);
     r.choice("screen", "backend", {QString(), QStringLiteral("x11vnc")}, config.screenBackend);
     r.display("screen", "display", config.screenDisplay);
@@ -488,6 +490,7 @@ bool SradConfig::save(const QString& file, QString& error) const
         {"auth", "max_unauthenticated", QString::number(maxUnauthenticated)},
         {"auth", "max_failures", QString::number(maxFailures)},
         {"auth", "failure_window_s", QString::number(failureWindowSeconds)},
+        {"auth", "keepalive_interval_s", QString::number(keepaliveIntervalSeconds)},
         {"service", "enabled", enabled ? QStringLiteral("true") : QStringLiteral("false")},
         {"screen", "backend", screenBackend},
         {"screen", "display", screenDisplay},

@@ -43,6 +43,7 @@ struct SradPaths
 //   max_unauthenticated = 16       ; connections still authenticating at once; more get TooManyConnections
 //   max_failures = 5               ; failed authentications per source address before RateLimited
 //   failure_window_s = 300         ; ... counted over this window
+//   keepalive_interval_s = 30      ; keepalives to authenticated admins; silence for 3x this closes the session
 //   [service]
 //   enabled = false                ; written by sra-setup -a (true) / -d (false)
 //   [screen]                       ; written by sra-setup -s; used by the screen-sharing feature
@@ -62,6 +63,7 @@ struct SradConfig
     int maxUnauthenticated = 16;
     int maxFailures = 5;
     int failureWindowSeconds = 300;
+    int keepaliveIntervalSeconds = 30;   // srad's keepalive; an authenticated session silent 3× as long is closed
     bool enabled = false;
     QString screenBackend;                         // empty: screen sharing not set up
     QString screenDisplay = QStringLiteral(":0");

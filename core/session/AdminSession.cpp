@@ -307,6 +307,9 @@ void AdminSession::handleMessage(const wire::Message& message)
         break;
     case State::Authenticated:
         if (message.type() == MessageType::Keepalive) {
+            // Answered, so srad's liveness check holds whatever interval it runs with (it does not answer ours:
+            // no ping-pong).
+            sendMessage(wire::Message(MessageType::Keepalive));
             return;
         }
         if (message.type() == MessageType::RelayVerifyPin || message.type() == MessageType::RelaySign) {
