@@ -1,6 +1,7 @@
 // sra-connect: authenticate to a remote machine's srad with the PIV card, from the command line.
 //   sra-connect HOST[:PORT] [--known-hosts FILE] [--accept-new] [--pin-fd N] [--reader NAME] [--stay]
 //               [--insert-card [--approve ask|session] [--allow-slot 9a ...]]
+//               [--screen [--vnc-listen 127.0.0.1:PORT]]
 #include "admin-cli/ExitCodes.h"
 #include "admin-cli/PinInput.h"
 #include "core/card/CardErrors.h"
@@ -10,10 +11,13 @@
 #include "core/session/AdminSession.h"
 #include "core/session/KnownHosts.h"
 #include "core/session/PcscSessionSigner.h"
+#include "core/session/ScreenTunnel.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QSocketNotifier>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTimer>
 
 #include <csignal>
@@ -96,7 +100,7 @@ int main(int argc, char** argv)
         "Authenticates to srad on a remote machine with the PIV card in this machine's reader.\n"
         "Exit codes: 0 authenticated, 1 usage, 2-8 card (see sra-card --help), 10 cannot connect,\n"
         "11 TLS failed, 12 server identity changed, 13 server identity not accepted, 14 refused by the server,\n"
-        "15 protocol error, 16 timeout, 17 disconnected, 130 cancelled."));
+        "15 protocol error, 16 timeout, 17 disconnected, 18 screen sharing refused or failed, 130 cancelled."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("host"), QStringLiteral("host[:port] of the remote machine (port 4116 by default)"));
@@ -110,6 +114,8 @@ int main(int argc, char** argv)
         {QStringLiteral("insert-card"), QStringLiteral("After authenticating, insert the card into the remote machine and serve its PIN checks and signatures until Ctrl-C.")},
         {QStringLiteral("approve"), QStringLiteral("With --insert-card: ask before each relayed operation (ask) or allow them for this session (session)."), QStringLiteral("mode"), QStringLiteral("ask")},
         {QStringLiteral("allow-slot"), QStringLiteral("With --insert-card: a key slot the remote may use (repeatable; default 9a)."), QStringLiteral("slot")},
+        {QStringLiteral("screen"), QStringLiteral("After authenticating, share the remote screen: prints a one-time VNC password and serves the stream on a loopback port for one VNC viewer, then exits.")},
+        {QStringLiteral("vnc-listen"), QStringLiteral("With --screen: the loopback address and port for the viewer (default 127.0.0.1:0, a free port)."), QStringLiteral("addr:port"), QStringLiteral("127.0.0.1:0")},
     });
     parser.process(app);
     if (parser.positionalArguments().size() != 1) {
@@ -159,6 +165,23 @@ int main(int argc, char** argv)
             }
             policy.allowedSlots.insert(static_cast<std::uint8_t>(value));
         }
+    }
+
+    const bool screen = parser.isSet(QStringLiteral("screen"));
+    QHostAddress vncAddress;
+    quint16 vncPort = 0;
+    {
+        QString host;
+        // The viewer's side is unencrypted RFB: it must never leave this machine.
+        if (!sra::core::parseHostPort(parser.value(QStringLiteral("vnc-listen")), host, vncPort, 0)
+            || !vncAddress.setAddress(host) || !vncAddress.isLoopback()) {
+            say(QStringLiteral("sra-connect: --vnc-listen takes a loopback address and port, e.g. 127.0.0.1:5901"));
+            return kUsage;
+        }
+    }
+    if (screen && insertCard) {
+        say(QStringLiteral("sra-connect: give either --screen or --insert-card"));
+        return kUsage;
     }
 
     AdminSession session(&signer, &knownHosts);
@@ -309,9 +332,85 @@ int main(int argc, char** argv)
             monitor.start();
             std::printf("Card inserted into %s; serving its requests until Ctrl-C\n", qPrintable(session.host()));
             std::fflush(stdout);
+        } else if (screen) {
+            session.requestScreen();
         } else if (!parser.isSet(QStringLiteral("stay"))) {
             session.disconnectFromServer();
         }
+    });
+
+    // --screen: one grant, one viewer on a loopback port, one tunnel; the session ends with the stream.
+    sra::core::ScreenGrant grant;
+    QTcpServer vncServer;
+    QTcpSocket* viewer = nullptr;
+    sra::core::ScreenTunnel tunnel;
+    QTimer viewerDeadline;
+    viewerDeadline.setSingleShot(true);
+    auto endScreen = [&](int code, const QString& message) {
+        if (!message.isEmpty()) {
+            say(QStringLiteral("sra-connect: ") + message);
+        }
+        if (exitCode == kOk) {
+            exitCode = code;
+        }
+        grant.wipe();
+        vncServer.close();
+        session.disconnectFromServer();
+    };
+    QObject::connect(&session, &AdminSession::screenRefused, &app, [&](sra::wire::ErrorCode, const QString& message) {
+        endScreen(kScreenFailed, message);
+    });
+    QObject::connect(&session, &AdminSession::screenEnded, &app, [&](const QString& reason) {
+        // srad's VNC server is gone; the tunnel (if any) closes by itself, and so does the session.
+        if (tunnel.state() != sra::core::ScreenTunnel::State::Open) {
+            endScreen(viewer ? kOk : kScreenFailed, QStringLiteral("the remote screen ended: ") + reason);
+        }
+    });
+    QObject::connect(&session, &AdminSession::screenGranted, &app, [&](const sra::core::ScreenGrant& granted) {
+        grant = granted;
+        if (!vncServer.listen(vncAddress, vncPort)) {
+            endScreen(kUsage, QStringLiteral("cannot listen on %1 port %2: %3")
+                                  .arg(vncAddress.toString()).arg(vncPort).arg(vncServer.errorString()));
+            return;
+        }
+        std::printf("Screen of %s ready for one VNC viewer within %d s:\n  address  %s port %u  (vncviewer %s::%u)\n"
+                    "  password %s\n",
+                    qPrintable(session.host()), grant.expiresInMs / 1000, qPrintable(vncAddress.toString()),
+                    vncServer.serverPort(), qPrintable(vncAddress.toString()), vncServer.serverPort(),
+                    grant.password.constData());
+        std::fflush(stdout);
+        viewerDeadline.start(grant.expiresInMs);
+    });
+    QObject::connect(&viewerDeadline, &QTimer::timeout, &app, [&] {
+        endScreen(kScreenFailed, QStringLiteral("no VNC viewer connected before the ticket expired"));
+    });
+    QObject::connect(&vncServer, &QTcpServer::newConnection, &app, [&] {
+        QTcpSocket* next = vncServer.nextPendingConnection();
+        if (viewer || !next) {
+            delete next; // one viewer only
+            return;
+        }
+        viewer = next;
+        viewer->setParent(&app);
+        vncServer.close();
+        viewerDeadline.stop();
+        tunnel.setViewerDevice(viewer);
+        tunnel.open(session, grant);
+        grant.wipe();
+    });
+    QObject::connect(&tunnel, &sra::core::ScreenTunnel::ready, &app, [&] {
+        say(QStringLiteral("Screen stream open; it ends when the viewer disconnects."));
+    });
+    QObject::connect(&tunnel, &sra::core::ScreenTunnel::failed, &app,
+                     [&](sra::core::ScreenTunnel::Failure, const QString& message) {
+                         if (viewer) {
+                             viewer->abort();
+                         }
+                         endScreen(kScreenFailed, message);
+                     });
+    QObject::connect(&tunnel, &sra::core::ScreenTunnel::closed, &app, [&](const QString& reason) {
+        say(reason);
+        endScreen(kOk, QString());
     });
     QObject::connect(&session, &AdminSession::failed, &app, [&](AdminSession::Failure failure, const QString& message) {
         if (!reported) {
@@ -330,6 +429,7 @@ int main(int argc, char** argv)
             (void)!::read(g_signalPipe[0], &s, 1);
             if (session.state() == AdminSession::State::Authenticated) {
                 relay.remove(QStringLiteral("the admin ended the session"));
+                tunnel.close();
                 session.disconnectFromServer();
             } else {
                 session.cancel();

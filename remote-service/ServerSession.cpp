@@ -5,6 +5,8 @@
 #include "core/license/License.h"
 #include "core/remote/PairingStore.h"
 #include "remote-service/CardRelay.h"
+#include "remote-service/ScreenBroker.h"
+#include "remote-service/ScreenShare.h"
 #include "remote-service/SradLogging.h"
 #include "remote-service/SradService.h"
 
@@ -146,6 +148,10 @@ void ServerSession::handle(const wire::Message& message)
             handleHello(message);
             return;
         }
+        if (message.type() == MessageType::StreamOpen) {
+            handleStreamOpen(message);
+            return;
+        }
         break;
     case State::AwaitResponse:
         if (message.type() == MessageType::AuthResponse) {
@@ -167,6 +173,10 @@ void ServerSession::handle(const wire::Message& message)
         }
         if (message.type() == MessageType::RelayResult) {
             m_service->relay().relayResult(this, message);
+            return;
+        }
+        if (message.type() == MessageType::ScreenRequest) {
+            m_service->screens().request(this);
             return;
         }
         if (message.type() == MessageType::Bye) {
@@ -279,6 +289,30 @@ void ServerSession::handleAuthResponse(const wire::Message& message)
     Q_EMIT authenticated(this);
 }
 
+void ServerSession::handleStreamOpen(const wire::Message& message)
+{
+    // A stream connection: the ticket from a ScreenGrant is the whole authentication (it is single use, short
+    // lived and was handed to an authenticated admin over TLS). Guessing is rate-limited like sign-ins.
+    if (const qint64 wait = m_service->limiter().retryAfterMs(m_peer, m_service->nowMs()); wait > 0) {
+        refuse(wire::ErrorCode::RateLimited, QStringLiteral("rate limited"), false, static_cast<quint32>(wait));
+        return;
+    }
+    const auto claim = m_service->screens().claim(core::toQByteArray(message.bytes(wire::Field::Ticket)));
+    if (const auto* code = std::get_if<wire::ErrorCode>(&claim)) {
+        refuse(*code, QStringLiteral("stream ticket refused"), *code == wire::ErrorCode::TicketUnknown);
+        return;
+    }
+    // Hand the connection over: from here the ScreenShare owns the socket and this session is done with it.
+    // Nothing past the StreamOpen frame was read (onReadyRead asks the decoder for exact sizes).
+    QSslSocket* socket = m_socket;
+    socket->disconnect(this);
+    m_socket = nullptr;
+    m_state = State::Closing;
+    m_deadline.stop();
+    std::get<ScreenShare*>(claim)->attachStream(socket, describePeer());
+    QTimer::singleShot(0, this, &ServerSession::emitFinished);
+}
+
 void ServerSession::send(const wire::Message& message)
 {
     auto frame = wire::encodeMessage(message);
@@ -320,6 +354,7 @@ void ServerSession::close()
     m_deadline.stop();
     if (wasAuthenticated) {
         m_service->relay().removeCard(this, QStringLiteral("the admin's session ended"));
+        m_service->screens().sessionEnded(this);
     }
     m_keepalive.stop();
     if (m_socket && m_socket->isEncrypted() && m_socket->state() == QAbstractSocket::ConnectedState) {

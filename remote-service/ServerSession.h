@@ -74,6 +74,16 @@ public:
         send(message);
     }
 
+    // Screen sharing sends the admin ScreenGrant / ScreenEnded through here.
+    void sendScreenMessage(const wire::Message& message)
+    {
+        if (m_socket && m_state == State::Authenticated) {
+            send(message);
+        }
+    }
+
+    QString describePeer() const;
+
 Q_SIGNALS:
     void authenticated(sra::srad::ServerSession* session);
     void finished(sra::srad::ServerSession* session);
@@ -85,11 +95,11 @@ private:
     void handle(const wire::Message& message);
     void handleHello(const wire::Message& message);
     void handleAuthResponse(const wire::Message& message);
+    void handleStreamOpen(const wire::Message& message);
     void send(const wire::Message& message);
     void refuse(wire::ErrorCode code, const QString& logDetail, bool countsAsFailure, quint32 retryAfterMs = 0);
     void close();
     void emitFinished();
-    QString describePeer() const;
 
     SradService* m_service;
     QSslSocket* m_socket = nullptr;

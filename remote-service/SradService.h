@@ -18,6 +18,7 @@ namespace sra::srad {
 
 class ServerSession;
 class CardRelay;
+class ScreenBroker;
 
 // Accepts TCP connections and hands each raw descriptor to the service (TLS starts in ServerSession).
 class TlsListener : public QTcpServer
@@ -75,6 +76,11 @@ public:
         return *m_relay;
     }
 
+    ScreenBroker& screens()
+    {
+        return *m_screens;
+    }
+
     qint64 nowMs() const
     {
         return m_clock.elapsed();
@@ -91,6 +97,7 @@ private:
     core::TlsIdentity m_identity;
     FailureLimiter m_limiter;
     CardRelay* m_relay = nullptr;
+    ScreenBroker* m_screens = nullptr;
     QElapsedTimer m_clock;
     QList<TlsListener*> m_listeners;
     QList<ServerSession*> m_sessions;

@@ -29,7 +29,7 @@ struct KnownKey
     const char* key;
 };
 
-constexpr std::array<KnownKey, 18> kKnownKeys{{
+constexpr std::array<KnownKey, 22> kKnownKeys{{
     {"network", "port"},
     {"network", "listen"},
     {"identity", "certificate"},
@@ -45,6 +45,10 @@ constexpr std::array<KnownKey, 18> kKnownKeys{{
     {"service", "enabled"},
     {"screen", "backend"},
     {"screen", "display"},
+    {"screen", "x11vnc"},
+    {"screen", "xauthority"},
+    {"screen", "ticket_ttl_ms"},
+    {"screen", "max_streams"},
     {"relay", "socket"},
     {"relay", "allowed_slots"},
     {"relay", "request_timeout_ms"},
@@ -447,6 +451,10 @@ bool SradConfig::load(const SradPaths& paths, const QString& file, SradConfig& o
     r.boolean("service", "enabled", config.enabled);
     r.choice("screen", "backend", {QString(), QStringLiteral("x11vnc")}, config.screenBackend);
     r.display("screen", "display", config.screenDisplay);
+    r.path("screen", "x11vnc", true, config.screenX11vnc);
+    r.path("screen", "xauthority", true, config.screenXauthority);
+    r.integer("screen", "ticket_ttl_ms", 1000, 300 * 1000, config.screenTicketTtlMs);
+    r.integer("screen", "max_streams", 1, 64, config.screenMaxStreams);
     r.path("relay", "socket", false, config.relaySocket);
     r.slots("relay", "allowed_slots", config.relayAllowedSlots);
     r.integer("relay", "request_timeout_ms", 100, 600 * 1000, config.relayRequestTimeoutMs);
@@ -494,6 +502,10 @@ bool SradConfig::save(const QString& file, QString& error) const
         {"service", "enabled", enabled ? QStringLiteral("true") : QStringLiteral("false")},
         {"screen", "backend", screenBackend},
         {"screen", "display", screenDisplay},
+        {"screen", "x11vnc", pathForFile(baseDir, screenX11vnc)},
+        {"screen", "xauthority", pathForFile(baseDir, screenXauthority)},
+        {"screen", "ticket_ttl_ms", QString::number(screenTicketTtlMs)},
+        {"screen", "max_streams", QString::number(screenMaxStreams)},
         {"relay", "socket", pathForFile(baseDir, relaySocket)},
         {"relay", "allowed_slots", slotsText},
         {"relay", "request_timeout_ms", QString::number(relayRequestTimeoutMs)},

@@ -49,6 +49,10 @@ struct SradPaths
 //   [screen]                       ; written by sra-setup -s; used by the screen-sharing feature
 //   backend =                      ; "" (not set up) or x11vnc
 //   display = :0                   ; X display to share, ":N" or ":N.M"
+//   x11vnc =                       ; the x11vnc program (empty: found in PATH)
+//   xauthority =                   ; X authority file for the display (empty: x11vnc's default)
+//   ticket_ttl_ms = 30000          ; how long a screen grant's stream ticket stays valid
+//   max_streams = 4                ; screen streams open at once (all sessions together)
 struct SradConfig
 {
     SradPaths paths;
@@ -67,6 +71,10 @@ struct SradConfig
     bool enabled = false;
     QString screenBackend;                         // empty: screen sharing not set up
     QString screenDisplay = QStringLiteral(":0");
+    QString screenX11vnc;                          // empty: "x11vnc" from PATH
+    QString screenXauthority;                      // empty: x11vnc's own default (XAUTHORITY, ~/.Xauthority)
+    int screenTicketTtlMs = 30000;
+    int screenMaxStreams = 4;
     QString relaySocket;                 // absolute after load(); default <runtimeDir>/local.sock
     QList<quint8> relayAllowedSlots{0x9A};
     int relayRequestTimeoutMs = 30000;   // how long srad waits for the admin's answer to a relayed request

@@ -33,6 +33,7 @@ AdminSession::AdminSession(SessionSigner* signer, KnownHosts* knownHosts, QObjec
     , m_decoder(kMaxServerFrame)
 {
     qRegisterMetaType<sra::piv::Error>();
+    qRegisterMetaType<sra::core::ScreenGrant>();
     m_clock.start();
     connect(&m_keepalive, &QTimer::timeout, this, [this] {
         if (m_clock.elapsed() - m_lastHeardMs > kSilenceLimitMs) {
@@ -334,6 +335,30 @@ void AdminSession::handleMessage(const wire::Message& message)
             fail(Failure::Disconnected, tr("The remote machine ended the session."));
             return;
         }
+        if (message.type() == MessageType::ScreenGrant && m_screenPending) {
+            m_screenPending = false;
+            ScreenGrant grant;
+            grant.password = toQByteArray(message.bytes(wire::Field::VncPassword));
+            grant.ticket = toQByteArray(message.bytes(wire::Field::Ticket));
+            grant.expiresInMs = static_cast<int>(std::min<std::uint32_t>(message.u32(wire::Field::ExpiresInMs).value_or(0), 3600 * 1000));
+            Q_EMIT screenGranted(grant);
+            grant.wipe();
+            return;
+        }
+        if (message.type() == MessageType::ScreenEnded) {
+            const QString reason = QString::fromStdString(message.text(wire::Field::Reason));
+            if (m_screenPending) {
+                m_screenPending = false;
+                const auto code = static_cast<wire::ErrorCode>(
+                    message.u32(wire::Field::ErrorCode).value_or(static_cast<std::uint32_t>(wire::ErrorCode::ScreenFailed)));
+                qCInfo(lcSession) << "screen refused:" << wire::errorCodeName(code) << reason;
+                Q_EMIT screenRefused(code, serverErrorMessage(code));
+            } else {
+                qCInfo(lcSession) << "screen ended:" << reason;
+                Q_EMIT screenEnded(reason);
+            }
+            return;
+        }
         break;
     default:
         break;
@@ -418,6 +443,16 @@ void AdminSession::answerRelay(quint32 id, wire::RelayStatus status, const QByte
         result.setU32(wire::Field::PinTriesLeft, static_cast<std::uint32_t>(pinTriesLeft));
     }
     sendMessage(result);
+}
+
+bool AdminSession::requestScreen()
+{
+    if (m_state != State::Authenticated || m_screenPending) {
+        return false;
+    }
+    m_screenPending = true;
+    sendMessage(wire::Message(wire::MessageType::ScreenRequest));
+    return true;
 }
 
 void AdminSession::cancel()

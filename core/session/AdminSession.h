@@ -3,6 +3,7 @@
 #include "core/piv/Bytes.h"
 #include "core/piv/Result.h"
 #include "core/wire/Frame.h"
+#include "core/session/ScreenGrant.h"
 #include "core/wire/Message.h"
 
 #include <QByteArray>
@@ -103,6 +104,12 @@ public:
     void removeCard(const QString& reason);
     void answerRelay(quint32 id, wire::RelayStatus status, const QByteArray& data = {}, int pinTriesLeft = -1);
 
+    // Screen sharing (Authenticated only): asks srad to start a VNC server for its display. Answered by
+    // screenGranted() (then open a ScreenTunnel with the ticket and give the viewer the password) or
+    // screenRefused() with a translated sentence; screenEnded() when srad's VNC server later stops.
+    // One request at a time; false (and nothing sent) when not Authenticated or one is pending.
+    bool requestScreen();
+
     State state() const
     {
         return m_state;
@@ -171,6 +178,9 @@ Q_SIGNALS:
     void closed();
     // Direct connections only: the request holds a PIN in zeroizing memory, which must not be copied around.
     void relayRequested(sra::core::RelayRequest& request);
+    void screenGranted(const sra::core::ScreenGrant& grant);
+    void screenRefused(sra::wire::ErrorCode code, const QString& message);
+    void screenEnded(const QString& reason);
 
 private:
     void setState(State state);
@@ -207,6 +217,7 @@ private:
     QString m_account;
     QString m_sessionId;
     int m_networkTimeoutMs = 20000;
+    bool m_screenPending = false;
 };
 
 } // namespace sra::core

@@ -51,6 +51,19 @@ QString serverErrorMessage(wire::ErrorCode code, quint32 retryAfterMs)
     case ErrorCode::BadSignature:
         return tr("The remote machine could not verify the card's signature. Connect again; if it persists, the "
                   "connection may be intercepted.");
+    case ErrorCode::ScreenNotSetUp:
+        return tr("Screen sharing is not set up on the remote machine. Its administrator can enable it with "
+                  "\"sra-setup -s\".");
+    case ErrorCode::ScreenFailed:
+        return tr("The remote machine could not start screen sharing (the VNC server failed). See its log "
+                  "(journalctl -u srad).");
+    case ErrorCode::ScreenBusy:
+        return tr("Screen sharing is already running in this session. Close the open screen first.");
+    case ErrorCode::TicketUnknown:
+    case ErrorCode::TicketExpired:
+    case ErrorCode::TicketUsed:
+        return tr("The remote machine refused the screen stream: its one-time ticket is unknown, expired or "
+                  "already used. Request the screen again.");
     case ErrorCode::InternalError:
         break;
     }

@@ -95,7 +95,23 @@ constexpr FieldSpec kLocalSign[] = {
     {Field::Generation, K::U32,    false, 4, 4},
 };
 
-constexpr std::array<MessageSpec, 16> kMessages{{
+constexpr std::uint32_t kVncPassword = 8;
+constexpr std::uint32_t kTicket = 32;
+
+constexpr FieldSpec kScreenGrant[] = {
+    {Field::VncPassword, K::Utf8,   true, kVncPassword, kVncPassword},
+    {Field::Ticket,      K::Octets, true, kTicket,      kTicket},
+    {Field::ExpiresInMs, K::U32,    true, 4,            4},
+};
+constexpr FieldSpec kScreenEnded[] = {
+    {Field::ErrorCode, K::U32,  false, 4, 4},
+    {Field::Reason,    K::Utf8, false, 0, kMaxText},
+};
+constexpr FieldSpec kStreamOpen[] = {
+    {Field::Ticket, K::Octets, true, kTicket, kTicket},
+};
+
+constexpr std::array<MessageSpec, 21> kMessages{{
     {MessageType::Hello,        "Hello",        kHello},
     {MessageType::Challenge,    "Challenge",    kChallenge},
     {MessageType::AuthResponse, "AuthResponse", kAuthResponse},
@@ -112,6 +128,11 @@ constexpr std::array<MessageSpec, 16> kMessages{{
     {MessageType::CardStatus,     "CardStatus",     kCardStatus},
     {MessageType::LocalVerifyPin, "LocalVerifyPin", kLocalVerifyPin},
     {MessageType::LocalSign,      "LocalSign",      kLocalSign},
+    {MessageType::ScreenRequest,  "ScreenRequest",  {}},
+    {MessageType::ScreenGrant,    "ScreenGrant",    kScreenGrant},
+    {MessageType::ScreenEnded,    "ScreenEnded",    kScreenEnded},
+    {MessageType::StreamOpen,     "StreamOpen",     kStreamOpen},
+    {MessageType::StreamReady,    "StreamReady",    {}},
 }};
 // clang-format on
 
@@ -234,6 +255,18 @@ const char* errorCodeName(ErrorCode code) noexcept
         return "NotPaired";
     case ErrorCode::BadSignature:
         return "BadSignature";
+    case ErrorCode::ScreenNotSetUp:
+        return "ScreenNotSetUp";
+    case ErrorCode::ScreenFailed:
+        return "ScreenFailed";
+    case ErrorCode::ScreenBusy:
+        return "ScreenBusy";
+    case ErrorCode::TicketUnknown:
+        return "TicketUnknown";
+    case ErrorCode::TicketExpired:
+        return "TicketExpired";
+    case ErrorCode::TicketUsed:
+        return "TicketUsed";
     case ErrorCode::InternalError:
         return "InternalError";
     }

@@ -35,6 +35,14 @@ enum class MessageType : std::uint8_t
     CardStatus = 0x21,      // srad → client, also pushed on every change: card present or not, its objects
     LocalVerifyPin = 0x22,  // client → srad: relay a VERIFY; answered by RelayResult
     LocalSign = 0x23,       // client → srad: relay a GENERAL AUTHENTICATE; answered by RelayResult
+
+    // Screen sharing (docs/PROTOCOL.md, "Screen sharing"). On the session, after AuthOk:
+    ScreenRequest = 0x30,   // admin → srad: start a VNC server for the configured display
+    ScreenGrant = 0x31,     // srad → admin: one-time VNC password, stream ticket, its expiry
+    ScreenEnded = 0x32,     // srad → admin: no screen (any more); ErrorCode set when the request failed
+    // On a second TLS connection to the same port, instead of Hello:
+    StreamOpen = 0x33,      // admin → srad: the ticket; first and only frame of a stream connection
+    StreamReady = 0x34,     // srad → admin: from the next byte on, both directions are raw RFB
 };
 
 // Field identifiers, shared by all messages (a message's schema says which it takes). Wire format: never renumber.
@@ -65,6 +73,9 @@ enum class Field : std::uint8_t
     Role = 23,            // LocalRole
     Present = 24,
     Generation = 25,      // increases with every insertion, so a client can tell a re-inserted card from the old one
+    VncPassword = 26,     // 8 printable ASCII characters (VNC authentication uses 8)
+    Ticket = 27,          // 32 random bytes, single use
+    ExpiresInMs = 28,     // how long a ticket stays valid from the moment it was sent
 };
 
 // Outcome of one relayed request (RelayResult.Status). Values are part of the wire format.
@@ -134,6 +145,12 @@ enum class ErrorCode : std::uint32_t
     CertificateUntrusted = 22,
     NotPaired = 23,
     BadSignature = 24,
+    ScreenNotSetUp = 30,       // [screen] backend is empty: sra-setup -s was not run
+    ScreenFailed = 31,         // the VNC server could not be started or reached
+    ScreenBusy = 32,           // this session already has a screen running
+    TicketUnknown = 33,        // no such stream ticket
+    TicketExpired = 34,
+    TicketUsed = 35,           // a ticket opens one stream, once
     InternalError = 99,
 };
 

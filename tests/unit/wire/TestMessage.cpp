@@ -205,8 +205,10 @@ void TestMessage::schema()
     QSet<QByteArray> names;
     for (int type = 0; type < 256; ++type) {
         const MessageSpec* spec = messageSpec(static_cast<std::uint8_t>(type));
-        // Authentication (1..7), the card relay (0x10..0x14) and the local channel (0x20..0x23).
-        const bool known = (type >= kHello && type <= kBye) || (type >= 0x10 && type <= 0x14) || (type >= 0x20 && type <= 0x23);
+        // Authentication (1..7), the card relay (0x10..0x14), the local channel (0x20..0x23) and screen sharing
+        // (0x30..0x34).
+        const bool known = (type >= kHello && type <= kBye) || (type >= 0x10 && type <= 0x14) || (type >= 0x20 && type <= 0x23)
+                           || (type >= 0x30 && type <= 0x34);
         QCOMPARE(spec != nullptr, known);
         if (!spec) {
             continue;
@@ -280,6 +282,16 @@ void TestMessage::roundTrip_data()
     QTest::addRow("Bye, empty reason") << kBye << QByteArrayList{F(Field::Reason, QByteArray())};
     QTest::addRow("Bye, reason") << kBye << QByteArrayList{F(Field::Reason, "user logged out")};
     QTest::addRow("Bye, longest reason") << kBye << QByteArrayList{F(Field::Reason, text(1024, 'r'))};
+    QTest::addRow("ScreenRequest") << int(MessageType::ScreenRequest) << QByteArrayList{};
+    QTest::addRow("ScreenGrant") << int(MessageType::ScreenGrant)
+                                 << QByteArrayList{F(Field::VncPassword, "aB3dE5gH"), F(Field::Ticket, nonce(32, 13)),
+                                                   F(Field::ExpiresInMs, be32(30000))};
+    QTest::addRow("ScreenEnded, refusal") << int(MessageType::ScreenEnded)
+                                          << QByteArrayList{F(Field::ErrorCode, be32(30)),
+                                                            F(Field::Reason, "screen sharing is not set up")};
+    QTest::addRow("ScreenEnded, plain") << int(MessageType::ScreenEnded) << QByteArrayList{};
+    QTest::addRow("StreamOpen") << int(MessageType::StreamOpen) << QByteArrayList{F(Field::Ticket, nonce(32, 14))};
+    QTest::addRow("StreamReady") << int(MessageType::StreamReady) << QByteArrayList{};
 }
 
 void TestMessage::roundTrip()
@@ -467,6 +479,20 @@ void TestMessage::malformed_data()
     QTest::addRow("Challenge + nonce again without header") << kChallenge << challenge + nonce() << notHere;
     QTest::addRow("Bye + zero bytes") << kBye << fieldBytes(Field::Reason, "r") + QByteArray(5, '\0') << order;
     QTest::addRow("Error + 0xFF bytes") << kError << code + QByteArray(5, '\xFF') << notHere;
+
+    // Screen sharing: the ticket is exactly 32 bytes, the password exactly 8, StreamOpen carries nothing else.
+    const int streamOpen = int(MessageType::StreamOpen);
+    const int grant = int(MessageType::ScreenGrant);
+    const QByteArray ticket = fieldBytes(Field::Ticket, nonce(32, 15));
+    QTest::addRow("StreamOpen without ticket") << streamOpen << QByteArray() << missing;
+    QTest::addRow("StreamOpen, 31-byte ticket") << streamOpen << fieldBytes(Field::Ticket, nonce(31, 16)) << length;
+    QTest::addRow("StreamOpen, 33-byte ticket") << streamOpen << fieldBytes(Field::Ticket, nonce(33, 17)) << length;
+    QTest::addRow("StreamOpen + Reason") << streamOpen << ticket + fieldBytes(Field::Reason, "x") << order;
+    QTest::addRow("StreamReady + Ticket") << int(MessageType::StreamReady) << ticket << notHere;
+    QTest::addRow("ScreenRequest + Ticket") << int(MessageType::ScreenRequest) << ticket << notHere;
+    QTest::addRow("ScreenGrant, 7-char password")
+        << grant << fieldBytes(Field::VncPassword, "abcdefg") + ticket + fieldBytes(Field::ExpiresInMs, be32(1)) << length;
+    QTest::addRow("ScreenGrant without expiry") << grant << fieldBytes(Field::VncPassword, "abcdefgh") + ticket << missing;
 }
 
 void TestMessage::malformed()
@@ -681,7 +707,9 @@ void TestMessage::errorCodeNames()
                              ErrorCode::FrameTooLarge,       ErrorCode::UnsupportedVersion, ErrorCode::Timeout,
                              ErrorCode::TooManyConnections,  ErrorCode::RateLimited,      ErrorCode::CertificateInvalid,
                              ErrorCode::CertificateExpired,  ErrorCode::CertificateUntrusted, ErrorCode::NotPaired,
-                             ErrorCode::BadSignature,        ErrorCode::InternalError};
+                             ErrorCode::BadSignature,        ErrorCode::ScreenNotSetUp,   ErrorCode::ScreenFailed,
+                             ErrorCode::ScreenBusy,          ErrorCode::TicketUnknown,    ErrorCode::TicketExpired,
+                             ErrorCode::TicketUsed,          ErrorCode::InternalError};
     QSet<QByteArray> names;
     for (ErrorCode c : all) {
         const QByteArray name(errorCodeName(c));
