@@ -5,15 +5,8 @@
 #include "pcscd-driver/CardImage.h"
 #include "pcscd-driver/IfdLog.h"
 
-#include <poll.h>
-#include <sys/eventfd.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 
 namespace sra::ifd {
 
@@ -73,10 +66,9 @@ public:
     piv::PinCheck verifyPin(const piv::SecureBytes& pin) override
     {
         piv::PinCheck check;
-        wire::Message request(wire::MessageType::LocalVerifyPin);
-        request.set(wire::Field::Pin, ByteView(pin.data(), pin.size()));
-        const VirtualReader::RelayReply reply = m_reader.relay(std::move(request), m_generation);
-        // The request message held the PIN in an ordinary buffer; Message has no wipe, but it is gone here.
+        const auto reply = m_reader.relay(*this, [&](local::LocalChannelClient& channel) {
+            return channel.verifyPin(ByteView(pin.data(), pin.size()), m_generation);
+        });
         lastRelay = reply.status;
         if (reply.pinTriesLeft) {
             m_triesLeft.store(static_cast<int>(std::min<std::uint32_t>(*reply.pinTriesLeft, 15)));
@@ -110,11 +102,9 @@ public:
 
     piv::Result<Bytes> sign(std::uint8_t slot, piv::PivAlgorithm algorithm, ByteView input) override
     {
-        wire::Message request(wire::MessageType::LocalSign);
-        request.setU32(wire::Field::Slot, slot);
-        request.setU32(wire::Field::Algorithm, static_cast<std::uint32_t>(algorithm));
-        request.set(wire::Field::Input, input);
-        VirtualReader::RelayReply reply = m_reader.relay(std::move(request), m_generation);
+        auto reply = m_reader.relay(*this, [&](local::LocalChannelClient& channel) {
+            return channel.sign(slot, static_cast<std::uint8_t>(algorithm), input, m_generation);
+        });
         lastRelay = reply.status;
         switch (reply.status) {
         case wire::RelayStatus::Ok:
@@ -142,49 +132,41 @@ private:
 
 // ---------------------------------------------------------------------------------------------------------
 
+namespace {
+local::LocalChannelClient::Options channelOptions(const VirtualReader::Options& options)
+{
+    local::LocalChannelClient::Options channel;
+    channel.socketPath = options.socketPath;
+    channel.role = wire::LocalRole::PcscDriver;
+    channel.clientName = "ifd-sra";
+    channel.requestTimeout = options.relayTimeout;
+    channel.minBackoff = options.minBackoff;
+    channel.maxBackoff = options.maxBackoff;
+    return channel;
+}
+} // namespace
+
 VirtualReader::VirtualReader(Options options)
     : m_options(std::move(options))
+    , m_client(channelOptions(m_options))
 {
+    m_client.setStatusCallback([this](const local::CardSnapshot& snapshot) { applySnapshot(snapshot); });
 }
 
 VirtualReader::~VirtualReader()
 {
+    m_client.stop();   // no more snapshots after this
     {
         std::lock_guard lock(m_mutex);
-        m_stopping = true;
         m_stopPolling = true;
     }
     m_presenceChanged.notify_all();
-    m_replyArrived.notify_all();
-    wake();
-    if (m_thread.joinable()) {
-        m_thread.join();
-    }
-    if (m_wakeFd >= 0) {
-        ::close(m_wakeFd);
-    }
 }
 
 bool VirtualReader::start()
 {
-    m_wakeFd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (m_wakeFd < 0) {
-        return false;
-    }
-    try {
-        m_thread = std::thread([this] { run(); });
-    } catch (...) {
-        return false;
-    }
-    return true;
-}
-
-void VirtualReader::wake()
-{
-    if (m_wakeFd >= 0) {
-        const std::uint64_t one = 1;
-        [[maybe_unused]] const ssize_t n = ::write(m_wakeFd, &one, sizeof one);
-    }
+    logf(LogLevel::Info, "connecting to srad at %s", m_options.socketPath.c_str());
+    return m_client.start();
 }
 
 bool VirtualReader::visibleLocked() const
@@ -208,7 +190,7 @@ void VirtualReader::waitForPresenceChange(int timeoutMs)
 {
     std::unique_lock lock(m_mutex);
     const auto changed = [this] {
-        return m_stopPolling || m_stopping || (m_removalPending && m_lastReported) || visibleLocked() != m_lastReported;
+        return m_stopPolling || (m_removalPending && m_lastReported) || visibleLocked() != m_lastReported;
     };
     if (timeoutMs > 0) {
         m_presenceChanged.wait_for(lock, std::chrono::milliseconds(timeoutMs), changed);
@@ -300,244 +282,33 @@ VirtualReader::TransmitResult VirtualReader::transmit(ByteView command, Bytes& r
     return TransmitResult::Ok;
 }
 
-VirtualReader::RelayReply VirtualReader::relay(wire::Message request, std::uint32_t generation)
+local::LocalChannelClient::Reply VirtualReader::relay(
+    InsertedCard& card, const std::function<local::LocalChannelClient::Reply(local::LocalChannelClient&)>& send)
 {
-    RelayReply reply;
-    std::uint32_t id = 0;
-    std::uint64_t epoch = 0;
-    std::shared_ptr<InsertedCard> card;
     {
         std::lock_guard lock(m_mutex);
-        if (m_fd < 0 || !m_card || m_card->generation() != generation || m_card->lost.load()) {
-            reply.status = wire::RelayStatus::NoCard;
-            if (m_card && m_card->generation() == generation) {
-                m_card->lost.store(true);
-            }
-            return reply;
+        if (m_card.get() != &card || card.lost.load()) {
+            card.lost.store(true);
+            return {};   // NoCard: another card (or none) is inserted now
         }
-        card = m_card;
-        id = ++m_nextRequestId;
-        epoch = m_epoch;
-        m_pending.emplace(id, std::nullopt);
     }
-    request.setU32(wire::Field::RequestId, id);
-    const auto deadline = std::chrono::steady_clock::now() + m_options.relayTimeout;
-    const bool sent = sendMessage(request);
-
-    std::unique_lock lock(m_mutex);
-    bool answered = false;
-    if (sent) {
-        answered = m_replyArrived.wait_until(lock, deadline, [&] {
-            const auto it = m_pending.find(id);
-            return m_stopping || m_epoch != epoch || (it != m_pending.end() && it->second.has_value());
-        });
-    }
-    const auto it = m_pending.find(id);
-    if (answered && it != m_pending.end() && it->second) {
-        reply = std::move(*it->second);
-    } else {
-        reply.status = sent && m_epoch == epoch && !m_stopping ? wire::RelayStatus::Timeout : wire::RelayStatus::NoCard;
-    }
-    if (it != m_pending.end()) {
-        m_pending.erase(it);
-    }
+    local::LocalChannelClient::Reply reply = send(m_client);
     if (reply.status == wire::RelayStatus::NoCard || reply.status == wire::RelayStatus::Timeout) {
-        logf(LogLevel::Error, "relayed request %u: %s; the card counts as removed", id,
+        logf(LogLevel::Error, "relayed request: %s; the card counts as removed",
              reply.status == wire::RelayStatus::Timeout ? "no answer before the deadline" : "no card");
-        card->lost.store(true);
-        m_removalPending = m_removalPending || m_lastReported;
+        {
+            std::lock_guard lock(m_mutex);
+            card.lost.store(true);
+            m_removalPending = m_removalPending || m_lastReported;
+        }
         m_presenceChanged.notify_all();
-        if (reply.status == wire::RelayStatus::Timeout && m_fd >= 0 && m_epoch == epoch) {
-            // A late answer must not be taken for a new request: start a fresh connection, which also gets a
-            // fresh CardStatus (the card comes back as a new card if srad still has it).
-            ::shutdown(m_fd, SHUT_RDWR);
+        if (reply.status == wire::RelayStatus::Timeout) {
+            // Rebuild our view of the card from a fresh CardStatus: if srad still has it, it comes back as a
+            // new card, which pcscd sees as removal + insertion.
+            m_client.resync();
         }
     }
     return reply;
-}
-
-bool VirtualReader::sendMessage(const wire::Message& message)
-{
-    auto frame = wire::encodeMessage(message);
-    if (!frame) {
-        return false;
-    }
-    std::lock_guard write(m_writeMutex);
-    int fd = -1;
-    {
-        std::lock_guard lock(m_mutex);
-        fd = m_fd;
-    }
-    if (fd < 0) {
-        return false;
-    }
-    const Bytes& bytes = frame.value();
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        const ssize_t n = ::send(fd, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            piv::secureZero(frame.value().data(), frame.value().size());
-            return false;
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    piv::secureZero(frame.value().data(), frame.value().size());   // it may hold a PIN
-    return true;
-}
-
-int VirtualReader::connectSocket()
-{
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    if (m_options.socketPath.empty() || m_options.socketPath.size() >= sizeof address.sun_path) {
-        return -1;
-    }
-    std::memcpy(address.sun_path, m_options.socketPath.c_str(), m_options.socketPath.size() + 1);
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        return -1;
-    }
-    if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
-        ::close(fd);
-        return -1;
-    }
-    // A write to srad never blocks pcscd for long, even if srad stops reading.
-    timeval timeout{2, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-    return fd;
-}
-
-void VirtualReader::run()
-{
-    auto backoff = m_options.minBackoff;
-    bool loggedDown = false;
-    for (;;) {
-        {
-            std::lock_guard lock(m_mutex);
-            if (m_stopping) {
-                return;
-            }
-        }
-        const int fd = connectSocket();
-        if (fd < 0) {
-            if (!loggedDown) {
-                logf(LogLevel::Info, "srad not reachable at %s; retrying", m_options.socketPath.c_str());
-                loggedDown = true;
-            }
-            std::unique_lock lock(m_mutex);
-            m_presenceChanged.wait_for(lock, backoff, [this] { return m_stopping; });
-            backoff = std::min(backoff * 2, m_options.maxBackoff);
-            continue;
-        }
-        loggedDown = false;
-        backoff = m_options.minBackoff;
-        {
-            std::lock_guard lock(m_mutex);
-            m_fd = fd;
-            ++m_epoch;
-        }
-        logf(LogLevel::Info, "connected to srad at %s", m_options.socketPath.c_str());
-        wire::Message hello(wire::MessageType::LocalHello);
-        hello.setU32(wire::Field::Role, static_cast<std::uint32_t>(wire::LocalRole::PcscDriver));
-        hello.set(wire::Field::ClientName, std::string_view("ifd-sra"));
-        if (sendMessage(hello)) {
-            readLoop(fd);
-        }
-        closeConnection(fd);
-        logf(LogLevel::Info, "connection to srad closed");
-    }
-}
-
-void VirtualReader::closeConnection(int fd)
-{
-    {
-        std::lock_guard lock(m_mutex);
-        m_fd = -1;
-        ++m_epoch;
-        dropCardLocked("connection to srad lost");
-    }
-    {
-        std::lock_guard write(m_writeMutex);
-        ::close(fd);
-    }
-    m_presenceChanged.notify_all();
-    m_replyArrived.notify_all();
-}
-
-bool VirtualReader::readLoop(int fd)
-{
-    wire::FrameDecoder decoder;
-    Bytes buffer(64 * 1024);
-    for (;;) {
-        pollfd fds[2] = {{fd, POLLIN, 0}, {m_wakeFd, POLLIN, 0}};
-        const int n = ::poll(fds, 2, -1);
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return false;
-        }
-        if (fds[1].revents != 0) {
-            return false;   // stopping
-        }
-        if (fds[0].revents == 0) {
-            continue;
-        }
-        const ssize_t got = ::recv(fd, buffer.data(), buffer.size(), 0);
-        if (got < 0 && errno == EINTR) {
-            continue;
-        }
-        if (got <= 0) {
-            return false;
-        }
-        decoder.feed(ByteView(buffer.data(), static_cast<std::size_t>(got)));
-        while (auto frame = decoder.next()) {
-            auto message = wire::decodeMessage(*frame);
-            if (!message) {
-                logf(LogLevel::Error, "malformed message from srad: %s", message.error().detail.c_str());
-                return false;
-            }
-            handleMessage(message.value());
-        }
-        if (decoder.error() != wire::FrameError::None) {
-            logf(LogLevel::Error, "bad frame from srad: %s", wire::frameErrorName(decoder.error()));
-            return false;
-        }
-    }
-}
-
-void VirtualReader::handleMessage(const wire::Message& message)
-{
-    switch (message.type()) {
-    case wire::MessageType::CardStatus:
-        applyCardStatus(message);
-        break;
-    case wire::MessageType::RelayResult: {
-        RelayReply reply;
-        reply.status = static_cast<wire::RelayStatus>(message.u32(wire::Field::Status).value_or(8));
-        reply.pinTriesLeft = message.u32(wire::Field::PinTriesLeft);
-        const ByteView data = message.bytes(wire::Field::Data);
-        reply.data.assign(data.begin(), data.end());
-        const std::uint32_t id = message.u32(wire::Field::RequestId).value_or(0);
-        {
-            std::lock_guard lock(m_mutex);
-            const auto it = m_pending.find(id);
-            if (it == m_pending.end()) {
-                logf(LogLevel::Info, "answer to unknown request %u ignored", id);
-                return;
-            }
-            it->second = std::move(reply);
-        }
-        m_replyArrived.notify_all();
-        break;
-    }
-    default:
-        logf(LogLevel::Info, "message type %u from srad ignored", static_cast<unsigned>(message.type()));
-        break;
-    }
 }
 
 void VirtualReader::dropCardLocked(const char* why)
@@ -549,27 +320,29 @@ void VirtualReader::dropCardLocked(const char* why)
     }
 }
 
-void VirtualReader::applyCardStatus(const wire::Message& status)
+void VirtualReader::applySnapshot(const local::CardSnapshot& snapshot)
 {
-    const bool present = status.u32(wire::Field::Present).value_or(0) == 1;
-    const std::uint32_t generation = status.u32(wire::Field::Generation).value_or(0);
-    const int tries = static_cast<int>(std::min<std::uint32_t>(status.u32(wire::Field::PinTriesLeft).value_or(3), 15));
+    const int tries = static_cast<int>(std::min<std::uint32_t>(snapshot.pinTriesLeft.value_or(3), 15));
     {
         std::lock_guard lock(m_mutex);
-        if (!present) {
-            dropCardLocked("srad says no card");
-        } else if (m_card && !m_card->lost.load() && m_card->generation() == generation) {
-            if (status.has(wire::Field::PinTriesLeft)) {
+        if (snapshot.connected != m_connected) {
+            m_connected = snapshot.connected;
+            logf(LogLevel::Info, snapshot.connected ? "connected to srad" : "connection to srad lost; reconnecting");
+        }
+        if (!snapshot.present) {
+            dropCardLocked(snapshot.connected ? "srad says no card" : "connection to srad lost");
+        } else if (m_card && !m_card->lost.load() && m_card->generation() == snapshot.generation) {
+            if (snapshot.pinTriesLeft) {
                 m_card->setTriesLeft(tries);
             }
         } else {
             dropCardLocked("a new card");
-            auto image = parseCardImage(status.bytes(wire::Field::CardObjects), status.bytes(wire::Field::KeyAlgorithms));
+            auto image = parseCardImage(snapshot.cardObjects, snapshot.keyAlgorithms);
             if (!image) {
                 logf(LogLevel::Error, "card refused: %s", image.error().detail.c_str());
             } else {
-                m_card = std::make_shared<InsertedCard>(*this, generation, std::move(image.value()), tries);
-                logf(LogLevel::Info, "card inserted (generation %u, %zu objects)", generation,
+                m_card = std::make_shared<InsertedCard>(*this, snapshot.generation, std::move(image.value()), tries);
+                logf(LogLevel::Info, "card inserted (generation %u, %zu objects)", snapshot.generation,
                      m_card->emulator().dataObjects().size());
             }
         }

@@ -1,34 +1,35 @@
 #pragma once
 
 #include "core/piv/Bytes.h"
+#include "core/local/LocalChannelClient.h"
 #include "core/wire/Message.h"
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <map>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 
 namespace sra::ifd {
 
 class InsertedCard;
 
-// One virtual reader with one slot: the card that srad's local channel says is inserted. A connection thread
-// keeps a UNIX-socket connection to srad (reconnecting with a 100 ms → 2 s backoff), sends
-// LocalHello{Role=PcscDriver} and follows the CardStatus messages srad pushes. The card is present exactly
-// while the last CardStatus says Present=1; a new Generation is a new card (removal + insertion). Every read
-// is answered by a PivCardEmulator built from the card's objects; VERIFY and GENERAL AUTHENTICATE are relayed
-// (LocalVerifyPin / LocalSign) and wait for their RelayResult at most the relay deadline. A relay that times
-// out or reports NoCard, and a lost connection, take the card away.
+// One virtual reader with one slot: the card that srad's local channel says is inserted. The channel itself
+// (connection, reconnection with backoff, LocalHello{Role=PcscDriver}, requests and their deadlines) is
+// core/local's LocalChannelClient, shared with the PKCS#11 module; this class turns its card snapshots into
+// what pcscd sees. The card is present exactly while the last CardStatus says Present=1; a new Generation is
+// a new card (removal + insertion). Every read is answered by a PivCardEmulator built from the card's
+// objects; VERIFY and GENERAL AUTHENTICATE are relayed for that card's generation and wait for their
+// RelayResult at most the relay deadline. A relay that times out or reports NoCard, and a lost connection,
+// take the card away.
 //
-// Locking: m_mutex guards the connection and card state and is only held briefly (never across I/O or a
-// wait for the admin); m_cardUse serialises the card's users (power, transmit), as a card serves one command
-// at a time; m_writeMutex guards writes to the socket and its closing.
+// Locking: m_mutex guards the card and presence state and is only held briefly (never across I/O or a wait
+// for the admin); m_cardUse serialises the card's users (power, transmit), as a card serves one command at a
+// time.
 class VirtualReader
 {
 public:
@@ -41,12 +42,12 @@ public:
     };
 
     explicit VirtualReader(Options options);
-    ~VirtualReader();   // stops and joins the connection thread
+    ~VirtualReader();   // stops the channel's thread
 
     VirtualReader(const VirtualReader&) = delete;
     VirtualReader& operator=(const VirtualReader&) = delete;
 
-    bool start();   // starts the connection thread; false if it cannot
+    bool start();   // starts the channel's thread; false if it cannot
 
     // What IFDHICCPresence reports. After a removal (or a new card replacing the old one) the first call
     // reports absent even when a card is already back, so pcscd always sees removal + insertion.
@@ -70,46 +71,30 @@ public:
     };
     TransmitResult transmit(piv::ByteView command, piv::Bytes& response);
 
-    // For InsertedCard's relay backend: sends a request and waits for its RelayResult until the deadline.
-    struct RelayReply
-    {
-        wire::RelayStatus status = wire::RelayStatus::NoCard;
-        std::optional<std::uint32_t> pinTriesLeft;
-        piv::Bytes data;
-    };
-    RelayReply relay(wire::Message request, std::uint32_t generation);
+    // For InsertedCard's relay backend: runs one request of `card` on the channel, unless that card is no
+    // longer the inserted one; a NoCard or Timeout answer marks it lost.
+    local::LocalChannelClient::Reply relay(InsertedCard& card,
+                                           const std::function<local::LocalChannelClient::Reply(local::LocalChannelClient&)>& send);
 
 private:
-    void run();
-    int connectSocket();
-    bool sendMessage(const wire::Message& message);
-    bool readLoop(int fd);
-    void handleMessage(const wire::Message& message);
-    void applyCardStatus(const wire::Message& status);
+    void applySnapshot(const local::CardSnapshot& snapshot);
     void dropCardLocked(const char* why);
     bool visibleLocked() const;
-    void closeConnection(int fd);
-    void wake();
 
     Options m_options;
-    std::thread m_thread;
-    int m_wakeFd = -1;   // eventfd: stop
 
     std::mutex m_mutex;
     std::condition_variable m_presenceChanged;
-    std::condition_variable m_replyArrived;
-    bool m_stopping = false;
     bool m_stopPolling = false;
-    int m_fd = -1;
-    std::uint64_t m_epoch = 0;   // increases with every connection and disconnection
+    bool m_connected = false;
     std::shared_ptr<InsertedCard> m_card;
     bool m_removalPending = false;   // a removal pcscd has not been told about yet
     bool m_lastReported = false;
-    std::uint32_t m_nextRequestId = 0;
-    std::map<std::uint32_t, std::optional<RelayReply>> m_pending;
 
-    std::mutex m_writeMutex;
     std::mutex m_cardUse;
+
+    // Last member: destroyed (and its thread, which calls applySnapshot, joined) before the state above.
+    local::LocalChannelClient m_client;
 };
 
 } // namespace sra::ifd

@@ -386,42 +386,51 @@ LocalChannelClient::Reply LocalChannelClient::request(std::uint32_t id, const pi
     return reply;
 }
 
-LocalChannelClient::Reply LocalChannelClient::verifyPin(piv::ByteView pin)
+bool LocalChannelClient::beginRequest(std::uint32_t& id, std::optional<std::uint32_t>& generation)
 {
-    std::uint32_t id = 0;
-    std::uint32_t generation = 0;
-    {
-        std::lock_guard lock(m_mutex);
-        if (m_fd < 0) {
-            return {};
-        }
-        id = ++m_nextRequestId;
-        m_pending.emplace(id, std::nullopt);
+    std::lock_guard lock(m_mutex);
+    if (m_fd < 0) {
+        return false;
+    }
+    id = ++m_nextRequestId;
+    m_pending.emplace(id, std::nullopt);
+    if (!generation) {
         generation = m_snapshot->generation;
     }
-    return request(id, pinFrame(id, pin, generation));
+    return true;
 }
 
-LocalChannelClient::Reply LocalChannelClient::sign(std::uint8_t slot, std::uint8_t algorithm, piv::ByteView input)
+LocalChannelClient::Reply LocalChannelClient::verifyPin(piv::ByteView pin, std::optional<std::uint32_t> generation)
 {
     std::uint32_t id = 0;
-    std::uint32_t generation = 0;
-    {
-        std::lock_guard lock(m_mutex);
-        if (m_fd < 0) {
-            return {};
-        }
-        id = ++m_nextRequestId;
-        m_pending.emplace(id, std::nullopt);
-        generation = m_snapshot->generation;
+    if (!beginRequest(id, generation)) {
+        return {};
+    }
+    return request(id, pinFrame(id, pin, *generation));
+}
+
+LocalChannelClient::Reply LocalChannelClient::sign(std::uint8_t slot, std::uint8_t algorithm, piv::ByteView input,
+                                                   std::optional<std::uint32_t> generation)
+{
+    std::uint32_t id = 0;
+    if (!beginRequest(id, generation)) {
+        return {};
     }
     wire::Message m(wire::MessageType::LocalSign);
-    m.setU32(wire::Field::Generation, generation);
+    m.setU32(wire::Field::Generation, *generation);
     m.setU32(wire::Field::RequestId, id);
     m.setU32(wire::Field::Slot, slot);
     m.setU32(wire::Field::Algorithm, algorithm);
     m.set(wire::Field::Input, input);
     return request(id, encodeSecure(m));
+}
+
+void LocalChannelClient::resync() noexcept
+{
+    std::lock_guard lock(m_mutex);
+    if (m_fd >= 0) {
+        ::shutdown(m_fd, SHUT_RDWR);   // the reader thread sees EOF, closes and reconnects
+    }
 }
 
 } // namespace sra::local

@@ -29,9 +29,8 @@ struct CardSnapshot
     std::uint64_t serial = 0; // increases with every change this client saw (status, connect, disconnect)
 };
 
-// The client side of srad's local channel (docs/PROTOCOL.md, "Local channel"), for code that is loaded into
-// other programs: the PKCS#11 module today; the pcscd driver (pcscd-driver/VirtualReader) has its own copy
-// of this logic and should move onto this class.
+// The client side of srad's local channel (docs/PROTOCOL.md, "Local channel"), for the code that is loaded
+// into other programs: the PKCS#11 module (ctk/) and the pcscd driver (pcscd-driver/VirtualReader).
 //
 // A background thread keeps a UNIX-socket connection to srad (SOCK_CLOEXEC; reconnecting with a doubling
 // backoff, minBackoff → maxBackoff, when srad is not there or goes away), greets with LocalHello{Role}, and
@@ -86,8 +85,17 @@ public:
     // Waits until snapshot()->serial differs from `seenSerial` or the timeout passes; returns the latest.
     std::shared_ptr<const CardSnapshot> waitForChange(std::uint64_t seenSerial, std::chrono::milliseconds timeout);
 
-    Reply verifyPin(piv::ByteView pin);
-    Reply sign(std::uint8_t slot, std::uint8_t algorithm, piv::ByteView input);
+    // The request names the card it is meant for: `generation` when given (a caller that keeps its own view
+    // of the card, like the pcscd driver), else the latest CardStatus's. srad refuses it (NoCard) when that
+    // card has been replaced meanwhile, so a PIN typed for one card never reaches another.
+    Reply verifyPin(piv::ByteView pin, std::optional<std::uint32_t> generation = std::nullopt);
+    Reply sign(std::uint8_t slot, std::uint8_t algorithm, piv::ByteView input,
+               std::optional<std::uint32_t> generation = std::nullopt);
+
+    // Drops the connection (the reader thread reconnects and srad sends a fresh CardStatus). For a caller
+    // that gave up on a request: its late answer is ignored either way, but the caller's view of the card
+    // is rebuilt from srad's.
+    void resync() noexcept;
 
 private:
     void run();
@@ -98,6 +106,8 @@ private:
     void publish(std::shared_ptr<CardSnapshot> next);
     void closeConnection(int fd);
     Reply request(std::uint32_t id, const piv::SecureBytes& frame);
+    // Registers a request; false when not connected. Sets `generation` to the latest card's when unset.
+    bool beginRequest(std::uint32_t& id, std::optional<std::uint32_t>& generation);
 
     Options m_options;
     StatusCallback m_callback;
