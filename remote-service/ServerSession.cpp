@@ -292,14 +292,15 @@ void ServerSession::handleAuthResponse(const wire::Message& message)
 void ServerSession::handleStreamOpen(const wire::Message& message)
 {
     // A stream connection: the ticket from a ScreenGrant is the whole authentication (it is single use, short
-    // lived and was handed to an authenticated admin over TLS). Guessing is rate-limited like sign-ins.
+    // lived and was handed to an authenticated admin over TLS). A 256-bit ticket cannot be guessed, so a refused
+    // one is logged but not counted as a failed sign-in: a confused viewer must not lock its admin's address out.
     if (const qint64 wait = m_service->limiter().retryAfterMs(m_peer, m_service->nowMs()); wait > 0) {
         refuse(wire::ErrorCode::RateLimited, QStringLiteral("rate limited"), false, static_cast<quint32>(wait));
         return;
     }
     const auto claim = m_service->screens().claim(core::toQByteArray(message.bytes(wire::Field::Ticket)));
     if (const auto* code = std::get_if<wire::ErrorCode>(&claim)) {
-        refuse(*code, QStringLiteral("stream ticket refused"), *code == wire::ErrorCode::TicketUnknown);
+        refuse(*code, QStringLiteral("stream ticket refused"), false);
         return;
     }
     // Hand the connection over: from here the ScreenShare owns the socket and this session is done with it.

@@ -4,6 +4,8 @@
 #include <QFile>
 #include <QRegularExpression>
 
+#include <algorithm>
+
 namespace sra::test {
 
 namespace {
@@ -159,6 +161,36 @@ QString Lab::logTails() const
 {
     return QStringLiteral("pcscd.log: [%1] softcard.log: [%2]")
         .arg(tail(dir() + QStringLiteral("/pcscd.log"), 5), tail(dir() + QStringLiteral("/softcard.log"), 5));
+}
+
+QList<qint64> Lab::vncServerPids() const
+{
+    QList<qint64> pids;
+    const QByteArray prefix = QFile::encodeName(dir() + QStringLiteral("/remote/run/"));
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString& entry : entries) {
+        bool numeric = false;
+        const qint64 pid = entry.toLongLong(&numeric);
+        if (!numeric) {
+            continue;
+        }
+        QFile comm(QStringLiteral("/proc/%1/comm").arg(pid));
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+        QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(pid));
+        if (!comm.open(QIODevice::ReadOnly) || comm.readAll().trimmed() != "x11vnc" || !cmdline.open(QIODevice::ReadOnly)
+            || !stat.open(QIODevice::ReadOnly)) {
+            continue;
+        }
+        const QByteArray state = stat.readAll();
+        if (state.mid(state.lastIndexOf(')') + 2, 1) == "Z") {
+            continue; // a zombie is gone for our purposes
+        }
+        const QList<QByteArray> args = cmdline.readAll().split('\0');
+        if (std::any_of(args.begin(), args.end(), [&](const QByteArray& a) { return a.startsWith(prefix); })) {
+            pids.append(pid);
+        }
+    }
+    return pids;
 }
 
 qint64 Lab::readPid(const QString& file) const

@@ -3,6 +3,7 @@
 #include "support/Process.h"
 
 #include <QHash>
+#include <QList>
 #include <QProcessEnvironment>
 #include <QString>
 #include <QTemporaryDir>
@@ -57,6 +58,11 @@ public:
     // Pids from the lab's pid files (0 when absent). They change on cardStart()/pcscdRestart().
     qint64 pcscdPid() const;
     qint64 softcardPid() const;
+
+    // The remote's screen: the private Xvfb display (":N") that shows sra-test-screen, and the x11vnc
+    // processes srad runs for this lab right now (found by their socket under DIR/remote/run/).
+    QString display() const { return env(QStringLiteral("LAB_DISPLAY")); }
+    QList<qint64> vncServerPids() const;
 
     // Runs `scripts/sra-lab VERB DIR ARGS...` and returns what it did.
     ProcessResult runLab(const QString& verb, const QStringList& args = {}) const;
