@@ -6,11 +6,22 @@ namespace sra::srad {
 
 namespace {
 // IPv4 clients on a dual-stack socket arrive as ::ffff:a.b.c.d; count them as the IPv4 address they are.
-QString key(const QHostAddress& address)
+// IPv6 sources count by their /64 (the scope id is dropped with the interface half).
+QByteArray key(const QHostAddress& address)
 {
     bool isV4 = false;
     const quint32 v4 = address.toIPv4Address(&isV4);
-    return isV4 ? QHostAddress(v4).toString() : address.toString();
+    if (isV4) {
+        QByteArray k(1, '4');
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            k.append(static_cast<char>((v4 >> shift) & 0xFF));
+        }
+        return k;
+    }
+    const Q_IPV6ADDR v6 = address.toIPv6Address();
+    QByteArray k(1, '6');
+    k.append(reinterpret_cast<const char*>(v6.c), 8);
+    return k;
 }
 } // namespace
 
@@ -25,17 +36,45 @@ void FailureLimiter::prune(QList<qint64>& times, qint64 nowMs) const
     times.removeIf([&](qint64 t) { return nowMs - t >= m_windowMs; });
 }
 
-void FailureLimiter::recordFailure(const QHostAddress& address, qint64 nowMs)
+void FailureLimiter::makeRoom(qint64 nowMs)
 {
-    if (m_failures.size() >= kMaxTrackedAddresses) {
-        for (auto it = m_failures.begin(); it != m_failures.end();) {
-            prune(it.value(), nowMs);
-            it = it.value().isEmpty() ? m_failures.erase(it) : std::next(it);
+    if (m_failures.size() < m_pruneAt && m_failures.size() < kHardLimit) {
+        return;
+    }
+    for (auto it = m_failures.begin(); it != m_failures.end();) {
+        prune(it.value(), nowMs);
+        it = it.value().isEmpty() ? m_failures.erase(it) : std::next(it);
+    }
+    // The next full pass only after a quarter of the soft limit more, so a flood of new sources costs amortised
+    // constant time per failure instead of a pass each.
+    m_pruneAt = std::max<qsizetype>(kMaxTrackedAddresses, m_failures.size() + kMaxTrackedAddresses / 4);
+    if (m_failures.size() < kHardLimit) {
+        return;
+    }
+    // Still full of sources that failed recently (many attackers at once): forget the one that has been
+    // quiet longest, so memory stays bounded; it costs that source at most its count in the window.
+    auto quietest = m_failures.begin();
+    for (auto it = m_failures.begin(); it != m_failures.end(); ++it) {
+        if (it.value().constLast() < quietest.value().constLast()) {
+            quietest = it;
         }
     }
-    auto& times = m_failures[key(address)];
+    m_failures.erase(quietest);
+}
+
+void FailureLimiter::recordFailure(const QHostAddress& address, qint64 nowMs)
+{
+    const QByteArray k = key(address);
+    if (!m_failures.contains(k)) {
+        makeRoom(nowMs);
+    }
+    auto& times = m_failures[k];
     prune(times, nowMs);
     times.append(nowMs);
+    // Only the newest m_maxFailures decide when the source may try again.
+    if (times.size() > m_maxFailures) {
+        times.remove(0, times.size() - m_maxFailures);
+    }
 }
 
 void FailureLimiter::recordSuccess(const QHostAddress& address)

@@ -45,6 +45,9 @@ private Q_SLOTS:
     void degenerateSettings();
     void capPrunesExpiredAddresses();
     void capKeepsActiveAddresses();
+    void ipv6CountsBySlash64_data();
+    void ipv6CountsBySlash64();
+    void hardLimitForgetsTheQuietest();
 };
 
 void TestFailureLimiter::unknownAddressMayTry()
@@ -197,7 +200,7 @@ void TestFailureLimiter::addressesAreIndependent()
 {
     FailureLimiter limiter(2, 60);
     const QList<QHostAddress> addresses{
-        addr("192.0.2.1"), addr("192.0.2.2"), addr("2001:db8::1"), addr("2001:db8::2"), addr("::1"), addr("127.0.0.1")};
+        addr("192.0.2.1"), addr("192.0.2.2"), addr("2001:db8:0:1::1"), addr("2001:db8:0:2::1"), addr("::1"), addr("127.0.0.1")};
     // Each address in turn reaches the limit; the others stay untouched.
     for (int i = 0; i < addresses.size(); ++i) {
         const qint64 t = kStart + i * 1000;
@@ -268,6 +271,54 @@ void TestFailureLimiter::capKeepsActiveAddresses()
         QCOMPARE(limiter.retryAfterMs(nthAddress(i), now), 1);
     }
     QCOMPARE(limiter.retryAfterMs(addr("2001:db8::1"), now), 60'000);
+}
+
+void TestFailureLimiter::ipv6CountsBySlash64_data()
+{
+    QTest::addColumn<QString>("first");
+    QTest::addColumn<QString>("second");
+    QTest::addColumn<bool>("sameSource");
+    QTest::addRow("same /64, other interface id") << "2001:db8:1:2::1" << "2001:db8:1:2:ffff:ffff:ffff:fffe" << true;
+    QTest::addRow("same address") << "2001:db8:1:2::1" << "2001:db8:1:2::1" << true;
+    QTest::addRow("neighbouring /64") << "2001:db8:1:2::1" << "2001:db8:1:3::1" << false;
+    QTest::addRow("other /48") << "2001:db8:1:2::1" << "2001:db8:2:2::1" << false;
+    QTest::addRow("IPv4 apart from the IPv6 ::/64") << "1.2.3.4" << "::ffff:0:0:1" << false;
+}
+
+void TestFailureLimiter::ipv6CountsBySlash64()
+{
+    QFETCH(QString, first);
+    QFETCH(QString, second);
+    QFETCH(bool, sameSource);
+    FailureLimiter limiter(2, 60);
+    limiter.recordFailure(QHostAddress(first), kStart);
+    limiter.recordFailure(QHostAddress(second), kStart + 1);
+    QCOMPARE(limiter.trackedAddresses(), sameSource ? 1 : 2);
+    QCOMPARE(limiter.retryAfterMs(QHostAddress(first), kStart + 1) > 0, sameSource);
+    QCOMPARE(limiter.retryAfterMs(QHostAddress(second), kStart + 1) > 0, sameSource);
+}
+
+void TestFailureLimiter::hardLimitForgetsTheQuietest()
+{
+    constexpr int hard = FailureLimiter::kHardLimit;
+    FailureLimiter limiter(1, 3600);
+    // All refused and none aged out; nthAddress(0) failed first, everything else one millisecond later.
+    limiter.recordFailure(nthAddress(0), kStart);
+    for (int i = 1; i < hard; ++i) {
+        limiter.recordFailure(nthAddress(i), kStart + 1);
+    }
+    QCOMPARE(limiter.trackedAddresses(), hard);
+    // A further source is tracked, at the cost of the one quiet longest; memory stays bounded.
+    limiter.recordFailure(addr("2001:db8::1"), kStart + 2);
+    QCOMPARE(limiter.trackedAddresses(), hard);
+    QVERIFY(limiter.retryAfterMs(addr("2001:db8::1"), kStart + 2) > 0);
+    QCOMPARE(limiter.retryAfterMs(nthAddress(0), kStart + 2), 0);
+    QVERIFY(limiter.retryAfterMs(nthAddress(1), kStart + 2) > 0);
+    QVERIFY(limiter.retryAfterMs(nthAddress(hard - 1), kStart + 2) > 0);
+    // A source already tracked never evicts anyone.
+    limiter.recordFailure(nthAddress(5), kStart + 3);
+    QCOMPARE(limiter.trackedAddresses(), hard);
+    QVERIFY(limiter.retryAfterMs(nthAddress(1), kStart + 3) > 0);
 }
 
 QTEST_GUILESS_MAIN(TestFailureLimiter)
