@@ -155,11 +155,14 @@ int SetupTool::prepareScreenSharing(const QString& display)
     if (!display.isEmpty() && !core::SradConfig::isValidDisplay(display)) {
         return fail(tr("--display \"%1\" is not an X display; give one such as :0 or :1.0.").arg(display), kSetupUsage);
     }
-    if (QStandardPaths::findExecutable(QStringLiteral("x11vnc")).isEmpty()) {
+    const QString x11vnc = QStandardPaths::findExecutable(QStringLiteral("x11vnc"));
+    if (x11vnc.isEmpty()) {
         return fail(tr("x11vnc is not installed; install the package x11vnc (apt install x11vnc) and run sra-setup -s "
                        "again."));
     }
     m_config.screenBackend = QStringLiteral("x11vnc");
+    // The program checked here is the one srad runs, whatever PATH srad gets from its service manager.
+    m_config.screenX11vnc = x11vnc;
     if (!display.isEmpty()) {
         m_config.screenDisplay = display;
     }
@@ -167,10 +170,10 @@ int SetupTool::prepareScreenSharing(const QString& display)
     if (!saveConfig(error)) {
         return fail(error);
     }
-    say(tr("Screen sharing prepared: x11vnc on display %1 ([screen] in %2).")
-            .arg(m_config.screenDisplay, m_paths.configFile()));
-    say(tr("Screen sharing itself arrives with the screen-sharing feature; this version does not share the screen "
-           "yet."));
+    say(tr("Screen sharing prepared: %1 on display %2 ([screen] in %3).")
+            .arg(x11vnc, m_config.screenDisplay, m_paths.configFile()));
+    say(tr("srad starts one x11vnc per granted screen request, on a private socket only, and stops it with the "
+           "admin's session. Restart srad to apply."));
     return kSetupOk;
 }
 

@@ -317,9 +317,10 @@ void TestSraSetup::screen()
     env.insert(QStringLiteral("PATH"), bin);
     ProcessResult r = run({QStringLiteral("-s")}, env);
     QVERIFY2(r.ok(), qPrintable(r.describe()));
-    QVERIFY2(r.out.contains("screen-sharing feature"), qPrintable(r.describe()));
+    QVERIFY2(r.out.contains("Restart srad to apply"), qPrintable(r.describe()));
     auto c = config();
     QCOMPARE(c.screenBackend, QStringLiteral("x11vnc"));
+    QCOMPARE(c.screenX11vnc, bin + QStringLiteral("/x11vnc"));
     QCOMPARE(c.screenDisplay, QStringLiteral(":0"));
 
     r = run({QStringLiteral("-s"), QStringLiteral("--display"), QStringLiteral(":1.0")}, env);
