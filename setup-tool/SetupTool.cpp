@@ -1,6 +1,7 @@
 #include "setup-tool/SetupTool.h"
 
 #include "core/license/License.h"
+#include "core/license/LicenseInstall.h"
 #include "core/remote/TlsIdentity.h"
 
 #include <QCoreApplication>
@@ -475,33 +476,13 @@ int SetupTool::removeRule(const QString& number)
 
 int SetupTool::installLicense(const QString& file)
 {
-    QFile in(file);
-    if (!in.open(QIODevice::ReadOnly)) {
-        return fail(tr("Cannot read %1: %2.").arg(file, in.errorString()));
-    }
-    if (in.size() > core::kMaxLicenseFileSize) {
-        return fail(tr("%1 is too large to be a license file.").arg(file));
-    }
-    const QByteArray contents = in.readAll();
     const QDate today = QDateTime::currentDateTimeUtc().date();
-    // Refuse what srad would refuse, so a bad file never replaces a good one.
-    const core::LicenseStatus status = core::verifyLicense(contents, today);
-    if (!status.isValid()) {
-        return fail(tr("%1 was not installed: %2").arg(file, core::licenseStatusMessage(status)));
+    const core::LicenseInstallResult result = core::installLicenseFile(file, m_config.licenseDir, today);
+    if (!result.ok) {
+        return fail(result.error);
     }
-    const bool profile = file.endsWith(QLatin1String(".mobileconfig"), Qt::CaseInsensitive);
-    const QString target = QDir(m_config.licenseDir)
-                               .filePath(profile ? QStringLiteral("license.mobileconfig") : core::licenseFileName());
-    QString error;
-    if (!makeDirectory(m_config.licenseDir, false, error)) {
-        return fail(error);
-    }
-    QSaveFile out(target);
-    if (!out.open(QIODevice::WriteOnly) || out.write(contents) != contents.size() || !out.commit()) {
-        return fail(tr("Cannot write %1: %2.").arg(target, out.errorString()));
-    }
-    say(tr("Installed %1 as %2.").arg(file, target));
-    say(core::licenseStatusMessage(core::loadInstalledLicense(m_config.licenseDir, today)));
+    say(tr("Installed %1 as %2.").arg(file, result.target));
+    say(core::licenseStatusMessage(result.installed));
     return kSetupOk;
 }
 

@@ -99,6 +99,7 @@ void AdminCardRelay::finish(const RelayRequest& request, wire::RelayStatus statu
                              .arg(note.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(note));
     qCInfo(lcRelayAudit).noquote() << "relayed" << line;
     Q_EMIT relayed(line);
+    Q_EMIT finished(RelayLogEntry{QDateTime::currentDateTimeUtc(), request.requester, request.kind, request.slot, status, note});
 }
 
 void AdminCardRelay::onRequest(RelayRequest& request)

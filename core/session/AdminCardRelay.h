@@ -3,6 +3,7 @@
 #include "core/relay/RelayPolicy.h"
 #include "core/session/AdminSession.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
@@ -10,6 +11,17 @@
 namespace sra::core {
 
 class PcscSessionSigner;
+
+// One finished relay request as the admin's log shows it (no PIN, no input data).
+struct RelayLogEntry
+{
+    QDateTime time;          // when it was answered (UTC)
+    QString requester;       // the process on the remote, from its peer credentials
+    RelayRequest::Kind kind = RelayRequest::Kind::Sign;
+    quint8 slot = 0;         // Sign only
+    wire::RelayStatus status = wire::RelayStatus::Ok;
+    QString note;            // why it was refused or failed (English, as in the audit log), may be empty
+};
 
 // The admin side of "Insert card": sends the card's objects to the remote, then serves the remote's PIN checks
 // and private-key operations with the real card, one PC/SC transaction each. The allow-list is checked again
@@ -50,6 +62,7 @@ public:
 Q_SIGNALS:
     void approvalNeeded(quint32 id, const QString& description);
     void relayed(const QString& line);   // the audit line of each finished request
+    void finished(const sra::core::RelayLogEntry& entry);   // the same, structured (admin window log)
 
 private:
     void onRequest(RelayRequest& request);
