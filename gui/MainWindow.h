@@ -1,0 +1,142 @@
+#pragma once
+
+#include "core/session/AdminCardRelay.h"
+#include "core/session/AdminSession.h"
+
+#include <QList>
+#include <QMainWindow>
+#include <QPointer>
+#include <QString>
+
+#include <memory>
+
+class QComboBox;
+class QCompleter;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QStackedWidget;
+class QStringListModel;
+
+namespace sra::core {
+class KnownHosts;
+class PcscSessionSigner;
+class ReaderMonitor;
+struct ReaderState;
+} // namespace sra::core
+
+namespace sra::gui {
+
+class AppSettings;
+class ApprovalDialog;
+class CardPanel;
+class PinDialog;
+class RelayLogView;
+class TrustDialog;
+
+// The admin window: the card panel, the connect bar, the session controls, the remote view area and the log of
+// relayed operations, over the same core objects sra-connect uses (ReaderMonitor, PcscSessionSigner,
+// AdminSession, KnownHosts, AdminCardRelay).
+//
+// Every question to the user is a window-modal dialog opened with open(), answered through its finished()
+// signal: no nested event loop, so the session keeps being served (keepalives, relayed requests) while a
+// dialog is up, and tests can drive the dialogs by object name. Every failure is shown in the status line as
+// the one sentence (cause and fix) the core gives for it.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(AppSettings* settings, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // The session of the moment (nullptr when idle). For the screen-sharing seam and tests.
+    core::AdminSession* session() const
+    {
+        return m_session;
+    }
+
+    // Screen-sharing seam: the stacked widget whose first page is a placeholder; the remote view (gui/vnc/VncView)
+    // is added as a page and made current by startScreenShare().
+    QStackedWidget* remoteViewArea() const
+    {
+        return m_remoteViewArea;
+    }
+
+    QString statusText() const;
+
+public Q_SLOTS:
+    void connectToHost();
+    void cancelConnect();
+    void disconnectFromHost();
+    void insertCard();
+    void removeCard();
+    void startScreenShare();
+    void openPreferences();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    struct PendingApproval
+    {
+        quint32 id;
+        QString description;
+    };
+
+    void buildUi();
+    void setStatus(const QString& text, bool error = false);
+    void updateControls();
+    bool sessionActive() const;
+
+    void onReadersChanged(const QList<core::ReaderState>& readers);
+    void onCardRemoved(const QString& reader);
+    void refreshCard();
+
+    void onSessionState(core::AdminSession::State state);
+    void onHostDecision(const QByteArray& fingerprint);
+    void onPinRequested(int triesLeft, const QString& reason);
+    void onAuthenticated(const QString& account, const QString& sessionId);
+    void onFailed(core::AdminSession::Failure failure, const QString& message);
+    void onSessionClosed();
+    void disposeSession();
+
+    void onApprovalNeeded(quint32 id, const QString& description);
+    void showNextApproval();
+
+    AppSettings* m_settings;
+    core::ReaderMonitor* m_monitor;
+    std::unique_ptr<core::PcscSessionSigner> m_signer;   // the card in use; replaced only while no session exists
+    QString m_cardReader;
+    QString m_readerKey;        // what of the readers' state concerns the card panel (not "in use" flags)
+    bool m_cardDirty = false;   // the card changed while a session held the signer: read it again afterwards
+
+    std::unique_ptr<core::KnownHosts> m_knownHosts;     // outlives m_session (which points at it)
+    core::AdminSession* m_session = nullptr;
+    core::AdminCardRelay* m_relay = nullptr;
+    bool m_disposePending = false;
+    bool m_statusFromFailure = false;
+    QString m_target;
+
+    QPointer<TrustDialog> m_trustDialog;
+    QPointer<PinDialog> m_pinDialog;
+    QPointer<ApprovalDialog> m_approvalDialog;
+    QList<PendingApproval> m_approvals;
+
+    CardPanel* m_cardPanel = nullptr;
+    QComboBox* m_hostCombo = nullptr;
+    QStringListModel* m_historyModel = nullptr;
+    QCompleter* m_completer = nullptr;
+    QPushButton* m_connectButton = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QPushButton* m_cancelButton = nullptr;
+    QPushButton* m_screenShareButton = nullptr;
+    QPushButton* m_insertButton = nullptr;
+    QPushButton* m_removeButton = nullptr;
+    QPushButton* m_disconnectButton = nullptr;
+    QStackedWidget* m_remoteViewArea = nullptr;
+    RelayLogView* m_relayLog = nullptr;
+    QLabel* m_status = nullptr;
+};
+
+} // namespace sra::gui

@@ -1,0 +1,79 @@
+#include "gui/Translator.h"
+
+#include <QCoreApplication>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QTranslator>
+
+namespace sra::gui {
+
+Translator::Translator(QObject* parent)
+    : QObject(parent)
+{
+}
+
+Translator::~Translator()
+{
+    uninstall();
+}
+
+QStringList Translator::availableLanguages()
+{
+    return {QStringLiteral("de")};
+}
+
+QString Translator::install(const QString& language)
+{
+    uninstall();
+    QStringList candidates;
+    if (language.isEmpty()) {
+        // "de-DE", "de", "en-US", ... in the user's order of preference; the first we ship wins, and English
+        // (which needs no catalogue) ends the search like any other match.
+        const QStringList uiLanguages = QLocale::system().uiLanguages();
+        for (const QString& ui : uiLanguages) {
+            candidates.append(QLocale(ui).name().section(QLatin1Char('_'), 0, 0));
+        }
+    } else {
+        candidates.append(language);
+    }
+    for (const QString& candidate : candidates) {
+        if (candidate == QLatin1String("en") || candidate == QLatin1String("C")) {
+            break;
+        }
+        if (!availableLanguages().contains(candidate)) {
+            continue;
+        }
+        auto* app = new QTranslator(this);
+        if (!app->load(QStringLiteral(":/i18n/sra_%1.qm").arg(candidate))) {
+            delete app;
+            continue;
+        }
+        QCoreApplication::installTranslator(app);
+        m_app = app;
+        // Qt's own strings (standard buttons, file dialog); missing is not an error, they stay English.
+        auto* qt = new QTranslator(this);
+        if (qt->load(QStringLiteral("qtbase_%1").arg(candidate), QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
+            QCoreApplication::installTranslator(qt);
+            m_qt = qt;
+        } else {
+            delete qt;
+        }
+        m_current = candidate;
+        return m_current;
+    }
+    m_current = QStringLiteral("en");
+    return m_current;
+}
+
+void Translator::uninstall()
+{
+    for (QTranslator** translator : {&m_app, &m_qt}) {
+        if (*translator) {
+            QCoreApplication::removeTranslator(*translator);
+            delete *translator;
+            *translator = nullptr;
+        }
+    }
+}
+
+} // namespace sra::gui

@@ -1,0 +1,698 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de" sourcelanguage="en">
+<context>
+    <name>sra::core::AdminCardRelay</name>
+    <message>
+        <source>PIN check for %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>signature with slot %1 (%2) for %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> — the card has ONE PIN try left</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>sra::core::AdminSession</name>
+    <message>
+        <source>The remote machine stopped answering; the session was closed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote machine did not answer in time. Check that srad is running there.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a host name or address. Enter host or host:port.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No PIV card with an authentication certificate is available.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The secure connection to %1 failed (%2). The remote must run srad with TLS 1.3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot connect to %1 port %2: %3. Check the address and that srad runs there.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The connection to %1 was lost: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 presented no certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The identity of %1 has CHANGED. Accepted before: %2. Presented now: %3. This can mean that someone is intercepting the connection. Compare with &quot;srad --fingerprint&quot; on the remote machine; only if the remote was reinstalled or its identity regenerated, remove the old entry from the known hosts and connect again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You did not accept the identity of %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The random number generator failed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Internal error: could not encode a message (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote machine sent an invalid message (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote machine does not speak the SRA protocol (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote machine ended the session.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote machine sent an unexpected message.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>sra::core::LicenseInstall</name>
+    <message>
+        <source>Cannot read %1: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is too large to be a license file; choose the .sralic or .mobileconfig file from your vendor.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 was not installed: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot create the directory %1; check permissions (installing a license normally needs root).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2; check permissions (installing a license normally needs root).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>sra::gui::ApprovalDialog</name>
+    <message>
+        <source>Use of your card requested</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote machine %1 asks to use your card:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Allow it only if you started this on the remote machine. The PIN typed there is checked by your card; refusing costs nothing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Allow this operation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Allow for this session</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refuse</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>sra::gui::CardPanel</name>
+    <message>
+        <source>Smart card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slot</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SHA-256 fingerprint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cardholder:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PIN:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Readers:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Certificates:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>9A PIV Authentication</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>9C Digital Signature</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>9D Key Management</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>9E Card Authentication</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The smart card service (pcscd) is not reachable. Start it (for example &quot;systemctl start pcscd.socket&quot; as root); this window notices when it is back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>card does not answer — is it inserted the right way round?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>card in exclusive use by another program</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>card present</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No reader connected. Plug in a smart-card reader.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PIV card in %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(not named in the certificate)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>verified</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>blocked — unblock the card with its PUK or ask your card administrator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tries left</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>unsupported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No card. Insert your PIV card into a reader.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>sra::gui::HostKeyChangedDialog</name>
+    <message>
+        <source>Identity of the remote machine has changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The connection to %1 port %2 was stopped.&lt;/b&gt;&lt;br&gt;The remote machine presented a different identity than the one you accepted before. Either its identity was replaced on purpose (for example after &lt;code&gt;sra-setup -g --force&lt;/code&gt; or a reinstallation), or someone is intercepting the connection and your PIN and card would be used against a machine you do not mean to reach.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accepted before:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Presented now:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ask the remote machine&apos;s administrator to run &lt;code&gt;srad --fingerprint&lt;/code&gt; there and tell you the result by a channel you trust. Only if it matches the fingerprint presented now, remove the old entry for %1 in Preferences → Known hosts (file %2) and connect again. Otherwise do not connect, and report it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>sra::gui::MainWindow</name>
+    <message>
+        <source>Secure Remote Access</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not connected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;About Secure Remote Access</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About Secure Remote Access</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Secure Remote Access&lt;/b&gt; %1&lt;br&gt;Work on a remote machine with the PIV smart card in your own reader: sign in with the card, share the remote screen and insert the card into the remote machine.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>host or host:port (port 4116 by default)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Connect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ca&amp;ncel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Remote machine:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Screen Share</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Screen sharing is not available in this version yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Insert card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Let the remote machine use your card: its programs see a card reader with your card, and every PIN check and signature is done by the card here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Remove card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Disconnect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote screen appears here when you share it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Operations the remote machine had your card do:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The card was pulled: it was removed from the remote machine and the session ended. Insert the card and connect again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The card was pulled while signing in. Insert the card and connect again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter the remote machine as host or host:port, for example server.example.org or 192.0.2.7:4116.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an address: give a host name or IP address, optionally with :port (1-65535); IPv6 addresses with a port go in brackets, as [2001:db8::7]:4116.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No usable PIV card: insert your card into a reader (the card panel shows what was found), then connect again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connecting to %1 port %2…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check the identity of %1: compare the fingerprint with the remote machine&apos;s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Identity of %1 trusted; starting to sign in…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for the card&apos;s PIN…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signing in with the card…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote machine is checking the signature…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Authenticated to %1 as %2 (session %3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connection to %1 cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Disconnected from %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The card could not be inserted into %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card inserted into %1: programs there can use it now; every use is asked for or logged below.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card removed from %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>sra::gui::PinDialog</name>
+    <message>
+        <source>Card PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter the card&apos;s PIN to sign in to %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter the PIN of the card of %1 to sign in to %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The card does not say how many tries are left.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Last try:&lt;/b&gt; one more wrong PIN blocks the card.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tries left before the card is blocked.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&amp;PIN:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>sra::gui::PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>License</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Known hosts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card relay</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Licensee:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valid until:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Import license file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A .sralic license file or a .mobileconfig configuration profile from your vendor. It is checked first and installed only if valid; installing needs write access to the configuration directory (normally root).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not valid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Valid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none in %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import license</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Licenses (*.sralic *.mobileconfig);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Installed %1 as %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SHA-256 fingerprint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Forget this identity. The next connection shows its fingerprint again for comparison.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Remote machines whose identity you accepted (%1). %n line(s) of the file cannot be read; fix or remove them in a text editor.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Remote machines whose identity you accepted (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>When you insert your card into a remote machine, its programs may use these keys of the card (PIN checks are always relayed, to the card here). Applies to the next connection.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ask before each operation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Allow all operations for the session</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Approval:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A PIN check when the card has only one try left is always asked for.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The language changes when Secure Remote Access is started again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>sra::gui::RelayLogView</name>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Requester</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Operation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>wrong PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PIN blocked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>refused: no PIN verified from the remote</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>refused by the relay policy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>refused by you</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>timed out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>malformed request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>card error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PIN check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>signature, slot %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>sra::gui::TrustDialog</name>
+    <message>
+        <source>Unknown remote machine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This is the first connection to &lt;b&gt;%1&lt;/b&gt; port %2. Its identity is not known yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SHA-256 fingerprint presented by the remote machine:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compare it with what the remote machine itself reports: ask its administrator to run &lt;code&gt;srad --fingerprint&lt;/code&gt; there (or read the fingerprint &lt;code&gt;sra-setup -g&lt;/code&gt; printed) and tell you by a channel you trust, such as the phone. Trust it only if every character matches. If it does not match, someone may be intercepting the connection: cancel.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trust and connect</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>
