@@ -10,7 +10,7 @@ namespace sra::gui {
 
 // Loads the application's catalogue (:/i18n/sra_<lang>.qm, compiled from translations/ and embedded) and Qt's
 // own (qtbase_<lang> from Qt's translations directory) for one language, and installs both. English is the
-// source language: it needs no catalogue and is the fallback for everything else.
+// source language and the fallback; its catalogue only spells out plural forms.
 class Translator : public QObject
 {
     Q_OBJECT
@@ -19,7 +19,7 @@ public:
     explicit Translator(QObject* parent = nullptr);
     ~Translator() override;
 
-    // The languages the application ships (besides the English source).
+    // The languages the application ships catalogues for.
     static QStringList availableLanguages();
 
     // `language` "" follows the system (the first of QLocale::uiLanguages() we have), else "en" or "de".

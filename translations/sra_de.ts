@@ -5,694 +5,694 @@
     <name>sra::core::AdminCardRelay</name>
     <message>
         <source>PIN check for %1</source>
-        <translation type="unfinished"></translation>
+        <translation>PIN-Prüfung für %1</translation>
     </message>
     <message>
         <source>signature with slot %1 (%2) for %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Signatur mit Slot %1 (%2) für %3</translation>
     </message>
     <message>
         <source> — the card has ONE PIN try left</source>
-        <translation type="unfinished"></translation>
+        <translation> — die Karte hat nur noch EINEN PIN-Versuch</translation>
     </message>
 </context>
 <context>
     <name>sra::core::AdminSession</name>
     <message>
         <source>The remote machine stopped answering; the session was closed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der entfernte Rechner antwortet nicht mehr; die Sitzung wurde beendet.</translation>
     </message>
     <message>
         <source>The remote machine did not answer in time. Check that srad is running there.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der entfernte Rechner hat nicht rechtzeitig geantwortet. Prüfen Sie, ob srad dort läuft.</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not a host name or address. Enter host or host:port.</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ ist kein Rechnername und keine Adresse. Geben Sie Rechner oder Rechner:Port ein.</translation>
     </message>
     <message>
         <source>No PIV card with an authentication certificate is available.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es ist keine PIV-Karte mit einem Authentisierungszertifikat verfügbar.</translation>
     </message>
     <message>
         <source>The secure connection to %1 failed (%2). The remote must run srad with TLS 1.3.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die sichere Verbindung zu %1 ist fehlgeschlagen (%2). Auf dem entfernten Rechner muss srad mit TLS 1.3 laufen.</translation>
     </message>
     <message>
         <source>Cannot connect to %1 port %2: %3. Check the address and that srad runs there.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Verbindung zu %1 Port %2: %3. Prüfen Sie die Adresse und ob srad dort läuft.</translation>
     </message>
     <message>
         <source>The connection to %1 was lost: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Verbindung zu %1 wurde unterbrochen: %2.</translation>
     </message>
     <message>
         <source>%1 presented no certificate.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 hat kein Zertifikat vorgelegt.</translation>
     </message>
     <message>
         <source>The identity of %1 has CHANGED. Accepted before: %2. Presented now: %3. This can mean that someone is intercepting the connection. Compare with &quot;srad --fingerprint&quot; on the remote machine; only if the remote was reinstalled or its identity regenerated, remove the old entry from the known hosts and connect again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Identität von %1 hat sich GEÄNDERT. Früher akzeptiert: %2. Jetzt vorgelegt: %3. Das kann bedeuten, dass jemand die Verbindung abfängt. Vergleichen Sie mit „srad --fingerprint“ auf dem entfernten Rechner; nur wenn er neu installiert oder seine Identität neu erzeugt wurde, entfernen Sie den alten Eintrag aus den bekannten Rechnern und verbinden Sie sich erneut.</translation>
     </message>
     <message>
         <source>You did not accept the identity of %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sie haben die Identität von %1 nicht akzeptiert.</translation>
     </message>
     <message>
         <source>The random number generator failed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Zufallszahlengenerator ist ausgefallen.</translation>
     </message>
     <message>
         <source>Internal error: could not encode a message (%1).</source>
-        <translation type="unfinished"></translation>
+        <translation>Interner Fehler: Eine Nachricht konnte nicht kodiert werden (%1).</translation>
     </message>
     <message>
         <source>The remote machine sent an invalid message (%1).</source>
-        <translation type="unfinished"></translation>
+        <translation>Der entfernte Rechner hat eine ungültige Nachricht gesendet (%1).</translation>
     </message>
     <message>
         <source>The remote machine does not speak the SRA protocol (%1).</source>
-        <translation type="unfinished"></translation>
+        <translation>Der entfernte Rechner spricht nicht das SRA-Protokoll (%1).</translation>
     </message>
     <message>
         <source>The remote machine ended the session.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der entfernte Rechner hat die Sitzung beendet.</translation>
     </message>
     <message>
         <source>The remote machine sent an unexpected message.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der entfernte Rechner hat eine unerwartete Nachricht gesendet.</translation>
     </message>
     <message>
         <source>Cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgebrochen.</translation>
     </message>
 </context>
 <context>
     <name>sra::core::LicenseInstall</name>
     <message>
         <source>Cannot read %1: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht gelesen werden: %2.</translation>
     </message>
     <message>
         <source>%1 is too large to be a license file; choose the .sralic or .mobileconfig file from your vendor.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist zu groß für eine Lizenzdatei; wählen Sie die .sralic- oder .mobileconfig-Datei Ihres Anbieters.</translation>
     </message>
     <message>
         <source>%1 was not installed: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wurde nicht installiert: %2</translation>
     </message>
     <message>
         <source>Cannot create the directory %1; check permissions (installing a license normally needs root).</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Verzeichnis %1 kann nicht angelegt werden; prüfen Sie die Berechtigungen (eine Lizenz zu installieren erfordert normalerweise root).</translation>
     </message>
     <message>
         <source>Cannot write %1: %2; check permissions (installing a license normally needs root).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht geschrieben werden: %2; prüfen Sie die Berechtigungen (eine Lizenz zu installieren erfordert normalerweise root).</translation>
     </message>
 </context>
 <context>
     <name>sra::gui::ApprovalDialog</name>
     <message>
         <source>Use of your card requested</source>
-        <translation type="unfinished"></translation>
+        <translation>Zugriff auf Ihre Karte angefragt</translation>
     </message>
     <message>
         <source>The remote machine %1 asks to use your card:</source>
-        <translation type="unfinished"></translation>
+        <translation>Der entfernte Rechner %1 möchte Ihre Karte verwenden:</translation>
     </message>
     <message>
         <source>Allow it only if you started this on the remote machine. The PIN typed there is checked by your card; refusing costs nothing.</source>
-        <translation type="unfinished"></translation>
+        <translation>Erlauben Sie es nur, wenn Sie den Vorgang auf dem entfernten Rechner selbst gestartet haben. Die dort eingegebene PIN prüft Ihre Karte; ablehnen kostet nichts.</translation>
     </message>
     <message>
         <source>Allow this operation</source>
-        <translation type="unfinished"></translation>
+        <translation>Diesen Vorgang erlauben</translation>
     </message>
     <message>
         <source>Allow for this session</source>
-        <translation type="unfinished"></translation>
+        <translation>Für diese Sitzung erlauben</translation>
     </message>
     <message>
         <source>Refuse</source>
-        <translation type="unfinished"></translation>
+        <translation>Ablehnen</translation>
     </message>
 </context>
 <context>
     <name>sra::gui::CardPanel</name>
     <message>
         <source>Smart card</source>
-        <translation type="unfinished"></translation>
+        <translation>Chipkarte</translation>
     </message>
     <message>
         <source>Slot</source>
-        <translation type="unfinished"></translation>
+        <translation>Slot</translation>
     </message>
     <message>
         <source>Subject</source>
-        <translation type="unfinished"></translation>
+        <translation>Inhaber</translation>
     </message>
     <message>
         <source>Key</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel</translation>
     </message>
     <message>
         <source>SHA-256 fingerprint</source>
-        <translation type="unfinished"></translation>
+        <translation>SHA-256-Fingerabdruck</translation>
     </message>
     <message>
         <source>Cardholder:</source>
-        <translation type="unfinished"></translation>
+        <translation>Karteninhaber:</translation>
     </message>
     <message>
         <source>PIN:</source>
-        <translation type="unfinished"></translation>
+        <translation>PIN:</translation>
     </message>
     <message>
         <source>Readers:</source>
-        <translation type="unfinished"></translation>
+        <translation>Lesegeräte:</translation>
     </message>
     <message>
         <source>Certificates:</source>
-        <translation type="unfinished"></translation>
+        <translation>Zertifikate:</translation>
     </message>
     <message>
         <source>9A PIV Authentication</source>
-        <translation type="unfinished"></translation>
+        <translation>9A PIV-Authentisierung</translation>
     </message>
     <message>
         <source>9C Digital Signature</source>
-        <translation type="unfinished"></translation>
+        <translation>9C Digitale Signatur</translation>
     </message>
     <message>
         <source>9D Key Management</source>
-        <translation type="unfinished"></translation>
+        <translation>9D Schlüsselverwaltung</translation>
     </message>
     <message>
         <source>9E Card Authentication</source>
-        <translation type="unfinished"></translation>
+        <translation>9E Kartenauthentisierung</translation>
     </message>
     <message>
         <source>The smart card service (pcscd) is not reachable. Start it (for example &quot;systemctl start pcscd.socket&quot; as root); this window notices when it is back.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Chipkartendienst (pcscd) ist nicht erreichbar. Starten Sie ihn (zum Beispiel mit „systemctl start pcscd.socket“ als root); dieses Fenster bemerkt, wenn er wieder da ist.</translation>
     </message>
     <message>
         <source>card does not answer — is it inserted the right way round?</source>
-        <translation type="unfinished"></translation>
+        <translation>Karte antwortet nicht – ist sie richtig herum eingesteckt?</translation>
     </message>
     <message>
         <source>card in exclusive use by another program</source>
-        <translation type="unfinished"></translation>
+        <translation>Karte wird von einem anderen Programm exklusiv verwendet</translation>
     </message>
     <message>
         <source>card present</source>
-        <translation type="unfinished"></translation>
+        <translation>Karte eingesteckt</translation>
     </message>
     <message>
         <source>empty</source>
-        <translation type="unfinished"></translation>
+        <translation>leer</translation>
     </message>
     <message>
         <source>%1 — %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 – %2</translation>
     </message>
     <message>
         <source>No reader connected. Plug in a smart-card reader.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Lesegerät angeschlossen. Schließen Sie ein Chipkarten-Lesegerät an.</translation>
     </message>
     <message>
         <source>PIV card in %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>PIV-Karte in %1.</translation>
     </message>
     <message>
         <source>(not named in the certificate)</source>
-        <translation type="unfinished"></translation>
+        <translation>(im Zertifikat nicht genannt)</translation>
     </message>
     <message>
         <source>verified</source>
-        <translation type="unfinished"></translation>
+        <translation>bestätigt</translation>
     </message>
     <message>
         <source>blocked — unblock the card with its PUK or ask your card administrator</source>
-        <translation type="unfinished"></translation>
+        <translation>gesperrt – entsperren Sie die Karte mit ihrer PUK oder wenden Sie sich an Ihre Kartenverwaltung</translation>
     </message>
     <message numerus="yes">
         <source>%n tries left</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Noch %n Versuch</numerusform>
+            <numerusform>Noch %n Versuche</numerusform>
         </translation>
     </message>
     <message>
         <source>unsupported</source>
-        <translation type="unfinished"></translation>
+        <translation>nicht unterstützt</translation>
     </message>
     <message>
         <source>No card. Insert your PIV card into a reader.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Karte. Stecken Sie Ihre PIV-Karte in ein Lesegerät.</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2</translation>
     </message>
 </context>
 <context>
     <name>sra::gui::HostKeyChangedDialog</name>
     <message>
         <source>Identity of the remote machine has changed</source>
-        <translation type="unfinished"></translation>
+        <translation>Identität des entfernten Rechners hat sich geändert</translation>
     </message>
     <message>
         <source>&lt;b&gt;The connection to %1 port %2 was stopped.&lt;/b&gt;&lt;br&gt;The remote machine presented a different identity than the one you accepted before. Either its identity was replaced on purpose (for example after &lt;code&gt;sra-setup -g --force&lt;/code&gt; or a reinstallation), or someone is intercepting the connection and your PIN and card would be used against a machine you do not mean to reach.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Die Verbindung zu %1 Port %2 wurde gestoppt.&lt;/b&gt;&lt;br&gt;Der entfernte Rechner hat eine andere Identität vorgelegt als die, die Sie früher akzeptiert haben. Entweder wurde seine Identität absichtlich ersetzt (zum Beispiel nach &lt;code&gt;sra-setup -g --force&lt;/code&gt; oder einer Neuinstallation), oder jemand fängt die Verbindung ab, und Ihre PIN und Karte würden gegenüber einem Rechner verwendet, den Sie gar nicht erreichen wollen.</translation>
     </message>
     <message>
         <source>Accepted before:</source>
-        <translation type="unfinished"></translation>
+        <translation>Früher akzeptiert:</translation>
     </message>
     <message>
         <source>Presented now:</source>
-        <translation type="unfinished"></translation>
+        <translation>Jetzt vorgelegt:</translation>
     </message>
     <message>
         <source>Ask the remote machine&apos;s administrator to run &lt;code&gt;srad --fingerprint&lt;/code&gt; there and tell you the result by a channel you trust. Only if it matches the fingerprint presented now, remove the old entry for %1 in Preferences → Known hosts (file %2) and connect again. Otherwise do not connect, and report it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bitten Sie die Administration des entfernten Rechners, dort &lt;code&gt;srad --fingerprint&lt;/code&gt; auszuführen und Ihnen das Ergebnis über einen vertrauenswürdigen Kanal mitzuteilen. Nur wenn es mit dem jetzt vorgelegten Fingerabdruck übereinstimmt, entfernen Sie den alten Eintrag für %1 unter Einstellungen → Bekannte Rechner (Datei %2) und verbinden Sie sich erneut. Andernfalls verbinden Sie sich nicht und melden Sie den Vorfall.</translation>
     </message>
 </context>
 <context>
     <name>sra::gui::MainWindow</name>
     <message>
         <source>Secure Remote Access</source>
-        <translation type="unfinished"></translation>
+        <translation>Secure Remote Access</translation>
     </message>
     <message>
         <source>Not connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht verbunden.</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Datei</translation>
     </message>
     <message>
         <source>&amp;Preferences…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Einstellungen…</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Beenden</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Hilfe</translation>
     </message>
     <message>
         <source>&amp;About Secure Remote Access</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Über Secure Remote Access</translation>
     </message>
     <message>
         <source>About Secure Remote Access</source>
-        <translation type="unfinished"></translation>
+        <translation>Über Secure Remote Access</translation>
     </message>
     <message>
         <source>&lt;b&gt;Secure Remote Access&lt;/b&gt; %1&lt;br&gt;Work on a remote machine with the PIV smart card in your own reader: sign in with the card, share the remote screen and insert the card into the remote machine.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Secure Remote Access&lt;/b&gt; %1&lt;br&gt;Arbeiten Sie auf einem entfernten Rechner mit der PIV-Chipkarte in Ihrem eigenen Lesegerät: mit der Karte anmelden, den entfernten Bildschirm anzeigen und die Karte in den entfernten Rechner stecken.</translation>
     </message>
     <message>
         <source>host or host:port (port 4116 by default)</source>
-        <translation type="unfinished"></translation>
+        <translation>Rechner oder Rechner:Port (Standardport 4116)</translation>
     </message>
     <message>
         <source>&amp;Connect</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Verbinden</translation>
     </message>
     <message>
         <source>Ca&amp;ncel</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Abbrechen</translation>
     </message>
     <message>
         <source>&amp;Remote machine:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Entfernter Rechner:</translation>
     </message>
     <message>
         <source>&amp;Screen Share</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Bildschirm anzeigen</translation>
     </message>
     <message>
         <source>Screen sharing is not available in this version yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Bildschirmfreigabe ist in dieser Version noch nicht verfügbar.</translation>
     </message>
     <message>
         <source>&amp;Insert card</source>
-        <translation type="unfinished"></translation>
+        <translation>Karte &amp;einstecken</translation>
     </message>
     <message>
         <source>Let the remote machine use your card: its programs see a card reader with your card, and every PIN check and signature is done by the card here.</source>
-        <translation type="unfinished"></translation>
+        <translation>Den entfernten Rechner Ihre Karte verwenden lassen: Seine Programme sehen ein Lesegerät mit Ihrer Karte, und jede PIN-Prüfung und Signatur führt die Karte hier aus.</translation>
     </message>
     <message>
         <source>&amp;Remove card</source>
-        <translation type="unfinished"></translation>
+        <translation>Karte &amp;ziehen</translation>
     </message>
     <message>
         <source>&amp;Disconnect</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Trennen</translation>
     </message>
     <message>
         <source>The remote screen appears here when you share it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der entfernte Bildschirm erscheint hier, wenn Sie ihn anzeigen lassen.</translation>
     </message>
     <message>
         <source>Operations the remote machine had your card do:</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorgänge, die der entfernte Rechner Ihre Karte ausführen ließ:</translation>
     </message>
     <message>
         <source>The card was pulled: it was removed from the remote machine and the session ended. Insert the card and connect again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Karte wurde gezogen: Sie wurde aus dem entfernten Rechner entfernt und die Sitzung beendet. Stecken Sie die Karte ein und verbinden Sie sich erneut.</translation>
     </message>
     <message>
         <source>The card was pulled while signing in. Insert the card and connect again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Karte wurde während der Anmeldung gezogen. Stecken Sie die Karte ein und verbinden Sie sich erneut.</translation>
     </message>
     <message>
         <source>Enter the remote machine as host or host:port, for example server.example.org or 192.0.2.7:4116.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie den entfernten Rechner als Rechner oder Rechner:Port ein, zum Beispiel server.example.org oder 192.0.2.7:4116.</translation>
     </message>
     <message>
         <source>&quot;%1&quot; is not an address: give a host name or IP address, optionally with :port (1-65535); IPv6 addresses with a port go in brackets, as [2001:db8::7]:4116.</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ ist keine Adresse: Geben Sie einen Rechnernamen oder eine IP-Adresse an, optional mit :Port (1-65535); IPv6-Adressen mit Port stehen in eckigen Klammern, etwa [2001:db8::7]:4116.</translation>
     </message>
     <message>
         <source>No usable PIV card: insert your card into a reader (the card panel shows what was found), then connect again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine verwendbare PIV-Karte: Stecken Sie Ihre Karte in ein Lesegerät (der Kartenbereich zeigt, was gefunden wurde) und verbinden Sie sich dann erneut.</translation>
     </message>
     <message>
         <source>Connecting to %1 port %2…</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbinde mit %1 Port %2…</translation>
     </message>
     <message>
         <source>Check the identity of %1: compare the fingerprint with the remote machine&apos;s.</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfen Sie die Identität von %1: Vergleichen Sie den Fingerabdruck mit dem des entfernten Rechners.</translation>
     </message>
     <message>
         <source>Identity of %1 trusted; starting to sign in…</source>
-        <translation type="unfinished"></translation>
+        <translation>Identität von %1 vertraut; Anmeldung beginnt…</translation>
     </message>
     <message>
         <source>Waiting for the card&apos;s PIN…</source>
-        <translation type="unfinished"></translation>
+        <translation>Warte auf die PIN der Karte…</translation>
     </message>
     <message>
         <source>Signing in with the card…</source>
-        <translation type="unfinished"></translation>
+        <translation>Anmeldung mit der Karte…</translation>
     </message>
     <message>
         <source>The remote machine is checking the signature…</source>
-        <translation type="unfinished"></translation>
+        <translation>Der entfernte Rechner prüft die Signatur…</translation>
     </message>
     <message>
         <source>Authenticated to %1 as %2 (session %3).</source>
-        <translation type="unfinished"></translation>
+        <translation>Bei %1 als %2 angemeldet (Sitzung %3).</translation>
     </message>
     <message>
         <source>Connection to %1 cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindung zu %1 abgebrochen.</translation>
     </message>
     <message>
         <source>Disconnected from %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Von %1 getrennt.</translation>
     </message>
     <message>
         <source>The card could not be inserted into %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Karte konnte nicht in %1 eingesteckt werden: %2</translation>
     </message>
     <message>
         <source>Card inserted into %1: programs there can use it now; every use is asked for or logged below.</source>
-        <translation type="unfinished"></translation>
+        <translation>Karte in %1 eingesteckt: Programme dort können sie jetzt verwenden; jede Verwendung wird erfragt oder unten protokolliert.</translation>
     </message>
     <message>
         <source>Card removed from %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Karte aus %1 gezogen.</translation>
     </message>
 </context>
 <context>
     <name>sra::gui::PinDialog</name>
     <message>
         <source>Card PIN</source>
-        <translation type="unfinished"></translation>
+        <translation>PIN der Karte</translation>
     </message>
     <message>
         <source>Enter the card&apos;s PIN to sign in to %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie die PIN der Karte ein, um sich bei %1 anzumelden.</translation>
     </message>
     <message>
         <source>Enter the PIN of the card of %1 to sign in to %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie die PIN der Karte von %1 ein, um sich bei %2 anzumelden.</translation>
     </message>
     <message>
         <source>The card does not say how many tries are left.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Karte gibt nicht an, wie viele Versuche übrig sind.</translation>
     </message>
     <message>
         <source>&lt;b&gt;Last try:&lt;/b&gt; one more wrong PIN blocks the card.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Letzter Versuch:&lt;/b&gt; Eine weitere falsche PIN sperrt die Karte.</translation>
     </message>
     <message numerus="yes">
         <source>%n tries left before the card is blocked.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Noch %n Versuch, bevor die Karte gesperrt wird.</numerusform>
+            <numerusform>Noch %n Versuche, bevor die Karte gesperrt wird.</numerusform>
         </translation>
     </message>
     <message>
         <source>&amp;PIN:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;PIN:</translation>
     </message>
     <message>
         <source>Sign in</source>
-        <translation type="unfinished"></translation>
+        <translation>Anmelden</translation>
     </message>
 </context>
 <context>
     <name>sra::gui::PreferencesDialog</name>
     <message>
         <source>Preferences</source>
-        <translation type="unfinished"></translation>
+        <translation>Einstellungen</translation>
     </message>
     <message>
         <source>License</source>
-        <translation type="unfinished"></translation>
+        <translation>Lizenz</translation>
     </message>
     <message>
         <source>Known hosts</source>
-        <translation type="unfinished"></translation>
+        <translation>Bekannte Rechner</translation>
     </message>
     <message>
         <source>Card relay</source>
-        <translation type="unfinished"></translation>
+        <translation>Kartenweiterleitung</translation>
     </message>
     <message>
         <source>Language</source>
-        <translation type="unfinished"></translation>
+        <translation>Sprache</translation>
     </message>
     <message>
         <source>Licensee:</source>
-        <translation type="unfinished"></translation>
+        <translation>Lizenznehmer:</translation>
     </message>
     <message>
         <source>Valid until:</source>
-        <translation type="unfinished"></translation>
+        <translation>Gültig bis:</translation>
     </message>
     <message>
         <source>File:</source>
-        <translation type="unfinished"></translation>
+        <translation>Datei:</translation>
     </message>
     <message>
         <source>&amp;Import license file…</source>
-        <translation type="unfinished"></translation>
+        <translation>Lizenzdatei &amp;importieren…</translation>
     </message>
     <message>
         <source>A .sralic license file or a .mobileconfig configuration profile from your vendor. It is checked first and installed only if valid; installing needs write access to the configuration directory (normally root).</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine .sralic-Lizenzdatei oder ein .mobileconfig-Konfigurationsprofil Ihres Anbieters. Sie wird zuerst geprüft und nur installiert, wenn sie gültig ist; das Installieren erfordert Schreibrechte im Konfigurationsverzeichnis (normalerweise root).</translation>
     </message>
     <message>
         <source>Not valid</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht gültig</translation>
     </message>
     <message>
         <source>Valid</source>
-        <translation type="unfinished"></translation>
+        <translation>Gültig</translation>
     </message>
     <message>
         <source>none in %1</source>
-        <translation type="unfinished"></translation>
+        <translation>keine in %1</translation>
     </message>
     <message>
         <source>Import license</source>
-        <translation type="unfinished"></translation>
+        <translation>Lizenz importieren</translation>
     </message>
     <message>
         <source>Licenses (*.sralic *.mobileconfig);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Lizenzen (*.sralic *.mobileconfig);;Alle Dateien (*)</translation>
     </message>
     <message>
         <source>Installed %1 as %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 als %2 installiert.</translation>
     </message>
     <message>
         <source>Host</source>
-        <translation type="unfinished"></translation>
+        <translation>Rechner</translation>
     </message>
     <message>
         <source>Port</source>
-        <translation type="unfinished"></translation>
+        <translation>Port</translation>
     </message>
     <message>
         <source>SHA-256 fingerprint</source>
-        <translation type="unfinished"></translation>
+        <translation>SHA-256-Fingerabdruck</translation>
     </message>
     <message>
         <source>&amp;Remove</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Entfernen</translation>
     </message>
     <message>
         <source>Forget this identity. The next connection shows its fingerprint again for comparison.</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Identität vergessen. Die nächste Verbindung zeigt ihren Fingerabdruck erneut zum Vergleich.</translation>
     </message>
     <message numerus="yes">
         <source>Remote machines whose identity you accepted (%1). %n line(s) of the file cannot be read; fix or remove them in a text editor.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Entfernte Rechner, deren Identität Sie akzeptiert haben (%1). %n Zeile der Datei ist unlesbar; korrigieren oder entfernen Sie sie in einem Texteditor.</numerusform>
+            <numerusform>Entfernte Rechner, deren Identität Sie akzeptiert haben (%1). %n Zeilen der Datei sind unlesbar; korrigieren oder entfernen Sie sie in einem Texteditor.</numerusform>
         </translation>
     </message>
     <message>
         <source>Remote machines whose identity you accepted (%1).</source>
-        <translation type="unfinished"></translation>
+        <translation>Entfernte Rechner, deren Identität Sie akzeptiert haben (%1).</translation>
     </message>
     <message>
         <source>When you insert your card into a remote machine, its programs may use these keys of the card (PIN checks are always relayed, to the card here). Applies to the next connection.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wenn Sie Ihre Karte in einen entfernten Rechner stecken, dürfen seine Programme diese Schlüssel der Karte verwenden (PIN-Prüfungen werden immer an die Karte hier weitergeleitet). Gilt ab der nächsten Verbindung.</translation>
     </message>
     <message>
         <source>Ask before each operation</source>
-        <translation type="unfinished"></translation>
+        <translation>Vor jedem Vorgang fragen</translation>
     </message>
     <message>
         <source>Allow all operations for the session</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Vorgänge für die Sitzung erlauben</translation>
     </message>
     <message>
         <source>Approval:</source>
-        <translation type="unfinished"></translation>
+        <translation>Freigabe:</translation>
     </message>
     <message>
         <source>A PIN check when the card has only one try left is always asked for.</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine PIN-Prüfung, wenn die Karte nur noch einen Versuch hat, wird immer erfragt.</translation>
     </message>
     <message>
         <source>System default</source>
-        <translation type="unfinished"></translation>
+        <translation>Systemvorgabe</translation>
     </message>
     <message>
         <source>The language changes when Secure Remote Access is started again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Sprache ändert sich beim nächsten Start von Secure Remote Access.</translation>
     </message>
     <message>
         <source>&amp;Language:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Sprache:</translation>
     </message>
 </context>
 <context>
     <name>sra::gui::RelayLogView</name>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeit</translation>
     </message>
     <message>
         <source>Requester</source>
-        <translation type="unfinished"></translation>
+        <translation>Anfragender</translation>
     </message>
     <message>
         <source>Operation</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorgang</translation>
     </message>
     <message>
         <source>Result</source>
-        <translation type="unfinished"></translation>
+        <translation>Ergebnis</translation>
     </message>
     <message>
         <source>done</source>
-        <translation type="unfinished"></translation>
+        <translation>ausgeführt</translation>
     </message>
     <message>
         <source>wrong PIN</source>
-        <translation type="unfinished"></translation>
+        <translation>falsche PIN</translation>
     </message>
     <message>
         <source>PIN blocked</source>
-        <translation type="unfinished"></translation>
+        <translation>PIN gesperrt</translation>
     </message>
     <message>
         <source>refused: no PIN verified from the remote</source>
-        <translation type="unfinished"></translation>
+        <translation>abgelehnt: keine PIN vom entfernten Rechner bestätigt</translation>
     </message>
     <message>
         <source>refused by the relay policy</source>
-        <translation type="unfinished"></translation>
+        <translation>von den Weiterleitungsregeln abgelehnt</translation>
     </message>
     <message>
         <source>refused by you</source>
-        <translation type="unfinished"></translation>
+        <translation>von Ihnen abgelehnt</translation>
     </message>
     <message>
         <source>no card</source>
-        <translation type="unfinished"></translation>
+        <translation>keine Karte</translation>
     </message>
     <message>
         <source>timed out</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeit abgelaufen</translation>
     </message>
     <message>
         <source>malformed request</source>
-        <translation type="unfinished"></translation>
+        <translation>fehlerhafte Anfrage</translation>
     </message>
     <message>
         <source>card error</source>
-        <translation type="unfinished"></translation>
+        <translation>Kartenfehler</translation>
     </message>
     <message>
         <source>unknown result</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekanntes Ergebnis</translation>
     </message>
     <message>
         <source>PIN check</source>
-        <translation type="unfinished"></translation>
+        <translation>PIN-Prüfung</translation>
     </message>
     <message>
         <source>signature, slot %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Signatur, Slot %1</translation>
     </message>
 </context>
 <context>
     <name>sra::gui::TrustDialog</name>
     <message>
         <source>Unknown remote machine</source>
-        <translation type="unfinished"></translation>
+        <translation>Unbekannter entfernter Rechner</translation>
     </message>
     <message>
         <source>This is the first connection to &lt;b&gt;%1&lt;/b&gt; port %2. Its identity is not known yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dies ist die erste Verbindung zu &lt;b&gt;%1&lt;/b&gt; Port %2. Seine Identität ist noch nicht bekannt.</translation>
     </message>
     <message>
         <source>SHA-256 fingerprint presented by the remote machine:</source>
-        <translation type="unfinished"></translation>
+        <translation>Vom entfernten Rechner vorgelegter SHA-256-Fingerabdruck:</translation>
     </message>
     <message>
         <source>Compare it with what the remote machine itself reports: ask its administrator to run &lt;code&gt;srad --fingerprint&lt;/code&gt; there (or read the fingerprint &lt;code&gt;sra-setup -g&lt;/code&gt; printed) and tell you by a channel you trust, such as the phone. Trust it only if every character matches. If it does not match, someone may be intercepting the connection: cancel.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vergleichen Sie ihn mit dem, was der entfernte Rechner selbst meldet: Bitten Sie seine Administration, dort &lt;code&gt;srad --fingerprint&lt;/code&gt; auszuführen (oder den Fingerabdruck abzulesen, den &lt;code&gt;sra-setup -g&lt;/code&gt; ausgegeben hat) und Ihnen das Ergebnis über einen vertrauenswürdigen Kanal mitzuteilen, etwa telefonisch. Vertrauen Sie ihm nur, wenn jedes Zeichen übereinstimmt. Stimmt er nicht überein, fängt womöglich jemand die Verbindung ab: Brechen Sie ab.</translation>
     </message>
     <message>
         <source>Trust and connect</source>
-        <translation type="unfinished"></translation>
+        <translation>Vertrauen und verbinden</translation>
     </message>
 </context>
 </TS>

@@ -237,9 +237,9 @@
     </message>
     <message numerus="yes">
         <source>%n tries left</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n try left</numerusform>
+            <numerusform>%n tries left</numerusform>
         </translation>
     </message>
     <message>
@@ -457,9 +457,9 @@
     </message>
     <message numerus="yes">
         <source>%n tries left before the card is blocked.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n try left before the card is blocked.</numerusform>
+            <numerusform>%n tries left before the card is blocked.</numerusform>
         </translation>
     </message>
     <message>
@@ -559,9 +559,9 @@
     </message>
     <message numerus="yes">
         <source>Remote machines whose identity you accepted (%1). %n line(s) of the file cannot be read; fix or remove them in a text editor.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Remote machines whose identity you accepted (%1). %n line of the file cannot be read; fix or remove it in a text editor.</numerusform>
+            <numerusform>Remote machines whose identity you accepted (%1). %n lines of the file cannot be read; fix or remove them in a text editor.</numerusform>
         </translation>
     </message>
     <message>

@@ -51,8 +51,12 @@ void TestTranslations::englishIsTheSource()
     QCOMPARE(translator.install(QStringLiteral("de")), QStringLiteral("de"));
     QCOMPARE(translator.install(QStringLiteral("en")), QStringLiteral("en"));
     QCOMPARE(QCoreApplication::translate("sra::gui::MainWindow", "&Connect"), QStringLiteral("&Connect"));
+    // The English catalogue spells out the plural forms.
+    QCOMPARE(QCoreApplication::translate("sra::gui::CardPanel", "%n tries left", nullptr, 1), QStringLiteral("1 try left"));
+    QCOMPARE(QCoreApplication::translate("sra::gui::CardPanel", "%n tries left", nullptr, 3), QStringLiteral("3 tries left"));
     // An unknown language falls back to English rather than failing.
     QCOMPARE(translator.install(QStringLiteral("xx")), QStringLiteral("en"));
+    QCOMPARE(QCoreApplication::translate("sra::gui::CardPanel", "%n tries left", nullptr, 1), QStringLiteral("1 try left"));
 }
 
 void TestTranslations::windowSpeaksGerman()
@@ -86,10 +90,11 @@ void TestTranslations::catalogueIsCompleteAndCurrent()
     const QString copy = dir.filePath(QStringLiteral("sra_%1.ts").arg(language));
     QVERIFY(QFile::copy(sra::test::sourceDir() + QStringLiteral("/translations/sra_%1.ts").arg(language), copy));
     QFile::setPermissions(copy, QFile::ReadOwner | QFile::WriteOwner);
-    const sra::test::ProcessResult r =
-        sra::test::runProcess(QStringLiteral(SRA_LUPDATE), {QStringLiteral("@") + QString::fromLocal8Bit(qgetenv("SRA_LUPDATE_SOURCES")),
-                                                            QStringLiteral("-no-obsolete"), QStringLiteral("-locations"),
-                                                            QStringLiteral("none"), QStringLiteral("-ts"), copy});
+    const sra::test::ProcessResult r = sra::test::runProcess(
+        QStringLiteral(SRA_LUPDATE),
+        {QStringLiteral("@") + QString::fromLocal8Bit(qgetenv("SRA_LUPDATE_SOURCES")), QStringLiteral("-I"),
+         sra::test::sourceDir(), QStringLiteral("-no-obsolete"), QStringLiteral("-locations"), QStringLiteral("none"),
+         QStringLiteral("-ts"), copy});
     QVERIFY2(r.ok(), qPrintable(r.describe()));
     QFile ts(copy);
     QVERIFY(ts.open(QIODevice::ReadOnly));
@@ -109,6 +114,11 @@ void TestTranslations::catalogueIsCompleteAndCurrent()
         QVERIFY(!text.contains(QStringLiteral("type=\"unfinished\"")));
     }
     QVERIFY2(text.contains(QStringLiteral("language=\"%1\"").arg(language)), qPrintable(text.left(200)));
+    // Current: lupdate had nothing to add or drop (run `ninja update_translations` after changing strings).
+    QFile committed(sra::test::sourceDir() + QStringLiteral("/translations/sra_%1.ts").arg(language));
+    QVERIFY(committed.open(QIODevice::ReadOnly));
+    QVERIFY2(QString::fromUtf8(committed.readAll()) == text,
+             "translations/sra_*.ts is not what lupdate makes of the sources: run `ninja update_translations`");
 }
 
 QTEST_MAIN(TestTranslations)
