@@ -73,6 +73,12 @@ CardRelay::CardRelay(core::RelayPolicy policy, int requestTimeoutMs, QObject* pa
     connect(&m_server, &QLocalServer::newConnection, this, &CardRelay::onNewConnection);
 }
 
+void CardRelay::reconfigure(core::RelayPolicy policy, int requestTimeoutMs)
+{
+    m_policy = std::move(policy);
+    m_requestTimeoutMs = requestTimeoutMs;
+}
+
 CardRelay::~CardRelay()
 {
     // Clients first, while the list they unregister from still exists.

@@ -33,6 +33,9 @@ public:
     CardRelay(core::RelayPolicy policy, int requestTimeoutMs, QObject* parent = nullptr);
     ~CardRelay() override;
 
+    // A reloaded configuration (SIGHUP): applies to requests from now on; pending ones keep their deadline.
+    void reconfigure(core::RelayPolicy policy, int requestTimeoutMs);
+
     // Binds the local socket (mode 0660, group "sra-card" when that group exists). False with a sentence.
     bool listen(const QString& socketPath, QString& error);
 

@@ -36,6 +36,12 @@ public:
     explicit ScreenBroker(const core::SradConfig& config, QObject* parent = nullptr);
     ~ScreenBroker() override;
 
+    // A reloaded configuration (SIGHUP): applies to grants from now on; running shares keep their server.
+    void reconfigure(const core::SradConfig& config)
+    {
+        m_config = config;
+    }
+
     // An authenticated session sent ScreenRequest: it is answered (ScreenGrant, or ScreenEnded with a code).
     void request(ServerSession* session);
     // The session is closing: its screen (if any) stops.

@@ -246,7 +246,9 @@ void ServerSession::handleHello(const wire::Message& message)
 void ServerSession::handleAuthResponse(const wire::Message& message)
 {
     const QByteArray signature = core::toQByteArray(message.bytes(wire::Field::Signature));
-    const QByteArray digest = core::authChallengeDigest(m_service->identity().certificate.toDer(),
+    // The certificate this connection's TLS presented, not the service's current one: a reload (SIGHUP) may
+    // have changed the identity since the handshake.
+    const QByteArray digest = core::authChallengeDigest(m_socket->sslConfiguration().localCertificate().toDer(),
                                                         m_clientNonce,
                                                         m_serverNonce,
                                                         m_adminCertificate.toDer());

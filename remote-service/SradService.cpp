@@ -32,6 +32,49 @@ SradService::SradService(core::SradConfig config, QObject* parent)
 
 SradService::~SradService() = default;
 
+QStringList SradService::reload(core::SradConfig fresh)
+{
+    QStringList notApplied;
+    if (fresh.listen != m_config.listen || fresh.port != m_config.port) {
+        notApplied << QStringLiteral("listening addresses and port changed: restart srad to apply them");
+        fresh.listen = m_config.listen;
+        fresh.port = m_config.port;
+    }
+    if (fresh.relaySocket != m_config.relaySocket) {
+        notApplied << QStringLiteral("[relay] socket changed: restart srad to apply it");
+        fresh.relaySocket = m_config.relaySocket;
+    }
+    core::TlsIdentity identity;
+    QString error;
+    if (core::TlsIdentity::load(fresh.certificateFile, fresh.keyFile, identity, error)) {
+        if (identity.sha256Fingerprint() != m_identity.sha256Fingerprint()) {
+            qCInfo(lcService).noquote() << "new TLS identity for new connections, SHA-256 fingerprint"
+                                        << identity.sha256Fingerprint();
+        }
+        m_identity = identity;
+    } else {
+        notApplied << QStringLiteral("TLS identity not reloaded, the previous one stays in use: %1").arg(error);
+        fresh.certificateFile = m_config.certificateFile;
+        fresh.keyFile = m_config.keyFile;
+    }
+    if (fresh.maxFailures != m_config.maxFailures || fresh.failureWindowSeconds != m_config.failureWindowSeconds) {
+        m_limiter = FailureLimiter(fresh.maxFailures, fresh.failureWindowSeconds);   // counting starts afresh
+    }
+    core::RelayPolicy policy;
+    policy.allowedSlots = {fresh.relayAllowedSlots.begin(), fresh.relayAllowedSlots.end()};
+    m_relay->reconfigure(policy, fresh.relayRequestTimeoutMs);
+    m_screens->reconfigure(fresh);
+    m_config = std::move(fresh);
+
+    const auto license = licenseStatus();
+    if (license.code != core::LicenseStatus::Code::Valid) {
+        qCWarning(lcService).noquote() << "no valid license: every connection will be refused:" << core::licenseStatusMessage(license);
+    } else {
+        qCInfo(lcService).noquote() << "license valid";
+    }
+    return notApplied;
+}
+
 bool SradService::start(QString& error)
 {
     if (!core::TlsIdentity::load(m_config.certificateFile, m_config.keyFile, m_identity, error)) {

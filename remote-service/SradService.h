@@ -51,6 +51,12 @@ public:
     // Loads the identity and binds every configured address. False with a sentence (cause and fix) otherwise.
     bool start(QString& error);
 
+    // Applies a configuration re-read on SIGHUP without dropping a session: limits, timeouts, relay policy,
+    // screen settings and the TLS identity (for new connections) change; the listening addresses, the port and
+    // the local socket only change on restart. Returns what was not applied, one sentence each (cause and fix).
+    // The license and the pairings are read for every connection, so they need no reload.
+    QStringList reload(core::SradConfig fresh);
+
     const core::SradConfig& config() const
     {
         return m_config;

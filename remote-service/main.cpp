@@ -1,8 +1,12 @@
 // srad: the Secure Remote Access service on the remote machine.
 //   srad [--config FILE] [--root DIR]      run the service (foreground; systemd supervises it)
 //   srad --fingerprint [--config FILE]     print the TLS identity's SHA-256 fingerprint for comparison
+// Signals: SIGTERM/SIGINT stop; SIGHUP re-reads the configuration (SradService::reload) without dropping
+// sessions. Under systemd (Type=notify) it reports READY, RELOADING and STOPPING.
 #include "core/remote/SradConfig.h"
 #include "core/remote/TlsIdentity.h"
+#include "remote-service/ServiceManagerNotifier.h"
+#include "remote-service/SradLogging.h"
 #include "remote-service/SradService.h"
 
 #include <QCommandLineParser>
@@ -67,12 +71,33 @@ int main(int argc, char** argv)
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, g_signalPipe) != 0) {
         return fail(QStringLiteral("cannot create the signal pipe"));
     }
+    const auto manager = sra::srad::ServiceManagerNotifier::forThisProcess();
+    sra::srad::SradService service(config);
+
     QSocketNotifier signalNotifier(g_signalPipe[0], QSocketNotifier::Read);
     QObject::connect(&signalNotifier, &QSocketNotifier::activated, &app, [&] {
         char s = 0;
-        if (::read(g_signalPipe[0], &s, 1) == 1 && (s == SIGTERM || s == SIGINT)) {
+        if (::read(g_signalPipe[0], &s, 1) != 1) {
+            return;
+        }
+        if (s == SIGTERM || s == SIGINT) {
             std::fprintf(stderr, "srad: stopping\n");
+            manager->stopping();
             QCoreApplication::quit();
+        } else if (s == SIGHUP) {
+            manager->reloading();
+            sra::core::SradConfig fresh;
+            QString reloadError;
+            if (!sra::core::SradConfig::load(paths, parser.value(QStringLiteral("config")), fresh, reloadError)) {
+                qCWarning(sra::srad::lcService).noquote() << "configuration not reloaded, the running one stays:" << reloadError;
+            } else {
+                const QStringList notApplied = service.reload(std::move(fresh));
+                for (const QString& note : notApplied) {
+                    qCWarning(sra::srad::lcService).noquote() << note;
+                }
+                qCInfo(sra::srad::lcService) << "configuration reloaded";
+            }
+            manager->ready(QStringLiteral("configuration reloaded"));
         }
     });
     struct sigaction sa{};
@@ -80,11 +105,16 @@ int main(int argc, char** argv)
     sa.sa_flags = SA_RESTART;
     sigaction(SIGTERM, &sa, nullptr);
     sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGHUP, &sa, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 
-    sra::srad::SradService service(config);
     if (!service.start(error)) {
         return fail(error);
     }
+    QStringList ports;
+    for (const quint16 port : service.boundPorts()) {
+        ports << QString::number(port);
+    }
+    manager->ready(QStringLiteral("listening on port %1").arg(ports.join(QLatin1Char(','))));
     return QCoreApplication::exec();
 }
