@@ -195,6 +195,8 @@ private:
         return m_lab->env(QStringLiteral("SRAD_PORT")).toUShort();
     }
     bool noVncServerWithin(int ms) const;
+    // Opens `tunnel` for the grant and waits until it is open (true) or has failed (false).
+    static bool openTunnel(ScreenTunnel& tunnel, const AdminSession& session, const ScreenGrant& grant);
 
     std::unique_ptr<Lab> m_lab;
     QTemporaryDir m_work;
@@ -250,6 +252,18 @@ bool TestScreenShare::noVncServerWithin(int ms) const
         QTest::qWait(50);
     }
     return true;
+}
+
+bool TestScreenShare::openTunnel(ScreenTunnel& tunnel, const AdminSession& session, const ScreenGrant& grant)
+{
+    tunnel.open(session, grant);
+    QElapsedTimer clock;
+    clock.start();
+    while (tunnel.state() != ScreenTunnel::State::Open && tunnel.state() != ScreenTunnel::State::Closed
+           && clock.elapsed() < 10000) {
+        QTest::qWait(10);
+    }
+    return tunnel.state() == ScreenTunnel::State::Open;
 }
 
 bool TestScreenShare::setScreenConfig(const std::function<void(sra::core::SradConfig&)>& change)
@@ -346,20 +360,16 @@ void TestScreenShare::quadrantsThroughTunnel()
     QVERIFY2(!listensOnTcp(vnc.first()), "x11vnc listens on TCP");
 
     ScreenTunnel tunnel;
-    QSignalSpy ready(&tunnel, &ScreenTunnel::ready);
     QSignalSpy closed(&tunnel, &ScreenTunnel::closed);
-    tunnel.open(*session, *grant);
-    QTRY_VERIFY_WITH_TIMEOUT(ready.size() == 1, 10000);
+    QVERIFY(openTunnel(tunnel, *session, *grant));
     const int fd = tunnel.takeViewerSocket();
     QVERIFY(fd >= 0);
     QCOMPARE(tunnel.takeViewerSocket(), -1);
 
     // The ticket is spent the moment it opened a stream.
     ScreenTunnel again;
-    QSignalSpy againFailed(&again, &ScreenTunnel::failed);
-    again.open(*session, *grant);
-    QTRY_VERIFY_WITH_TIMEOUT(againFailed.size() == 1, 10000);
-    QCOMPARE(againFailed.first().first().value<ScreenTunnel::Failure>(), ScreenTunnel::Failure::Refused);
+    QVERIFY(!openTunnel(again, *session, *grant));
+    QCOMPARE(again.failure(), ScreenTunnel::Failure::Refused);
     QCOMPARE(again.refusedCode(), std::optional(wire::ErrorCode::TicketUsed));
 
     {
@@ -380,9 +390,7 @@ void TestScreenShare::quadrantsThroughTunnel()
 
     // Still spent after the grant is gone.
     ScreenTunnel late;
-    QSignalSpy lateFailed(&late, &ScreenTunnel::failed);
-    late.open(*session, *grant);
-    QTRY_VERIFY_WITH_TIMEOUT(lateFailed.size() == 1, 10000);
+    QVERIFY(!openTunnel(late, *session, *grant));
     QCOMPARE(late.refusedCode(), std::optional(wire::ErrorCode::TicketUsed));
 
     // The session is unharmed: a new request gets a new grant with a new password and ticket.
@@ -423,9 +431,7 @@ void TestScreenShare::wrongVncPasswordRefused()
     auto grant = requestScreen(*session);
     QVERIFY(grant);
     ScreenTunnel tunnel;
-    QSignalSpy ready(&tunnel, &ScreenTunnel::ready);
-    tunnel.open(*session, *grant);
-    QTRY_VERIFY_WITH_TIMEOUT(ready.size() == 1, 10000);
+    QVERIFY(openTunnel(tunnel, *session, *grant));
 
     QByteArray wrong = grant->password;
     wrong[0] = wrong[0] == 'A' ? 'B' : 'A';
@@ -445,10 +451,8 @@ void TestScreenShare::adminDisconnectEndsVncServer()
     auto grant = requestScreen(*session);
     QVERIFY(grant);
     ScreenTunnel tunnel;
-    QSignalSpy ready(&tunnel, &ScreenTunnel::ready);
     QSignalSpy closed(&tunnel, &ScreenTunnel::closed);
-    tunnel.open(*session, *grant);
-    QTRY_VERIFY_WITH_TIMEOUT(ready.size() == 1, 10000);
+    QVERIFY(openTunnel(tunnel, *session, *grant));
     // The viewer is connected and reading (longer than this test waits).
     VncProbe probe(tunnel.takeViewerSocket(), grant->password, 60000);
     QTest::qWait(500);
@@ -485,9 +489,7 @@ void TestScreenShare::otherServerIdentityRefused()
     QCOMPARE(failed.first().first().value<ScreenTunnel::Failure>(), ScreenTunnel::Failure::IdentityMismatch);
     // Nothing was presented: the ticket still works with the right identity.
     ScreenTunnel right;
-    QSignalSpy ready(&right, &ScreenTunnel::ready);
-    right.open(*session, *grant);
-    QTRY_VERIFY_WITH_TIMEOUT(ready.size() == 1, 10000);
+    QVERIFY(openTunnel(right, *session, *grant));
     session->disconnectFromServer();
 }
 
@@ -554,9 +556,7 @@ void TestScreenShare::hostileStreamConnections()
     auto grant = requestScreen(*session);
     QVERIFY(grant);
     ScreenTunnel tunnel;
-    QSignalSpy ready(&tunnel, &ScreenTunnel::ready);
-    tunnel.open(*session, *grant);
-    QTRY_VERIFY_WITH_TIMEOUT(ready.size() == 1, 10000);
+    QVERIFY(openTunnel(tunnel, *session, *grant));
     VncProbe probe(tunnel.takeViewerSocket(), grant->password, 3000);
     QVERIFY(waitProbe(probe));
     QVERIFY2(probe.result().quadrants, qPrintable(probe.result().detail));
