@@ -170,7 +170,7 @@ int main(int argc, char** argv)
     const bool screen = parser.isSet(QStringLiteral("screen"));
     QHostAddress vncAddress;
     quint16 vncPort = 0;
-    {
+    if (screen) {   // only --screen uses it (parseHostPort refuses the default's port 0 otherwise)
         QString host;
         // The viewer's side is unencrypted RFB: it must never leave this machine.
         if (!sra::core::parseHostPort(parser.value(QStringLiteral("vnc-listen")), host, vncPort, 0)
@@ -314,6 +314,15 @@ int main(int argc, char** argv)
             return;
         }
         session.providePin(std::move(pin));
+    });
+    // Which account the inserted card logs in as on the remote (srad's answer to InsertCard).
+    QObject::connect(&session, &AdminSession::cardLogin, &app, [](const QString& account, const QString& detail) {
+        if (account.isEmpty()) {
+            std::printf("The card logs in as no account on the remote: %s\n", qPrintable(detail));
+        } else {
+            std::printf("The card logs in on the remote as %s (%s)\n", qPrintable(account), qPrintable(detail));
+        }
+        std::fflush(stdout);
     });
     QObject::connect(&session, &AdminSession::authenticated, &app, [&](const QString& account, const QString& sessionId) {
         std::printf("Authenticated to %s port %u as %s (session %s)\n",

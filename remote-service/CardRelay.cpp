@@ -166,6 +166,7 @@ void CardRelay::insertCard(ServerSession* owner, const wire::Message& insert)
     qCInfo(lcAudit).noquote() << "card of" << owner->account() << "inserted (session" << owner->sessionId()
                               << "generation" << m_generation << ")";
     broadcastStatus();
+    Q_EMIT cardInserted(owner, m_objects);
 }
 
 void CardRelay::removeCard(ServerSession* owner, const QString& reason)
@@ -183,6 +184,7 @@ void CardRelay::removeCard(ServerSession* owner, const QString& reason)
         finish(id, wire::RelayStatus::NoCard, {}, -1);
     }
     broadcastStatus();
+    Q_EMIT cardRemoved(reason);
 }
 
 quint32 CardRelay::forward(LocalClient* client, quint32 clientRequestId, const QString& what, wire::Message message)

@@ -55,6 +55,12 @@ public:
     void sign(LocalClient* client, const wire::Message& request);
     void clientGone(LocalClient* client);
 
+Q_SIGNALS:
+    // The card appeared on the remote (objects as InsertCard carried them) or left it: removed by the admin,
+    // pulled from the admin's reader, the admin's session ended, or replaced by another admin's card.
+    void cardInserted(sra::srad::ServerSession* owner, const QByteArray& objects);
+    void cardRemoved(const QString& reason);
+
 private:
     struct Pending
     {

@@ -5,6 +5,7 @@
 #include "core/license/License.h"
 #include "core/remote/PairingStore.h"
 #include "remote-service/CardRelay.h"
+#include "remote-service/LoginPolicy.h"
 #include "remote-service/ScreenBroker.h"
 #include "remote-service/ScreenShare.h"
 #include "remote-service/SradLogging.h"
@@ -288,6 +289,7 @@ void ServerSession::handleAuthResponse(const wire::Message& message)
     send(ok);
     m_lastHeardMs = m_service->nowMs();
     m_keepalive.start(m_service->config().keepaliveIntervalSeconds * 1000);
+    m_service->login().adminSignedIn(this, m_adminCertificate);
     Q_EMIT authenticated(this);
 }
 
@@ -358,6 +360,7 @@ void ServerSession::close()
     if (wasAuthenticated) {
         m_service->relay().removeCard(this, QStringLiteral("the admin's session ended"));
         m_service->screens().sessionEnded(this);
+        m_service->login().adminLeft(this);
     }
     m_keepalive.stop();
     if (m_socket && m_socket->isEncrypted() && m_socket->state() == QAbstractSocket::ConnectedState) {

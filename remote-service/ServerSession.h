@@ -82,6 +82,12 @@ public:
         }
     }
 
+    // Any other message for the admin of an authenticated session (CardLogin, …); dropped otherwise.
+    void sendToAdmin(const wire::Message& message)
+    {
+        sendScreenMessage(message);
+    }
+
     QString describePeer() const;
 
 Q_SIGNALS:

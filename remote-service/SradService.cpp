@@ -3,6 +3,7 @@
 #include "core/license/License.h"
 #include "core/remote/PairingStore.h"
 #include "remote-service/CardRelay.h"
+#include "remote-service/LoginPolicy.h"
 #include "remote-service/ScreenBroker.h"
 #include "remote-service/ServerSession.h"
 #include "remote-service/SradLogging.h"
@@ -28,6 +29,7 @@ SradService::SradService(core::SradConfig config, QObject* parent)
     policy.allowedSlots = {m_config.relayAllowedSlots.begin(), m_config.relayAllowedSlots.end()};
     m_relay = new CardRelay(policy, m_config.relayRequestTimeoutMs, this);
     m_screens = new ScreenBroker(m_config, this);
+    m_login = new LoginPolicy(this, m_relay);
 }
 
 SradService::~SradService() = default;

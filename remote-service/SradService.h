@@ -18,6 +18,7 @@ namespace sra::srad {
 
 class ServerSession;
 class CardRelay;
+class LoginPolicy;
 class ScreenBroker;
 
 // Accepts TCP connections and hands each raw descriptor to the service (TLS starts in ServerSession).
@@ -87,6 +88,11 @@ public:
         return *m_screens;
     }
 
+    LoginPolicy& login()
+    {
+        return *m_login;
+    }
+
     qint64 nowMs() const
     {
         return m_clock.elapsed();
@@ -104,6 +110,7 @@ private:
     FailureLimiter m_limiter;
     CardRelay* m_relay = nullptr;
     ScreenBroker* m_screens = nullptr;
+    LoginPolicy* m_login = nullptr;
     QElapsedTimer m_clock;
     QList<TlsListener*> m_listeners;
     QList<ServerSession*> m_sessions;

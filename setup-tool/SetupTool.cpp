@@ -2,6 +2,8 @@
 
 #include "core/license/License.h"
 #include "core/license/LicenseInstall.h"
+#include "core/remote/ConnectedAdmins.h"
+#include "core/remote/SmartcardLogin.h"
 #include "core/remote/TlsIdentity.h"
 
 #include <QCoreApplication>
@@ -304,6 +306,74 @@ int SetupTool::pair(const QString& account, const QString& certificateFile, cons
     if (!core::loadCertificateFile(certificateFile, certificate, error)) {
         return fail(error);
     }
+    return pairCertificate(account, certificate, certificateFile, check);
+}
+
+int SetupTool::pairFromSession(const QString& account, const QString& sessionId, const AccountCheck& check)
+{
+    if (!core::PairingStore::isValidAccountName(account)) {
+        return fail(tr("\"%1\" is not a valid account name; use 1 to 32 letters, digits, '_', '.' or '-', starting "
+                       "with a letter or '_'.")
+                        .arg(account),
+                    kSetupUsage);
+    }
+    const core::ConnectedAdmins admins(m_paths);
+    QList<core::ConnectedAdmin> connected = admins.list();
+    if (!sessionId.isEmpty()) {
+        connected.removeIf([&](const core::ConnectedAdmin& a) { return a.sessionId != sessionId; });
+    }
+    if (connected.isEmpty()) {
+        return fail(sessionId.isEmpty()
+                        ? tr("No admin is signed in to srad now (%1 is empty); pair while the admin is connected, or "
+                             "use --cert FILE.")
+                              .arg(admins.directory())
+                        : tr("There is no session %1 now; \"sra-setup pair --from-session\" without --session lists "
+                             "the sessions.")
+                              .arg(sessionId));
+    }
+    if (connected.size() > 1) {
+        QStringList lines;
+        for (const core::ConnectedAdmin& a : connected) {
+            lines.append(QStringLiteral("%1 (%2, \"%3\", from %4)")
+                             .arg(a.sessionId, a.account, a.certificate.subjectDisplayName(), a.peer));
+        }
+        return fail(tr("%1 admins are signed in; choose one with --session ID: %2")
+                        .arg(connected.size())
+                        .arg(lines.join(QStringLiteral("; "))),
+                    kSetupUsage);
+    }
+    const core::ConnectedAdmin& admin = connected.first();
+    say(tr("The admin connected from %1 (session %2, signed in as %3) uses \"%4\".")
+            .arg(admin.peer, admin.sessionId, admin.account, admin.certificate.subjectDisplayName()));
+    return pairCertificate(account, admin.certificate, tr("the session's certificate"), check);
+}
+
+bool SetupTool::updateLoginMapping(const core::PairingStore& store, const QSslCertificate* paired)
+{
+    // One pairing for both uses: smart-card login maps whole certificates (pam_pkcs11's digest mapper), so the
+    // paired certificate is kept and the mapping regenerated from pairings.json on every change.
+    const core::SmartcardLogin login(m_config);
+    QString error;
+    if (paired && !login.keepCertificate(*paired, error)) {
+        return fail(error) == kSetupOk;
+    }
+    login.forgetUnpaired(store);
+    core::SmartcardLoginState state;
+    bool enabled = false;
+    if (!login.loadState(state, enabled, error) || (enabled && !login.refreshMapfile(store, error))) {
+        return fail(tr("The pairing is saved, but smart-card login's mapping was not updated: %1").arg(error)) == kSetupOk;
+    }
+    if (enabled) {
+        say(tr("Smart-card login mapping updated (%1).").arg(login.mapFile()));
+    }
+    return true;
+}
+
+int SetupTool::pairCertificate(const QString& account, const QSslCertificate& certificate, const QString& source,
+                               const AccountCheck& check)
+{
+    QString error;
+    const QString certificateFile = source;
     const QByteArray hash = core::PairingStore::publicKeySha256(certificate);
     if (hash.isEmpty()) {
         return fail(tr("The public key of %1 cannot be read; export the certificate again.").arg(certificateFile));
@@ -324,6 +394,9 @@ int SetupTool::pair(const QString& account, const QString& certificateFile, cons
     store.pair(account, certificate);
     if (!savePairings(store, error)) {
         return fail(error);
+    }
+    if (!updateLoginMapping(store, &certificate)) {
+        return kSetupFailed;
     }
     say(tr("Paired account %1 with the public key SHA-256 %2 (%3).")
             .arg(account, QString::fromLatin1(hash.toHex()), store.keys().last().subject));
@@ -351,6 +424,9 @@ int SetupTool::unpairAccount(const QString& account)
     if (!savePairings(store, error)) {
         return fail(error);
     }
+    if (!updateLoginMapping(store, nullptr)) {
+        return kSetupFailed;
+    }
     say(tr("Removed %1 key pairing(s) of account %2.").arg(removed).arg(account));
     return kSetupOk;
 }
@@ -372,6 +448,9 @@ int SetupTool::unpairCertificate(const QString& certificateFile)
     }
     if (!savePairings(store, error)) {
         return fail(error);
+    }
+    if (!updateLoginMapping(store, nullptr)) {
+        return kSetupFailed;
     }
     say(tr("Removed the pairing of %1 (public key SHA-256 %2).")
             .arg(certificateFile, QString::fromLatin1(core::PairingStore::publicKeySha256(certificate).toHex())));

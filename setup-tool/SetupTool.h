@@ -31,6 +31,10 @@ public:
     explicit SetupTool(const core::SradPaths& paths);
 
     int init();
+    const core::SradConfig& config() const
+    {
+        return m_config;
+    }
 
     int generateIdentity(const QString& hostName, bool force);   // -g
     int useInstalledIdentity(const QString& fingerprint);         // -c FP
@@ -39,6 +43,8 @@ public:
     int deactivate();                                             // -d
 
     int pair(const QString& account, const QString& certificateFile, const AccountCheck& check);
+    // pair --from-session: the certificate of the admin signed in to srad now (sessionId empty: the only one).
+    int pairFromSession(const QString& account, const QString& sessionId, const AccountCheck& check);
     int unpairAccount(const QString& account);
     int unpairCertificate(const QString& certificateFile);
     int list();
@@ -58,6 +64,10 @@ private:
     // Runs `systemctl <verb> --now srad.service` where systemd manages this root; otherwise says how to go on.
     int serviceControl(const QString& verb);
     void noteRulesWithoutCa() const;
+    int pairCertificate(const QString& account, const QSslCertificate& certificate, const QString& source,
+                        const AccountCheck& check);
+    // Keeps a newly paired certificate and regenerates smart-card login's mapping (false: said why).
+    bool updateLoginMapping(const core::PairingStore& store, const QSslCertificate* paired);
 
     core::SradPaths m_paths;
     core::SradConfig m_config;

@@ -1,6 +1,7 @@
 // sra-setup: sets up the remote machine for Secure Remote Access (the options of the original
 // secure_remote_access.sh, plus pairing). See --help and docs/CONFIGURATION.md.
 #include "setup-tool/SetupTool.h"
+#include "setup-tool/SmartcardLoginSetup.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -41,14 +42,17 @@ int main(int argc, char** argv)
         "  -d            deactivate: [service] enabled = false, stop and disable srad.service\n"
         "Commands:\n"
         "  pair --user NAME --cert FILE       pair a certificate's public key with an account\n"
+        "  pair --user NAME --from-session [--session ID]   pair the certificate of the admin signed in now\n"
         "  unpair --user NAME | --cert FILE   remove pairings\n"
         "  list                               show key pairings and rules\n"
         "  rule add --attribute cn|upn|email --pattern RE --account NAME   add an attribute rule\n"
         "  rule remove N                      remove rule N (as list numbers them)\n"
+        "  smartcard-login enable|disable|status [--service NAME]... [--backend sra|opensc]\n"
+        "                [--pkcs11-module FILE] [--pam-dir DIR]   log in with the relayed card (pam_pkcs11)\n"
         "Exit codes: 0 ok, 1 usage, 2 failure."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("command"), tr("pair, unpair, list, rule or license (instead of -a -g -c -s -d)."),
+    parser.addPositionalArgument(QStringLiteral("command"), tr("pair, unpair, list, rule, license or smartcard-login (instead of -a -g -c -s -d)."),
                                  QStringLiteral("[command]"));
     const QCommandLineOption activate({QStringLiteral("a"), QStringLiteral("activate")}, tr("Activate the service."));
     const QCommandLineOption generate({QStringLiteral("g"), QStringLiteral("generate")},
@@ -81,8 +85,30 @@ int main(int argc, char** argv)
                                      QStringLiteral("regex"));
     const QCommandLineOption account(QStringLiteral("account"), tr("rule add: the account; \\1..\\9 insert groups."),
                                      QStringLiteral("name"));
+    const QCommandLineOption fromSession(QStringLiteral("from-session"),
+                                         tr("pair: the certificate of the admin signed in to srad now."));
+    const QCommandLineOption session(QStringLiteral("session"),
+                                     tr("pair --from-session: which session, when several admins are signed in."),
+                                     QStringLiteral("id"));
+    const QCommandLineOption service(QStringLiteral("service"),
+                                     tr("smartcard-login: a PAM service to change (repeatable; default: the display "
+                                        "manager's smart-card service, login and screen lockers present; sudo only "
+                                        "when named)."),
+                                     QStringLiteral("name"));
+    const QCommandLineOption backend(QStringLiteral("backend"),
+                                     tr("smartcard-login enable: sra (our PKCS#11 module, default) or opensc (OpenSC's "
+                                        "module over the SRA virtual reader)."),
+                                     QStringLiteral("name"), QStringLiteral("sra"));
+    const QCommandLineOption pkcs11Module(QStringLiteral("pkcs11-module"),
+                                          tr("smartcard-login enable: the PKCS#11 module file (default: the backend's "
+                                             "installed module)."),
+                                          QStringLiteral("file"));
+    const QCommandLineOption pamDir(QStringLiteral("pam-dir"),
+                                    tr("smartcard-login: the PAM configuration directory (default <root>/etc/pam.d)."),
+                                    QStringLiteral("dir"));
     parser.addOptions({activate, generate, installed, screen, deactivate, root, force, hostName, display, user, cert,
-                       allowUnknown, passwd, attribute, pattern, account});
+                       allowUnknown, passwd, attribute, pattern, account, fromSession, session, service, backend,
+                       pkcs11Module, pamDir});
     parser.process(app);
 
     const QStringList args = parser.positionalArguments();
@@ -132,13 +158,39 @@ int main(int argc, char** argv)
 
     const QString command = args.first();
     if (command == QLatin1String("pair")) {
-        if (args.size() != 1 || !parser.isSet(user) || !parser.isSet(cert)) {
-            return usage(tr("pair needs --user NAME and --cert FILE."));
+        if (args.size() != 1 || !parser.isSet(user) || parser.isSet(cert) == parser.isSet(fromSession)
+            || (parser.isSet(session) && !parser.isSet(fromSession))) {
+            return usage(tr("pair needs --user NAME and either --cert FILE or --from-session [--session ID]."));
         }
         sra::srad::AccountCheck check;
         check.allowUnknown = parser.isSet(allowUnknown);
         check.passwdFile = parser.value(passwd);
+        if (parser.isSet(fromSession)) {
+            return tool.pairFromSession(parser.value(user), parser.value(session), check);
+        }
         return tool.pair(parser.value(user), parser.value(cert), check);
+    }
+    if (command == QLatin1String("smartcard-login")) {
+        sra::srad::SmartcardLoginOptions options;
+        options.backend = parser.value(backend);
+        options.pkcs11Module = parser.value(pkcs11Module);
+        options.pamDir = parser.value(pamDir);
+        options.services = parser.values(service);
+        sra::srad::SmartcardLoginSetup login(tool.config(), options);
+        const QString verb = args.size() == 2 ? args.at(1) : QString();
+        if (verb == QLatin1String("enable")) {
+            return login.enable();
+        }
+        if ((parser.isSet(backend) || parser.isSet(pkcs11Module)) && !verb.isEmpty()) {
+            return usage(tr("--backend and --pkcs11-module go with smartcard-login enable only."));
+        }
+        if (verb == QLatin1String("disable")) {
+            return login.disable();
+        }
+        if (verb == QLatin1String("status")) {
+            return login.status();
+        }
+        return usage(tr("Use \"smartcard-login enable\", \"smartcard-login disable\" or \"smartcard-login status\"."));
     }
     if (command == QLatin1String("unpair")) {
         if (args.size() != 1 || parser.isSet(user) == parser.isSet(cert)) {
@@ -173,5 +225,5 @@ int main(int argc, char** argv)
         }
         return usage(tr("Use \"license install FILE\" (a .sralic file or a .mobileconfig profile) or \"license show\"."));
     }
-    return usage(tr("Unknown command \"%1\"; use pair, unpair, list, rule or license (see --help).").arg(command));
+    return usage(tr("Unknown command \"%1\"; use pair, unpair, list, rule, license or smartcard-login (see --help).").arg(command));
 }

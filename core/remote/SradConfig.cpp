@@ -6,6 +6,7 @@
 #include <QFileInfo>
 #include <QHash>
 #include <QRegularExpression>
+#include <QProcess>
 #include <QSaveFile>
 #include <QStringDecoder>
 
@@ -29,7 +30,7 @@ struct KnownKey
     const char* key;
 };
 
-constexpr std::array<KnownKey, 22> kKnownKeys{{
+constexpr std::array<KnownKey, 25> kKnownKeys{{
     {"network", "port"},
     {"network", "listen"},
     {"identity", "certificate"},
@@ -52,6 +53,9 @@ constexpr std::array<KnownKey, 22> kKnownKeys{{
     {"relay", "socket"},
     {"relay", "allowed_slots"},
     {"relay", "request_timeout_ms"},
+    {"login", "removal_policy"},
+    {"login", "lock_command"},
+    {"login", "logout_command"},
 }};
 
 bool knownSection(const QString& section)
@@ -110,7 +114,7 @@ bool parseIni(const QString& fileName, const QString& text, QHash<QString, Entry
             }
             section = line.mid(1, line.size() - 2).trimmed();
             if (!knownSection(section)) {
-                error = tr("%1 line %2: unknown section [%3]; use network, identity, license, auth, service, screen or relay.")
+                error = tr("%1 line %2: unknown section [%3]; use network, identity, license, auth, service, screen, relay or login.")
                             .arg(fileName)
                             .arg(lineNo)
                             .arg(section);
@@ -286,6 +290,20 @@ public:
         out = parsed;
     }
 
+    // A program and its arguments, split as a shell would split words (no shell runs it).
+    void command(const char* section, const char* key, QString& out)
+    {
+        const Entry* e = find(section, key);
+        if (!e) {
+            return;
+        }
+        if (QProcess::splitCommand(e->value).isEmpty()) {
+            fail(e, section, key, tr("is empty; it needs a program and its arguments"));
+            return;
+        }
+        out = e->value;
+    }
+
     void display(const char* section, const char* key, QString& out)
     {
         const Entry* e = find(section, key);
@@ -458,6 +476,10 @@ bool SradConfig::load(const SradPaths& paths, const QString& file, SradConfig& o
     r.path("relay", "socket", false, config.relaySocket);
     r.slots("relay", "allowed_slots", config.relayAllowedSlots);
     r.integer("relay", "request_timeout_ms", 100, 600 * 1000, config.relayRequestTimeoutMs);
+    r.choice("login", "removal_policy", {QStringLiteral("none"), QStringLiteral("lock"), QStringLiteral("logout")},
+             config.loginRemovalPolicy);
+    r.command("login", "lock_command", config.loginLockCommand);
+    r.command("login", "logout_command", config.loginLogoutCommand);
     if (!r.ok()) {
         error = r.error();
         return false;
@@ -509,6 +531,9 @@ bool SradConfig::save(const QString& file, QString& error) const
         {"relay", "socket", pathForFile(baseDir, relaySocket)},
         {"relay", "allowed_slots", slotsText},
         {"relay", "request_timeout_ms", QString::number(relayRequestTimeoutMs)},
+        {"login", "removal_policy", loginRemovalPolicy},
+        {"login", "lock_command", loginLockCommand},
+        {"login", "logout_command", loginLogoutCommand},
     };
 
     QString text = QStringLiteral("; srad.conf of Secure Remote Access, written by sra-setup. Keys: docs/CONFIGURATION.md\n");

@@ -53,6 +53,10 @@ struct SradPaths
 //   xauthority =                   ; X authority file for the display (empty: x11vnc's default)
 //   ticket_ttl_ms = 30000          ; how long a screen grant's stream ticket stays valid
 //   max_streams = 4                ; screen streams open at once (all sessions together)
+//   [login]                        ; smart-card login with the relayed card (docs/LOGIN.md)
+//   removal_policy = none          ; none, lock or logout: what the remote does when the card leaves it
+//   lock_command = loginctl lock-sessions
+//   logout_command = loginctl terminate-user %u   ; %u: the account the card logs in as
 struct SradConfig
 {
     SradPaths paths;
@@ -78,6 +82,9 @@ struct SradConfig
     QString relaySocket;                 // absolute after load(); default <runtimeDir>/local.sock
     QList<quint8> relayAllowedSlots{0x9A};
     int relayRequestTimeoutMs = 30000;   // how long srad waits for the admin's answer to a relayed request
+    QString loginRemovalPolicy = QStringLiteral("none");   // none | lock | logout, when the card leaves the remote
+    QString loginLockCommand = QStringLiteral("loginctl lock-sessions");
+    QString loginLogoutCommand = QStringLiteral("loginctl terminate-user %u");
 
     // Reads `file` (default: paths.configFile()). A missing file gives the defaults; an unreadable or invalid
     // value gives false with one sentence in `error` naming the key and the fix.

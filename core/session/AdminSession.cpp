@@ -331,6 +331,12 @@ void AdminSession::handleMessage(const wire::Message& message)
             piv::secureZero(request.pin.data(), request.pin.size());
             return;
         }
+        if (message.type() == MessageType::CardLogin) {
+            // The reason is srad's English sentence: shown as information, never as an error explanation.
+            Q_EMIT cardLogin(QString::fromStdString(message.text(wire::Field::Account)),
+                             QString::fromStdString(message.text(wire::Field::Reason)));
+            return;
+        }
         if (message.type() == MessageType::Bye) {
             fail(Failure::Disconnected, tr("The remote machine ended the session."));
             return;

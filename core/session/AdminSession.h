@@ -178,6 +178,9 @@ Q_SIGNALS:
     void closed();
     // Direct connections only: the request holds a PIN in zeroizing memory, which must not be copied around.
     void relayRequested(sra::core::RelayRequest& request);
+    // After insertCard(): the account the card logs in as on the remote (empty: none) and srad's sentence saying
+    // why none, or which of the remote's services accept the card.
+    void cardLogin(const QString& account, const QString& detail);
     void screenGranted(const sra::core::ScreenGrant& grant);
     void screenRefused(sra::wire::ErrorCode code, const QString& message);
     void screenEnded(const QString& reason);

@@ -70,6 +70,10 @@ constexpr FieldSpec kRelayResult[] = {
     {Field::Status,       K::U32,    true,  4, 4},
     {Field::Data,         K::Octets, false, 0, kMaxRelayData},
 };
+constexpr FieldSpec kCardLogin[] = {
+    {Field::Account, K::Utf8, false, 1, kMaxName},   // absent: the card logs in nowhere on the remote
+    {Field::Reason,  K::Utf8, false, 0, kMaxText},   // why not, or which PAM services accept it (English)
+};
 constexpr FieldSpec kLocalHello[] = {
     {Field::ClientName, K::Utf8, false, 0, kMaxName},
     {Field::Role,       K::U32,  true,  4, 4},
@@ -111,7 +115,7 @@ constexpr FieldSpec kStreamOpen[] = {
     {Field::Ticket, K::Octets, true, kTicket, kTicket},
 };
 
-constexpr std::array<MessageSpec, 21> kMessages{{
+constexpr std::array<MessageSpec, 22> kMessages{{
     {MessageType::Hello,        "Hello",        kHello},
     {MessageType::Challenge,    "Challenge",    kChallenge},
     {MessageType::AuthResponse, "AuthResponse", kAuthResponse},
@@ -124,6 +128,7 @@ constexpr std::array<MessageSpec, 21> kMessages{{
     {MessageType::RelayVerifyPin, "RelayVerifyPin", kRelayVerifyPin},
     {MessageType::RelaySign,      "RelaySign",      kRelaySign},
     {MessageType::RelayResult,    "RelayResult",    kRelayResult},
+    {MessageType::CardLogin,      "CardLogin",      kCardLogin},
     {MessageType::LocalHello,     "LocalHello",     kLocalHello},
     {MessageType::CardStatus,     "CardStatus",     kCardStatus},
     {MessageType::LocalVerifyPin, "LocalVerifyPin", kLocalVerifyPin},

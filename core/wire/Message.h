@@ -29,6 +29,7 @@ enum class MessageType : std::uint8_t
     RelayVerifyPin = 0x12,  // srad → admin: a PIN check requested on the remote
     RelaySign = 0x13,       // srad → admin: a private-key operation requested on the remote
     RelayResult = 0x14,     // admin → srad (and srad → local client): the outcome of one relayed request
+    CardLogin = 0x15,       // srad → admin after InsertCard: the account this card logs in as on the remote, or why none
 
     // The local channel, srad ↔ pcscd driver / PKCS#11 module on the remote (UNIX socket).
     LocalHello = 0x20,      // client → srad: who is asking (role); srad answers with CardStatus

@@ -205,9 +205,9 @@ void TestMessage::schema()
     QSet<QByteArray> names;
     for (int type = 0; type < 256; ++type) {
         const MessageSpec* spec = messageSpec(static_cast<std::uint8_t>(type));
-        // Authentication (1..7), the card relay (0x10..0x14), the local channel (0x20..0x23) and screen sharing
-        // (0x30..0x34).
-        const bool known = (type >= kHello && type <= kBye) || (type >= 0x10 && type <= 0x14) || (type >= 0x20 && type <= 0x23)
+        // Authentication (1..7), the card relay (0x10..0x14) and its login advice (0x15), the local channel
+        // (0x20..0x23) and screen sharing (0x30..0x34).
+        const bool known = (type >= kHello && type <= kBye) || (type >= 0x10 && type <= 0x15) || (type >= 0x20 && type <= 0x23)
                            || (type >= 0x30 && type <= 0x34);
         QCOMPARE(spec != nullptr, known);
         if (!spec) {

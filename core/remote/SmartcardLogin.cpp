@@ -1,0 +1,276 @@
+#include "core/remote/SmartcardLogin.h"
+
+#include "core/auth/AuthChallenge.h"
+
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
+
+#include <algorithm>
+
+namespace sra::core {
+
+namespace {
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("SmartcardLogin", text);
+}
+
+constexpr qint64 kMaxMapfile = 4 * 1024 * 1024;
+constexpr qint64 kMaxStateFile = 4 * 1024 * 1024;
+constexpr qint64 kMaxKeptCertificate = 64 * 1024;
+
+bool writeAtomically(const QString& file, const QByteArray& bytes, QFileDevice::Permissions permissions, QString& error)
+{
+    QSaveFile out(file);
+    if (!out.open(QIODevice::WriteOnly)) {
+        error = tr("Cannot write %1 (%2); check permissions (sra-setup normally runs as root).").arg(file, out.errorString());
+        return false;
+    }
+    out.setPermissions(permissions);
+    if (out.write(bytes) != bytes.size() || !out.commit()) {
+        error = tr("Cannot write %1 (%2); check free space and permissions.").arg(file, out.errorString());
+        return false;
+    }
+    return true;
+}
+
+constexpr QFileDevice::Permissions kPublic =
+    QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther;
+constexpr QFileDevice::Permissions kPrivate = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+} // namespace
+
+SmartcardLogin::SmartcardLogin(const SradConfig& config)
+    : m_config(config)
+{
+}
+
+QString SmartcardLogin::directory() const
+{
+    return m_config.paths.configDir() + QStringLiteral("/smartcard-login");
+}
+
+QString SmartcardLogin::pamConfigFile() const
+{
+    return directory() + QStringLiteral("/pam_pkcs11.conf");
+}
+
+QString SmartcardLogin::mapFile() const
+{
+    return directory() + QStringLiteral("/digest_mapping");
+}
+
+QString SmartcardLogin::stateFile() const
+{
+    return directory() + QStringLiteral("/state.json");
+}
+
+QString SmartcardLogin::certificatesDir() const
+{
+    return m_config.paths.configDir() + QStringLiteral("/paired-certificates");
+}
+
+QString SmartcardLogin::digestText(const QByteArray& sha256)
+{
+    return QString::fromLatin1(sha256.toHex(':').toUpper());
+}
+
+bool SmartcardLogin::keepCertificate(const QSslCertificate& certificate, QString& error) const
+{
+    if (!QDir().mkpath(certificatesDir())) {
+        error = tr("Cannot create %1; check permissions (sra-setup normally runs as root).").arg(certificatesDir());
+        return false;
+    }
+    const QByteArray hash = certificate.digest(QCryptographicHash::Sha256).toHex();
+    return writeAtomically(certificatesDir() + QLatin1Char('/') + QString::fromLatin1(hash) + QStringLiteral(".pem"),
+                           certificate.toPem(), kPublic, error);
+}
+
+QList<QSslCertificate> SmartcardLogin::keptCertificates() const
+{
+    QList<QSslCertificate> out;
+    const QDir dir(certificatesDir());
+    for (const QFileInfo& info : dir.entryInfoList({QStringLiteral("*.pem")}, QDir::Files, QDir::Name)) {
+        QFile f(info.filePath());
+        if (info.size() > kMaxKeptCertificate || !f.open(QIODevice::ReadOnly)) {
+            continue;   // not one of ours; a damaged file must not stop the others from logging in
+        }
+        const QList<QSslCertificate> certificates = QSslCertificate::fromData(f.readAll(), QSsl::Pem);
+        if (certificates.size() == 1 && !certificates.first().isNull()) {
+            out.append(certificates.first());
+        }
+    }
+    return out;
+}
+
+bool SmartcardLogin::rulesApply(const QSslCertificate& certificate) const
+{
+    // As srad decides: attribute rules only for certificates that chain to the configured CA bundle.
+    return !m_config.caBundleFile.isEmpty()
+           && checkAdminCertificate(certificate, m_config.caBundleFile, QDateTime::currentDateTimeUtc())
+                  == AdminCertificateCheck::Ok;
+}
+
+int SmartcardLogin::forgetUnpaired(const PairingStore& store) const
+{
+    int removed = 0;
+    for (const QSslCertificate& certificate : keptCertificates()) {
+        if (store.match(certificate, rulesApply(certificate))) {
+            continue;
+        }
+        const QByteArray hash = certificate.digest(QCryptographicHash::Sha256).toHex();
+        removed += QFile::remove(certificatesDir() + QLatin1Char('/') + QString::fromLatin1(hash) + QStringLiteral(".pem"))
+                       ? 1
+                       : 0;
+    }
+    return removed;
+}
+
+QByteArray SmartcardLogin::mapfileText(const PairingStore& store) const
+{
+    QStringList lines;
+    for (const QSslCertificate& certificate : keptCertificates()) {
+        const auto match = store.match(certificate, rulesApply(certificate));
+        if (match) {
+            lines.append(QStringLiteral("%1 -> %2")
+                             .arg(digestText(certificate.digest(QCryptographicHash::Sha256)), match->account));
+        }
+    }
+    std::sort(lines.begin(), lines.end());
+    QByteArray text = "# Generated by sra-setup from pairings.json and paired-certificates/ on every pair and unpair;\n"
+                      "# do not edit. pam_pkcs11's digest mapper: SHA-256 of the whole certificate -> account.\n";
+    for (const QString& line : lines) {
+        text += line.toUtf8() + '\n';
+    }
+    return text;
+}
+
+bool SmartcardLogin::refreshMapfile(const PairingStore& store, QString& error) const
+{
+    return writeAtomically(mapFile(), mapfileText(store), kPublic, error);
+}
+
+std::optional<QString> SmartcardLogin::lookup(const QByteArray& mapfile, const QByteArray& certificateSha256)
+{
+    const QByteArray key = digestText(certificateSha256).toLatin1();
+    for (QByteArray line : mapfile.split('\n')) {
+        line = line.trimmed();
+        if (line.startsWith('#')) {
+            continue;
+        }
+        const qsizetype arrow = line.indexOf(" -> ");
+        if (arrow < 0 || line.left(arrow).trimmed().compare(key, Qt::CaseInsensitive) != 0) {
+            continue;
+        }
+        const QString account = QString::fromUtf8(line.mid(arrow + 4).trimmed());
+        if (PairingStore::isValidAccountName(account)) {
+            return account;
+        }
+    }
+    return std::nullopt;
+}
+
+QByteArray SmartcardLogin::pamPkcs11Config(const QString& module, const QString& description, const QString& mapfile)
+{
+    // scconf syntax. cert_policy = signature: pam_pkcs11 has the card sign a random challenge and verifies it
+    // with the certificate, so the card's key is proved (through the relay, by the admin's real card). No CA
+    // or CRL check: the pairing is what authorises the certificate, as in srad.
+    QByteArray text;
+    text += "# Generated by \"sra-setup smartcard-login enable\"; rewritten on every enable. docs/LOGIN.md\n";
+    text += "pam_pkcs11 {\n";
+    text += "  nullok = false;\n  debug = false;\n";
+    text += "  use_first_pass = false;\n  try_first_pass = false;\n  use_authtok = false;\n";
+    text += "  card_only = false;\n  wait_for_card = false;\n";
+    text += "  use_pkcs11_module = sra;\n";
+    text += "  pkcs11_module sra {\n";
+    text += "    module = \"" + module.toUtf8() + "\";\n";
+    text += "    description = \"" + description.toUtf8() + "\";\n";
+    text += "    slot_num = 0;\n";
+    text += "    support_threads = false;\n";
+    text += "    cert_policy = signature;\n";
+    text += "  }\n";
+    text += "  use_mappers = digest;\n";
+    text += "  mapper digest {\n";
+    text += "    debug = false;\n    module = internal;\n";
+    text += "    algorithm = \"sha256\";\n";
+    text += "    mapfile = \"file://" + mapfile.toUtf8() + "\";\n";
+    text += "  }\n";
+    text += "}\n";
+    return text;
+}
+
+bool SmartcardLogin::loadState(SmartcardLoginState& state, bool& exists, QString& error) const
+{
+    QFile f(stateFile());
+    exists = f.exists();
+    state = {};
+    if (!exists) {
+        return true;
+    }
+    if (!f.open(QIODevice::ReadOnly)) {
+        error = tr("Cannot read %1 (%2).").arg(stateFile(), f.errorString());
+        return false;
+    }
+    if (!SmartcardLoginState::parse(f.read(kMaxStateFile + 1), state, error)) {
+        error = tr("%1: %2").arg(stateFile(), error);
+        return false;
+    }
+    return true;
+}
+
+bool SmartcardLogin::saveState(const SmartcardLoginState& state, QString& error) const
+{
+    return writeAtomically(stateFile(), state.toJson(), kPrivate, error);
+}
+
+bool SmartcardLogin::removeState(QString& error) const
+{
+    if (QFile::exists(stateFile()) && !QFile::remove(stateFile())) {
+        error = tr("Cannot remove %1; check permissions.").arg(stateFile());
+        return false;
+    }
+    return true;
+}
+
+LoginAdvice SmartcardLogin::adviseFor(const QSslCertificate& pivAuthentication) const
+{
+    LoginAdvice advice;
+    if (pivAuthentication.isNull()) {
+        advice.reason = tr("the card has no PIV Authentication certificate (slot 9A), which smart-card login needs");
+        return advice;
+    }
+    SmartcardLoginState state;
+    bool exists = false;
+    QString error;
+    if (!loadState(state, exists, error)) {
+        advice.reason = tr("the smart-card login set-up of this machine is damaged (%1)").arg(error);
+        return advice;
+    }
+    if (!exists || state.services.isEmpty()) {
+        advice.reason = tr("smart-card login is not enabled on this machine; its administrator runs \"sra-setup "
+                           "smartcard-login enable\"");
+        return advice;
+    }
+    QFile f(mapFile());
+    const QByteArray mapfile = f.open(QIODevice::ReadOnly) ? f.read(kMaxMapfile) : QByteArray();
+    const auto account = lookup(mapfile, pivAuthentication.digest(QCryptographicHash::Sha256));
+    if (!account) {
+        advice.reason = tr("this card's certificate \"%1\" is not paired with an account for login; the remote's "
+                           "administrator runs \"sra-setup pair --from-session --user NAME\" while you are connected")
+                            .arg(pivAuthentication.subjectDisplayName());
+        return advice;
+    }
+    QStringList services;
+    for (const SmartcardLoginService& s : state.services) {
+        services.append(s.service);
+    }
+    advice.account = *account;
+    advice.reason = tr("PAM services that accept the card: %1").arg(services.join(QStringLiteral(", ")));
+    return advice;
+}
+
+} // namespace sra::core
