@@ -18,6 +18,7 @@ CardPanel::CardPanel(QWidget* parent)
     , m_cardholder(new QLabel(this))
     , m_pinTries(new QLabel(this))
     , m_certificates(new QTreeWidget(this))
+    , m_certificateDetails(new QLabel(this))
 {
     setObjectName(QStringLiteral("cardPanel"));
     setTitle(tr("Smart card"));
@@ -37,6 +38,14 @@ CardPanel::CardPanel(QWidget* parent)
     m_certificates->setRootIsDecorated(false);
     m_certificates->setSelectionMode(QAbstractItemView::SingleSelection);
     m_certificates->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // A SHA-256 fingerprint is 95 characters: too wide for a column of a side panel. The selected certificate's
+    // fingerprint is shown below the list, in two lines of 16 bytes that are easy to compare.
+    m_certificates->setColumnHidden(3, true);
+    m_certificateDetails->setObjectName(QStringLiteral("certificateDetailsLabel"));
+    m_certificateDetails->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_certificateDetails->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_certificateDetails->setWordWrap(true);
+    connect(m_certificates, &QTreeWidget::currentItemChanged, this, &CardPanel::showSelectedCertificate);
 
     auto* form = new QFormLayout;
     form->addRow(tr("Cardholder:"), m_cardholder);
@@ -50,6 +59,7 @@ CardPanel::CardPanel(QWidget* parent)
     layout->addLayout(form);
     layout->addWidget(new QLabel(tr("Certificates:"), this));
     layout->addWidget(m_certificates, 1);
+    layout->addWidget(m_certificateDetails);
 
     setServiceAvailable(false);
     showNoCard();
@@ -132,6 +142,19 @@ void CardPanel::showCard(const QString& reader, const core::CardInfo& info)
         item->setFont(3, fixed);
         item->setToolTip(3, certificate.fingerprintText());
     }
+    m_certificates->setCurrentItem(m_certificates->topLevelItem(0));
+}
+
+void CardPanel::showSelectedCertificate()
+{
+    const QTreeWidgetItem* item = m_certificates->currentItem();
+    if (!item) {
+        m_certificateDetails->clear();
+        return;
+    }
+    const QString fingerprint = item->text(3);
+    // 16 bytes are 47 characters ("AA:" × 15 + "AA"); break after the 16th byte's colon.
+    m_certificateDetails->setText(QStringLiteral("%1\nSHA-256:\n%2\n%3").arg(item->text(1), fingerprint.left(48), fingerprint.mid(48)));
 }
 
 void CardPanel::showNoCard()
@@ -151,6 +174,7 @@ void CardPanel::clearCard()
     m_cardholder->clear();
     m_pinTries->clear();
     m_certificates->clear();
+    m_certificateDetails->clear();
 }
 
 } // namespace sra::gui

@@ -34,6 +34,7 @@ public:
 
 private:
     void clearCard();
+    void showSelectedCertificate();
 
     QLabel* m_service;
     QListWidget* m_readers;
@@ -41,6 +42,7 @@ private:
     QLabel* m_cardholder;
     QLabel* m_pinTries;
     QTreeWidget* m_certificates;
+    QLabel* m_certificateDetails;
     bool m_serviceAvailable = false;
 };
 

@@ -190,8 +190,9 @@ void MainWindow::buildUi()
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(m_cardPanel);
     splitter->addWidget(right);
-    splitter->setStretchFactor(0, 1);
-    splitter->setStretchFactor(1, 2);
+    splitter->setStretchFactor(0, 0);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({420, 680});
     setCentralWidget(splitter);
 
     m_status = new QLabel(this);

@@ -88,6 +88,119 @@
     </message>
 </context>
 <context>
+    <name>sra::core::CardErrors</name>
+    <message>
+        <source>The smart card service (pcscd) is not running. Start it with &quot;systemctl start pcscd&quot;.</source>
+        <translation>Der Chipkartendienst (pcscd) läuft nicht. Starten Sie ihn mit „systemctl start pcscd“.</translation>
+    </message>
+    <message>
+        <source>No smart card reader found. Connect a reader and try again.</source>
+        <translation>Kein Chipkarten-Lesegerät gefunden. Schließen Sie ein Lesegerät an und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>No card in the reader. Insert your PIV card.</source>
+        <translation>Keine Karte im Lesegerät. Stecken Sie Ihre PIV-Karte ein.</translation>
+    </message>
+    <message>
+        <source>The card was removed during the operation. Insert it again and retry.</source>
+        <translation>Die Karte wurde während des Vorgangs entfernt. Stecken Sie sie wieder ein und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>Wrong PIN (1 try left before the card is blocked).</source>
+        <translation>Falsche PIN (noch 1 Versuch, bevor die Karte gesperrt wird).</translation>
+    </message>
+    <message>
+        <source>Wrong PIN (%1 tries left).</source>
+        <translation>Falsche PIN (noch %1 Versuche).</translation>
+    </message>
+    <message>
+        <source>The card&apos;s PIN is blocked. Have it unblocked with the PUK by your card administrator.</source>
+        <translation>Die PIN der Karte ist gesperrt. Lassen Sie sie von Ihrer Kartenverwaltung mit der PUK entsperren.</translation>
+    </message>
+    <message>
+        <source>The PIN must be 6 to 8 characters. No try was used.</source>
+        <translation>Die PIN muss 6 bis 8 Zeichen lang sein. Es wurde kein Versuch verbraucht.</translation>
+    </message>
+    <message>
+        <source>The card in the reader is not a PIV card.</source>
+        <translation>Die Karte im Lesegerät ist keine PIV-Karte.</translation>
+    </message>
+    <message>
+        <source>The card has no key or certificate in that slot.</source>
+        <translation>Die Karte hat in diesem Slot keinen Schlüssel und kein Zertifikat.</translation>
+    </message>
+    <message>
+        <source>The card requires PIN verification for this operation.</source>
+        <translation>Die Karte verlangt für diesen Vorgang eine PIN-Prüfung.</translation>
+    </message>
+    <message>
+        <source>The card does not support this operation.</source>
+        <translation>Die Karte unterstützt diesen Vorgang nicht.</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Abgebrochen.</translation>
+    </message>
+    <message>
+        <source>The card operation failed: %1.</source>
+        <translation>Der Kartenvorgang ist fehlgeschlagen: %1.</translation>
+    </message>
+</context>
+<context>
+    <name>sra::core::License</name>
+    <message numerus="yes">
+        <source>This machine is licensed to %1 for %n seat(s) until %2.</source>
+        <translation>
+            <numerusform>Dieser Rechner ist für %1 mit %n Platz bis %2 lizenziert.</numerusform>
+            <numerusform>Dieser Rechner ist für %1 mit %n Plätzen bis %2 lizenziert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>This machine has no license. Install the license file from your vendor with sra-setup or in Preferences.</source>
+        <translation>Dieser Rechner hat keine Lizenz. Installieren Sie die Lizenzdatei Ihres Anbieters mit sra-setup oder in den Einstellungen.</translation>
+    </message>
+    <message>
+        <source>This machine&apos;s license expired on %1. Install a renewed license with sra-setup or in Preferences.</source>
+        <translation>Die Lizenz dieses Rechners ist am %1 abgelaufen. Installieren Sie eine verlängerte Lizenz mit sra-setup oder in den Einstellungen.</translation>
+    </message>
+    <message>
+        <source>This machine&apos;s license is valid only from %1. Check the system date, or install a license that is already valid.</source>
+        <translation>Die Lizenz dieses Rechners gilt erst ab %1. Prüfen Sie das Systemdatum oder installieren Sie eine bereits gültige Lizenz.</translation>
+    </message>
+    <message>
+        <source>This machine&apos;s license has an invalid signature: it was altered or not issued by the vendor. Install the original license file from your vendor.</source>
+        <translation>Die Lizenz dieses Rechners hat eine ungültige Signatur: Sie wurde verändert oder nicht vom Anbieter ausgestellt. Installieren Sie die Original-Lizenzdatei Ihres Anbieters.</translation>
+    </message>
+    <message>
+        <source>This machine&apos;s license is for another product (%1). Install a Secure Remote Access license.</source>
+        <translation>Die Lizenz dieses Rechners gilt für ein anderes Produkt (%1). Installieren Sie eine Lizenz für Secure Remote Access.</translation>
+    </message>
+    <message>
+        <source>This machine&apos;s license file cannot be read (%1). Install the license file from your vendor again.</source>
+        <translation>Die Lizenzdatei dieses Rechners ist unlesbar (%1). Installieren Sie die Lizenzdatei Ihres Anbieters erneut.</translation>
+    </message>
+    <message>
+        <source>The remote machine has no license. Install one there with sra-setup or in Preferences.</source>
+        <translation>Der entfernte Rechner hat keine Lizenz. Installieren Sie dort eine mit sra-setup oder in den Einstellungen.</translation>
+    </message>
+    <message>
+        <source>The remote machine&apos;s license has expired. Install a renewed license there with sra-setup or in Preferences.</source>
+        <translation>Die Lizenz des entfernten Rechners ist abgelaufen. Installieren Sie dort eine verlängerte Lizenz mit sra-setup oder in den Einstellungen.</translation>
+    </message>
+    <message>
+        <source>The remote machine&apos;s license has an invalid signature. Install the original license file from your vendor there.</source>
+        <translation>Die Lizenz des entfernten Rechners hat eine ungültige Signatur. Installieren Sie dort die Original-Lizenzdatei Ihres Anbieters.</translation>
+    </message>
+    <message>
+        <source>The remote machine&apos;s license is for another product. Install a Secure Remote Access license there.</source>
+        <translation>Die Lizenz des entfernten Rechners gilt für ein anderes Produkt. Installieren Sie dort eine Lizenz für Secure Remote Access.</translation>
+    </message>
+    <message>
+        <source>The remote machine&apos;s license is not valid (unreadable, or not valid yet). Check its date and install the license file from your vendor there again.</source>
+        <translation>Die Lizenz des entfernten Rechners ist nicht gültig (unlesbar oder noch nicht gültig). Prüfen Sie dort das Datum und installieren Sie die Lizenzdatei Ihres Anbieters erneut.</translation>
+    </message>
+</context>
+<context>
     <name>sra::core::LicenseInstall</name>
     <message>
         <source>Cannot read %1: %2.</source>

@@ -88,6 +88,119 @@
     </message>
 </context>
 <context>
+    <name>sra::core::CardErrors</name>
+    <message>
+        <source>The smart card service (pcscd) is not running. Start it with &quot;systemctl start pcscd&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No smart card reader found. Connect a reader and try again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No card in the reader. Insert your PIV card.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The card was removed during the operation. Insert it again and retry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrong PIN (1 try left before the card is blocked).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrong PIN (%1 tries left).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The card&apos;s PIN is blocked. Have it unblocked with the PUK by your card administrator.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The PIN must be 6 to 8 characters. No try was used.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The card in the reader is not a PIV card.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The card has no key or certificate in that slot.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The card requires PIN verification for this operation.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The card does not support this operation.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The card operation failed: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>sra::core::License</name>
+    <message numerus="yes">
+        <source>This machine is licensed to %1 for %n seat(s) until %2.</source>
+        <translation>
+            <numerusform>This machine is licensed to %1 for %n seat until %2.</numerusform>
+            <numerusform>This machine is licensed to %1 for %n seats until %2.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>This machine has no license. Install the license file from your vendor with sra-setup or in Preferences.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This machine&apos;s license expired on %1. Install a renewed license with sra-setup or in Preferences.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This machine&apos;s license is valid only from %1. Check the system date, or install a license that is already valid.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This machine&apos;s license has an invalid signature: it was altered or not issued by the vendor. Install the original license file from your vendor.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This machine&apos;s license is for another product (%1). Install a Secure Remote Access license.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This machine&apos;s license file cannot be read (%1). Install the license file from your vendor again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote machine has no license. Install one there with sra-setup or in Preferences.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote machine&apos;s license has expired. Install a renewed license there with sra-setup or in Preferences.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote machine&apos;s license has an invalid signature. Install the original license file from your vendor there.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote machine&apos;s license is for another product. Install a Secure Remote Access license there.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote machine&apos;s license is not valid (unreadable, or not valid yet). Check its date and install the license file from your vendor there again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>sra::core::LicenseInstall</name>
     <message>
         <source>Cannot read %1: %2.</source>

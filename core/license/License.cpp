@@ -21,10 +21,11 @@ namespace {
 
 constexpr int kMaxCandidateFiles = 64;
 
-QString tr(const char* text, int n = -1)
+// The translation context of the license messages; a class so that lupdate files them under it.
+struct LicenseText
 {
-    return QCoreApplication::translate("sra::core::License", text, nullptr, n);
-}
+    Q_DECLARE_TR_FUNCTIONS(sra::core::License)
+};
 
 
 
@@ -274,28 +275,28 @@ QString licenseStatusMessage(const LicenseStatus& status)
     const License& license = status.license;
     switch (status.code) {
     case LicenseStatus::Valid:
-        return tr("This machine is licensed to %1 for %n seat(s) until %2.", license.seats)
+        return LicenseText::tr("This machine is licensed to %1 for %n seat(s) until %2.", nullptr, license.seats)
             .arg(license.licensee, license.expires.toString(Qt::ISODate));
     case LicenseStatus::Missing:
-        return tr("This machine has no license. Install the license file from your vendor with sra-setup or in "
+        return LicenseText::tr("This machine has no license. Install the license file from your vendor with sra-setup or in "
                   "Preferences.");
     case LicenseStatus::Expired:
-        return tr("This machine's license expired on %1. Install a renewed license with sra-setup or in Preferences.")
+        return LicenseText::tr("This machine's license expired on %1. Install a renewed license with sra-setup or in Preferences.")
             .arg(license.expires.toString(Qt::ISODate));
     case LicenseStatus::NotYetValid:
-        return tr("This machine's license is valid only from %1. Check the system date, or install a license that "
+        return LicenseText::tr("This machine's license is valid only from %1. Check the system date, or install a license that "
                   "is already valid.")
             .arg(license.issued.toString(Qt::ISODate));
     case LicenseStatus::BadSignature:
-        return tr("This machine's license has an invalid signature: it was altered or not issued by the vendor. "
+        return LicenseText::tr("This machine's license has an invalid signature: it was altered or not issued by the vendor. "
                   "Install the original license file from your vendor.");
     case LicenseStatus::WrongProduct:
-        return tr("This machine's license is for another product (%1). Install a Secure Remote Access license.")
+        return LicenseText::tr("This machine's license is for another product (%1). Install a Secure Remote Access license.")
             .arg(license.product);
     case LicenseStatus::Invalid:
         break;
     }
-    return tr("This machine's license file cannot be read (%1). Install the license file from your vendor again.")
+    return LicenseText::tr("This machine's license file cannot be read (%1). Install the license file from your vendor again.")
         .arg(status.detail);
 }
 
@@ -303,18 +304,18 @@ QString remoteLicenseErrorMessage(wire::ErrorCode code)
 {
     switch (code) {
     case wire::ErrorCode::LicenseMissing:
-        return tr("The remote machine has no license. Install one there with sra-setup or in Preferences.");
+        return LicenseText::tr("The remote machine has no license. Install one there with sra-setup or in Preferences.");
     case wire::ErrorCode::LicenseExpired:
-        return tr("The remote machine's license has expired. Install a renewed license there with sra-setup or in "
+        return LicenseText::tr("The remote machine's license has expired. Install a renewed license there with sra-setup or in "
                   "Preferences.");
     case wire::ErrorCode::LicenseBadSignature:
-        return tr("The remote machine's license has an invalid signature. Install the original license file from "
+        return LicenseText::tr("The remote machine's license has an invalid signature. Install the original license file from "
                   "your vendor there.");
     case wire::ErrorCode::LicenseWrongProduct:
-        return tr("The remote machine's license is for another product. Install a Secure Remote Access license "
+        return LicenseText::tr("The remote machine's license is for another product. Install a Secure Remote Access license "
                   "there.");
     case wire::ErrorCode::LicenseInvalid:
-        return tr("The remote machine's license is not valid (unreadable, or not valid yet). Check its date and "
+        return LicenseText::tr("The remote machine's license is not valid (unreadable, or not valid yet). Check its date and "
                   "install the license file from your vendor there again.");
     default:
         break;

@@ -56,6 +56,15 @@ T* child(QWidget* root, const QString& name)
     return widget;
 }
 
+// With SRA_GUI_SCREENSHOT_DIR set, saves a picture of `widget` as <dir>/<name>.png (for looking at the states).
+void snapshot(QWidget* widget, const QString& name)
+{
+    const QString dir = QString::fromLocal8Bit(qgetenv("SRA_GUI_SCREENSHOT_DIR"));
+    if (!dir.isEmpty() && widget) {
+        QVERIFY(widget->grab().save(dir + QLatin1Char('/') + name + QStringLiteral(".png")));
+    }
+}
+
 QString labelText(QWidget* root, const QString& name)
 {
     auto* label = root->findChild<QLabel*>(name);
@@ -236,9 +245,20 @@ void TestAdminWindow::cardPanelShowsTheSoftCard()
         shown.append(certificates->topLevelItem(i)->text(3));
     }
     QCOMPARE(shown, expected);
+    // What is on screen: the selected certificate's fingerprint below the list, in two halves.
+    auto* details = child<QLabel>(m_window.get(), QStringLiteral("certificateDetailsLabel"));
+    for (int i = 0; i < certificates->topLevelItemCount(); ++i) {
+        certificates->setCurrentItem(certificates->topLevelItem(i));
+        const QStringList lines = details->text().split(QLatin1Char('\n'));
+        QCOMPARE(lines.size(), 4);
+        QCOMPARE(lines.at(2) + lines.at(3), expected.at(i));
+        QCOMPARE(lines.at(0), certificates->topLevelItem(i)->text(1));
+    }
+    certificates->setCurrentItem(certificates->topLevelItem(0));
     QVERIFY(certificates->topLevelItem(0)->text(0).startsWith(QStringLiteral("9A")));
     QVERIFY(labelText(m_window.get(), QStringLiteral("pinTriesLabel")).contains(QLatin1String("3")));
     QVERIFY(labelText(m_window.get(), QStringLiteral("cardStatusLabel")).contains(m_lab->env(QStringLiteral("LAB_READER"))));
+    snapshot(m_window.get(), QStringLiteral("card-present"));
 }
 
 void TestAdminWindow::firstConnectTrustPinAuthenticated()
@@ -255,6 +275,8 @@ void TestAdminWindow::firstConnectTrustPinAuthenticated()
     QCOMPARE(labelText(trust, QStringLiteral("fingerprintLabel")), fingerprint);
     QVERIFY(labelText(trust, QStringLiteral("trustHowToLabel")).contains(QLatin1String("srad --fingerprint")));
     QVERIFY(trust->isModal() || trust->windowModality() != Qt::NonModal);
+    snapshot(m_window.get(), QStringLiteral("connecting"));
+    snapshot(trust, QStringLiteral("trust-dialog"));
     QTest::mouseClick(child<QPushButton>(trust, QStringLiteral("trustButton")), Qt::LeftButton);
 
     QDialog* pinDialog = nullptr;
@@ -269,6 +291,7 @@ void TestAdminWindow::firstConnectTrustPinAuthenticated()
     QTest::keyClicks(edit, pin.mid(3));
     QVERIFY(ok->isEnabled());
     QVERIFY(!edit->text().contains(pin));   // only filler characters in the widget
+    snapshot(pinDialog, QStringLiteral("pin-dialog"));
     QCOMPARE(edit->text().size(), pin.size());
     QTest::mouseClick(ok, Qt::LeftButton);
     QCOMPARE(edit->text(), QString());      // handed over and wiped at once
@@ -280,6 +303,7 @@ void TestAdminWindow::firstConnectTrustPinAuthenticated()
     QVERIFY(child<QPushButton>(m_window.get(), QStringLiteral("insertCardButton"))->isEnabled());
     QVERIFY(!child<QPushButton>(m_window.get(), QStringLiteral("screenShareButton"))->isEnabled());
     QVERIFY(!child<QWidget>(m_window.get(), QStringLiteral("cancelConnectButton"))->isVisible());
+    snapshot(m_window.get(), QStringLiteral("authenticated"));
 
     // Remembered: the known host (with the fingerprint compared above) and the history of the connect bar.
     sra::core::KnownHosts known(m_settings->knownHostsFile());
@@ -336,6 +360,7 @@ void TestAdminWindow::relayedPinCheckIsAskedForAndLogged()
     // inside it), named from its peer credentials.
     const QString question = labelText(approval, QStringLiteral("approvalTextLabel"));
     QVERIFY2(question.contains(QLatin1String("PIN check")) && question.contains(QLatin1String("pcscd")), qPrintable(question));
+    snapshot(approval, QStringLiteral("approval-dialog"));
     QTest::mouseClick(child<QPushButton>(approval, QStringLiteral("allowOnceButton")), Qt::LeftButton);
 
     auto* log = child<QTreeWidget>(m_window.get(), QStringLiteral("relayLogTreeWidget"));
@@ -346,6 +371,7 @@ void TestAdminWindow::relayedPinCheckIsAskedForAndLogged()
     QCOMPARE(entry->text(3), QStringLiteral("done"));
     QVERIFY(!entry->text(0).isEmpty());
     QTRY_VERIFY_WITH_TIMEOUT(remote.state() == QProcess::NotRunning, 20000);
+    snapshot(m_window.get(), QStringLiteral("card-inserted-relay-log"));
     QCOMPARE(cardTriesLeft(), before);   // a right PIN: the counter is full again
 
     QTest::mouseClick(child<QPushButton>(m_window.get(), QStringLiteral("removeCardButton")), Qt::LeftButton);
@@ -373,6 +399,7 @@ void TestAdminWindow::wrongPinCostsExactlyOneTry()
              qPrintable(labelText(second, QStringLiteral("triesLabel"))));
     QVERIFY(!labelText(second, QStringLiteral("pinReasonLabel")).isEmpty());
     QCOMPARE(cardTriesLeft(), before - 1);   // exactly one try spent
+    snapshot(second, QStringLiteral("pin-dialog-wrong-pin"));
     QVERIFY(labelText(m_window.get(), QStringLiteral("pinTriesLabel")).contains(QString::number(before - 1)));
 
     // The right PIN then signs in and gives the card its tries back.
@@ -412,6 +439,7 @@ void TestAdminWindow::changedFingerprintIsAHardStop()
     QVERIFY(m_window->statusText().contains(QLatin1String("changed")) || m_window->statusText().contains(QLatin1String("identity")));
     QCOMPARE(cardTriesLeft(), before);
     QVERIFY(stop->findChildren<QPushButton*>().size() == 1);   // Close only
+    snapshot(stop, QStringLiteral("host-key-changed"));
     QTest::mouseClick(child<QPushButton>(stop, QStringLiteral("hostKeyCloseButton")), Qt::LeftButton);
     QTRY_VERIFY(!visible<QDialog>(m_window.get(), QStringLiteral("hostKeyChangedDialog")));
     sra::core::KnownHosts after(m_settings->knownHostsFile());
@@ -460,6 +488,7 @@ void TestAdminWindow::preferencesShowTheLicense()
     QVERIFY(!labelText(preferences, QStringLiteral("licenseeLabel")).isEmpty());
     QVERIFY(!labelText(preferences, QStringLiteral("licenseExpiryLabel")).isEmpty());
     QVERIFY(labelText(preferences, QStringLiteral("licenseFileLabel")).startsWith(m_lab->env(QStringLiteral("SRAD_ROOT"))));
+    snapshot(preferences, QStringLiteral("preferences-license-valid"));
     preferences->reject();
 
     // A machine without a license: not valid, and the reason with the fix.
@@ -471,6 +500,7 @@ void TestAdminWindow::preferencesShowTheLicense()
     QVERIFY2(labelText(preferences, QStringLiteral("licenseStatusLabel")).contains(QLatin1String("no license")),
              qPrintable(labelText(preferences, QStringLiteral("licenseStatusLabel"))));
     QVERIFY(labelText(preferences, QStringLiteral("licenseeLabel")).isEmpty());
+    snapshot(preferences, QStringLiteral("preferences-license-missing"));
     preferences->reject();
     m_settings->setSradRoot(m_lab->env(QStringLiteral("SRAD_ROOT")));
 }

@@ -4,6 +4,7 @@
 #include "gui/MainWindow.h"
 #include "gui/Translator.h"
 
+#include "core/license/License.h"
 #include "support/Process.h"
 
 #include <QFile>
@@ -43,6 +44,8 @@ void TestTranslations::germanLoads()
              QStringLiteral("Noch 2 Versuche, bevor die Karte gesperrt wird."));
     QCOMPARE(QCoreApplication::translate("sra::gui::PinDialog", "%n tries left before the card is blocked.", nullptr, 1),
              QStringLiteral("Noch 1 Versuch, bevor die Karte gesperrt wird."));
+    // Core messages the window shows are in the catalogue too.
+    QVERIFY(sra::core::licenseStatusMessage(sra::core::LicenseStatus{}).startsWith(QStringLiteral("Dieser Rechner hat keine Lizenz.")));
 }
 
 void TestTranslations::englishIsTheSource()
