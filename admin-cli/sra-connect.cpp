@@ -170,14 +170,22 @@ int main(int argc, char** argv)
     const bool screen = parser.isSet(QStringLiteral("screen"));
     QHostAddress vncAddress;
     quint16 vncPort = 0;
-    if (screen) {   // only --screen uses it (parseHostPort refuses the default's port 0 otherwise)
-        QString host;
+    if (screen) {
+        // ADDRESS:PORT with port 0 allowed (a free port); parseHostPort is for servers and refuses 0.
+        const QString listen = parser.value(QStringLiteral("vnc-listen"));
+        const int colon = listen.lastIndexOf(QLatin1Char(':'));
+        bool portOk = false;
+        const uint port = colon < 0 ? 0 : listen.mid(colon + 1).toUInt(&portOk);
+        QString host = colon < 0 ? QString() : listen.left(colon);
+        if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']'))) {
+            host = host.mid(1, host.size() - 2);
+        }
         // The viewer's side is unencrypted RFB: it must never leave this machine.
-        if (!sra::core::parseHostPort(parser.value(QStringLiteral("vnc-listen")), host, vncPort, 0)
-            || !vncAddress.setAddress(host) || !vncAddress.isLoopback()) {
+        if (!portOk || port > 65535 || !vncAddress.setAddress(host) || !vncAddress.isLoopback()) {
             say(QStringLiteral("sra-connect: --vnc-listen takes a loopback address and port, e.g. 127.0.0.1:5901"));
             return kUsage;
         }
+        vncPort = static_cast<quint16>(port);
     }
     if (screen && insertCard) {
         say(QStringLiteral("sra-connect: give either --screen or --insert-card"));
