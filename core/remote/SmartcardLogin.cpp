@@ -41,7 +41,6 @@ bool writeAtomically(const QString& file, const QByteArray& bytes, QFileDevice::
 
 constexpr QFileDevice::Permissions kPublic =
     QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther;
-constexpr QFileDevice::Permissions kPrivate = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
 } // namespace
 
 SmartcardLogin::SmartcardLogin(const SradConfig& config)
@@ -224,7 +223,9 @@ bool SmartcardLogin::loadState(SmartcardLoginState& state, bool& exists, QString
 
 bool SmartcardLogin::saveState(const SmartcardLoginState& state, QString& error) const
 {
-    return writeAtomically(stateFile(), state.toJson(), kPrivate, error);
+    // Readable by srad (its own user under systemd): it says which services accept the card. It holds copies
+    // of PAM files, which are world-readable where they come from.
+    return writeAtomically(stateFile(), state.toJson(), kPublic, error);
 }
 
 bool SmartcardLogin::removeState(QString& error) const

@@ -9,7 +9,8 @@
 namespace sra::core {
 
 // What "sra-setup smartcard-login enable" changed, so that "disable" can put every file back byte for byte:
-// <configDir>/smartcard-login/state.json, written atomically, mode 0600 (it holds copies of PAM files).
+// <configDir>/smartcard-login/state.json, written atomically, mode 0644 (srad reads it; the PAM files it copies
+// are world-readable anyway).
 //
 //   {"version": 1, "backend": "sra" | "opensc", "pkcs11_module": "/usr/lib/.../libsra-pkcs11.so",
 //    "services": [{"pam_dir": "/etc/pam.d", "service": "login", "original": "<base64>" | null,
