@@ -293,13 +293,21 @@ bool SetupTool::accountExists(const QString& account, const AccountCheck& check,
     return true;
 }
 
-int SetupTool::pair(const QString& account, const QString& certificateFile, const AccountCheck& check)
+int SetupTool::checkAccountName(const QString& account) const
 {
     if (!core::PairingStore::isValidAccountName(account)) {
         return fail(tr("\"%1\" is not a valid account name; use 1 to 32 letters, digits, '_', '.' or '-', starting "
                        "with a letter or '_'.")
                         .arg(account),
                     kSetupUsage);
+    }
+    return kSetupOk;
+}
+
+int SetupTool::pair(const QString& account, const QString& certificateFile, const AccountCheck& check)
+{
+    if (const int rc = checkAccountName(account); rc != kSetupOk) {
+        return rc;
     }
     QString error;
     QSslCertificate certificate;
@@ -311,11 +319,8 @@ int SetupTool::pair(const QString& account, const QString& certificateFile, cons
 
 int SetupTool::pairFromSession(const QString& account, const QString& sessionId, const AccountCheck& check)
 {
-    if (!core::PairingStore::isValidAccountName(account)) {
-        return fail(tr("\"%1\" is not a valid account name; use 1 to 32 letters, digits, '_', '.' or '-', starting "
-                       "with a letter or '_'.")
-                        .arg(account),
-                    kSetupUsage);
+    if (const int rc = checkAccountName(account); rc != kSetupOk) {
+        return rc;
     }
     const core::ConnectedAdmins admins(m_paths);
     QList<core::ConnectedAdmin> connected = admins.list();

@@ -64,6 +64,7 @@ private:
     // Runs `systemctl <verb> --now srad.service` where systemd manages this root; otherwise says how to go on.
     int serviceControl(const QString& verb);
     void noteRulesWithoutCa() const;
+    int checkAccountName(const QString& account) const;   // kSetupOk, or kSetupUsage after saying why
     int pairCertificate(const QString& account, const QSslCertificate& certificate, const QString& source,
                         const AccountCheck& check);
     // Keeps a newly paired certificate and regenerates smart-card login's mapping (false: said why).
