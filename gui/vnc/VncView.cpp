@@ -496,40 +496,36 @@ void VncView::sendPointer(QPointF position)
     m_worker->sendPointer(m_lastPointer, m_buttonMask);
 }
 
-void VncView::mousePressEvent(QMouseEvent* event)
+void VncView::handleMouse(QMouseEvent* event)
 {
     if (!acceptsInput()) {
         return;
     }
+    // The mask is the buttons held after this event, which is what RFB sends with every position.
     m_buttonMask = buttonBits(event->buttons());
     sendPointer(event->position());
     event->accept();
 }
 
+void VncView::mousePressEvent(QMouseEvent* event)
+{
+    handleMouse(event);
+}
+
 void VncView::mouseReleaseEvent(QMouseEvent* event)
 {
-    if (!acceptsInput()) {
-        return;
-    }
-    m_buttonMask = buttonBits(event->buttons());
-    sendPointer(event->position());
-    event->accept();
+    handleMouse(event);
 }
 
 void VncView::mouseDoubleClickEvent(QMouseEvent* event)
 {
     // The remote detects double clicks itself from two press/release pairs.
-    mousePressEvent(event);
+    handleMouse(event);
 }
 
 void VncView::mouseMoveEvent(QMouseEvent* event)
 {
-    if (!acceptsInput()) {
-        return;
-    }
-    m_buttonMask = buttonBits(event->buttons());
-    sendPointer(event->position());
-    event->accept();
+    handleMouse(event);
 }
 
 void VncView::wheelEvent(QWheelEvent* event)

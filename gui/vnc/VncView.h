@@ -114,6 +114,7 @@ private:
     QPoint toFrame(QPointF widgetPosition) const;
     bool acceptsInput() const;
     void sendPointer(QPointF position);
+    void handleMouse(QMouseEvent* event);
     void releaseEverything();
     void handleKey(QKeyEvent* event, bool down);
 
