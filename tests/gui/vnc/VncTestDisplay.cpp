@@ -6,7 +6,9 @@
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QThread>
-#include <QUrl>
+
+#include <csignal>
+#include <sys/prctl.h>
 
 namespace {
 
@@ -49,6 +51,8 @@ bool VncTestDisplay::startProcess(QProcess& process, const QString& program, con
                                   const QString& logName)
 {
     process.setStandardErrorFile(m_dir.filePath(logName));
+    // If the test itself is killed (ctest timeout), the kernel ends its X server, VNC server and screen too.
+    process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
     process.start(program, args);
     if (!process.waitForStarted(5000)) {
         m_error = QStringLiteral("%1 did not start: %2").arg(program, process.errorString());
