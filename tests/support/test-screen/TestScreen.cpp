@@ -90,12 +90,12 @@ void TestScreen::recordKey(const char* what, const QKeyEvent* event)
     if (event->modifiers() & Qt::ShiftModifier) {
         modifiers << QStringLiteral("shift");
     }
+    // One multi-argument arg(): chained arg() calls would substitute into percent-encoded text ("%2C").
     record(QStringLiteral("%1 keysym=0x%2 text=%3 mods=%4%5")
-               .arg(QLatin1String(what))
-               .arg(event->nativeVirtualKey(), 0, 16)
-               .arg(QString::fromLatin1(event->text().toUtf8().toPercentEncoding()))
-               .arg(modifiers.isEmpty() ? QStringLiteral("none") : modifiers.join(QLatin1Char(',')))
-               .arg(event->isAutoRepeat() ? QStringLiteral(" repeat") : QString()));
+               .arg(QLatin1String(what), QString::number(event->nativeVirtualKey(), 16),
+                    QString::fromLatin1(event->text().toUtf8().toPercentEncoding()),
+                    modifiers.isEmpty() ? QStringLiteral("none") : modifiers.join(QLatin1Char(',')),
+                    event->isAutoRepeat() ? QStringLiteral(" repeat") : QString()));
 }
 
 void TestScreen::record(const QString& line)
