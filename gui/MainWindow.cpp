@@ -8,11 +8,14 @@
 #include "gui/PreferencesDialog.h"
 #include "gui/RelayLogView.h"
 #include "gui/TrustDialog.h"
+#include "gui/vnc/VncView.h"
 
 #include "core/card/CardErrors.h"
 #include "core/pcsc/ReaderMonitor.h"
 #include "core/session/KnownHosts.h"
 #include "core/session/PcscSessionSigner.h"
+#include "core/session/ScreenGrant.h"
+#include "core/session/ScreenTunnel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -137,7 +140,7 @@ void MainWindow::buildUi()
     // Session controls.
     m_screenShareButton = new QPushButton(tr("&Screen Share"), this);
     m_screenShareButton->setObjectName(QStringLiteral("screenShareButton"));
-    m_screenShareButton->setToolTip(tr("Screen sharing is not available in this version yet."));
+    m_screenShareButton->setToolTip(tr("Show the remote screen in this window (a one-time password, through the authenticated connection)."));
     connect(m_screenShareButton, &QPushButton::clicked, this, &MainWindow::startScreenShare);
     m_insertButton = new QPushButton(tr("&Insert card"), this);
     m_insertButton->setObjectName(QStringLiteral("insertCardButton"));
@@ -233,8 +236,8 @@ void MainWindow::updateControls()
     m_insertButton->setEnabled(authenticated && !inserted);
     m_removeButton->setEnabled(inserted);
     m_disconnectButton->setEnabled(authenticated);
-    // Screen-sharing seam: enabled once the VNC view and the screen tunnel are wired into startScreenShare().
-    m_screenShareButton->setEnabled(false);
+    const bool sharing = m_screenRequested || m_screenTunnel || (m_remoteView && m_remoteView->state() != VncView::State::Disconnected);
+    m_screenShareButton->setEnabled(authenticated && !sharing);
 }
 
 // ---- the card ----
@@ -510,6 +513,8 @@ void MainWindow::disposeSession()
         return;
     }
     m_disposePending = false;
+    m_screenRequested = false;
+    endScreenShare(QString());
     delete m_relay;
     m_relay = nullptr;
     delete m_session;
@@ -602,12 +607,80 @@ void MainWindow::showNextApproval()
 
 void MainWindow::startScreenShare()
 {
-    // Seam for screen sharing (issue 6): request the screen with AdminSession::requestScreen(), open the stream
-    // with core/session/ScreenTunnel, hand its socket descriptor and the one-time password to a gui/vnc/VncView
-    // (connectToFd), add the view to remoteViewArea() and make it current; on VncView::disconnected(reason)
-    // return to page 0 and show the reason in the status line. Until both parts are in, the button stays
-    // disabled (updateControls) and this only says so.
-    setStatus(tr("Screen sharing is not available in this version yet."), true);
+    if (!m_session || m_session->state() != AdminSession::State::Authenticated || m_screenRequested || m_screenTunnel) {
+        return;
+    }
+    // One answer per request: the context object takes the connections with it.
+    auto* answer = new QObject(this);
+    connect(m_session, &AdminSession::screenGranted, answer, [this, answer](const core::ScreenGrant& grant) {
+        answer->deleteLater();
+        m_screenRequested = false;
+        openScreenTunnel(grant);
+    });
+    connect(m_session, &AdminSession::screenRefused, answer, [this, answer](sra::wire::ErrorCode, const QString& message) {
+        answer->deleteLater();
+        m_screenRequested = false;
+        setStatus(message, true);
+        updateControls();
+    });
+    connect(m_session, &AdminSession::closed, answer, &QObject::deleteLater);
+    if (!m_session->requestScreen()) {
+        delete answer;
+        setStatus(tr("The remote screen could not be requested: the session is not ready. Connect again."), true);
+        return;
+    }
+    m_screenRequested = true;
+    setStatus(tr("Asking the remote for its screen…"));
+    updateControls();
+}
+
+void MainWindow::openScreenTunnel(core::ScreenGrant grant)
+{
+    auto* tunnel = new core::ScreenTunnel(this);
+    m_screenTunnel = tunnel;
+    const QByteArray password = grant.password;
+    connect(tunnel, &core::ScreenTunnel::ready, this, [this, tunnel, password]() mutable {
+        if (!m_remoteView) {
+            m_remoteView = new VncView(m_remoteViewArea);
+            m_remoteView->setObjectName(QStringLiteral("remoteView"));
+            m_remoteViewArea->addWidget(m_remoteView);
+            connect(m_remoteView, &VncView::connected, this, [this] {
+                setStatus(tr("Showing the screen of %1.").arg(m_target));
+                updateControls();
+            });
+            connect(m_remoteView, &VncView::disconnected, this, [this](const QString& reason) { endScreenShare(reason); });
+        }
+        m_remoteViewArea->setCurrentWidget(m_remoteView);
+        m_remoteView->connectToFd(tunnel->takeViewerSocket(), std::move(password));   // the view wipes it
+        m_remoteView->setFocus();
+        updateControls();
+    });
+    connect(tunnel, &core::ScreenTunnel::failed, this, [this, tunnel](core::ScreenTunnel::Failure, const QString& message) {
+        tunnel->deleteLater();
+        setStatus(message, true);
+        updateControls();
+    });
+    connect(tunnel, &core::ScreenTunnel::closed, this, [tunnel] { tunnel->deleteLater(); });
+    connect(m_session, &AdminSession::screenEnded, tunnel, [this](const QString& reason) { endScreenShare(reason); });
+    tunnel->open(*m_session, grant);
+    grant.wipe();
+    setStatus(tr("Opening the screen stream…"));
+    updateControls();
+}
+
+void MainWindow::endScreenShare(const QString& reason)
+{
+    if (m_remoteView && m_remoteView->state() != VncView::State::Disconnected) {
+        m_remoteView->disconnectFromHost();
+    }
+    if (m_screenTunnel) {
+        m_screenTunnel->close();
+    }
+    m_remoteViewArea->setCurrentIndex(0);
+    if (!reason.isEmpty() && sessionActive()) {
+        setStatus(tr("The remote screen was closed: %1").arg(reason), true);
+    }
+    updateControls();
 }
 
 void MainWindow::openPreferences()

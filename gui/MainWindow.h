@@ -19,6 +19,11 @@ class QStackedWidget;
 class QStringListModel;
 
 namespace sra::core {
+class ScreenTunnel;
+struct ScreenGrant;
+} // namespace sra::core
+
+namespace sra::core {
 class KnownHosts;
 class PcscSessionSigner;
 class ReaderMonitor;
@@ -33,6 +38,7 @@ class CardPanel;
 class PinDialog;
 class RelayLogView;
 class TrustDialog;
+class VncView;
 
 // The admin window: the card panel, the connect bar, the session controls, the remote view area and the log of
 // relayed operations, over the same core objects sra-connect uses (ReaderMonitor, PcscSessionSigner,
@@ -102,6 +108,11 @@ private:
     void disposeSession();
 
     void onApprovalNeeded(quint32 id, const QString& description);
+
+    // Screen sharing: the grant's ticket opens a ScreenTunnel, whose socket and the one-time password go to
+    // the VncView; the view leaves the window when the stream or the session ends.
+    void openScreenTunnel(core::ScreenGrant grant);
+    void endScreenShare(const QString& reason);
     void showNextApproval();
 
     AppSettings* m_settings;
@@ -135,6 +146,9 @@ private:
     QPushButton* m_removeButton = nullptr;
     QPushButton* m_disconnectButton = nullptr;
     QStackedWidget* m_remoteViewArea = nullptr;
+    VncView* m_remoteView = nullptr;                  // page 1 of m_remoteViewArea while sharing
+    QPointer<core::ScreenTunnel> m_screenTunnel;
+    bool m_screenRequested = false;                   // ScreenRequest sent, no answer yet
     RelayLogView* m_relayLog = nullptr;
     QLabel* m_status = nullptr;
 };

@@ -450,10 +450,6 @@
         <translation>&amp;Bildschirm anzeigen</translation>
     </message>
     <message>
-        <source>Screen sharing is not available in this version yet.</source>
-        <translation>Die Bildschirmfreigabe ist in dieser Version noch nicht verfügbar.</translation>
-    </message>
-    <message>
         <source>&amp;Insert card</source>
         <translation>Karte &amp;einstecken</translation>
     </message>
@@ -544,6 +540,30 @@
     <message>
         <source>Card removed from %1.</source>
         <translation>Karte aus %1 gezogen.</translation>
+    </message>
+    <message>
+        <source>Show the remote screen in this window (a one-time password, through the authenticated connection).</source>
+        <translation>Den Bildschirm des entfernten Rechners in diesem Fenster zeigen (mit Einmalpasswort, über die authentifizierte Verbindung).</translation>
+    </message>
+    <message>
+        <source>The remote screen could not be requested: the session is not ready. Connect again.</source>
+        <translation>Der entfernte Bildschirm konnte nicht angefordert werden: Die Sitzung ist nicht bereit. Verbinden Sie sich erneut.</translation>
+    </message>
+    <message>
+        <source>Asking the remote for its screen…</source>
+        <translation>Der entfernte Rechner wird um seinen Bildschirm gebeten …</translation>
+    </message>
+    <message>
+        <source>Showing the screen of %1.</source>
+        <translation>Bildschirm von %1 wird angezeigt.</translation>
+    </message>
+    <message>
+        <source>Opening the screen stream…</source>
+        <translation>Die Bildschirmverbindung wird geöffnet …</translation>
+    </message>
+    <message>
+        <source>The remote screen was closed: %1</source>
+        <translation>Der entfernte Bildschirm wurde geschlossen: %1</translation>
     </message>
 </context>
 <context>

@@ -450,10 +450,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Screen sharing is not available in this version yet.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>&amp;Insert card</source>
         <translation type="unfinished"></translation>
     </message>
@@ -543,6 +539,30 @@
     </message>
     <message>
         <source>Card removed from %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the remote screen in this window (a one-time password, through the authenticated connection).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote screen could not be requested: the session is not ready. Connect again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Asking the remote for its screen…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Showing the screen of %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opening the screen stream…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote screen was closed: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -5,6 +5,7 @@
 #include "gui/AppSettings.h"
 #include "gui/MainWindow.h"
 #include "gui/PreferencesDialog.h"
+#include "gui/vnc/VncView.h"
 
 #include "core/remote/TlsIdentity.h"
 #include "core/session/KnownHosts.h"
@@ -12,6 +13,8 @@
 #include "support/Process.h"
 
 #include <QComboBox>
+#include <QFile>
+#include <QStackedWidget>
 #include <QDialog>
 #include <QLabel>
 #include <QLineEdit>
@@ -90,6 +93,7 @@ private Q_SLOTS:
     void wrongPinCostsExactlyOneTry();
     void changedFingerprintIsAHardStop();
     void cancelWhileConnecting();
+    void screenShareShowsTheRemote();
     void preferencesShowTheLicense();
     void preferencesImportLicense();
     void preferencesRemoveKnownHost();
@@ -301,7 +305,7 @@ void TestAdminWindow::firstConnectTrustPinAuthenticated()
     QVERIFY(m_window->statusText().contains(m_lab->env(QStringLiteral("SRAD_ACCOUNT"))));
     QVERIFY(child<QPushButton>(m_window.get(), QStringLiteral("disconnectButton"))->isEnabled());
     QVERIFY(child<QPushButton>(m_window.get(), QStringLiteral("insertCardButton"))->isEnabled());
-    QVERIFY(!child<QPushButton>(m_window.get(), QStringLiteral("screenShareButton"))->isEnabled());
+    QVERIFY(child<QPushButton>(m_window.get(), QStringLiteral("screenShareButton"))->isEnabled());
     QVERIFY(!child<QWidget>(m_window.get(), QStringLiteral("cancelConnectButton"))->isVisible());
     snapshot(m_window.get(), QStringLiteral("authenticated"));
 
@@ -477,6 +481,69 @@ void TestAdminWindow::cancelWhileConnecting()
     QVERIFY(child<QComboBox>(m_window.get(), QStringLiteral("hostComboBox"))->isEnabled());
     // Cancelling closed our side of the connection.
     QTRY_COMPARE(accepted.first()->state(), QAbstractSocket::UnconnectedState);
+}
+
+namespace {
+// The lab's test screen: red, green, blue and white quadrants (tests/support/test-screen).
+bool showsTheTestScreen(const QImage& image)
+{
+    if (image.width() < 4 || image.height() < 4) {
+        return false;
+    }
+    const int w = image.width();
+    const int h = image.height();
+    const auto rgb = [&](int x, int y) { return image.pixel(x, y) & 0xffffffu; };
+    return rgb(w / 4, h / 4) == 0xff0000u && rgb(3 * w / 4, h / 4) == 0x00ff00u && rgb(w / 4, 3 * h / 4) == 0x0000ffu
+           && rgb(3 * w / 4, 3 * h / 4) == 0xffffffu;
+}
+} // namespace
+
+void TestAdminWindow::screenShareShowsTheRemote()
+{
+    QVERIFY(connectAndSignIn(m_lab->env(QStringLiteral("SOFTCARD_PIN")), false));
+    auto* share = child<QPushButton>(m_window.get(), QStringLiteral("screenShareButton"));
+    QVERIFY(share->isEnabled());
+    QTest::mouseClick(share, Qt::LeftButton);
+
+    // Through srad's one-time VNC server and the ticketed TLS stream, into the embedded view.
+    sra::gui::VncView* view = nullptr;
+    QTRY_VERIFY2_WITH_TIMEOUT((view = m_window->findChild<sra::gui::VncView*>(QStringLiteral("remoteView")))
+                                  && view->state() == sra::gui::VncView::State::Connected,
+                              qPrintable(m_window->statusText()), 20000);
+    QCOMPARE(m_window->remoteViewArea()->currentWidget(), view);
+    QVERIFY(!share->isEnabled());   // one screen per session at a time
+    // x11vnc's first update can be black: the picture settles within a few seconds.
+    QTRY_VERIFY_WITH_TIMEOUT(showsTheTestScreen(view->framebuffer()), 15000);
+    QCOMPARE(view->frameSize(), QSize(1024, 768));
+    snapshot(m_window.get(), QStringLiteral("screen-share"));
+
+    // Input reaches the remote: a typed string and Ctrl-Alt-Del, as the test screen recorded them (X keysyms).
+    QFile log(m_lab->env(QStringLiteral("LAB_SCREEN_INPUT_LOG")));
+    const auto logged = [&log] {
+        if (!log.open(QIODevice::ReadOnly)) {
+            return QByteArray();
+        }
+        const QByteArray text = log.readAll();
+        log.close();
+        return text;
+    };
+    const qsizetype start = logged().size();
+    view->setFocus();
+    QTest::keyClicks(view, QStringLiteral("sra"));
+    view->sendCtrlAltDel();
+    QTRY_VERIFY_WITH_TIMEOUT(logged().mid(start).contains("press keysym=0xffff text=%7F mods=ctrl,alt")
+                                 || logged().mid(start).contains("press keysym=0xffff text= mods=ctrl,alt"),
+                             10000);
+    const QByteArray typed = logged().mid(start);
+    QVERIFY2(typed.indexOf("press keysym=0x73 ") < typed.indexOf("press keysym=0x72 ")
+                 && typed.indexOf("press keysym=0x72 ") < typed.indexOf("press keysym=0x61 ")
+                 && typed.indexOf("press keysym=0x73 ") >= 0,
+             typed.constData());
+
+    // Disconnecting ends the view and srad's VNC server.
+    disconnectSession();
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->remoteViewArea()->currentIndex(), 0, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_lab->vncServerPids().isEmpty(), 10000);
 }
 
 void TestAdminWindow::preferencesShowTheLicense()
