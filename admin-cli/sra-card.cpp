@@ -2,7 +2,7 @@
 //   sra-card list
 //   sra-card sign --slot 9a --in FILE --out SIG [--hash sha256] [--pin-fd N] [--reader NAME]
 #include "admin-cli/ExitCodes.h"
-#include "admin-cli/PinInput.h"
+#include "core/card/PinInput.h"
 #include "core/card/CardErrors.h"
 #include "core/card/CardInfo.h"
 #include "core/card/CardSigner.h"
@@ -170,8 +170,8 @@ int runSign(sra::core::PcscContext& context, const QCommandLineParser& parser)
     sra::piv::SecureBytes pin;
     QString error;
     const bool gotPin = parser.isSet(QStringLiteral("pin-fd"))
-                            ? sra::admincli::readPinFromFd(parser.value(QStringLiteral("pin-fd")).toInt(), pin, error)
-                            : sra::admincli::promptPin(QStringLiteral("PIN for %1 (%2 tries left): ")
+                            ? sra::core::readPinFromFd(parser.value(QStringLiteral("pin-fd")).toInt(), pin, error)
+                            : sra::core::promptPin(QStringLiteral("PIN for %1 (%2 tries left): ")
                                                            .arg(info->cardholder)
                                                            .arg(info->pinTriesLeft),
                                                        pin,

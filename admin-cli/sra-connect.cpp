@@ -3,7 +3,7 @@
 //               [--insert-card [--approve ask|session] [--allow-slot 9a ...]]
 //               [--screen [--vnc-listen 127.0.0.1:PORT]]
 #include "admin-cli/ExitCodes.h"
-#include "admin-cli/PinInput.h"
+#include "core/card/PinInput.h"
 #include "core/card/CardErrors.h"
 #include "core/remote/TlsIdentity.h"
 #include "core/pcsc/ReaderMonitor.h"
@@ -27,6 +27,8 @@
 #include <unistd.h>
 
 using namespace sra::admincli;
+using sra::core::promptPin;
+using sra::core::readPinFromFd;
 using sra::core::AdminSession;
 
 namespace {

@@ -5,7 +5,7 @@
 //   verify     AuthResponse → AuthOk: srad's signature check and pairing lookup (Authenticating)
 // Not a test: run it through bench/run-connect.
 //   bench_connect --port N [--iterations N] [--pin-fd N]
-#include "admin-cli/PinInput.h"
+#include "core/card/PinInput.h"
 #include "core/session/AdminSession.h"
 #include "core/session/KnownHosts.h"
 #include "core/session/PcscSessionSigner.h"
@@ -51,7 +51,7 @@ int main(int argc, char** argv)
 
     sra::piv::SecureBytes pin;
     QString error;
-    if (!sra::admincli::readPinFromFd(parser.value(QStringLiteral("pin-fd")).toInt(), pin, error)) {
+    if (!sra::core::readPinFromFd(parser.value(QStringLiteral("pin-fd")).toInt(), pin, error)) {
         std::fprintf(stderr, "bench_connect: %s\n", qPrintable(error));
         return 1;
     }

@@ -3,7 +3,7 @@
 // by these. Not a test: run it through bench/run-local-sign, which brings up the lab around it.
 //
 //   bench_local_sign [--reader NAME] [--iterations N] [--pin-fd N]
-#include "admin-cli/PinInput.h"
+#include "core/card/PinInput.h"
 #include "core/card/CardInfo.h"
 #include "core/pcsc/PcscCardChannel.h"
 #include "core/pcsc/PcscContext.h"
@@ -59,7 +59,7 @@ int main(int argc, char** argv)
 
     sra::piv::SecureBytes pin;
     QString error;
-    if (!sra::admincli::readPinFromFd(parser.value(QStringLiteral("pin-fd")).toInt(), pin, error)) {
+    if (!sra::core::readPinFromFd(parser.value(QStringLiteral("pin-fd")).toInt(), pin, error)) {
         std::fprintf(stderr, "bench_local_sign: %s\n", qPrintable(error));
         return 1;
     }

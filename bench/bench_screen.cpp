@@ -5,7 +5,7 @@
 // srad's ScreenStream, both ByteBridges); the direct path is an x11vnc started here by X11VncBackend on the same
 // display, read over its UNIX socket. Not a test: run it through bench/run-screen.
 //   bench_screen --port N [--frames N] [--rounds N] [--pin-fd N]
-#include "admin-cli/PinInput.h"
+#include "core/card/PinInput.h"
 #include "core/session/AdminSession.h"
 #include "core/session/KnownHosts.h"
 #include "core/session/PcscSessionSigner.h"
@@ -163,7 +163,7 @@ int main(int argc, char** argv)
 
     sra::piv::SecureBytes pin;
     QString error;
-    if (!sra::admincli::readPinFromFd(parser.value(QStringLiteral("pin-fd")).toInt(), pin, error)) {
+    if (!sra::core::readPinFromFd(parser.value(QStringLiteral("pin-fd")).toInt(), pin, error)) {
         std::fprintf(stderr, "bench_screen: %s\n", qPrintable(error));
         return 1;
     }

@@ -12,6 +12,7 @@
 
 #include "core/card/CardErrors.h"
 #include "core/pcsc/ReaderMonitor.h"
+#include "core/remote/TlsIdentity.h"
 #include "core/session/KnownHosts.h"
 #include "core/session/PcscSessionSigner.h"
 #include "core/session/ScreenGrant.h"
@@ -35,6 +36,8 @@
 #include <QStringListModel>
 #include <QTimer>
 #include <QVBoxLayout>
+
+#include <utility>
 
 namespace sra::gui {
 
@@ -305,6 +308,11 @@ void MainWindow::refreshCard()
         m_cardReader = reader.name;
         m_cardPanel->showCard(m_cardReader, m_signer->cardInfo());
         updateControls();
+        if (!m_autostartTarget.isEmpty()) {
+            // The card the start-up connection waited for (readers are reported asynchronously).
+            m_hostCombo->setEditText(std::exchange(m_autostartTarget, QString()));
+            connectToHost();
+        }
         return;
     }
     if (!failedReader.isEmpty()) {
@@ -416,8 +424,32 @@ void MainWindow::onSessionState(AdminSession::State state)
     updateControls();
 }
 
+void MainWindow::autostart(Autostart options)
+{
+    m_acceptNewHost = options.acceptNewHost;
+    m_autoScreenShare = options.screenShare;
+    m_presetPin = std::move(options.pin);
+    if (options.target.isEmpty()) {
+        return;
+    }
+    if (m_signer) {
+        m_hostCombo->setEditText(options.target);
+        connectToHost();
+    } else {
+        m_autostartTarget = options.target;   // connects once the card has been read (refreshCard)
+        m_hostCombo->setEditText(options.target);
+        setStatus(tr("Waiting for your card to connect to %1…").arg(options.target));
+    }
+}
+
 void MainWindow::onHostDecision(const QByteArray& fingerprint)
 {
+    if (m_acceptNewHost) {
+        setStatus(tr("Trusting %1 on first use, as the command line asked (SHA-256 %2).")
+                      .arg(m_session->host(), core::formatFingerprint(fingerprint)));
+        m_session->acceptHost();
+        return;
+    }
     auto* dialog = new TrustDialog(m_session->host(), m_session->port(), fingerprint, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     m_trustDialog = dialog;
@@ -436,6 +468,12 @@ void MainWindow::onHostDecision(const QByteArray& fingerprint)
 
 void MainWindow::onPinRequested(int triesLeft, const QString& reason)
 {
+    if (!m_presetPin.empty()) {
+        piv::SecureBytes pin = std::move(m_presetPin);
+        m_presetPin = {};
+        m_session->providePin(std::move(pin));
+        return;
+    }
     if (!reason.isEmpty()) {
         m_cardPanel->showCard(m_cardReader, [&] {
             core::CardInfo info = m_signer->cardInfo();
@@ -466,6 +504,10 @@ void MainWindow::onAuthenticated(const QString& account, const QString& sessionI
     m_hostCombo->setEditText(m_target);
     setStatus(tr("Authenticated to %1 as %2 (session %3).").arg(m_session->host(), account, sessionId));
     updateControls();
+    if (m_autoScreenShare) {
+        m_autoScreenShare = false;
+        startScreenShare();
+    }
 }
 
 void MainWindow::onFailed(AdminSession::Failure failure, const QString& message)
@@ -647,6 +689,7 @@ void MainWindow::openScreenTunnel(core::ScreenGrant grant)
             connect(m_remoteView, &VncView::connected, this, [this] {
                 setStatus(tr("Showing the screen of %1.").arg(m_target));
                 updateControls();
+                Q_EMIT remoteScreenShown();
             });
             connect(m_remoteView, &VncView::disconnected, this, [this](const QString& reason) { endScreenShare(reason); });
         }

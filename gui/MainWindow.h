@@ -71,6 +71,23 @@ public:
 
     QString statusText() const;
 
+    // Start-up choices from the command line (gui/main.cpp), as sra-connect offers them: connect at once;
+    // trust a host seen for the first time without asking (--accept-new; a changed identity is still a hard
+    // stop); take the first PIN from a descriptor instead of the dialog (a wrong PIN asks as usual); share
+    // the screen once authenticated. The demo drives the window with these.
+    struct Autostart
+    {
+        QString target;
+        bool acceptNewHost = false;
+        piv::SecureBytes pin;
+        bool screenShare = false;
+    };
+    void autostart(Autostart options);
+
+Q_SIGNALS:
+    // The remote screen is connected and shown in the window.
+    void remoteScreenShown();
+
 public Q_SLOTS:
     void connectToHost();
     void cancelConnect();
@@ -149,6 +166,10 @@ private:
     VncView* m_remoteView = nullptr;                  // page 1 of m_remoteViewArea while sharing
     QPointer<core::ScreenTunnel> m_screenTunnel;
     bool m_screenRequested = false;                   // ScreenRequest sent, no answer yet
+    bool m_acceptNewHost = false;                     // Autostart
+    bool m_autoScreenShare = false;                   // Autostart
+    piv::SecureBytes m_presetPin;                     // Autostart: used for the first PIN request only
+    QString m_autostartTarget;                        // Autostart: connect once a card is read
     RelayLogView* m_relayLog = nullptr;
     QLabel* m_status = nullptr;
 };

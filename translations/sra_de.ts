@@ -565,6 +565,14 @@
         <source>The remote screen was closed: %1</source>
         <translation>Der entfernte Bildschirm wurde geschlossen: %1</translation>
     </message>
+    <message>
+        <source>Waiting for your card to connect to %1…</source>
+        <translation>Warten auf Ihre Karte, um sich mit %1 zu verbinden …</translation>
+    </message>
+    <message>
+        <source>Trusting %1 on first use, as the command line asked (SHA-256 %2).</source>
+        <translation>%1 wird bei der ersten Verbindung vertraut, wie auf der Befehlszeile verlangt (SHA-256 %2).</translation>
+    </message>
 </context>
 <context>
     <name>sra::gui::PinDialog</name>

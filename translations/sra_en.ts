@@ -565,6 +565,14 @@
         <source>The remote screen was closed: %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Waiting for your card to connect to %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trusting %1 on first use, as the command line asked (SHA-256 %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>sra::gui::PinDialog</name>

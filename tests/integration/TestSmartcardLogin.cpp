@@ -439,7 +439,7 @@ void TestSmartcardLogin::eccCardLogsInBothPaths()
              admin.output().constData());
     const QString account = lab.env(QStringLiteral("SRAD_ACCOUNT"));
     const QByteArray pin = lab.env(QStringLiteral("SOFTCARD_PIN")).toUtf8();
-    for (const QString backend : {QStringLiteral("sra"), QStringLiteral("opensc")}) {
+    for (const QString& backend : {QStringLiteral("sra"), QStringLiteral("opensc")}) {
         QVERIFY(service.enable(backend).ok());
         const ProcessResult r = service.authenticate(account, pin, backend);
         QVERIFY2(r.ok() && r.out.contains("successfully authenticated"), qPrintable(backend + QLatin1Char(' ') + r.describe()));

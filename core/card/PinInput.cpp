@@ -1,4 +1,4 @@
-#include "admin-cli/PinInput.h"
+#include "core/card/PinInput.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -7,7 +7,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-namespace sra::admincli {
+namespace sra::core {
 
 namespace {
 constexpr std::size_t kMaxPinInput = 64; // a PIV PIN is at most 8; anything longer is not a PIN
@@ -78,4 +78,4 @@ bool promptPin(const QString& prompt, piv::SecureBytes& pin, QString& error)
     return ok;
 }
 
-} // namespace sra::admincli
+} // namespace sra::core

@@ -4,7 +4,7 @@
 
 #include <QString>
 
-namespace sra::admincli {
+namespace sra::core {
 
 // Reads a PIN for the command-line tools without it ever passing through a QString or an unzeroed buffer:
 // from a file descriptor the caller opened (--pin-fd N, up to the first newline or EOF), or typed at the
@@ -12,4 +12,4 @@ namespace sra::admincli {
 bool readPinFromFd(int fd, piv::SecureBytes& pin, QString& error);
 bool promptPin(const QString& prompt, piv::SecureBytes& pin, QString& error);
 
-} // namespace sra::admincli
+} // namespace sra::core
