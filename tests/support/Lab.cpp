@@ -1,7 +1,9 @@
 #include "support/Lab.h"
 
 #include <QDir>
+#include <QCoreApplication>
 #include <QFile>
+#include <QProcess>
 #include <QRegularExpression>
 
 #include <algorithm>
@@ -72,6 +74,22 @@ Lab::Lab(const Options& options) : m_dir(QDir::tempPath() + QStringLiteral("/sra
     if (options.expiredCard) {
         args.append(QStringLiteral("--expired-card"));
     }
+    // A test killed by ctest's timeout never runs this destructor: a detached watchdog takes the lab down once
+    // the test process is gone, so nothing of it is left running (a lab already down makes it a no-op).
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    if (!binaryDir().isEmpty()) {
+        environment.insert(QStringLiteral("SRA_BUILD_DIR"), binaryDir());
+    }
+    QProcess watchdog;
+    watchdog.setProgram(QStringLiteral("setsid"));
+    watchdog.setArguments({QStringLiteral("sh"), QStringLiteral("-c"),
+                           QStringLiteral("while kill -0 \"$0\" 2>/dev/null; do sleep 2; done; "
+                                          "[ -d \"$2\" ] && exec \"$1\" down \"$2\" >/dev/null 2>&1"),
+                           QString::number(QCoreApplication::applicationPid()), labScript(), dir()});
+    watchdog.setProcessEnvironment(environment);
+    watchdog.setStandardOutputFile(QProcess::nullDevice());
+    watchdog.setStandardErrorFile(QProcess::nullDevice());
+    watchdog.startDetached();
     if (!runVerb(QStringLiteral("up"), args)) {
         return;
     }
