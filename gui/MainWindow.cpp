@@ -8,6 +8,8 @@
 #include "gui/PreferencesDialog.h"
 #include "gui/RelayLogView.h"
 #include "gui/TrustDialog.h"
+#include "gui/vnc/DirectVncDialog.h"
+#include "gui/vnc/VncPasswordStore.h"
 #include "gui/vnc/VncView.h"
 
 #include "core/card/CardErrors.h"
@@ -87,6 +89,9 @@ void MainWindow::buildUi()
     auto* preferences = fileMenu->addAction(tr("&Preferences…"), this, &MainWindow::openPreferences);
     preferences->setObjectName(QStringLiteral("preferencesAction"));
     preferences->setShortcut(QKeySequence::Preferences);
+    // Plain VNC for machines without srad, as helpdesk staff expect from a remote-screen tool.
+    auto* directVnc = fileMenu->addAction(tr("Connect to a &VNC server…"), this, &MainWindow::openDirectVnc);
+    directVnc->setObjectName(QStringLiteral("directVncAction"));
     fileMenu->addSeparator();
     auto* quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -379,6 +384,14 @@ void MainWindow::connectToHost()
     connect(m_session, &AdminSession::authenticated, this, &MainWindow::onAuthenticated);
     connect(m_session, &AdminSession::failed, this, &MainWindow::onFailed);
     connect(m_session, &AdminSession::closed, this, &MainWindow::onSessionClosed);
+    // srad's answer to Insert card: which account this card logs in as on the remote, or why none.
+    connect(m_session, &AdminSession::cardLogin, this, [this](const QString& account, const QString& detail) {
+        if (account.isEmpty()) {
+            setStatus(tr("Card inserted, but it logs in as no account on %1: %2").arg(m_session->host(), detail), true);
+        } else {
+            setStatus(tr("Card inserted: on %1 it logs in as %2 (%3).").arg(m_session->host(), account, detail));
+        }
+    });
     connect(m_relay, &core::AdminCardRelay::approvalNeeded, this, &MainWindow::onApprovalNeeded);
     connect(m_relay, &core::AdminCardRelay::finished, m_relayLog, &RelayLogView::addEntry);
 
@@ -682,17 +695,8 @@ void MainWindow::openScreenTunnel(core::ScreenGrant grant)
     m_screenTunnel = tunnel;
     const QByteArray password = grant.password;
     connect(tunnel, &core::ScreenTunnel::ready, this, [this, tunnel, password]() mutable {
-        if (!m_remoteView) {
-            m_remoteView = new VncView(m_remoteViewArea);
-            m_remoteView->setObjectName(QStringLiteral("remoteView"));
-            m_remoteViewArea->addWidget(m_remoteView);
-            connect(m_remoteView, &VncView::connected, this, [this] {
-                setStatus(tr("Showing the screen of %1.").arg(m_target));
-                updateControls();
-                Q_EMIT remoteScreenShown();
-            });
-            connect(m_remoteView, &VncView::disconnected, this, [this](const QString& reason) { endScreenShare(reason); });
-        }
+        ensureRemoteView();
+        m_remoteViewTarget = m_target;
         m_remoteViewArea->setCurrentWidget(m_remoteView);
         m_remoteView->connectToFd(tunnel->takeViewerSocket(), std::move(password));   // the view wipes it
         m_remoteView->setFocus();
@@ -709,6 +713,52 @@ void MainWindow::openScreenTunnel(core::ScreenGrant grant)
     grant.wipe();
     setStatus(tr("Opening the screen stream…"));
     updateControls();
+}
+
+VncView* MainWindow::ensureRemoteView()
+{
+    if (m_remoteView) {
+        return m_remoteView;
+    }
+    m_remoteView = new VncView(m_remoteViewArea);
+    m_remoteView->setObjectName(QStringLiteral("remoteView"));
+    m_remoteViewArea->addWidget(m_remoteView);
+    connect(m_remoteView, &VncView::connected, this, [this] {
+        setStatus(tr("Showing the screen of %1.").arg(m_remoteViewTarget));
+        updateControls();
+        Q_EMIT remoteScreenShown();
+    });
+    connect(m_remoteView, &VncView::disconnected, this, [this](const QString& reason) { endScreenShare(reason); });
+    m_remoteMenu = menuBar()->addMenu(tr("&Remote screen"));
+    m_remoteMenu->addAction(m_remoteView->scaleToFitAction());
+    m_remoteMenu->addAction(m_remoteView->viewOnlyAction());
+    m_remoteMenu->addAction(m_remoteView->ctrlAltDelAction());
+    m_remoteMenu->addAction(m_remoteView->fullScreenAction());
+    return m_remoteView;
+}
+
+void MainWindow::openDirectVnc()
+{
+    if (m_screenRequested || m_screenTunnel || (m_remoteView && m_remoteView->state() != VncView::State::Disconnected)) {
+        setStatus(tr("A remote screen is already shown: close it first (Disconnect, or end the direct VNC view)."), true);
+        return;
+    }
+    if (!m_vncPasswords) {
+        m_vncPasswords = new VncPasswordStore(this);
+    }
+    auto* dialog = new DirectVncDialog(m_vncPasswords, this);
+    dialog->setObjectName(QStringLiteral("directVncDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        VncView* view = ensureRemoteView();
+        m_remoteViewTarget = QStringLiteral("%1:%2").arg(dialog->host()).arg(dialog->port());
+        m_remoteViewArea->setCurrentWidget(view);
+        setStatus(tr("Connecting to the VNC server %1…").arg(m_remoteViewTarget));
+        view->connectToHost(dialog->host(), dialog->port(), dialog->password());   // the view wipes the password
+        view->setFocus();
+        updateControls();
+    });
+    dialog->open();
 }
 
 void MainWindow::endScreenShare(const QString& reason)

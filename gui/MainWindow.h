@@ -13,6 +13,7 @@
 class QComboBox;
 class QCompleter;
 class QLabel;
+class QMenu;
 class QProgressBar;
 class QPushButton;
 class QStackedWidget;
@@ -38,6 +39,7 @@ class CardPanel;
 class PinDialog;
 class RelayLogView;
 class TrustDialog;
+class VncPasswordStore;
 class VncView;
 
 // The admin window: the card panel, the connect bar, the session controls, the remote view area and the log of
@@ -95,6 +97,7 @@ public Q_SLOTS:
     void insertCard();
     void removeCard();
     void startScreenShare();
+    void openDirectVnc();
     void openPreferences();
 
 protected:
@@ -130,6 +133,7 @@ private:
     // the VncView; the view leaves the window when the stream or the session ends.
     void openScreenTunnel(core::ScreenGrant grant);
     void endScreenShare(const QString& reason);
+    VncView* ensureRemoteView();
     void showNextApproval();
 
     AppSettings* m_settings;
@@ -164,6 +168,9 @@ private:
     QPushButton* m_disconnectButton = nullptr;
     QStackedWidget* m_remoteViewArea = nullptr;
     VncView* m_remoteView = nullptr;                  // page 1 of m_remoteViewArea while sharing
+    VncPasswordStore* m_vncPasswords = nullptr;       // direct VNC: passwords in the system keychain
+    QMenu* m_remoteMenu = nullptr;
+    QString m_remoteViewTarget;                       // what the view shows, for the status line
     QPointer<core::ScreenTunnel> m_screenTunnel;
     bool m_screenRequested = false;                   // ScreenRequest sent, no answer yet
     bool m_acceptNewHost = false;                     // Autostart

@@ -573,6 +573,30 @@
         <source>Trusting %1 on first use, as the command line asked (SHA-256 %2).</source>
         <translation>%1 wird bei der ersten Verbindung vertraut, wie auf der Befehlszeile verlangt (SHA-256 %2).</translation>
     </message>
+    <message>
+        <source>Connect to a &amp;VNC server…</source>
+        <translation>Mit einem &amp;VNC-Server verbinden …</translation>
+    </message>
+    <message>
+        <source>Card inserted, but it logs in as no account on %1: %2</source>
+        <translation>Karte eingesteckt, aber sie meldet auf %1 kein Konto an: %2</translation>
+    </message>
+    <message>
+        <source>Card inserted: on %1 it logs in as %2 (%3).</source>
+        <translation>Karte eingesteckt: Auf %1 meldet sie das Konto %2 an (%3).</translation>
+    </message>
+    <message>
+        <source>&amp;Remote screen</source>
+        <translation>&amp;Entfernter Bildschirm</translation>
+    </message>
+    <message>
+        <source>A remote screen is already shown: close it first (Disconnect, or end the direct VNC view).</source>
+        <translation>Es wird bereits ein entfernter Bildschirm angezeigt: Schließen Sie ihn zuerst (Trennen oder die direkte VNC-Ansicht beenden).</translation>
+    </message>
+    <message>
+        <source>Connecting to the VNC server %1…</source>
+        <translation>Verbindung zum VNC-Server %1 wird hergestellt …</translation>
+    </message>
 </context>
 <context>
     <name>sra::gui::PinDialog</name>

@@ -573,6 +573,30 @@
         <source>Trusting %1 on first use, as the command line asked (SHA-256 %2).</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Connect to a &amp;VNC server…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card inserted, but it logs in as no account on %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card inserted: on %1 it logs in as %2 (%3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Remote screen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A remote screen is already shown: close it first (Disconnect, or end the direct VNC view).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connecting to the VNC server %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>sra::gui::PinDialog</name>

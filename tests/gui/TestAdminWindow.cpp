@@ -335,6 +335,10 @@ void TestAdminWindow::insertAndRemoveCard()
     QTRY_VERIFY_WITH_TIMEOUT(remoteReaderHasCard(), 10000);
     QVERIFY(remove->isEnabled());
     QVERIFY(!insert->isEnabled());
+    // srad says which account the card logs in as there (or why none), and the window shows it.
+    QTRY_VERIFY2_WITH_TIMEOUT(m_window->statusText().contains(QStringLiteral("logs in as")),
+                              qPrintable(m_window->statusText()), 10000);
+    qInfo("after Insert card: %s", qPrintable(m_window->statusText()));
 
     QTest::mouseClick(remove, Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!remoteReaderHasCard(), 10000);
