@@ -80,12 +80,17 @@ Lab::Lab(const Options& options) : m_dir(QDir::tempPath() + QStringLiteral("/sra
     if (!binaryDir().isEmpty()) {
         environment.insert(QStringLiteral("SRA_BUILD_DIR"), binaryDir());
     }
+    // The lab directory goes through the environment, not argv: tests look for the lab's processes by that
+    // argument, and the watchdog is not one of them.
+    environment.insert(QStringLiteral("SRA_LAB_WATCH_PID"), QString::number(QCoreApplication::applicationPid()));
+    environment.insert(QStringLiteral("SRA_LAB_WATCH_SCRIPT"), labScript());
+    environment.insert(QStringLiteral("SRA_LAB_WATCH_DIR"), dir());
     QProcess watchdog;
     watchdog.setProgram(QStringLiteral("setsid"));
     watchdog.setArguments({QStringLiteral("sh"), QStringLiteral("-c"),
-                           QStringLiteral("while kill -0 \"$0\" 2>/dev/null; do sleep 2; done; "
-                                          "[ -d \"$2\" ] && exec \"$1\" down \"$2\" >/dev/null 2>&1"),
-                           QString::number(QCoreApplication::applicationPid()), labScript(), dir()});
+                           QStringLiteral("while kill -0 \"$SRA_LAB_WATCH_PID\" 2>/dev/null; do sleep 2; done; "
+                                          "[ -d \"$SRA_LAB_WATCH_DIR\" ] && "
+                                          "exec \"$SRA_LAB_WATCH_SCRIPT\" down \"$SRA_LAB_WATCH_DIR\" >/dev/null 2>&1")});
     watchdog.setProcessEnvironment(environment);
     watchdog.setStandardOutputFile(QProcess::nullDevice());
     watchdog.setStandardErrorFile(QProcess::nullDevice());
