@@ -77,6 +77,7 @@ MainWindow::MainWindow(AppSettings* settings, QWidget* parent)
 
 MainWindow::~MainWindow()
 {
+    wipeScreenPassword();
     // The session and relay point at the signer and the known hosts: they go first.
     delete m_relay;
     delete m_session;
@@ -693,17 +694,19 @@ void MainWindow::openScreenTunnel(core::ScreenGrant grant)
 {
     auto* tunnel = new core::ScreenTunnel(this);
     m_screenTunnel = tunnel;
-    const QByteArray password = grant.password;
-    connect(tunnel, &core::ScreenTunnel::ready, this, [this, tunnel, password]() mutable {
+    m_screenPassword = grant.password;   // until the stream is ready; wiped however it ends
+    connect(tunnel, &core::ScreenTunnel::ready, this, [this, tunnel] {
         ensureRemoteView();
         m_remoteViewTarget = m_target;
         m_remoteViewArea->setCurrentWidget(m_remoteView);
-        m_remoteView->connectToFd(tunnel->takeViewerSocket(), std::move(password));   // the view wipes it
+        // The view wipes the password it is given.
+        m_remoteView->connectToFd(tunnel->takeViewerSocket(), std::exchange(m_screenPassword, QByteArray()));
         m_remoteView->setFocus();
         updateControls();
     });
     connect(tunnel, &core::ScreenTunnel::failed, this, [this, tunnel](core::ScreenTunnel::Failure, const QString& message) {
         tunnel->deleteLater();
+        wipeScreenPassword();
         setStatus(message, true);
         updateControls();
     });
@@ -761,8 +764,15 @@ void MainWindow::openDirectVnc()
     dialog->open();
 }
 
+void MainWindow::wipeScreenPassword()
+{
+    piv::secureZero(m_screenPassword.data(), static_cast<std::size_t>(m_screenPassword.size()));
+    m_screenPassword.clear();
+}
+
 void MainWindow::endScreenShare(const QString& reason)
 {
+    wipeScreenPassword();
     if (m_remoteView && m_remoteView->state() != VncView::State::Disconnected) {
         m_remoteView->disconnectFromHost();
     }

@@ -58,14 +58,14 @@ public:
     explicit MainWindow(AppSettings* settings, QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    // The session of the moment (nullptr when idle). For the screen-sharing seam and tests.
+    // The session of the moment (nullptr when idle), for tests.
     core::AdminSession* session() const
     {
         return m_session;
     }
 
-    // Screen-sharing seam: the stacked widget whose first page is a placeholder; the remote view (gui/vnc/VncView)
-    // is added as a page and made current by startScreenShare().
+    // The remote-screen area: page 0 says where the screen will appear; the VncView is added as the next page
+    // when a screen is first shown (Screen Share or direct VNC).
     QStackedWidget* remoteViewArea() const
     {
         return m_remoteViewArea;
@@ -134,6 +134,7 @@ private:
     void openScreenTunnel(core::ScreenGrant grant);
     void endScreenShare(const QString& reason);
     VncView* ensureRemoteView();
+    void wipeScreenPassword();
     void showNextApproval();
 
     AppSettings* m_settings;
@@ -172,6 +173,7 @@ private:
     QMenu* m_remoteMenu = nullptr;
     QString m_remoteViewTarget;                       // what the view shows, for the status line
     QPointer<core::ScreenTunnel> m_screenTunnel;
+    QByteArray m_screenPassword;                      // the grant's one-time VNC password until the view takes it
     bool m_screenRequested = false;                   // ScreenRequest sent, no answer yet
     bool m_acceptNewHost = false;                     // Autostart
     bool m_autoScreenShare = false;                   // Autostart

@@ -27,6 +27,7 @@
 #include <sys/types.h>
 
 using sra::test::Lab;
+using sra::test::startInsertingAdmin;
 namespace wire = sra::wire;
 namespace piv = sra::piv;
 using sra::core::asByteView;
@@ -135,32 +136,6 @@ private Q_SLOTS:
 };
 
 namespace {
-// sra-connect --insert-card in a session of its own (setsid: no controlling terminal to prompt on).
-bool startAdmin(QProcess& admin, const Lab& lab, const QString& approve)
-{
-    admin.setProcessEnvironment(lab.clientEnvironment());
-    admin.start(QStringLiteral("setsid"),
-                {sra::test::binaryDir() + QStringLiteral("/admin-cli/sra-connect"),
-                 QStringLiteral("127.0.0.1:") + lab.env(QStringLiteral("SRAD_PORT")), QStringLiteral("--known-hosts"),
-                 lab.dir() + QStringLiteral("/kh"), QStringLiteral("--accept-new"), QStringLiteral("--pin-fd"), QStringLiteral("0"),
-                 QStringLiteral("--insert-card"), QStringLiteral("--approve"), approve});
-    if (!admin.waitForStarted()) {
-        return false;
-    }
-    admin.write(lab.env(QStringLiteral("SOFTCARD_PIN")).toUtf8() + '\n');
-    QByteArray out;
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < 20000) {
-        admin.waitForReadyRead(200);
-        out += admin.readAllStandardOutput();
-        if (out.contains("Card inserted")) {
-            return true;
-        }
-    }
-    return false;
-}
-
 // Card statuses until one says present (the first may predate the insertion).
 bool waitPresent(LocalClient& client)
 {
@@ -203,7 +178,7 @@ void TestCardRelay::adminGoneOrSilent()
     QVERIFY(lab.runLab(QStringLiteral("srad-start")).ok());
 
     QProcess admin;
-    QVERIFY(startAdmin(admin, lab, QStringLiteral("session")));
+    QVERIFY(startInsertingAdmin(admin, lab, QStringLiteral("session")));
     LocalClient client;
     QVERIFY(client.connect(lab.env(QStringLiteral("SRAD_LOCAL_SOCKET"))));
     QVERIFY(waitPresent(client)); // sra-connect says "inserted" when it sent InsertCard, not when srad had it
@@ -250,7 +225,7 @@ void TestCardRelay::askModeWithoutAnswerDenies()
     Lab lab;
     QVERIFY2(lab.isUp(), qPrintable(lab.error()));
     QProcess admin;
-    QVERIFY(startAdmin(admin, lab, QStringLiteral("ask")));
+    QVERIFY(startInsertingAdmin(admin, lab, QStringLiteral("ask")));
     LocalClient client;
     QVERIFY(client.connect(lab.env(QStringLiteral("SRAD_LOCAL_SOCKET"))));
     QVERIFY(waitPresent(client)); // sra-connect says "inserted" when it sent InsertCard, not when srad had it
@@ -395,7 +370,7 @@ void TestCardRelay::hostileLocalClients()
     Lab lab;
     QVERIFY2(lab.isUp(), qPrintable(lab.error()));
     QProcess admin;
-    QVERIFY(startAdmin(admin, lab, QStringLiteral("session")));
+    QVERIFY(startInsertingAdmin(admin, lab, QStringLiteral("session")));
     const QString path = lab.env(QStringLiteral("SRAD_LOCAL_SOCKET"));
 
     // Garbage instead of frames, a frame over the local limit, and a request before LocalHello: closed.

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 using sra::test::Lab;
+using sra::test::startInsertingAdmin;
 
 namespace {
 QString modulePath()
@@ -74,31 +75,6 @@ bool load(bool viaDlopen, Loaded& loaded)
 void setSocket(const Lab& lab)
 {
     ::setenv("SRA_LOCAL_SOCKET", QFile::encodeName(lab.env(QStringLiteral("SRAD_LOCAL_SOCKET"))).constData(), 1);
-}
-
-bool startAdmin(QProcess& admin, const Lab& lab)
-{
-    admin.setProcessEnvironment(lab.clientEnvironment());
-    admin.start(QStringLiteral("setsid"),
-                {sra::test::binaryDir() + QStringLiteral("/admin-cli/sra-connect"),
-                 QStringLiteral("127.0.0.1:") + lab.env(QStringLiteral("SRAD_PORT")), QStringLiteral("--known-hosts"),
-                 lab.dir() + QStringLiteral("/kh"), QStringLiteral("--accept-new"), QStringLiteral("--pin-fd"), QStringLiteral("0"),
-                 QStringLiteral("--insert-card"), QStringLiteral("--approve"), QStringLiteral("session")});
-    if (!admin.waitForStarted()) {
-        return false;
-    }
-    admin.write(lab.env(QStringLiteral("SOFTCARD_PIN")).toUtf8() + '\n');
-    QByteArray out;
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < 20000) {
-        admin.waitForReadyRead(200);
-        out += admin.readAllStandardOutput();
-        if (out.contains("Card inserted")) {
-            return true;
-        }
-    }
-    return false;
 }
 
 void stopAdmin(QProcess& admin)
@@ -316,7 +292,7 @@ void TestPkcs11Module::contract()
 
     // The admin inserts the card: the token appears (and a slot event is reported).
     QProcess admin;
-    QVERIFY(startAdmin(admin, lab));
+    QVERIFY(startInsertingAdmin(admin, lab, QStringLiteral("session")));
     QVERIFY(waitForSlots(f, 1, 5000));
     QCOMPARE(f->C_WaitForSlotEvent(CKF_DONT_BLOCK, &event, nullptr), CKR_OK);
     QCOMPARE(event, slot);
@@ -453,7 +429,7 @@ void TestPkcs11Module::contract()
     QVERIFY(waitForSlots(f, 0, 3000));
     QVERIFY(lab.runLab(QStringLiteral("srad-start")).ok());
     QProcess again;
-    QVERIFY(startAdmin(again, lab));
+    QVERIFY(startInsertingAdmin(again, lab, QStringLiteral("session")));
     QVERIFY(waitForSlots(f, 1, 8000));
     QCOMPARE(f->C_OpenSession(slot, CKF_SERIAL_SESSION, nullptr, nullptr, &session), CKR_OK);
     QCOMPARE(f->C_CloseSession(session), CKR_OK);
@@ -480,7 +456,7 @@ void TestPkcs11Module::pkcs11Tool()
     Lab lab(options);
     QVERIFY2(lab.isUp(), qPrintable(lab.error()));
     QProcess admin;
-    QVERIFY(startAdmin(admin, lab));
+    QVERIFY(startInsertingAdmin(admin, lab, QStringLiteral("session")));
 
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("SRA_LOCAL_SOCKET"), lab.env(QStringLiteral("SRAD_LOCAL_SOCKET")));

@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
@@ -223,6 +224,31 @@ qint64 Lab::readPid(const QString& file) const
         return 0;
     }
     return pidFile.readAll().trimmed().toLongLong();
+}
+
+bool startInsertingAdmin(QProcess& admin, const Lab& lab, const QString& approve)
+{
+    admin.setProcessEnvironment(lab.clientEnvironment());
+    admin.start(QStringLiteral("setsid"),
+                {binaryDir() + QStringLiteral("/admin-cli/sra-connect"),
+                 QStringLiteral("127.0.0.1:") + lab.env(QStringLiteral("SRAD_PORT")), QStringLiteral("--known-hosts"),
+                 lab.dir() + QStringLiteral("/kh"), QStringLiteral("--accept-new"), QStringLiteral("--pin-fd"), QStringLiteral("0"),
+                 QStringLiteral("--insert-card"), QStringLiteral("--approve"), approve});
+    if (!admin.waitForStarted()) {
+        return false;
+    }
+    admin.write(lab.env(QStringLiteral("SOFTCARD_PIN")).toUtf8() + '\n');
+    QByteArray out;
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < 20000) {
+        admin.waitForReadyRead(200);
+        out += admin.readAllStandardOutput();
+        if (out.contains("Card inserted")) {
+            return true;
+        }
+    }
+    return false;
 }
 
 } // namespace sra::test

@@ -4,6 +4,7 @@
 
 #include <QHash>
 #include <QList>
+#include <QProcess>
 #include <QProcessEnvironment>
 #include <QString>
 #include <QTemporaryDir>
@@ -81,6 +82,11 @@ private:
 
 // Parses a lab.env (lines `export NAME='value'`, comments, blank lines). Returns false on a line it does
 // not understand.
+// Starts the admin's sra-connect against the lab's srad in its own session (setsid, so a test can stop or kill
+// it alone) with the soft card's PIN, `--insert-card --approve <approve>`, and waits until it reports the card
+// inserted (at most 20 s). Known hosts in <lab>/kh.
+bool startInsertingAdmin(QProcess& admin, const Lab& lab, const QString& approve);
+
 bool parseLabEnv(const QByteArray& text, QHash<QString, QString>* vars, QString* errorMessage);
 
 } // namespace sra::test
