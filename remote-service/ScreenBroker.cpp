@@ -1,5 +1,7 @@
 #include "remote-service/ScreenBroker.h"
 
+#include "remote-service/AgentScreenBackend.h"
+#include "remote-service/ScreenAgents.h"
 #include "remote-service/ScreenShare.h"
 #include "remote-service/ServerSession.h"
 #include "remote-service/SradLogging.h"
@@ -13,8 +15,27 @@ namespace sra::srad {
 ScreenBroker::ScreenBroker(const core::SradConfig& config, QObject* parent)
     : QObject(parent)
     , m_config(config)
+    , m_agents(new ScreenAgents(config, this))
 {
     m_clock.start();
+}
+
+void ScreenBroker::reconfigure(const core::SradConfig& config)
+{
+    m_config = config;
+    m_agents->reconfigure(config);
+    QString error;
+    if (!listenForAgents(error)) {
+        qCWarning(lcScreen).noquote() << error;
+    }
+}
+
+bool ScreenBroker::listenForAgents(QString& error)
+{
+    if (m_config.screenBackend != QLatin1String("agent")) {
+        return true;
+    }
+    return m_agents->listen(error);
 }
 
 ScreenBroker::~ScreenBroker() = default; // shares are children: their backends stop their servers
@@ -29,6 +50,9 @@ ScreenBackend* ScreenBroker::makeBackend()
         // A viewer that never comes: x11vnc gives up a little after the ticket has expired.
         options.idleTimeoutSeconds = m_config.screenTicketTtlMs / 1000 + 10;
         return new X11VncBackend(options);
+    }
+    if (m_config.screenBackend == QLatin1String("agent")) {
+        return new AgentScreenBackend(m_agents, kAgentStartTimeoutMs);
     }
     return nullptr;
 }

@@ -14,6 +14,7 @@ class QSslSocket;
 
 namespace sra::srad {
 
+class ScreenAgents;
 class ScreenBackend;
 class ScreenShare;
 class ServerSession;
@@ -31,15 +32,22 @@ class ScreenBroker : public QObject
 public:
     static constexpr qint64 kRetiredKeepMs = 10 * 60 * 1000;
     static constexpr int kRetiredMax = 4096;
+    static constexpr int kAgentStartTimeoutMs = 10000;
     static constexpr const char* kNotSetUp = "screen sharing is not set up on this machine: run sra-setup -s";
 
     explicit ScreenBroker(const core::SradConfig& config, QObject* parent = nullptr);
     ~ScreenBroker() override;
 
     // A reloaded configuration (SIGHUP): applies to grants from now on; running shares keep their server.
-    void reconfigure(const core::SradConfig& config)
+    // Switching to backend = agent opens the agents' socket now.
+    void reconfigure(const core::SradConfig& config);
+
+    // At start-up: with [screen] backend = agent, the socket the desktop session agents connect to.
+    bool listenForAgents(QString& error);
+
+    ScreenAgents& agents()
     {
-        m_config = config;
+        return *m_agents;
     }
 
     // An authenticated session sent ScreenRequest: it is answered (ScreenGrant, or ScreenEnded with a code).
@@ -65,6 +73,7 @@ private:
     void pruneRetired();
 
     core::SradConfig m_config;
+    ScreenAgents* m_agents;
     QList<ScreenShare*> m_shares;
     QHash<QByteArray, ScreenShare*> m_tickets;   // SHA-256(ticket) → grant, while the ticket is unused
     struct Retired

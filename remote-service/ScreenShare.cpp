@@ -137,7 +137,10 @@ void ScreenShare::attachStream(QSslSocket* tls, const QString& peer)
     m_state = State::Streaming;
     m_ticketUsed = true;
     m_expiry.stop();
-    m_stream = new ScreenStream(tls, m_backend->endpoint(), peer, this);
+    // The agent backend hands over a connected socket; x11vnc run by srad itself is reached by its path.
+    const int connected = m_backend->takeStreamSocket();
+    m_stream = connected >= 0 ? new ScreenStream(tls, connected, peer, this)
+                              : new ScreenStream(tls, m_backend->endpoint(), peer, this);
     connect(m_stream, &ScreenStream::opened, this, [this, peer] {
         qCInfo(lcAudit).noquote() << "screen opened for" << who() << "stream from" << peer;
     });
@@ -169,9 +172,16 @@ void ScreenShare::onBackendFinished(const QString& reason)
 {
     m_backendDone = true;
     if (m_state == State::Starting) {
-        // Never granted: the admin gets a typed failure; the details stay in srad's log.
-        m_failure = wire::ErrorCode::ScreenFailed;
-        qCWarning(lcScreen).noquote() << "the VNC server for" << who() << "did not start:" << reason;
+        if (const auto code = m_backend->refusalCode()) {
+            // A cause the admin can act on (nobody is logged in): the admin is told exactly this.
+            m_failure = *code;
+            m_failureReason = reason;
+            qCInfo(lcScreen).noquote() << "screen for" << who() << "refused:" << reason;
+        } else {
+            // Never granted: the admin gets a typed failure; the details stay in srad's log.
+            m_failure = wire::ErrorCode::ScreenFailed;
+            qCWarning(lcScreen).noquote() << "the VNC server for" << who() << "did not start:" << reason;
+        }
     }
     if (m_state != State::Ending) {
         m_state = State::Ending;
@@ -202,7 +212,8 @@ void ScreenShare::concludeIfDone()
     wire::Message message(wire::MessageType::ScreenEnded);
     if (m_failure) {
         message.setU32(wire::Field::ErrorCode, static_cast<std::uint32_t>(*m_failure));
-        message.set(wire::Field::Reason, std::string_view("the VNC server could not be started"));
+        message.set(wire::Field::Reason, m_failureReason.isEmpty() ? std::string("the VNC server could not be started")
+                                                                    : m_failureReason.left(512).toStdString());
     } else {
         message.set(wire::Field::Reason, m_reason.left(512).toStdString());
     }

@@ -105,6 +105,7 @@ private:
     State m_state = State::Starting;
     QString m_reason;
     std::optional<wire::ErrorCode> m_failure;
+    QString m_failureReason;   // for the admin, when the backend refused with a reason of its own
     bool m_ticketUsed = false;
     bool m_backendDone = false;
     bool m_streamDone = false;

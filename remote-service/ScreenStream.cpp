@@ -7,6 +7,10 @@
 #include <QLocalSocket>
 #include <QSslSocket>
 
+#include <utility>
+
+#include <unistd.h>
+
 namespace sra::srad {
 
 namespace {
@@ -32,8 +36,17 @@ ScreenStream::ScreenStream(QSslSocket* tls, const QString& endpoint, const QStri
     m_grace.setSingleShot(true);
 }
 
+ScreenStream::ScreenStream(QSslSocket* tls, int connectedSocket, const QString& peer, QObject* parent)
+    : ScreenStream(tls, QString(), peer, parent)
+{
+    m_connectedSocket = connectedSocket;
+}
+
 ScreenStream::~ScreenStream()
 {
+    if (m_connectedSocket >= 0) {
+        ::close(m_connectedSocket); // never started
+    }
     // Sockets are children; aborting first makes sure no pending write is attempted on a half-destroyed peer.
     m_tls->abort();
     m_local->abort();
@@ -68,11 +81,26 @@ void ScreenStream::start()
         Qt::QueuedConnection);
     connect(&m_grace, &QTimer::timeout, this, [this] { fail(QStringLiteral("the VNC server did not answer in time")); });
     m_grace.start(kConnectTimeoutMs);
+    if (m_connectedSocket >= 0) {
+        // Already connected: whatever the server said so far (its RFB greeting) waits in the socket and is
+        // read by the bridge, after StreamReady.
+        const int fd = std::exchange(m_connectedSocket, -1);
+        if (!m_local->setSocketDescriptor(fd, QLocalSocket::ConnectedState, QIODevice::ReadWrite)) {
+            ::close(fd);
+            QTimer::singleShot(0, this, [this] { fail(QStringLiteral("cannot take over the VNC server's socket")); });
+            return;
+        }
+        QTimer::singleShot(0, this, &ScreenStream::onLocalConnected);
+        return;
+    }
     m_local->connectToServer(m_endpoint);
 }
 
 void ScreenStream::onLocalConnected()
 {
+    if (m_finished || m_bridge) {
+        return; // closed meanwhile (a taken-over socket is "connected" one event-loop turn later)
+    }
     m_grace.stop();
     // StreamReady goes out before any RFB byte: the bridge starts reading the VNC server only after this write.
     writeMessage(m_tls, wire::Message(wire::MessageType::StreamReady));

@@ -24,6 +24,9 @@ class ScreenStream : public QObject
 public:
     // Takes ownership of `tls` (an encrypted, connected socket with nothing read past StreamOpen).
     ScreenStream(QSslSocket* tls, const QString& endpoint, const QString& peer, QObject* parent = nullptr);
+    // The same with the VNC server already connected: `connectedSocket` is a UNIX stream socket (taken over)
+    // whose peer is the server, e.g. the screen agent's x11vnc -inetd on the other end of a socketpair.
+    ScreenStream(QSslSocket* tls, int connectedSocket, const QString& peer, QObject* parent = nullptr);
     ~ScreenStream() override;
 
     void start();
@@ -50,6 +53,7 @@ private:
     QLocalSocket* m_local;
     core::ByteBridge* m_bridge = nullptr;
     QString m_endpoint;
+    int m_connectedSocket = -1;
     QString m_peer;
     QTimer m_grace;
     bool m_finished = false;

@@ -105,6 +105,9 @@ bool SradService::start(QString& error)
     if (!m_relay->listen(m_config.relaySocket, error)) {
         return false;
     }
+    if (!m_screens->listenForAgents(error)) {
+        return false;
+    }
     const auto license = licenseStatus();
     if (license.code != core::LicenseStatus::Code::Valid) {
         qCWarning(lcService).noquote() << "no valid license: every connection will be refused:" << core::licenseStatusMessage(license);

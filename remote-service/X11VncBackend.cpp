@@ -1,25 +1,16 @@
 #include "remote-service/X11VncBackend.h"
 
+#include "core/vnc/VncPasswordFile.h"
 #include "remote-service/SradLogging.h"
 
 #include <QFile>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 
-#include <openssl/crypto.h>
-
-#include <algorithm>
-#include <array>
-#include <cerrno>
-#include <cstring>
 #include <csignal>
-#include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-// libvncserver's writer of the -rfbauth format (rfb/rfbproto.h declares it without C linkage for C++).
-extern "C" int rfbEncryptAndStorePasswd(char* passwd, char* fname);
 
 namespace sra::srad {
 
@@ -63,30 +54,6 @@ qint64 X11VncBackend::processId() const
     return m_process && m_process->state() != QProcess::NotRunning ? m_process->processId() : 0;
 }
 
-bool X11VncBackend::writePasswordFile(const QString& path, const QByteArray& password, QString& error)
-{
-    // Created 0600 and exclusively here, so the secret is never readable by anyone else, not even for the
-    // moment between creation and a chmod; libvncserver's writer then truncates and fills it (keeping the mode).
-    const QByteArray name = QFile::encodeName(path);
-    const int fd = ::open(name.constData(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        error = QStringLiteral("cannot create %1: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)));
-        return false;
-    }
-    ::close(fd);
-    std::array<char, 9> secret{};
-    std::copy_n(password.constData(), std::min<qsizetype>(password.size(), 8), secret.begin());
-    std::array<char, 4096> file{};
-    std::copy_n(name.constData(), std::min<qsizetype>(name.size(), file.size() - 1), file.begin());
-    const int rc = rfbEncryptAndStorePasswd(secret.data(), file.data());
-    OPENSSL_cleanse(secret.data(), secret.size());
-    if (rc != 0) {
-        error = QStringLiteral("cannot write the VNC password file %1").arg(path);
-        return false;
-    }
-    return true;
-}
-
 void X11VncBackend::start(const QString& display, const QByteArray& password)
 {
     if (m_process || m_finished) {
@@ -107,7 +74,7 @@ void X11VncBackend::start(const QString& display, const QByteArray& password)
     const QString passwordFile = m_dir->filePath(QStringLiteral("passwd"));
     m_socketPath = m_dir->filePath(QStringLiteral("vnc"));
     if (error.isEmpty()) {
-        writePasswordFile(passwordFile, password, error);
+        core::writeVncPasswordFile(passwordFile, password, error);
     }
     if (!error.isEmpty()) {
         QTimer::singleShot(0, this, [this, error] { finish(error); });

@@ -42,7 +42,6 @@ public:
     qint64 processId() const override;
 
 private:
-    bool writePasswordFile(const QString& path, const QByteArray& password, QString& error);
     void pollSocket();
     void onProcessFinished(int exitCode, QProcess::ExitStatus status);
     void finish(const QString& reason);

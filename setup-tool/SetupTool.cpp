@@ -153,17 +153,21 @@ int SetupTool::useInstalledIdentity(const QString& fingerprint)
     return kSetupOk;
 }
 
-int SetupTool::prepareScreenSharing(const QString& display)
+int SetupTool::prepareScreenSharing(const QString& display, const QString& backend)
 {
     if (!display.isEmpty() && !core::SradConfig::isValidDisplay(display)) {
         return fail(tr("--display \"%1\" is not an X display; give one such as :0 or :1.0.").arg(display), kSetupUsage);
     }
+    if (backend != QLatin1String("agent") && backend != QLatin1String("x11vnc")) {
+        return fail(tr("--screen-backend \"%1\" is not known; give agent or x11vnc.").arg(backend), kSetupUsage);
+    }
+    // Both back-ends run x11vnc: srad itself (x11vnc) or the screen agent in the desktop session (agent).
     const QString x11vnc = QStandardPaths::findExecutable(QStringLiteral("x11vnc"));
     if (x11vnc.isEmpty()) {
         return fail(tr("x11vnc is not installed; install the package x11vnc (apt install x11vnc) and run sra-setup -s "
                        "again."));
     }
-    m_config.screenBackend = QStringLiteral("x11vnc");
+    m_config.screenBackend = backend;
     // The program checked here is the one srad runs, whatever PATH srad gets from its service manager.
     m_config.screenX11vnc = x11vnc;
     if (!display.isEmpty()) {
@@ -173,10 +177,18 @@ int SetupTool::prepareScreenSharing(const QString& display)
     if (!saveConfig(error)) {
         return fail(error);
     }
-    say(tr("Screen sharing prepared: %1 on display %2 ([screen] in %3).")
-            .arg(x11vnc, m_config.screenDisplay, m_paths.configFile()));
-    say(tr("srad starts one x11vnc per granted screen request, on a private socket only, and stops it with the "
-           "admin's session. Restart srad to apply."));
+    if (backend == QLatin1String("agent")) {
+        say(tr("Screen sharing prepared: the screen agent of the desktop session shares display %1 ([screen] in %2).")
+                .arg(m_config.screenDisplay, m_paths.configFile()));
+        say(tr("The agent (sra-screen-agent) starts with each graphical session and runs x11vnc there when an "
+               "authenticated admin asks; srad stays in its sandbox. Restart srad to apply."));
+    } else {
+        say(tr("Screen sharing prepared: %1 on display %2 ([screen] in %3).")
+                .arg(x11vnc, m_config.screenDisplay, m_paths.configFile()));
+        say(tr("srad starts one x11vnc per granted screen request, on a private socket only, and stops it with the "
+               "admin's session. This needs srad to reach the display (not under the packaged, sandboxed unit). "
+               "Restart srad to apply."));
+    }
     return kSetupOk;
 }
 

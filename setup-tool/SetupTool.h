@@ -38,7 +38,7 @@ public:
 
     int generateIdentity(const QString& hostName, bool force);   // -g
     int useInstalledIdentity(const QString& fingerprint);         // -c FP
-    int prepareScreenSharing(const QString& display);             // -s (display empty: keep the configured one)
+    int prepareScreenSharing(const QString& display, const QString& backend); // -s (display empty: keep the configured one)
     int activate();                                               // -a
     int deactivate();                                             // -d
 

@@ -38,7 +38,7 @@ int main(int argc, char** argv)
         "  -a            activate: write srad.conf with [service] enabled = true, enable and start srad.service\n"
         "  -g            generate a self-signed TLS identity and print its SHA-256 fingerprint\n"
         "  -c FP         use the installed certificate with this SHA-256 (or SHA-1) fingerprint and its key\n"
-        "  -s            prepare screen sharing (x11vnc, [screen] section)\n"
+        "  -s            prepare screen sharing ([screen] section; --screen-backend agent or x11vnc)\n"
         "  -d            deactivate: [service] enabled = false, stop and disable srad.service\n"
         "Commands:\n"
         "  pair --user NAME --cert FILE       pair a certificate's public key with an account\n"
@@ -71,6 +71,11 @@ int main(int argc, char** argv)
                                       QStringLiteral("name"));
     const QCommandLineOption display(QStringLiteral("display"), tr("With -s: the X display to share (default :0)."),
                                      QStringLiteral("display"));
+    const QCommandLineOption screenBackend(QStringLiteral("screen-backend"),
+                                           tr("With -s: agent (default: x11vnc run by the desktop session's "
+                                              "sra-screen-agent, which works under the sandboxed unit) or x11vnc (run "
+                                              "by srad itself, which needs access to the display)."),
+                                           QStringLiteral("backend"), QStringLiteral("agent"));
     const QCommandLineOption user(QStringLiteral("user"), tr("pair/unpair: the account."), QStringLiteral("name"));
     const QCommandLineOption cert(QStringLiteral("cert"), tr("pair/unpair: the admin's certificate (PEM or DER)."),
                                   QStringLiteral("file"));
@@ -106,7 +111,7 @@ int main(int argc, char** argv)
     const QCommandLineOption pamDir(QStringLiteral("pam-dir"),
                                     tr("smartcard-login: the PAM configuration directory (default <root>/etc/pam.d)."),
                                     QStringLiteral("dir"));
-    parser.addOptions({activate, generate, installed, screen, deactivate, root, force, hostName, display, user, cert,
+    parser.addOptions({activate, generate, installed, screen, deactivate, root, force, hostName, display, screenBackend, user, cert,
                        allowUnknown, passwd, attribute, pattern, account, fromSession, session, service, backend,
                        pkcs11Module, pamDir});
     parser.process(app);
@@ -145,7 +150,7 @@ int main(int argc, char** argv)
             rc = tool.useInstalledIdentity(parser.value(installed));
         }
         if (rc == sra::srad::kSetupOk && parser.isSet(screen)) {
-            rc = tool.prepareScreenSharing(parser.value(display));
+            rc = tool.prepareScreenSharing(parser.value(display), parser.value(screenBackend));
         }
         if (rc == sra::srad::kSetupOk && parser.isSet(activate)) {
             rc = tool.activate();

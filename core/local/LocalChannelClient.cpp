@@ -58,13 +58,7 @@ std::string defaultSocketPath()
 
 piv::SecureBytes encodeSecure(const wire::Message& message)
 {
-    auto frame = wire::encodeMessage(message);
-    if (!frame) {
-        return {};
-    }
-    piv::SecureBytes out(frame->begin(), frame->end());
-    piv::secureZero(frame->data(), frame->size());
-    return out;
+    return wire::encodeMessageSecure(message);
 }
 
 LocalChannelClient::LocalChannelClient(Options options)

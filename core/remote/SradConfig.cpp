@@ -30,7 +30,7 @@ struct KnownKey
     const char* key;
 };
 
-constexpr std::array<KnownKey, 25> kKnownKeys{{
+constexpr std::array<KnownKey, 26> kKnownKeys{{
     {"network", "port"},
     {"network", "listen"},
     {"identity", "certificate"},
@@ -50,6 +50,7 @@ constexpr std::array<KnownKey, 25> kKnownKeys{{
     {"screen", "xauthority"},
     {"screen", "ticket_ttl_ms"},
     {"screen", "max_streams"},
+    {"screen", "agent_users"},
     {"relay", "socket"},
     {"relay", "allowed_slots"},
     {"relay", "request_timeout_ms"},
@@ -304,6 +305,29 @@ public:
         out = e->value;
     }
 
+    // "alice, 1000": accounts by name (the POSIX portable set) or by uid; resolved when used, so an account
+    // created later counts.
+    void users(const char* section, const char* key, QStringList& out)
+    {
+        const Entry* e = find(section, key);
+        if (!e) {
+            return;
+        }
+        static const QRegularExpression name(QStringLiteral("^([A-Za-z_][A-Za-z0-9_.-]{0,31}|[0-9]{1,10})$"));
+        QStringList parsed;
+        for (const QString& item : e->value.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            const QString user = item.trimmed();
+            if (!name.match(user).hasMatch()) {
+                fail(e, section, key, tr("must list user names or numeric uids, separated by commas"));
+                return;
+            }
+            if (!parsed.contains(user)) {
+                parsed.append(user);
+            }
+        }
+        out = parsed;
+    }
+
     void display(const char* section, const char* key, QString& out)
     {
         const Entry* e = find(section, key);
@@ -379,6 +403,11 @@ QString SradPaths::stateDir() const
 QString SradPaths::runtimeDir() const
 {
     return joinRoot(root, "run/secure-remote-access");
+}
+
+QString SradPaths::activeSeatFile() const
+{
+    return joinRoot(root, "run/systemd/seats/seat0");
 }
 
 QString SradPaths::pairingsFile() const
@@ -467,12 +496,13 @@ bool SradConfig::load(const SradPaths& paths, const QString& file, SradConfig& o
     r.integer("auth", "failure_window_s", 1, 30 * 24 * 3600, config.failureWindowSeconds);
     r.integer("auth", "keepalive_interval_s", 1, 3600, config.keepaliveIntervalSeconds);
     r.boolean("service", "enabled", config.enabled);
-    r.choice("screen", "backend", {QString(), QStringLiteral("x11vnc")}, config.screenBackend);
+    r.choice("screen", "backend", {QString(), QStringLiteral("agent"), QStringLiteral("x11vnc")}, config.screenBackend);
     r.display("screen", "display", config.screenDisplay);
     r.path("screen", "x11vnc", true, config.screenX11vnc);
     r.path("screen", "xauthority", true, config.screenXauthority);
     r.integer("screen", "ticket_ttl_ms", 1000, 300 * 1000, config.screenTicketTtlMs);
     r.integer("screen", "max_streams", 1, 64, config.screenMaxStreams);
+    r.users("screen", "agent_users", config.screenAgentUsers);
     r.path("relay", "socket", false, config.relaySocket);
     r.slots("relay", "allowed_slots", config.relayAllowedSlots);
     r.integer("relay", "request_timeout_ms", 100, 600 * 1000, config.relayRequestTimeoutMs);
@@ -528,6 +558,7 @@ bool SradConfig::save(const QString& file, QString& error) const
         {"screen", "xauthority", pathForFile(baseDir, screenXauthority)},
         {"screen", "ticket_ttl_ms", QString::number(screenTicketTtlMs)},
         {"screen", "max_streams", QString::number(screenMaxStreams)},
+        {"screen", "agent_users", screenAgentUsers.join(QStringLiteral(", "))},
         {"relay", "socket", pathForFile(baseDir, relaySocket)},
         {"relay", "allowed_slots", slotsText},
         {"relay", "request_timeout_ms", QString::number(relayRequestTimeoutMs)},

@@ -3,6 +3,7 @@
 #include <QHostAddress>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 namespace sra::core {
 
@@ -16,6 +17,7 @@ struct SradPaths
     QString configFile() const;      // <configDir>/srad.conf
     QString stateDir() const;        // <root>/var/lib/secure-remote-access
     QString runtimeDir() const;      // <root>/run/secure-remote-access
+    QString activeSeatFile() const;  // <root>/run/systemd/seats/seat0: logind's state of seat0 (ACTIVE_UID=)
     QString pairingsFile() const;    // <configDir>/pairings.json
     QString identityCertificate() const; // <configDir>/identity.crt  (generated self-signed identity)
     QString identityKey() const;         // <configDir>/identity.key  (mode 0600)
@@ -47,12 +49,13 @@ struct SradPaths
 //   [service]
 //   enabled = false                ; written by sra-setup -a (true) / -d (false)
 //   [screen]                       ; written by sra-setup -s; used by the screen-sharing feature
-//   backend =                      ; "" (not set up) or x11vnc
+//   backend =                      ; "" (not set up), agent (sra-screen-agent in the console session) or x11vnc
 //   display = :0                   ; X display to share, ":N" or ":N.M"
 //   x11vnc =                       ; the x11vnc program (empty: found in PATH)
 //   xauthority =                   ; X authority file for the display (empty: x11vnc's default)
 //   ticket_ttl_ms = 30000          ; how long a screen grant's stream ticket stays valid
 //   max_streams = 4                ; screen streams open at once (all sessions together)
+//   agent_users =                  ; with backend = agent: users whose agent is accepted besides seat0's active user
 //   [login]                        ; smart-card login with the relayed card (docs/LOGIN.md)
 //   removal_policy = none          ; none, lock or logout: what the remote does when the card leaves it
 //   lock_command = loginctl lock-sessions
@@ -79,6 +82,7 @@ struct SradConfig
     QString screenXauthority;                      // empty: x11vnc's own default (XAUTHORITY, ~/.Xauthority)
     int screenTicketTtlMs = 30000;
     int screenMaxStreams = 4;
+    QStringList screenAgentUsers;                  // names or uids whose screen agent srad accepts (besides seat0's)
     QString relaySocket;                 // absolute after load(); default <runtimeDir>/local.sock
     QList<quint8> relayAllowedSlots{0x9A};
     int relayRequestTimeoutMs = 30000;   // how long srad waits for the admin's answer to a relayed request

@@ -59,6 +59,9 @@ QString serverErrorMessage(wire::ErrorCode code, quint32 retryAfterMs)
                   "(journalctl -u srad).");
     case ErrorCode::ScreenBusy:
         return tr("Screen sharing is already running in this session. Close the open screen first.");
+    case ErrorCode::ScreenNoSession:
+        return tr("Nobody is logged in on the remote machine's screen: no desktop session agent is connected. Someone "
+                  "must log in on its console (the agent starts with the session), or run sra-screen-agent there.");
     case ErrorCode::TicketUnknown:
     case ErrorCode::TicketExpired:
     case ErrorCode::TicketUsed:

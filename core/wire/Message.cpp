@@ -115,7 +115,29 @@ constexpr FieldSpec kStreamOpen[] = {
     {Field::Ticket, K::Octets, true, kTicket, kTicket},
 };
 
-constexpr std::array<MessageSpec, 22> kMessages{{
+// The screen agent channel. AgentStart carries the one-time password like ScreenGrant does.
+constexpr std::uint32_t kMaxDisplay = 64;
+constexpr FieldSpec kAgentHello[] = {
+    {Field::ClientName, K::Utf8, false, 0, kMaxName},
+    {Field::Display,    K::Utf8, true,  2, kMaxDisplay},
+};
+constexpr FieldSpec kAgentStart[] = {
+    {Field::RequestId,   K::U32,  true, 4,            4},
+    {Field::VncPassword, K::Utf8, true, kVncPassword, kVncPassword},
+};
+constexpr FieldSpec kAgentStarted[] = {
+    {Field::RequestId, K::U32, true,  4, 4},
+    {Field::ProcessId, K::U32, false, 4, 4},
+};
+constexpr FieldSpec kAgentStop[] = {
+    {Field::RequestId, K::U32, true, 4, 4},
+};
+constexpr FieldSpec kAgentEnded[] = {
+    {Field::Reason,    K::Utf8, false, 0, kMaxText},
+    {Field::RequestId, K::U32,  true,  4, 4},
+};
+
+constexpr std::array<MessageSpec, 27> kMessages{{
     {MessageType::Hello,        "Hello",        kHello},
     {MessageType::Challenge,    "Challenge",    kChallenge},
     {MessageType::AuthResponse, "AuthResponse", kAuthResponse},
@@ -138,6 +160,11 @@ constexpr std::array<MessageSpec, 22> kMessages{{
     {MessageType::ScreenEnded,    "ScreenEnded",    kScreenEnded},
     {MessageType::StreamOpen,     "StreamOpen",     kStreamOpen},
     {MessageType::StreamReady,    "StreamReady",    {}},
+    {MessageType::AgentHello,     "AgentHello",     kAgentHello},
+    {MessageType::AgentStart,     "AgentStart",     kAgentStart},
+    {MessageType::AgentStarted,   "AgentStarted",   kAgentStarted},
+    {MessageType::AgentStop,      "AgentStop",      kAgentStop},
+    {MessageType::AgentEnded,     "AgentEnded",     kAgentEnded},
 }};
 // clang-format on
 
@@ -272,6 +299,8 @@ const char* errorCodeName(ErrorCode code) noexcept
         return "TicketExpired";
     case ErrorCode::TicketUsed:
         return "TicketUsed";
+    case ErrorCode::ScreenNoSession:
+        return "ScreenNoSession";
     case ErrorCode::InternalError:
         return "InternalError";
     }
@@ -369,7 +398,14 @@ piv::Result<Bytes> encodeMessage(const Message& message)
     if (!spec) {
         return malformed(nullptr, "unknown message type");
     }
+    // Reserved up front and wiped at the end: frames carry one-time passwords and PINs, and a reallocation or
+    // a freed buffer would leave copies behind.
+    std::size_t total = 0;
+    for (const auto& [field, value] : message.fields()) {
+        total += 5 + value.size();
+    }
     Bytes payload;
+    payload.reserve(total);
     for (const auto& [field, value] : message.fields()) { // std::map: ascending ids
         const FieldSpec* f = findField(*spec, field);
         if (!f) {
@@ -391,7 +427,28 @@ piv::Result<Bytes> encodeMessage(const Message& message)
             return malformed(spec, "required field " + std::to_string(static_cast<int>(f.field)) + " missing");
         }
     }
-    return encodeFrame(static_cast<std::uint8_t>(message.type()), payload);
+    Bytes frame = encodeFrame(static_cast<std::uint8_t>(message.type()), payload);
+    piv::secureZero(payload.data(), payload.size());
+    return frame;
+}
+
+piv::SecureBytes encodeMessageSecure(const Message& message)
+{
+    auto frame = encodeMessage(message);
+    if (!frame) {
+        return {};
+    }
+    piv::SecureBytes out(frame->begin(), frame->end());
+    piv::secureZero(frame->data(), frame->size());
+    return out;
+}
+
+void Message::wipe() noexcept
+{
+    for (auto& [field, value] : m_fields) {
+        piv::secureZero(value.data(), value.size());
+    }
+    m_fields.clear();
 }
 
 Message makeError(ErrorCode code, std::string_view text)

@@ -44,6 +44,14 @@ enum class MessageType : std::uint8_t
     // On a second TLS connection to the same port, instead of Hello:
     StreamOpen = 0x33,      // admin → srad: the ticket; first and only frame of a stream connection
     StreamReady = 0x34,     // srad → admin: from the next byte on, both directions are raw RFB
+
+    // The screen agent channel, srad ↔ sra-screen-agent in the console user's session (UNIX socket,
+    // docs/PROTOCOL.md "Screen agent channel"). The agent runs x11vnc on its display when srad asks.
+    AgentHello = 0x40,      // agent → srad: the agent's display; srad checks the peer's uid before anything else
+    AgentStart = 0x41,      // srad → agent: start a VNC server with this one-time password
+    AgentStarted = 0x42,    // agent → srad: it runs; the VNC server's end of a socketpair travels along (SCM_RIGHTS)
+    AgentStop = 0x43,       // srad → agent: stop that VNC server
+    AgentEnded = 0x44,      // agent → srad: that VNC server is gone (or never started), with the reason
 };
 
 // Field identifiers, shared by all messages (a message's schema says which it takes). Wire format: never renumber.
@@ -77,6 +85,8 @@ enum class Field : std::uint8_t
     VncPassword = 26,     // 8 printable ASCII characters (VNC authentication uses 8)
     Ticket = 27,          // 32 random bytes, single use
     ExpiresInMs = 28,     // how long a ticket stays valid from the moment it was sent
+    Display = 29,         // an X display, ":N" or ":N.M" (the screen agent's)
+    ProcessId = 30,       // a process id, for logs (the screen agent's VNC server)
 };
 
 // Outcome of one relayed request (RelayResult.Status). Values are part of the wire format.
@@ -152,6 +162,7 @@ enum class ErrorCode : std::uint32_t
     TicketUnknown = 33,        // no such stream ticket
     TicketExpired = 34,
     TicketUsed = 35,           // a ticket opens one stream, once
+    ScreenNoSession = 36,      // [screen] backend = agent and no desktop session agent is connected
     InternalError = 99,
 };
 
@@ -192,6 +203,9 @@ public:
         return m_fields;
     }
 
+    // Overwrites every field value and removes them (a message that carried a password or a PIN).
+    void wipe() noexcept;
+
 private:
     MessageType m_type;
     std::map<Field, Bytes> m_fields;
@@ -203,6 +217,8 @@ private:
 // invalid UTF-8, or trailing bytes all make the message Malformed (with the reason in the detail).
 piv::Result<Message> decodeMessage(const Frame& frame);
 piv::Result<Bytes> encodeMessage(const Message& message);   // the whole frame, header included
+// The same frame in a zeroizing buffer, for messages that carry a secret (empty when it does not encode).
+piv::SecureBytes encodeMessageSecure(const Message& message);
 
 Message makeError(ErrorCode code, std::string_view text = {});
 

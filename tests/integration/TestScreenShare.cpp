@@ -14,6 +14,7 @@
 #include "support/Lab.h"
 #include "support/Process.h"
 #include "support/RawSradClient.h"
+#include "support/ScreenSupport.h"
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
@@ -22,14 +23,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <rfb/rfbclient.h>
-
-#include <atomic>
 #include <memory>
 #include <optional>
-#include <thread>
-
-#include <unistd.h>
 
 using sra::core::AdminSession;
 using sra::core::ScreenGrant;
@@ -38,139 +33,11 @@ using sra::test::Lab;
 using sra::test::RawSradClient;
 namespace wire = sra::wire;
 
-namespace {
-
-// What a VNC client saw through the tunnel.
-struct VncResult
-{
-    bool connected = false;   // rfbInitClient succeeded (RFB handshake and VNC authentication)
-    bool quadrants = false;   // the four colours were seen at the four quadrant centres
-    int width = 0;
-    int height = 0;
-    QString detail;
-};
-
-// libvncclient on a socket we hold (PLATFORM.md: client->sock + listenSpecified), run on its own thread like
-// the GUI's worker. It keeps handling updates until the quadrants show (the first update can be black) or
-// `timeoutMs` passed, then closes the connection (rfbClientCleanup closes the socket).
-class VncProbe
-{
-public:
-    // keepReading: stay connected for all of timeoutMs even after the quadrants were seen (a viewer that is
-    // still watching when the test pulls something else away).
-    VncProbe(int fd, QByteArray password, int timeoutMs = 6000, bool keepReading = false)
-        : m_password(std::move(password))
-        , m_keepReading(keepReading)
-    {
-        m_thread = std::thread([this, fd, timeoutMs] { run(fd, timeoutMs); });
-    }
-
-    ~VncProbe()
-    {
-        if (m_thread.joinable()) {
-            m_thread.join();
-        }
-    }
-
-    bool done() const
-    {
-        return m_done.load();
-    }
-
-    // Only after done().
-    const VncResult& result() const
-    {
-        return m_result;
-    }
-
-private:
-    static char* getPassword(rfbClient* client)
-    {
-        auto* self = static_cast<VncProbe*>(rfbClientGetClientData(client, &kTag));
-        return strdup(self->m_password.constData()); // libvncclient frees it
-    }
-
-    static bool colourAt(rfbClient* c, int x, int y, quint32 want)
-    {
-        const auto* fb = reinterpret_cast<const quint32*>(c->frameBuffer);
-        const quint32 p = fb[y * c->width + x];
-        const auto channel = [&](int shift, int max) { return ((p >> shift) & max) * 255 / max; };
-        const quint32 rgb = (quint32(channel(c->format.redShift, c->format.redMax)) << 16)
-                            | (quint32(channel(c->format.greenShift, c->format.greenMax)) << 8)
-                            | quint32(channel(c->format.blueShift, c->format.blueMax));
-        return rgb == want;
-    }
-
-    void run(int fd, int timeoutMs)
-    {
-        rfbClient* client = rfbGetClient(8, 3, 4); // 32 bits per pixel, true colour
-        rfbClientSetClientData(client, &kTag, this);
-        client->GetPassword = &VncProbe::getPassword;
-        client->sock = fd;
-        client->listenSpecified = TRUE;
-        int argc = 0;
-        if (!rfbInitClient(client, &argc, nullptr)) { // frees the client (and closes fd) on failure
-            m_result.detail = QStringLiteral("rfbInitClient failed");
-            m_done = true;
-            return;
-        }
-        m_result.connected = true;
-        m_result.width = client->width;
-        m_result.height = client->height;
-        QElapsedTimer clock;
-        clock.start();
-        while (clock.elapsed() < timeoutMs) {
-            const int n = WaitForMessage(client, 100 * 1000);
-            if (n < 0) {
-                m_result.detail = QStringLiteral("WaitForMessage failed");
-                break;
-            }
-            if (n > 0 && !HandleRFBServerMessage(client)) {
-                m_result.detail = QStringLiteral("HandleRFBServerMessage failed");
-                break;
-            }
-            const int w = client->width;
-            const int h = client->height;
-            if (colourAt(client, w / 4, h / 4, 0xff0000) && colourAt(client, 3 * w / 4, h / 4, 0x00ff00)
-                && colourAt(client, w / 4, 3 * h / 4, 0x0000ff) && colourAt(client, 3 * w / 4, 3 * h / 4, 0xffffff)) {
-                m_result.quadrants = true;
-                if (!m_keepReading) {
-                    break;
-                }
-            }
-        }
-        rfbClientCleanup(client);
-        m_done = true;
-    }
-
-    static inline int kTag = 0;
-    QByteArray m_password;
-    bool m_keepReading;
-    VncResult m_result;
-    std::atomic<bool> m_done{false};
-    std::thread m_thread;
-};
-
-// Waits in the event loop until `probe` is done (the tunnel needs the loop to move bytes).
-bool waitProbe(const VncProbe& probe, int timeoutMs = 15000)
-{
-    QElapsedTimer clock;
-    clock.start();
-    while (!probe.done() && clock.elapsed() < timeoutMs) {
-        QTest::qWait(20);
-    }
-    return probe.done();
-}
-
-void quietLog(const char*, ...) {}
-
-bool listensOnTcp(qint64 pid)
-{
-    const auto r = sra::test::runProcess(QStringLiteral("ss"), {QStringLiteral("-ltnpH")});
-    return r.out.contains(QStringLiteral("pid=%1,").arg(pid).toUtf8());
-}
-
-} // namespace
+using sra::test::listensOnTcp;
+using sra::test::ScreenAdmin;
+using sra::test::VncProbe;
+using sra::test::VncResult;
+using sra::test::waitProbe;
 
 class TestScreenShare : public QObject
 {
@@ -191,23 +58,35 @@ private Q_SLOTS:
     void notSetUpGivesClearError();
 
 private:
-    // An authenticated session (host accepted, PIN from the lab) or nullptr.
-    std::unique_ptr<AdminSession> authenticate();
-    std::optional<ScreenGrant> requestScreen(AdminSession& session);
-    bool setScreenConfig(const std::function<void(sra::core::SradConfig&)>& change);
-    bool restartSrad();
+    std::unique_ptr<AdminSession> authenticate()
+    {
+        return m_admin->authenticate();
+    }
+    std::optional<ScreenGrant> requestScreen(AdminSession& session)
+    {
+        return m_admin->requestScreen(session);
+    }
+    bool setScreenConfig(const std::function<void(sra::core::SradConfig&)>& change)
+    {
+        return sra::test::changeSradConfig(*m_lab, change);
+    }
+    bool restartSrad()
+    {
+        return sra::test::restartSrad(*m_lab);
+    }
     quint16 port() const
     {
         return m_lab->env(QStringLiteral("SRAD_PORT")).toUShort();
     }
     bool noVncServerWithin(int ms) const;
-    // Opens `tunnel` for the grant and waits until it is open (true) or has failed (false).
-    static bool openTunnel(ScreenTunnel& tunnel, const AdminSession& session, const ScreenGrant& grant);
+    static bool openTunnel(ScreenTunnel& tunnel, const AdminSession& session, const ScreenGrant& grant)
+    {
+        return ScreenAdmin::openTunnel(tunnel, session, grant);
+    }
 
     std::unique_ptr<Lab> m_lab;
     QTemporaryDir m_work;
-    std::unique_ptr<sra::core::PcscSessionSigner> m_signer;
-    std::unique_ptr<sra::core::KnownHosts> m_knownHosts;
+    std::unique_ptr<ScreenAdmin> m_admin;
     static constexpr int kTicketTtlMs = 3000;
 };
 
@@ -219,17 +98,14 @@ void TestScreenShare::initTestCase()
     // Short tickets, so that expiry can be tested; every other test opens its tunnel at once.
     QVERIFY(setScreenConfig([](sra::core::SradConfig& c) { c.screenTicketTtlMs = kTicketTtlMs; }));
     QVERIFY(restartSrad());
-    qputenv("PCSCLITE_CSOCK_NAME", m_lab->env(QStringLiteral("ADMIN_PCSCLITE_CSOCK_NAME")).toUtf8());
-    m_signer = std::make_unique<sra::core::PcscSessionSigner>();
-    auto opened = m_signer->open();
-    QVERIFY2(opened.ok(), opened.ok() ? "" : opened.error().detail.c_str());
-    m_knownHosts = std::make_unique<sra::core::KnownHosts>(m_work.filePath(QStringLiteral("known_hosts")));
-    rfbClientLog = &quietLog; // libvncclient's chatter; failures show in the results
+    m_admin = std::make_unique<ScreenAdmin>(*m_lab, m_work.filePath(QStringLiteral("known_hosts")));
+    QVERIFY2(m_admin->error().isEmpty(), qPrintable(m_admin->error()));
+    VncProbe::quietLibraryLog();
 }
 
 void TestScreenShare::cleanupTestCase()
 {
-    m_signer.reset();
+    m_admin.reset();
     if (m_lab) {
         QVERIFY(m_lab->down());
         QVERIFY(m_lab->vncServerPids().isEmpty());
@@ -258,92 +134,6 @@ bool TestScreenShare::noVncServerWithin(int ms) const
         QTest::qWait(50);
     }
     return true;
-}
-
-bool TestScreenShare::openTunnel(ScreenTunnel& tunnel, const AdminSession& session, const ScreenGrant& grant)
-{
-    tunnel.open(session, grant);
-    QElapsedTimer clock;
-    clock.start();
-    while (tunnel.state() != ScreenTunnel::State::Open && tunnel.state() != ScreenTunnel::State::Closed
-           && clock.elapsed() < 10000) {
-        QTest::qWait(10);
-    }
-    return tunnel.state() == ScreenTunnel::State::Open;
-}
-
-bool TestScreenShare::setScreenConfig(const std::function<void(sra::core::SradConfig&)>& change)
-{
-    sra::core::SradPaths paths;
-    paths.root = m_lab->env(QStringLiteral("SRAD_ROOT"));
-    sra::core::SradConfig config;
-    QString error;
-    if (!sra::core::SradConfig::load(paths, QString(), config, error)) {
-        qWarning() << error;
-        return false;
-    }
-    change(config);
-    if (!config.save(QString(), error)) {
-        qWarning() << error;
-        return false;
-    }
-    return true;
-}
-
-bool TestScreenShare::restartSrad()
-{
-    const auto stop = m_lab->runLab(QStringLiteral("srad-stop"));
-    const auto start = m_lab->runLab(QStringLiteral("srad-start"));
-    if (!stop.ok() || !start.ok()) {
-        qWarning() << stop.describe() << start.describe();
-        return false;
-    }
-    return true;
-}
-
-std::unique_ptr<AdminSession> TestScreenShare::authenticate()
-{
-    auto session = std::make_unique<AdminSession>(m_signer.get(), m_knownHosts.get());
-    const QByteArray pin = m_lab->env(QStringLiteral("SOFTCARD_PIN")).toUtf8();
-    connect(session.get(), &AdminSession::hostDecisionNeeded, session.get(), [s = session.get()] { s->acceptHost(); });
-    connect(session.get(), &AdminSession::pinRequested, session.get(), [s = session.get(), pin](int, const QString& reason) {
-        if (!reason.isEmpty()) {
-            s->cancel();
-            return;
-        }
-        s->providePin(sra::piv::SecureBytes(pin.begin(), pin.end()));
-    });
-    session->connectToServer(QStringLiteral("127.0.0.1:%1").arg(port()));
-    QElapsedTimer clock;
-    clock.start();
-    while (session->state() != AdminSession::State::Authenticated && session->state() != AdminSession::State::Closed
-           && clock.elapsed() < 30000) {
-        QTest::qWait(10);
-    }
-    if (session->state() != AdminSession::State::Authenticated) {
-        qWarning() << "authentication failed:" << session->failureMessage();
-        return nullptr;
-    }
-    return session;
-}
-
-std::optional<ScreenGrant> TestScreenShare::requestScreen(AdminSession& session)
-{
-    QSignalSpy granted(&session, &AdminSession::screenGranted);
-    QSignalSpy refused(&session, &AdminSession::screenRefused);
-    if (!session.requestScreen()) {
-        return std::nullopt;
-    }
-    QElapsedTimer clock;
-    clock.start();
-    while (granted.isEmpty() && refused.isEmpty() && clock.elapsed() < 15000) {
-        QTest::qWait(10);
-    }
-    if (granted.isEmpty()) {
-        qWarning() << "no grant:" << (refused.isEmpty() ? QStringLiteral("timeout") : refused.first().at(1).toString());
-        return std::nullopt;
-    }
-    return granted.first().first().value<ScreenGrant>();
 }
 
 void TestScreenShare::quadrantsThroughTunnel()

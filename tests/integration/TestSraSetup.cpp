@@ -319,13 +319,23 @@ void TestSraSetup::screen()
     QVERIFY2(r.ok(), qPrintable(r.describe()));
     QVERIFY2(r.out.contains("Restart srad to apply"), qPrintable(r.describe()));
     auto c = config();
-    QCOMPARE(c.screenBackend, QStringLiteral("x11vnc"));
+    // The default is the session agent: it is what works under the packaged, sandboxed unit.
+    QCOMPARE(c.screenBackend, QStringLiteral("agent"));
+    QVERIFY2(r.out.contains("sra-screen-agent"), qPrintable(r.describe()));
     QCOMPARE(c.screenX11vnc, bin + QStringLiteral("/x11vnc"));
     QCOMPARE(c.screenDisplay, QStringLiteral(":0"));
 
-    r = run({QStringLiteral("-s"), QStringLiteral("--display"), QStringLiteral(":1.0")}, env);
+    r = run({QStringLiteral("-s"), QStringLiteral("--screen-backend"), QStringLiteral("x11vnc"), QStringLiteral("--display"),
+             QStringLiteral(":1.0")},
+            env);
     QVERIFY2(r.ok(), qPrintable(r.describe()));
+    QCOMPARE(config().screenBackend, QStringLiteral("x11vnc"));
     QCOMPARE(config().screenDisplay, QStringLiteral(":1.0"));
+
+    r = run({QStringLiteral("-s"), QStringLiteral("--screen-backend"), QStringLiteral("wayvnc")}, env);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("--screen-backend"), qPrintable(r.describe()));
+    QCOMPARE(config().screenBackend, QStringLiteral("x11vnc"));
 
     r = run({QStringLiteral("-s"), QStringLiteral("--display"), QStringLiteral("1")}, env);
     QCOMPARE(r.exitCode, 1);

@@ -206,9 +206,9 @@ void TestMessage::schema()
     for (int type = 0; type < 256; ++type) {
         const MessageSpec* spec = messageSpec(static_cast<std::uint8_t>(type));
         // Authentication (1..7), the card relay (0x10..0x14) and its login advice (0x15), the local channel
-        // (0x20..0x23) and screen sharing (0x30..0x34).
+        // (0x20..0x23), screen sharing (0x30..0x34) and the screen agent channel (0x40..0x44).
         const bool known = (type >= kHello && type <= kBye) || (type >= 0x10 && type <= 0x15) || (type >= 0x20 && type <= 0x23)
-                           || (type >= 0x30 && type <= 0x34);
+                           || (type >= 0x30 && type <= 0x34) || (type >= 0x40 && type <= 0x44);
         QCOMPARE(spec != nullptr, known);
         if (!spec) {
             continue;
@@ -292,6 +292,17 @@ void TestMessage::roundTrip_data()
     QTest::addRow("ScreenEnded, plain") << int(MessageType::ScreenEnded) << QByteArrayList{};
     QTest::addRow("StreamOpen") << int(MessageType::StreamOpen) << QByteArrayList{F(Field::Ticket, nonce(32, 14))};
     QTest::addRow("StreamReady") << int(MessageType::StreamReady) << QByteArrayList{};
+    QTest::addRow("AgentHello") << int(MessageType::AgentHello)
+                                << QByteArrayList{F(Field::ClientName, "sra-screen-agent 0.1.0"), F(Field::Display, ":0")};
+    QTest::addRow("AgentHello, display only") << int(MessageType::AgentHello) << QByteArrayList{F(Field::Display, ":12.1")};
+    QTest::addRow("AgentStart") << int(MessageType::AgentStart)
+                                << QByteArrayList{F(Field::RequestId, be32(7)), F(Field::VncPassword, "aB3dE5gH")};
+    QTest::addRow("AgentStarted") << int(MessageType::AgentStarted)
+                                  << QByteArrayList{F(Field::RequestId, be32(7)), F(Field::ProcessId, be32(4242))};
+    QTest::addRow("AgentStarted, no pid") << int(MessageType::AgentStarted) << QByteArrayList{F(Field::RequestId, be32(1))};
+    QTest::addRow("AgentStop") << int(MessageType::AgentStop) << QByteArrayList{F(Field::RequestId, be32(7))};
+    QTest::addRow("AgentEnded") << int(MessageType::AgentEnded)
+                                << QByteArrayList{F(Field::Reason, "x11vnc exited"), F(Field::RequestId, be32(7))};
 }
 
 void TestMessage::roundTrip()
@@ -493,6 +504,25 @@ void TestMessage::malformed_data()
     QTest::addRow("ScreenGrant, 7-char password")
         << grant << fieldBytes(Field::VncPassword, "abcdefg") + ticket + fieldBytes(Field::ExpiresInMs, be32(1)) << length;
     QTest::addRow("ScreenGrant without expiry") << grant << fieldBytes(Field::VncPassword, "abcdefgh") + ticket << missing;
+
+    // The screen agent channel: a display of at least ":N", exactly 8 password characters, a request id always.
+    const int agentHello = int(MessageType::AgentHello);
+    const int agentStart = int(MessageType::AgentStart);
+    const QByteArray request = fieldBytes(Field::RequestId, be32(3));
+    QTest::addRow("AgentHello without display") << agentHello << fieldBytes(Field::ClientName, "agent") << missing;
+    QTest::addRow("AgentHello, 1-byte display") << agentHello << fieldBytes(Field::Display, ":") << length;
+    QTest::addRow("AgentHello, 65-byte display") << agentHello << fieldBytes(Field::Display, ":" + QByteArray(64, '1')) << length;
+    QTest::addRow("AgentHello + Ticket") << agentHello << fieldBytes(Field::Display, ":0") + ticket << notHere;
+    QTest::addRow("AgentStart without password") << agentStart << request << missing;
+    QTest::addRow("AgentStart, 9-char password")
+        << agentStart << request + fieldBytes(Field::VncPassword, "abcdefghi") << length;
+    QTest::addRow("AgentStart, password NUL")
+        << agentStart << request + fieldBytes(Field::VncPassword, QByteArray("abc\0efgh", 8)) << QByteArray("UTF-8");
+    QTest::addRow("AgentStarted without request") << int(MessageType::AgentStarted) << fieldBytes(Field::ProcessId, be32(1)) << missing;
+    QTest::addRow("AgentStarted, 3-byte pid") << int(MessageType::AgentStarted)
+                                              << request + fieldBytes(Field::ProcessId, QByteArray(3, '\1')) << length;
+    QTest::addRow("AgentStop + Reason") << int(MessageType::AgentStop) << fieldBytes(Field::Reason, "x") + request << order;
+    QTest::addRow("AgentEnded without request") << int(MessageType::AgentEnded) << fieldBytes(Field::Reason, "gone") << missing;
 }
 
 void TestMessage::malformed()
@@ -709,7 +739,7 @@ void TestMessage::errorCodeNames()
                              ErrorCode::CertificateExpired,  ErrorCode::CertificateUntrusted, ErrorCode::NotPaired,
                              ErrorCode::BadSignature,        ErrorCode::ScreenNotSetUp,   ErrorCode::ScreenFailed,
                              ErrorCode::ScreenBusy,          ErrorCode::TicketUnknown,    ErrorCode::TicketExpired,
-                             ErrorCode::TicketUsed,          ErrorCode::InternalError};
+                             ErrorCode::TicketUsed,          ErrorCode::ScreenNoSession,  ErrorCode::InternalError};
     QSet<QByteArray> names;
     for (ErrorCode c : all) {
         const QByteArray name(errorCodeName(c));
