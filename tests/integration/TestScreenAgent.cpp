@@ -95,15 +95,7 @@ bool TestScreenAgent::waitForLog(const QByteArray& needle, int atLeast, int time
 
 bool TestScreenAgent::noVncServerWithin(int ms) const
 {
-    QElapsedTimer clock;
-    clock.start();
-    while (!m_lab->vncServerPids().isEmpty()) {
-        if (clock.elapsed() > ms) {
-            return false;
-        }
-        QTest::qWait(50);
-    }
-    return true;
+    return sra::test::noVncServerWithin(*m_lab, ms);
 }
 
 void TestScreenAgent::initTestCase()

@@ -125,15 +125,7 @@ void TestScreenShare::cleanup()
 
 bool TestScreenShare::noVncServerWithin(int ms) const
 {
-    QElapsedTimer clock;
-    clock.start();
-    while (!m_lab->vncServerPids().isEmpty()) {
-        if (clock.elapsed() > ms) {
-            return false;
-        }
-        QTest::qWait(50);
-    }
-    return true;
+    return sra::test::noVncServerWithin(*m_lab, ms);
 }
 
 void TestScreenShare::quadrantsThroughTunnel()

@@ -106,6 +106,19 @@ bool waitProbe(const VncProbe& probe, int timeoutMs)
     return probe.done();
 }
 
+bool noVncServerWithin(const Lab& lab, int ms)
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (!lab.vncServerPids().isEmpty()) {
+        if (clock.elapsed() > ms) {
+            return false;
+        }
+        QTest::qWait(50);
+    }
+    return true;
+}
+
 bool listensOnTcp(qint64 pid)
 {
     const auto r = runProcess(QStringLiteral("ss"), {QStringLiteral("-ltnpH")});

@@ -69,6 +69,9 @@ private:
 // Waits in the event loop until `probe` is done (the tunnel needs the loop to move bytes).
 bool waitProbe(const VncProbe& probe, int timeoutMs = 15000);
 
+// Waits (in the event loop) until no x11vnc of the lab runs (Lab::vncServerPids()); false after `ms`.
+bool noVncServerWithin(const Lab& lab, int ms);
+
 // True when the process listens on any TCP port (ss -ltnp).
 bool listensOnTcp(qint64 pid);
 

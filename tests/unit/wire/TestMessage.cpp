@@ -512,7 +512,9 @@ void TestMessage::malformed_data()
     QTest::addRow("AgentHello without display") << agentHello << fieldBytes(Field::ClientName, "agent") << missing;
     QTest::addRow("AgentHello, 1-byte display") << agentHello << fieldBytes(Field::Display, ":") << length;
     QTest::addRow("AgentHello, 65-byte display") << agentHello << fieldBytes(Field::Display, ":" + QByteArray(64, '1')) << length;
-    QTest::addRow("AgentHello + Ticket") << agentHello << fieldBytes(Field::Display, ":0") + ticket << notHere;
+    QTest::addRow("AgentHello + Ticket") << agentHello << ticket + fieldBytes(Field::Display, ":0") << notHere;
+    QTest::addRow("AgentHello, display before name") << agentHello << fieldBytes(Field::Display, ":0") + fieldBytes(Field::ClientName, "a")
+                                                     << order;
     QTest::addRow("AgentStart without password") << agentStart << request << missing;
     QTest::addRow("AgentStart, 9-char password")
         << agentStart << request + fieldBytes(Field::VncPassword, "abcdefghi") << length;
@@ -521,7 +523,7 @@ void TestMessage::malformed_data()
     QTest::addRow("AgentStarted without request") << int(MessageType::AgentStarted) << fieldBytes(Field::ProcessId, be32(1)) << missing;
     QTest::addRow("AgentStarted, 3-byte pid") << int(MessageType::AgentStarted)
                                               << request + fieldBytes(Field::ProcessId, QByteArray(3, '\1')) << length;
-    QTest::addRow("AgentStop + Reason") << int(MessageType::AgentStop) << fieldBytes(Field::Reason, "x") + request << order;
+    QTest::addRow("AgentStop + Reason") << int(MessageType::AgentStop) << fieldBytes(Field::Reason, "x") + request << notHere;
     QTest::addRow("AgentEnded without request") << int(MessageType::AgentEnded) << fieldBytes(Field::Reason, "gone") << missing;
 }
 
