@@ -46,6 +46,7 @@ extern "C" {
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 namespace {
@@ -163,15 +164,23 @@ RESPONSECODE putFunction(PDWORD length, PUCHAR value, Fn function)
 
 extern "C" {
 
-// DEVICENAME of the reader.conf entry: the path of srad's local socket (an absolute path).
+// DEVICENAME of the reader.conf entry: the absolute path of srad's local socket, written "sra:/run/.../local.sock"
+// in the installed entry. The "sra:" matters to pcscd, not to us: pcscd stat()s a DEVICENAME without a ':' when it
+// reads its configuration and refuses to start at all if it is missing, and srad's socket is missing whenever
+// srad is not running (not activated yet, stopped, restarting). A bare path is accepted too.
 __attribute__((visibility("default"))) RESPONSECODE IFDHCreateChannelByName(DWORD Lun, LPSTR DeviceName) noexcept
 {
     try {
-        if (DeviceName == nullptr || DeviceName[0] != '/' || std::strlen(DeviceName) >= 108) {
-            logf(LogLevel::Error, "DEVICENAME must be the absolute path of srad's local socket");
+        constexpr std::string_view kScheme = "sra:";
+        std::string_view device = DeviceName != nullptr ? std::string_view(DeviceName) : std::string_view();
+        if (device.substr(0, kScheme.size()) == kScheme) {
+            device.remove_prefix(kScheme.size());
+        }
+        if (device.empty() || device.front() != '/' || device.size() >= 108) {
+            logf(LogLevel::Error, "DEVICENAME must be sra: followed by the absolute path of srad's local socket");
             return IFD_COMMUNICATION_ERROR;
         }
-        return createReader(Lun, DeviceName);
+        return createReader(Lun, std::string(device));
     } catch (...) {
         return IFD_COMMUNICATION_ERROR;
     }

@@ -58,6 +58,7 @@ private:
     void say(const QString& message) const;
     bool saveConfig(QString& error);
     bool makeDirectory(const QString& dir, bool privateToRoot, QString& error) const;
+    bool shareKeyWithService(const QString& key, QString& error) const;
     bool loadPairings(core::PairingStore& store, QString& error) const;
     bool savePairings(const core::PairingStore& store, QString& error) const;
     bool accountExists(const QString& account, const AccountCheck& check, QString& error) const;

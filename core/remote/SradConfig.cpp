@@ -1,5 +1,7 @@
 #include "core/remote/SradConfig.h"
 
+#include "core/remote/IniEditor.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -383,6 +385,96 @@ QString pathForFile(const QString& baseDir, const QString& path)
     return relative;
 }
 
+
+// The built-in defaults; paths are resolved against `baseDir`, the directory of the file being read.
+SradConfig defaultConfig(const SradPaths& paths, const QString& baseDir)
+{
+    SradConfig config;
+    config.paths = paths;
+    config.certificateFile = baseDir + QStringLiteral("/identity.crt");
+    config.keyFile = baseDir + QStringLiteral("/identity.key");
+    config.licenseDir = baseDir;
+    config.pairingsFile = baseDir + QStringLiteral("/pairings.json");
+    config.relaySocket = paths.runtimeDir() + QStringLiteral("/local.sock");
+    return config;
+}
+
+// Reads srad.conf as text: bounded, UTF-8, no NUL.
+bool readConfigText(QFile& f, QString& text, QString& error)
+{
+    const QString fileName = f.fileName();
+    if (!f.open(QIODevice::ReadOnly)) {
+        error = tr("Cannot read %1 (%2); check that it exists and that this user may read it.")
+                    .arg(fileName, f.errorString());
+        return false;
+    }
+    const QByteArray raw = f.read(kMaxConfigSize + 1);
+    if (raw.size() > kMaxConfigSize) {
+        error = tr("%1 is larger than %2 bytes, which no srad.conf is; point to the right file.")
+                    .arg(fileName)
+                    .arg(kMaxConfigSize);
+        return false;
+    }
+    QStringDecoder decoder(QStringDecoder::Utf8);
+    text = decoder(raw);
+    if (decoder.hasError() || text.contains(QChar(0))) {
+        error = tr("%1 is not UTF-8 text; save it as UTF-8.").arg(fileName);
+        return false;
+    }
+    return true;
+}
+
+
+// One key of srad.conf as sra-setup writes it, in file order.
+struct ConfigLine
+{
+    const char* section;
+    const char* key;
+    QString value;
+};
+
+// Every key of `c` as text; paths inside `baseDir` relative, others absolute.
+QList<ConfigLine> configLines(const SradConfig& c, const QString& baseDir)
+{
+    QStringList listenText;
+    for (const QHostAddress& address : c.listen) {
+        listenText.append(address.toString());
+    }
+    QStringList slotList;
+    for (const quint8 slot : c.relayAllowedSlots) {
+        slotList.append(QString::number(slot, 16));
+    }
+    const QString slotsText = slotList.join(QStringLiteral(", "));
+    return {
+        {"network", "port", QString::number(c.port)},
+        {"network", "listen", listenText.join(QStringLiteral(", "))},
+        {"identity", "certificate", pathForFile(baseDir, c.certificateFile)},
+        {"identity", "key", pathForFile(baseDir, c.keyFile)},
+        {"license", "directory", pathForFile(baseDir, c.licenseDir)},
+        {"auth", "pairings", pathForFile(baseDir, c.pairingsFile)},
+        {"auth", "ca_bundle", pathForFile(baseDir, c.caBundleFile)},
+        {"auth", "handshake_timeout_ms", QString::number(c.handshakeTimeoutMs)},
+        {"auth", "max_unauthenticated", QString::number(c.maxUnauthenticated)},
+        {"auth", "max_failures", QString::number(c.maxFailures)},
+        {"auth", "failure_window_s", QString::number(c.failureWindowSeconds)},
+        {"auth", "keepalive_interval_s", QString::number(c.keepaliveIntervalSeconds)},
+        {"service", "enabled", c.enabled ? QStringLiteral("true") : QStringLiteral("false")},
+        {"screen", "backend", c.screenBackend},
+        {"screen", "display", c.screenDisplay},
+        {"screen", "x11vnc", pathForFile(baseDir, c.screenX11vnc)},
+        {"screen", "xauthority", pathForFile(baseDir, c.screenXauthority)},
+        {"screen", "ticket_ttl_ms", QString::number(c.screenTicketTtlMs)},
+        {"screen", "max_streams", QString::number(c.screenMaxStreams)},
+        {"screen", "agent_users", c.screenAgentUsers.join(QStringLiteral(", "))},
+        {"relay", "socket", pathForFile(baseDir, c.relaySocket)},
+        {"relay", "allowed_slots", slotsText},
+        {"relay", "request_timeout_ms", QString::number(c.relayRequestTimeoutMs)},
+        {"login", "removal_policy", c.loginRemovalPolicy},
+        {"login", "lock_command", c.loginLockCommand},
+        {"login", "logout_command", c.loginLogoutCommand},
+    };
+}
+
 } // namespace
 
 QString SradPaths::configDir() const
@@ -446,35 +538,15 @@ bool SradConfig::load(const SradPaths& paths, const QString& file, SradConfig& o
     const QString fileName = file.isEmpty() ? paths.configFile() : file;
     const QString baseDir = QFileInfo(fileName).absolutePath();
 
-    SradConfig config;
-    config.paths = paths;
-    config.certificateFile = baseDir + QStringLiteral("/identity.crt");
-    config.keyFile = baseDir + QStringLiteral("/identity.key");
-    config.licenseDir = baseDir;
-    config.pairingsFile = baseDir + QStringLiteral("/pairings.json");
-    config.relaySocket = paths.runtimeDir() + QStringLiteral("/local.sock");
+    SradConfig config = defaultConfig(paths, baseDir);
 
     QFile f(fileName);
     if (!f.exists()) {
         out = config;
         return true;
     }
-    if (!f.open(QIODevice::ReadOnly)) {
-        error = tr("Cannot read %1 (%2); check that it exists and that this user may read it.")
-                    .arg(fileName, f.errorString());
-        return false;
-    }
-    const QByteArray raw = f.read(kMaxConfigSize + 1);
-    if (raw.size() > kMaxConfigSize) {
-        error = tr("%1 is larger than %2 bytes, which no srad.conf is; point to the right file.")
-                    .arg(fileName)
-                    .arg(kMaxConfigSize);
-        return false;
-    }
-    QStringDecoder decoder(QStringDecoder::Utf8);
-    const QString text = decoder(raw);
-    if (decoder.hasError() || text.contains(QChar(0))) {
-        error = tr("%1 is not UTF-8 text; save it as UTF-8.").arg(fileName);
+    QString text;
+    if (!readConfigText(f, text, error)) {
         return false;
     }
 
@@ -522,54 +594,10 @@ bool SradConfig::save(const QString& file, QString& error) const
 {
     const QString fileName = file.isEmpty() ? paths.configFile() : file;
     const QString baseDir = QFileInfo(fileName).absolutePath();
+    const QList<ConfigLine> lines = configLines(*this, baseDir);
+    const QList<ConfigLine> defaults = configLines(defaultConfig(paths, baseDir), baseDir);
 
-    QStringList listenText;
-    for (const QHostAddress& address : listen) {
-        listenText.append(address.toString());
-    }
-    QStringList slotList;
-    for (const quint8 slot : relayAllowedSlots) {
-        slotList.append(QString::number(slot, 16));
-    }
-    const QString slotsText = slotList.join(QStringLiteral(", "));
-    struct Line
-    {
-        const char* section;
-        const char* key;
-        QString value;
-    };
-    const QList<Line> lines{
-        {"network", "port", QString::number(port)},
-        {"network", "listen", listenText.join(QStringLiteral(", "))},
-        {"identity", "certificate", pathForFile(baseDir, certificateFile)},
-        {"identity", "key", pathForFile(baseDir, keyFile)},
-        {"license", "directory", pathForFile(baseDir, licenseDir)},
-        {"auth", "pairings", pathForFile(baseDir, pairingsFile)},
-        {"auth", "ca_bundle", pathForFile(baseDir, caBundleFile)},
-        {"auth", "handshake_timeout_ms", QString::number(handshakeTimeoutMs)},
-        {"auth", "max_unauthenticated", QString::number(maxUnauthenticated)},
-        {"auth", "max_failures", QString::number(maxFailures)},
-        {"auth", "failure_window_s", QString::number(failureWindowSeconds)},
-        {"auth", "keepalive_interval_s", QString::number(keepaliveIntervalSeconds)},
-        {"service", "enabled", enabled ? QStringLiteral("true") : QStringLiteral("false")},
-        {"screen", "backend", screenBackend},
-        {"screen", "display", screenDisplay},
-        {"screen", "x11vnc", pathForFile(baseDir, screenX11vnc)},
-        {"screen", "xauthority", pathForFile(baseDir, screenXauthority)},
-        {"screen", "ticket_ttl_ms", QString::number(screenTicketTtlMs)},
-        {"screen", "max_streams", QString::number(screenMaxStreams)},
-        {"screen", "agent_users", screenAgentUsers.join(QStringLiteral(", "))},
-        {"relay", "socket", pathForFile(baseDir, relaySocket)},
-        {"relay", "allowed_slots", slotsText},
-        {"relay", "request_timeout_ms", QString::number(relayRequestTimeoutMs)},
-        {"login", "removal_policy", loginRemovalPolicy},
-        {"login", "lock_command", loginLockCommand},
-        {"login", "logout_command", loginLogoutCommand},
-    };
-
-    QString text = QStringLiteral("; srad.conf of Secure Remote Access, written by sra-setup. Keys: docs/CONFIGURATION.md\n");
-    QString section;
-    for (const Line& line : lines) {
+    for (const ConfigLine& line : lines) {
         // A value that would not read back the same (a comment marker after a space, a line break, or
         // surrounding blanks) is refused rather than written differently.
         if (stripComment(line.value) != line.value || line.value.contains(QLatin1Char('\n'))
@@ -579,12 +607,34 @@ bool SradConfig::save(const QString& file, QString& error) const
                         .arg(QLatin1String(line.section), QLatin1String(line.key), line.value);
             return false;
         }
-        if (section != QLatin1String(line.section)) {
-            section = QLatin1String(line.section);
-            text += QStringLiteral("\n[%1]\n").arg(section);
+    }
+
+    QString text;
+    QFile existing(fileName);
+    if (existing.exists()) {
+        // A file that is there (the package's commented default, or one an administrator edited) keeps its
+        // comments and layout: only the lines of changed keys are touched.
+        if (!readConfigText(existing, text, error)) {
+            return false;
         }
-        text += line.value.isEmpty() ? QStringLiteral("%1 =\n").arg(QLatin1String(line.key))
-                                     : QStringLiteral("%1 = %2\n").arg(QLatin1String(line.key), line.value);
+        QList<IniSetting> settings;
+        for (qsizetype i = 0; i < lines.size(); ++i) {
+            settings.append({QLatin1String(lines.at(i).section), QLatin1String(lines.at(i).key), lines.at(i).value,
+                             lines.at(i).value == defaults.at(i).value});
+        }
+        text = applyIniSettings(text, settings);
+    } else {
+        // A new file states every key, so that what srad will do can be read off it.
+        text = QStringLiteral("; srad.conf of Secure Remote Access, written by sra-setup. Keys: srad.conf(5)\n");
+        QString section;
+        for (const ConfigLine& line : lines) {
+            if (section != QLatin1String(line.section)) {
+                section = QLatin1String(line.section);
+                text += QStringLiteral("\n[%1]\n").arg(section);
+            }
+            text += line.value.isEmpty() ? QStringLiteral("%1 =\n").arg(QLatin1String(line.key))
+                                         : QStringLiteral("%1 = %2\n").arg(QLatin1String(line.key), line.value);
+        }
     }
 
     QSaveFile out(fileName);

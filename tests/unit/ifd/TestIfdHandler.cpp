@@ -629,6 +629,12 @@ private Q_SLOTS:
         QCOMPARE(m_ifd.createByName(0x00060000, nullptr), kCommunicationError);
         char relative[] = "relative.sock";
         QCOMPARE(m_ifd.createByName(0x00060000, relative), kCommunicationError);
+        char relativeWithScheme[] = "sra:relative.sock";
+        QCOMPARE(m_ifd.createByName(0x00060000, relativeWithScheme), kCommunicationError);
+        // The installed reader.conf form: "sra:" before the path (pcscd does not stat such a DEVICENAME).
+        QByteArray withScheme = "sra:" + m_server->socketPath().toLocal8Bit();
+        QCOMPARE(m_ifd.createByName(0x00060000, withScheme.data()), kSuccess);
+        QCOMPARE(m_ifd.close(0x00060000), kSuccess);
         // Power down: ATR gone.
         length = sizeof atr;
         QCOMPARE(m_ifd.power(m_lun, kPowerDown, atr, &length), kSuccess);

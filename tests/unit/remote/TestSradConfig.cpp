@@ -1,8 +1,11 @@
 #include "core/remote/SradConfig.h"
 
+#include "core/remote/IniEditor.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -54,6 +57,35 @@ QString field(const SradConfig& c, const QString& name)
     return QStringLiteral("<unknown field>");
 }
 
+QByteArray readAll(const QString& file)
+{
+    QFile f(file);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// The keys of "key = value" lines (active or, with `commented`, commented out with ';') per section, in order.
+QStringList keysOf(const QString& text, bool commented)
+{
+    QStringList keys;
+    QString section;
+    static const QRegularExpression header(QStringLiteral("^\\[(\\w+)\\]$"));
+    static const QRegularExpression active(QStringLiteral("^(\\w+) ="));
+    static const QRegularExpression inactive(QStringLiteral("^;(\\w+) ="));
+    for (const QString& line : text.split(QLatin1Char('\n'))) {
+        if (const auto m = header.match(line); m.hasMatch()) {
+            section = m.captured(1);
+        } else if (const auto k = (commented ? inactive : active).match(line); k.hasMatch()) {
+            keys.append(section + QLatin1Char('/') + k.captured(1));
+        }
+    }
+    return keys;
+}
+
+QString packagedConfig()
+{
+    return qEnvironmentVariable("SRA_SOURCE_DIR") + QStringLiteral("/packaging/srad.conf");
+}
+
 } // namespace
 
 // srad.conf: defaults, every key, every invalid value named by its key, path resolution, save and load.
@@ -73,8 +105,13 @@ private Q_SLOTS:
     void saveLoadRoundTrip();
     void saveRefusesValuesThatWouldNotReadBack();
     void unreadableFile();
+    void packagedFileStatesTheDefaults();
+    void saveKeepsAnEditedFile();
+    void iniEditorEdgeCases();
 
 private:
+    QString savedAsNewFile(const SradConfig& c, const QString& name);
+
     QString configFile() const
     {
         return m_paths.configFile();
@@ -315,6 +352,118 @@ void TestSradConfig::unreadableFile()
     QString error;
     QVERIFY(!SradConfig::load(m_paths, QString(), c, error));
     QVERIFY2(error.contains(configFile()), qPrintable(error));
+}
+
+// Saving to a file that does not exist yet writes every key: a complete text to compare configurations with.
+QString TestSradConfig::savedAsNewFile(const SradConfig& c, const QString& name)
+{
+    const QString file = m_paths.configDir() + QLatin1Char('/') + name;
+    QFile::remove(file);
+    QString error;
+    if (!c.save(file, error)) {
+        return QStringLiteral("<save failed: %1>").arg(error);
+    }
+    return QString::fromUtf8(readAll(file));
+}
+
+// The commented srad.conf the remote package installs changes nothing, documents every key sra-setup writes,
+// and the default it documents for each key is the real one.
+void TestSradConfig::packagedFileStatesTheDefaults()
+{
+    const QByteArray packaged = readAll(packagedConfig());
+    QVERIFY2(!packaged.isEmpty(), qPrintable(packagedConfig()));
+    QVERIFY(QDir().mkpath(m_paths.configDir()));
+    QString error;
+    SradConfig defaults;
+    QVERIFY2(SradConfig::load(m_paths, QString(), defaults, error), qPrintable(error));
+    const QString expected = savedAsNewFile(defaults, QStringLiteral("expected.conf"));
+
+    QVERIFY(writeFile(configFile(), packaged));
+    SradConfig asShipped;
+    QVERIFY2(SradConfig::load(m_paths, QString(), asShipped, error), qPrintable(error));
+    QCOMPARE(savedAsNewFile(asShipped, QStringLiteral("shipped.conf")), expected);
+    QCOMPARE(keysOf(QString::fromUtf8(packaged), false), QStringList());
+    QCOMPARE(keysOf(QString::fromUtf8(packaged), true), keysOf(expected, false));
+
+    QString uncommented = QString::fromUtf8(packaged);
+    uncommented.replace(QRegularExpression(QStringLiteral("^;(\\w+ =)"), QRegularExpression::MultilineOption),
+                        QStringLiteral("\\1"));
+    // The one absolute default: the runtime directory, which lies under the test's root here.
+    uncommented.replace(QStringLiteral("= /run/secure-remote-access/"), QStringLiteral("= ") + m_paths.runtimeDir() + QLatin1Char('/'));
+    QVERIFY(writeFile(configFile(), uncommented.toUtf8()));
+    SradConfig documented;
+    QVERIFY2(SradConfig::load(m_paths, QString(), documented, error), qPrintable(error));
+    QCOMPARE(savedAsNewFile(documented, QStringLiteral("documented.conf")), expected);
+}
+
+// sra-setup changes an existing srad.conf line by line: comments, order and foreign lines stay.
+void TestSradConfig::saveKeepsAnEditedFile()
+{
+    QByteArray original = readAll(packagedConfig());
+    QVERIFY(!original.isEmpty());
+    original += "; the site's own note\n";
+    QVERIFY(writeFile(configFile(), original));
+    QString error;
+    SradConfig c;
+    QVERIFY2(SradConfig::load(m_paths, QString(), c, error), qPrintable(error));
+    c.enabled = true;
+    c.port = 4200;
+    c.screenBackend = QStringLiteral("x11vnc");
+    QVERIFY2(c.save(QString(), error), qPrintable(error));
+
+    const QStringList before = QString::fromUtf8(original).split(QLatin1Char('\n'));
+    const QStringList after = QString::fromUtf8(readAll(configFile())).split(QLatin1Char('\n'));
+    QCOMPARE(after.size(), before.size() + 3);
+    // Every original line is still there, in order, and each new line follows its commented default.
+    qsizetype j = 0;
+    for (const QString& line : before) {
+        while (j < after.size() && after.at(j) != line) {
+            ++j;
+        }
+        QVERIFY2(j < after.size(), qPrintable(QStringLiteral("lost line: ") + line));
+        ++j;
+    }
+    QCOMPARE(after.at(after.indexOf(QStringLiteral(";enabled = false")) + 1), QStringLiteral("enabled = true"));
+    QCOMPARE(after.at(after.indexOf(QStringLiteral(";port = 4116")) + 1), QStringLiteral("port = 4200"));
+    QCOMPARE(after.at(after.indexOf(QStringLiteral(";backend =")) + 1), QStringLiteral("backend = x11vnc"));
+
+    SradConfig back;
+    QVERIFY2(SradConfig::load(m_paths, QString(), back, error), qPrintable(error));
+    QCOMPARE(back.enabled, true);
+    QCOMPARE(back.port, quint16(4200));
+    // Saving what was read changes nothing; going back to a default rewrites the active line in place.
+    const QByteArray saved = readAll(configFile());
+    QVERIFY2(back.save(QString(), error), qPrintable(error));
+    QCOMPARE(readAll(configFile()), saved);
+    back.port = 4116;
+    QVERIFY2(back.save(QString(), error), qPrintable(error));
+    const QString reverted = QString::fromUtf8(readAll(configFile()));
+    QVERIFY2(reverted.contains(QStringLiteral(";port = 4116\nport = 4116\n")), qPrintable(reverted));
+}
+
+void TestSradConfig::iniEditorEdgeCases()
+{
+    using sra::core::applyIniSettings;
+    using sra::core::IniSetting;
+    // A value's trailing comment and indentation stay; a default for an absent key adds nothing.
+    QCOMPARE(applyIniSettings(QStringLiteral("[network]\n  port = 1 ; why\n"),
+                              {{QStringLiteral("network"), QStringLiteral("port"), QStringLiteral("2"), false},
+                               {QStringLiteral("network"), QStringLiteral("listen"), QStringLiteral("::"), true}}),
+             QStringLiteral("[network]\n  port = 2 ; why\n"));
+    // A key without a commented line goes to the end of its section, before the blank line and next section.
+    QCOMPARE(applyIniSettings(QStringLiteral("[auth]\n# note\n\n[service]\n"),
+                              {{QStringLiteral("auth"), QStringLiteral("max_failures"), QStringLiteral("3"), false}}),
+             QStringLiteral("[auth]\n# note\nmax_failures = 3\n\n[service]\n"));
+    // A missing section is appended; an empty value is written without a trailing blank; no final newline is
+    // made up for an empty text.
+    QCOMPARE(applyIniSettings(QStringLiteral("; only a comment"),
+                              {{QStringLiteral("screen"), QStringLiteral("backend"), QString(), false}}),
+             QStringLiteral("; only a comment\n\n[screen]\nbackend =\n"));
+    QCOMPARE(applyIniSettings(QString(), {}), QString());
+    // A commented key of another section is not taken for this one.
+    QCOMPARE(applyIniSettings(QStringLiteral("[a]\n;k = 1\n[b]\nx = 1\n"),
+                              {{QStringLiteral("b"), QStringLiteral("k"), QStringLiteral("2"), false}}),
+             QStringLiteral("[a]\n;k = 1\n[b]\nx = 1\nk = 2\n"));
 }
 
 QTEST_GUILESS_MAIN(TestSradConfig)
