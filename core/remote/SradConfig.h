@@ -94,8 +94,9 @@ struct SradConfig
     // value gives false with one sentence in `error` naming the key and the fix.
     static bool load(const SradPaths& paths, const QString& file, SradConfig& out, QString& error);
 
-    // Writes every key (used by sra-setup), atomically, mode 0644. Paths inside the file's directory are
-    // written relative to it, others absolute. The directory must exist.
+    // Writes the configuration (used by sra-setup), atomically, mode 0644. An existing file is edited in place
+    // (IniEditor: changed keys only, comments and layout kept); a new one gets every key. Paths inside the
+    // file's directory are written relative to it, others absolute. The directory must exist.
     bool save(const QString& file, QString& error) const;
 
     // Checks a display value for [screen] display (":N" or ":N.M").
