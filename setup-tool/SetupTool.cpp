@@ -3,6 +3,7 @@
 #include "core/license/License.h"
 #include "core/license/LicenseInstall.h"
 #include "core/remote/ConnectedAdmins.h"
+#include "core/remote/LocalAccounts.h"
 #include "core/remote/SmartcardLogin.h"
 #include "core/remote/TlsIdentity.h"
 
@@ -17,7 +18,6 @@
 #include <QStandardPaths>
 
 #include <cstdio>
-#include <pwd.h>
 #include <sys/stat.h>
 
 namespace sra::srad {
@@ -29,7 +29,6 @@ QString tr(const char* text)
     return QCoreApplication::translate("sra-setup", text);
 }
 
-constexpr qint64 kMaxPasswdFile = 16 * 1024 * 1024;
 constexpr int kSystemctlTimeoutMs = 120 * 1000;
 
 QString firstLine(const QByteArray& text)
@@ -275,17 +274,13 @@ bool SetupTool::accountExists(const QString& account, const AccountCheck& check,
         return true;
     }
     if (!check.passwdFile.isEmpty()) {
-        QFile f(check.passwdFile);
-        if (!f.open(QIODevice::ReadOnly)) {
-            error = tr("Cannot read %1 (%2); give a readable passwd file.").arg(check.passwdFile, f.errorString());
+        switch (core::lookUpPasswdFile(check.passwdFile, account, error)) {
+        case core::PasswdLookup::Found:
+            return true;
+        case core::PasswdLookup::Unreadable:
             return false;
-        }
-        const QByteArray text = f.read(kMaxPasswdFile);
-        const QByteArray prefix = account.toUtf8() + ':';
-        for (const QByteArray& line : text.split('\n')) {
-            if (line.startsWith(prefix)) {
-                return true;
-            }
+        case core::PasswdLookup::NotFound:
+            break;
         }
         error = tr("There is no account \"%1\" in %2; create the account first or add --allow-unknown-user.")
                     .arg(account, check.passwdFile);
@@ -295,8 +290,7 @@ bool SetupTool::accountExists(const QString& account, const AccountCheck& check,
         say(tr("Account \"%1\" not checked: --root is set and no --passwd FILE was given.").arg(account));
         return true;
     }
-    const QByteArray name = account.toUtf8();
-    if (!getpwnam(name.constData())) {
+    if (!core::systemAccountExists(account)) {
         error = tr("There is no local account \"%1\"; create it first, or add --allow-unknown-user for accounts of a "
                    "directory service that is not reachable now.")
                     .arg(account);
