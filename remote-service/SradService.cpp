@@ -127,7 +127,12 @@ QList<quint16> SradService::boundPorts() const
 
 core::LicenseStatus SradService::licenseStatus() const
 {
-    return core::loadInstalledLicense(m_config.licenseDir, QDateTime::currentDateTimeUtc().date()); // expiry is UTC
+    return licenseStatus(m_config);
+}
+
+core::LicenseStatus SradService::licenseStatus(const core::SradConfig& config)
+{
+    return core::loadInstalledLicense(config.licenseDir, QDateTime::currentDateTimeUtc().date()); // expiry is UTC
 }
 
 bool SradService::loadPairings(core::PairingStore& store, QString& error) const

@@ -72,6 +72,9 @@ public:
 
     // Asked by sessions.
     core::LicenseStatus licenseStatus() const;
+    // The same verdict for a configuration without a running service (srad --check), so that the check and the
+    // gate before every connection can never disagree.
+    static core::LicenseStatus licenseStatus(const core::SradConfig& config);
     bool loadPairings(core::PairingStore& store, QString& error) const;
     FailureLimiter& limiter()
     {

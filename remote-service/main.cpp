@@ -1,11 +1,13 @@
 // srad: the Secure Remote Access service on the remote machine.
 //   srad [--config FILE] [--root DIR]      run the service (foreground; systemd supervises it)
 //   srad --fingerprint [--config FILE]     print the TLS identity's SHA-256 fingerprint for comparison
+//   srad --check [--config FILE] [--root DIR]   troubleshooting: one OK/FAIL line per item (SradCheck)
 // Signals: SIGTERM/SIGINT stop; SIGHUP re-reads the configuration (SradService::reload) without dropping
 // sessions. Under systemd (Type=notify) it reports READY, RELOADING and STOPPING.
 #include "core/remote/SradConfig.h"
 #include "core/remote/TlsIdentity.h"
 #include "remote-service/ServiceManagerNotifier.h"
+#include "remote-service/SradCheck.h"
 #include "remote-service/SradLogging.h"
 #include "remote-service/SradService.h"
 
@@ -48,11 +50,33 @@ int main(int argc, char** argv)
         {QStringLiteral("config"), QStringLiteral("Configuration file (default /etc/secure-remote-access/srad.conf)."), QStringLiteral("file")},
         {QStringLiteral("root"), QStringLiteral("Root of the file tree (tests and staging); default /."), QStringLiteral("dir"), QStringLiteral("/")},
         {QStringLiteral("fingerprint"), QStringLiteral("Print the SHA-256 fingerprint of this machine's TLS identity and exit.")},
+        {QStringLiteral("check"), QStringLiteral("Check configuration, license, identity, listeners, pairings, pcscd driver, PKCS#11 "
+                                                 "module, local socket and screen sharing; one OK/FAIL line each with the fix. "
+                                                 "Changes nothing. Exit status 0 all OK, 1 a FAIL, 2 cannot check.")},
     });
+    // --check promises exit status 2 for a usage error (1 means "something FAILed"), so its command line is parsed
+    // before process(), which would exit with 1.
+    const bool checking = QCoreApplication::arguments().contains(QStringLiteral("--check"));
+    if (checking && !parser.parse(QCoreApplication::arguments())) {
+        std::fprintf(stderr, "srad: %s\n", qPrintable(parser.errorText()));
+        return sra::srad::SradCheck::CannotCheck;
+    }
     parser.process(app);
 
     sra::core::SradPaths paths;
     paths.root = parser.value(QStringLiteral("root"));
+
+    if (parser.isSet(QStringLiteral("check"))) {
+        if (parser.isSet(QStringLiteral("fingerprint")) || !parser.positionalArguments().isEmpty()) {
+            std::fprintf(stderr, "srad: --check takes only --config and --root\n");
+            return sra::srad::SradCheck::CannotCheck;
+        }
+        sra::srad::SradCheck check(paths, parser.value(QStringLiteral("config")));
+        return check.run([](const sra::srad::CheckResult& result) {
+            std::printf("%s\n", qPrintable(result.line()));
+            std::fflush(stdout);   // each line as soon as it is known: a silent address takes seconds
+        });
+    }
     sra::core::SradConfig config;
     QString error;
     if (!sra::core::SradConfig::load(paths, parser.value(QStringLiteral("config")), config, error)) {
