@@ -424,12 +424,12 @@ QList<CheckResult> SradCheck::identity()
     if (!realRoot() || ::geteuid() != 0) {
         return results;
     }
-    const passwd* pw = ::getpwnam(kServiceUser);
+    const passwd* pw = ::getpwnam(core::kServiceAccount);
     if (!pw) {
         return results;
     }
     const uint uid = pw->pw_uid;
-    const QList<uint> groups = groupsOf(kServiceUser, pw->pw_gid);
+    const QList<uint> groups = groupsOf(core::kServiceAccount, pw->pw_gid);
     const QString keyItem = QStringLiteral("TLS key access");
     const QString key = QFileInfo(m_config.keyFile).absoluteFilePath();
     // Every directory on the way must let the user through, then the file must let it read.
@@ -447,16 +447,16 @@ QList<CheckResult> SradCheck::identity()
         const FileOwnership ownership{st.st_uid, st.st_gid, st.st_mode};
         const bool isKey = path == key;
         if (!userMay(ownership, uid, groups, isKey ? Access::Read : Access::Search)) {
-            const QString fix = isKey ? QStringLiteral("chgrp %1 %2 && chmod 640 %2").arg(QLatin1String(kServiceUser), key)
+            const QString fix = isKey ? QStringLiteral("chgrp %1 %2 && chmod 640 %2").arg(QLatin1String(core::kServiceAccount), key)
                                       : QStringLiteral("chmod 755 %1").arg(path);
             results.append(fail(keyItem, QStringLiteral("%1 cannot %2 %3 (%4)")
-                                             .arg(QLatin1String(kServiceUser), isKey ? QStringLiteral("read") : QStringLiteral("enter"),
+                                             .arg(QLatin1String(core::kServiceAccount), isKey ? QStringLiteral("read") : QStringLiteral("enter"),
                                                   path, ownershipText(st)),
                                 fix));
             return results;
         }
     }
-    results.append(ok(keyItem, QStringLiteral("%1 may read %2").arg(QLatin1String(kServiceUser), key)));
+    results.append(ok(keyItem, QStringLiteral("%1 may read %2").arg(QLatin1String(core::kServiceAccount), key)));
     return results;
 }
 
@@ -667,7 +667,7 @@ CheckResult SradCheck::localSocket()
     }
     if (socket.error() == QLocalSocket::SocketAccessError) {
         return fail(item, QStringLiteral("%1 refuses this user (%2)").arg(path, socket.errorString()),
-                    QStringLiteral("run the check as root or as %1: sudo srad --check").arg(QLatin1String(kServiceUser)));
+                    QStringLiteral("run the check as root or as %1: sudo srad --check").arg(QLatin1String(core::kServiceAccount)));
     }
     return fail(item, QStringLiteral("%1 exists but nothing accepts connections on it (%2)").arg(path, socket.errorString()),
                 startFix());

@@ -15,9 +15,6 @@
 // tests check a scratch tree exactly as a real system. The parsers are free functions for the unit test.
 namespace sra::srad {
 
-// The system user the packaged srad.service runs as.
-inline constexpr char kServiceUser[] = "sra-srad";
-
 struct CheckResult
 {
     bool ok = false;

@@ -17,8 +17,12 @@
 #include <QSaveFile>
 #include <QStandardPaths>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <grp.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace sra::srad {
 
@@ -83,6 +87,24 @@ bool SetupTool::makeDirectory(const QString& dir, bool privateToRoot, QString& e
     return true;
 }
 
+// srad runs as the system user sra-srad (packaging/systemd/srad.service) and must read the key it generated as
+// root: the key becomes root:sra-srad 0640. Only on the real system, as root, once the package has made the user;
+// elsewhere (--root, a hand-started srad) the key stays 0600 for whoever runs srad.
+bool SetupTool::shareKeyWithService(const QString& key, QString& error) const
+{
+    const group* service = ::getgrnam(core::kServiceAccount);
+    if (QDir(m_paths.root).canonicalPath() != QLatin1String("/") || ::geteuid() != 0 || !service) {
+        return true;
+    }
+    const QByteArray path = QFile::encodeName(key);
+    if (::chown(path.constData(), 0, service->gr_gid) != 0 || ::chmod(path.constData(), 0640) != 0) {
+        error = tr("Cannot give the group %1 read access to %2 (%3); run: chgrp %1 %2 && chmod 640 %2")
+                    .arg(QLatin1String(core::kServiceAccount), key, QString::fromLocal8Bit(std::strerror(errno)));
+        return false;
+    }
+    return true;
+}
+
 bool SetupTool::saveConfig(QString& error)
 {
     return makeDirectory(m_paths.configDir(), false, error) && m_config.save(m_paths.configFile(), error);
@@ -112,7 +134,8 @@ int SetupTool::generateIdentity(const QString& hostName, bool force)
     }
     QString error;
     if (!makeDirectory(m_paths.configDir(), false, error)
-        || !core::TlsIdentity::generateSelfSigned(hostName, certificate, key, error)) {
+        || !core::TlsIdentity::generateSelfSigned(hostName, certificate, key, error)
+        || !shareKeyWithService(key, error)) {
         return fail(error);
     }
     core::TlsIdentity identity;
@@ -124,7 +147,9 @@ int SetupTool::generateIdentity(const QString& hostName, bool force)
     if (!saveConfig(error)) {
         return fail(error);
     }
-    say(tr("Generated a self-signed identity for %1: %2 (key %3, mode 600).").arg(hostName, certificate, key));
+    say(tr("Generated a self-signed identity for %1: %2 (key %3, mode %4).")
+            .arg(hostName, certificate, key,
+                 QString::number(QFileInfo(key).permissions() & QFileDevice::ReadGroup ? 640 : 600)));
     say(tr("SHA-256 fingerprint, for comparison on first connect: %1").arg(identity.sha256Fingerprint()));
     return kSetupOk;
 }

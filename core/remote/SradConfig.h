@@ -9,6 +9,10 @@ namespace sra::core {
 
 // Where the remote machine keeps SRA's files. Everything hangs off `root` so sra-setup --root DIR and the tests
 // work on a scratch tree exactly as on a real system (root "/").
+// The system user (and its group) srad runs as under its unit (packaging/systemd/srad.service); the package's
+// postinst creates it. sra-setup gives it the identity key, srad --check checks it can read what it must.
+inline constexpr char kServiceAccount[] = "sra-srad";
+
 struct SradPaths
 {
     QString root = QStringLiteral("/");

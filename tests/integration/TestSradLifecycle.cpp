@@ -2,13 +2,13 @@
 // SIGHUP (RELOADING, then READY) without dropping an authenticated session, keeps running on a broken
 // configuration, says which changes need a restart, and reports STOPPING on SIGTERM. The manager's side of
 // systemd's notify protocol is a datagram socket of this test's own ($NOTIFY_SOCKET), so no systemd is needed.
+#include "core/remote/IniEditor.h"
 #include "support/Lab.h"
 #include "support/Process.h"
 
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
-#include <QRegularExpression>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -111,20 +111,18 @@ private:
     {
         return static_cast<quint16>(m_lab->env(QStringLiteral("SRAD_PORT")).toUInt());
     }
-    bool setKey(const char* key, const QString& value)
+    // Sets one key the way an administrator's edit would, whether or not the file states it yet.
+    bool setKey(const char* section, const char* key, const QString& value)
     {
         QFile conf(confPath());
         if (!conf.open(QIODevice::ReadOnly)) {
             return false;
         }
-        QString text = QString::fromUtf8(conf.readAll());
+        const QString before = QString::fromUtf8(conf.readAll());
         conf.close();
-        const QRegularExpression line(QStringLiteral("^%1 *=.*$").arg(QLatin1String(key)), QRegularExpression::MultilineOption);
-        if (!text.contains(line)) {
-            return false;
-        }
-        text.replace(line, QStringLiteral("%1 = %2").arg(QLatin1String(key), value));
-        if (!conf.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        const QString text = sra::core::applyIniSettings(
+            before, {{QLatin1String(section), QLatin1String(key), value, false}});
+        if (text == before || !conf.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
             return false;
         }
         return conf.write(text.toUtf8()) > 0;
@@ -198,8 +196,8 @@ void TestSradLifecycle::reloadKeepsSessions()
     QVERIFY2(before > 2500, qPrintable(QString::number(before)));   // the lab's deadline is longer than 3 s
 
     // A shorter handshake deadline applies at once; a new port only on restart, and srad says so.
-    QVERIFY(setKey("handshake_timeout_ms", QStringLiteral("1000")));
-    QVERIFY(setKey("port", QString::number(port() + 1)));
+    QVERIFY(setKey("auth", "handshake_timeout_ms", QStringLiteral("1000")));
+    QVERIFY(setKey("network", "port", QString::number(port() + 1)));
     QCOMPARE(::kill(static_cast<pid_t>(m_srad.processId()), SIGHUP), 0);
     const QByteArray reloading = m_notify.next(5000);
     QVERIFY2(reloading.startsWith("RELOADING=1\nMONOTONIC_USEC="), reloading.constData());
