@@ -163,17 +163,7 @@ void TestCardRelay::adminGoneOrSilent()
     Lab lab;
     QVERIFY2(lab.isUp(), qPrintable(lab.error()));
     // A short relay deadline so the silent case shows within the test.
-    const QString confPath = lab.env(QStringLiteral("SRAD_CONFIG_DIR")) + QStringLiteral("/srad.conf");
-    QFile conf(confPath);
-    QVERIFY(conf.open(QIODevice::ReadOnly));
-    QString text = QString::fromUtf8(conf.readAll());
-    conf.close();
-    const QRegularExpression timeoutLine(QStringLiteral("^request_timeout_ms *=.*$"), QRegularExpression::MultilineOption);
-    QVERIFY(text.contains(timeoutLine));
-    text.replace(timeoutLine, QStringLiteral("request_timeout_ms = 1500"));
-    QVERIFY(conf.open(QIODevice::WriteOnly | QIODevice::Truncate));
-    conf.write(text.toUtf8());
-    conf.close();
+    QVERIFY(lab.setSradConfig({{QStringLiteral("relay"), QStringLiteral("request_timeout_ms"), QStringLiteral("1500")}}));
     QVERIFY(lab.runLab(QStringLiteral("srad-stop")).ok());
     QVERIFY(lab.runLab(QStringLiteral("srad-start")).ok());
 

@@ -84,19 +84,11 @@ void TestHostileClients::initTestCase()
     m_lab = std::make_unique<Lab>();
     QVERIFY2(m_lab->isUp(), qPrintable(m_lab->error()));
     // Tight limits so the test sees them act within seconds.
-    QFile conf(m_lab->env(QStringLiteral("SRAD_CONFIG_DIR")) + QStringLiteral("/srad.conf"));
-    QVERIFY(conf.open(QIODevice::ReadOnly));
-    QString text = QString::fromUtf8(conf.readAll());
-    conf.close();
-    for (const auto& [key, value] : {std::pair{"handshake_timeout_ms", "3000"}, {"max_unauthenticated", "4"},
-                                     {"max_failures", "3"}, {"failure_window_s", "60"}, {"keepalive_interval_s", "1"}}) {
-        const QRegularExpression line(QStringLiteral("^%1 *=.*$").arg(QLatin1String(key)), QRegularExpression::MultilineOption);
-        QVERIFY2(text.contains(line), key);
-        text.replace(line, QStringLiteral("%1 = %2").arg(QLatin1String(key), QLatin1String(value)));
-    }
-    QVERIFY(conf.open(QIODevice::WriteOnly | QIODevice::Truncate));
-    conf.write(text.toUtf8());
-    conf.close();
+    QVERIFY(m_lab->setSradConfig({{QStringLiteral("auth"), QStringLiteral("handshake_timeout_ms"), QStringLiteral("3000")},
+                                  {QStringLiteral("auth"), QStringLiteral("max_unauthenticated"), QStringLiteral("4")},
+                                  {QStringLiteral("auth"), QStringLiteral("max_failures"), QStringLiteral("3")},
+                                  {QStringLiteral("auth"), QStringLiteral("failure_window_s"), QStringLiteral("60")},
+                                  {QStringLiteral("auth"), QStringLiteral("keepalive_interval_s"), QStringLiteral("1")}}));
     QVERIFY(m_lab->runLab(QStringLiteral("srad-stop")).ok());
     QVERIFY(m_lab->runLab(QStringLiteral("srad-start")).ok());
 

@@ -2,7 +2,6 @@
 // SIGHUP (RELOADING, then READY) without dropping an authenticated session, keeps running on a broken
 // configuration, says which changes need a restart, and reports STOPPING on SIGTERM. The manager's side of
 // systemd's notify protocol is a datagram socket of this test's own ($NOTIFY_SOCKET), so no systemd is needed.
-#include "core/remote/IniEditor.h"
 #include "support/Lab.h"
 #include "support/Process.h"
 
@@ -111,22 +110,6 @@ private:
     {
         return static_cast<quint16>(m_lab->env(QStringLiteral("SRAD_PORT")).toUInt());
     }
-    // Sets one key the way an administrator's edit would, whether or not the file states it yet.
-    bool setKey(const char* section, const char* key, const QString& value)
-    {
-        QFile conf(confPath());
-        if (!conf.open(QIODevice::ReadOnly)) {
-            return false;
-        }
-        const QString before = QString::fromUtf8(conf.readAll());
-        conf.close();
-        const QString text = sra::core::applyIniSettings(
-            before, {{QLatin1String(section), QLatin1String(key), value, false}});
-        if (text == before || !conf.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-            return false;
-        }
-        return conf.write(text.toUtf8()) > 0;
-    }
     QByteArray sradOutput()
     {
         m_log += m_srad.readAll();
@@ -196,8 +179,8 @@ void TestSradLifecycle::reloadKeepsSessions()
     QVERIFY2(before > 2500, qPrintable(QString::number(before)));   // the lab's deadline is longer than 3 s
 
     // A shorter handshake deadline applies at once; a new port only on restart, and srad says so.
-    QVERIFY(setKey("auth", "handshake_timeout_ms", QStringLiteral("1000")));
-    QVERIFY(setKey("network", "port", QString::number(port() + 1)));
+    QVERIFY(m_lab->setSradConfig({{QStringLiteral("auth"), QStringLiteral("handshake_timeout_ms"), QStringLiteral("1000")},
+                                  {QStringLiteral("network"), QStringLiteral("port"), QString::number(port() + 1)}}));
     QCOMPARE(::kill(static_cast<pid_t>(m_srad.processId()), SIGHUP), 0);
     const QByteArray reloading = m_notify.next(5000);
     QVERIFY2(reloading.startsWith("RELOADING=1\nMONOTONIC_USEC="), reloading.constData());

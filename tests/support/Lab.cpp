@@ -1,5 +1,7 @@
 #include "support/Lab.h"
 
+#include "core/remote/IniEditor.h"
+
 #include <QDir>
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -148,6 +150,26 @@ qint64 Lab::pcscdPid() const
 qint64 Lab::softcardPid() const
 {
     return readPid(QStringLiteral("softcard.pid"));
+}
+
+bool Lab::setSradConfig(const QList<SradSetting>& settings) const
+{
+    QFile conf(env(QStringLiteral("SRAD_CONFIG_DIR")) + QStringLiteral("/srad.conf"));
+    if (!conf.open(QIODevice::ReadOnly)) {
+        return false;
+    }
+    QString text = QString::fromUtf8(conf.readAll());
+    conf.close();
+    QList<sra::core::IniSetting> edits;
+    for (const SradSetting& s : settings) {
+        edits.append({s.section, s.key, s.value, false});
+    }
+    text = sra::core::applyIniSettings(text, edits);
+    if (!conf.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        return false;
+    }
+    const QByteArray bytes = text.toUtf8();
+    return conf.write(bytes) == bytes.size();
 }
 
 ProcessResult Lab::runLab(const QString& verb, const QStringList& args) const

@@ -68,6 +68,17 @@ public:
     // Runs `scripts/sra-lab VERB DIR ARGS...` and returns what it did.
     ProcessResult runLab(const QString& verb, const QStringList& args = {}) const;
 
+    // Sets keys of the lab srad's srad.conf as an administrator's edit would (core/remote/IniEditor), whether or
+    // not the file states them yet; srad reads them at its next start or SIGHUP. False if the file cannot be
+    // read or written.
+    struct SradSetting
+    {
+        QString section;
+        QString key;
+        QString value;
+    };
+    bool setSradConfig(const QList<SradSetting>& settings) const;
+
 private:
     bool runVerb(const QString& verb, const QStringList& args = {});
     bool loadEnv();
