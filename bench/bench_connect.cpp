@@ -5,7 +5,7 @@
 //   verify     AuthResponse → AuthOk: srad's signature check and pairing lookup (Authenticating)
 // Not a test: run it through bench/run-connect.
 //   bench_connect --port N [--iterations N] [--pin-fd N]
-#include "core/card/PinInput.h"
+#include "bench/BenchAdmin.h"
 #include "core/session/AdminSession.h"
 #include "core/session/KnownHosts.h"
 #include "core/session/PcscSessionSigner.h"
@@ -50,14 +50,8 @@ int main(int argc, char** argv)
     const QString target = QStringLiteral("127.0.0.1:") + parser.value(QStringLiteral("port"));
 
     sra::piv::SecureBytes pin;
-    QString error;
-    if (!sra::core::readPinFromFd(parser.value(QStringLiteral("pin-fd")).toInt(), pin, error)) {
-        std::fprintf(stderr, "bench_connect: %s\n", qPrintable(error));
-        return 1;
-    }
     sra::core::PcscSessionSigner signer;
-    if (auto opened = signer.open(); !opened) {
-        std::fprintf(stderr, "bench_connect: no card: %s\n", opened.error().detail.c_str());
+    if (!sra::bench::openCardWithPin("bench_connect", parser.value(QStringLiteral("pin-fd")).toInt(), signer, pin)) {
         return 1;
     }
     QTemporaryDir dir;

@@ -3,7 +3,7 @@
 // by these. Not a test: run it through bench/run-local-sign, which brings up the lab around it.
 //
 //   bench_local_sign [--reader NAME] [--iterations N] [--pin-fd N]
-#include "core/card/PinInput.h"
+#include "bench/BenchAdmin.h"
 #include "core/card/CardInfo.h"
 #include "core/pcsc/PcscCardChannel.h"
 #include "core/pcsc/PcscContext.h"
@@ -58,9 +58,7 @@ int main(int argc, char** argv)
     const int iterations = std::max(10, parser.value(QStringLiteral("iterations")).toInt());
 
     sra::piv::SecureBytes pin;
-    QString error;
-    if (!sra::core::readPinFromFd(parser.value(QStringLiteral("pin-fd")).toInt(), pin, error)) {
-        std::fprintf(stderr, "bench_local_sign: %s\n", qPrintable(error));
+    if (!sra::bench::readPin("bench_local_sign", parser.value(QStringLiteral("pin-fd")).toInt(), pin)) {
         return 1;
     }
 

@@ -5,7 +5,7 @@
 // srad's ScreenStream, both ByteBridges); the direct path is an x11vnc started here by X11VncBackend on the same
 // display, read over its UNIX socket. Not a test: run it through bench/run-screen.
 //   bench_screen --port N [--frames N] [--rounds N] [--pin-fd N]
-#include "core/card/PinInput.h"
+#include "bench/BenchAdmin.h"
 #include "core/session/AdminSession.h"
 #include "core/session/KnownHosts.h"
 #include "core/session/PcscSessionSigner.h"
@@ -162,14 +162,8 @@ int main(int argc, char** argv)
     const int rounds = std::max(1, parser.value(QStringLiteral("rounds")).toInt());
 
     sra::piv::SecureBytes pin;
-    QString error;
-    if (!sra::core::readPinFromFd(parser.value(QStringLiteral("pin-fd")).toInt(), pin, error)) {
-        std::fprintf(stderr, "bench_screen: %s\n", qPrintable(error));
-        return 1;
-    }
     sra::core::PcscSessionSigner signer;
-    if (auto opened = signer.open(); !opened) {
-        std::fprintf(stderr, "bench_screen: no card: %s\n", opened.error().detail.c_str());
+    if (!sra::bench::openCardWithPin("bench_screen", parser.value(QStringLiteral("pin-fd")).toInt(), signer, pin)) {
         return 1;
     }
     QTemporaryDir dir;

@@ -246,16 +246,10 @@ void TestCardRelay::relayEndToEnd()
     QCOMPARE(statusOf(early.receive(wire::MessageType::RelayResult)), int(wire::RelayStatus::NoCard));
 
     QProcess admin;
-    admin.setProcessEnvironment(lab.clientEnvironment());
-    admin.start(sra::test::binaryDir() + QStringLiteral("/admin-cli/sra-connect"),
-                {QStringLiteral("127.0.0.1:") + lab.env(QStringLiteral("SRAD_PORT")), QStringLiteral("--known-hosts"),
-                 lab.dir() + QStringLiteral("/kh"), QStringLiteral("--accept-new"), QStringLiteral("--pin-fd"), QStringLiteral("0"),
-                 QStringLiteral("--insert-card"), QStringLiteral("--approve"), QStringLiteral("session")});
-    QVERIFY(admin.waitForStarted());
-    admin.write(pin.toUtf8() + '\n');
     QByteArray adminOut;
-    QTRY_VERIFY2_WITH_TIMEOUT((adminOut += admin.readAllStandardOutput()).contains("Card inserted"),
-                              qPrintable(QString::fromUtf8(adminOut + admin.readAllStandardError())), 20000);
+    QVERIFY2(sra::test::startLabAdmin(admin, lab, {QStringLiteral("--insert-card"), QStringLiteral("--approve"), QStringLiteral("session")},
+                                      "Card inserted", &adminOut),
+             adminOut.constData());
 
     // The connected client is told at once; a new one gets the card in its first status.
     status = early.receive(wire::MessageType::CardStatus);

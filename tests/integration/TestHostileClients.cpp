@@ -21,11 +21,6 @@ using sra::test::runProcess;
 namespace wire = sra::wire;
 
 namespace {
-QString tool(const QString& relative)
-{
-    return sra::test::binaryDir() + QLatin1Char('/') + relative;
-}
-
 QByteArray frameHeader(std::uint8_t version, std::uint8_t type, std::uint32_t length)
 {
     QByteArray h("SR");
@@ -92,16 +87,9 @@ void TestHostileClients::initTestCase()
     QVERIFY(m_lab->runLab(QStringLiteral("srad-stop")).ok());
     QVERIFY(m_lab->runLab(QStringLiteral("srad-start")).ok());
 
-    m_admin.setProcessEnvironment(m_lab->clientEnvironment());
-    m_admin.start(tool(QStringLiteral("admin-cli/sra-connect")),
-                  {QStringLiteral("127.0.0.1:%1").arg(port()), QStringLiteral("--known-hosts"),
-                   m_lab->dir() + QStringLiteral("/known_hosts"), QStringLiteral("--accept-new"), QStringLiteral("--pin-fd"),
-                   QStringLiteral("0"), QStringLiteral("--stay")});
-    QVERIFY(m_admin.waitForStarted());
-    m_admin.write(m_lab->env(QStringLiteral("SOFTCARD_PIN")).toUtf8() + '\n');
     QByteArray seen;
-    QTRY_VERIFY2_WITH_TIMEOUT((seen += m_admin.readAllStandardOutput()).contains("Authenticated"),
-                              qPrintable(QString::fromUtf8(seen + m_admin.readAllStandardError())), 20000);
+    QVERIFY2(sra::test::startLabAdmin(m_admin, *m_lab, {QStringLiteral("--stay")}, "Authenticated", &seen),
+             seen.constData());
     QCOMPARE(m_admin.state(), QProcess::Running);
     const QRegularExpressionMatch id = QRegularExpression(QStringLiteral("\\(session ([0-9a-f]+)\\)")).match(QString::fromUtf8(seen));
     QVERIFY2(id.hasMatch(), seen.constData());

@@ -67,16 +67,10 @@ void TestRemoteCard::openScOnTheRemote()
     QVERIFY(!remoteCardPresent(lab)); // nothing inserted yet
 
     QProcess admin;
-    admin.setProcessEnvironment(lab.clientEnvironment());
-    admin.start(sra::test::binaryDir() + QStringLiteral("/admin-cli/sra-connect"),
-                {QStringLiteral("127.0.0.1:") + lab.env(QStringLiteral("SRAD_PORT")), QStringLiteral("--known-hosts"),
-                 lab.dir() + QStringLiteral("/kh"), QStringLiteral("--accept-new"), QStringLiteral("--pin-fd"), QStringLiteral("0"),
-                 QStringLiteral("--insert-card"), QStringLiteral("--approve"), QStringLiteral("session")});
-    QVERIFY(admin.waitForStarted());
-    admin.write(lab.env(QStringLiteral("SOFTCARD_PIN")).toUtf8() + '\n');
     QByteArray out;
-    QTRY_VERIFY2_WITH_TIMEOUT((out += admin.readAllStandardOutput()).contains("Card inserted"),
-                              qPrintable(QString::fromUtf8(out + admin.readAllStandardError())), 20000);
+    QVERIFY2(sra::test::startLabAdmin(admin, lab, {QStringLiteral("--insert-card"), QStringLiteral("--approve"), QStringLiteral("session")},
+                                      "Card inserted", &out),
+             out.constData());
     QTRY_VERIFY_WITH_TIMEOUT(remoteCardPresent(lab), 5000);
 
     const QProcessEnvironment env = remoteEnvironment(lab);

@@ -164,16 +164,9 @@ void TestSradLifecycle::readyOnlyWhenListening()
 
 void TestSradLifecycle::reloadKeepsSessions()
 {
-    m_admin.setProcessEnvironment(m_lab->clientEnvironment());
-    m_admin.start(tool(QStringLiteral("admin-cli/sra-connect")),
-                  {QStringLiteral("127.0.0.1:%1").arg(port()), QStringLiteral("--known-hosts"),
-                   m_lab->dir() + QStringLiteral("/known_hosts"), QStringLiteral("--accept-new"), QStringLiteral("--pin-fd"),
-                   QStringLiteral("0"), QStringLiteral("--stay")});
-    QVERIFY(m_admin.waitForStarted());
-    m_admin.write(m_lab->env(QStringLiteral("SOFTCARD_PIN")).toUtf8() + '\n');
     QByteArray seen;
-    QTRY_VERIFY2_WITH_TIMEOUT((seen += m_admin.readAllStandardOutput()).contains("Authenticated"),
-                              qPrintable(QString::fromUtf8(seen + m_admin.readAllStandardError())), 20000);
+    QVERIFY2(sra::test::startLabAdmin(m_admin, *m_lab, {QStringLiteral("--stay")}, "Authenticated", &seen),
+             seen.constData());
 
     const qint64 before = silentConnectionLifetime(port(), 3000);
     QVERIFY2(before > 2500, qPrintable(QString::number(before)));   // the lab's deadline is longer than 3 s

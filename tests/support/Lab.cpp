@@ -248,29 +248,40 @@ qint64 Lab::readPid(const QString& file) const
     return pidFile.readAll().trimmed().toLongLong();
 }
 
-bool startInsertingAdmin(QProcess& admin, const Lab& lab, const QString& approve)
+bool startLabAdmin(QProcess& admin, const Lab& lab, const QStringList& extraArgs, const QByteArray& until,
+                   QByteArray* output)
 {
     admin.setProcessEnvironment(lab.clientEnvironment());
     admin.start(QStringLiteral("setsid"),
-                {binaryDir() + QStringLiteral("/admin-cli/sra-connect"),
-                 QStringLiteral("127.0.0.1:") + lab.env(QStringLiteral("SRAD_PORT")), QStringLiteral("--known-hosts"),
-                 lab.dir() + QStringLiteral("/kh"), QStringLiteral("--accept-new"), QStringLiteral("--pin-fd"), QStringLiteral("0"),
-                 QStringLiteral("--insert-card"), QStringLiteral("--approve"), approve});
+                QStringList{binaryDir() + QStringLiteral("/admin-cli/sra-connect"),
+                            QStringLiteral("127.0.0.1:") + lab.env(QStringLiteral("SRAD_PORT")), QStringLiteral("--known-hosts"),
+                            lab.dir() + QStringLiteral("/kh"), QStringLiteral("--accept-new"), QStringLiteral("--pin-fd"),
+                            QStringLiteral("0")}
+                    + extraArgs);
     if (!admin.waitForStarted()) {
         return false;
     }
     admin.write(lab.env(QStringLiteral("SOFTCARD_PIN")).toUtf8() + '\n');
     QByteArray out;
+    QByteArray err;
     QElapsedTimer t;
     t.start();
-    while (t.elapsed() < 20000) {
+    bool seen = false;
+    while (!seen && t.elapsed() < 20000) {
         admin.waitForReadyRead(200);
         out += admin.readAllStandardOutput();
-        if (out.contains("Card inserted")) {
-            return true;
-        }
+        seen = out.contains(until);
     }
-    return false;
+    if (output) {
+        *output = out + admin.readAllStandardError();
+    }
+    return seen;
+}
+
+bool startInsertingAdmin(QProcess& admin, const Lab& lab, const QString& approve)
+{
+    return startLabAdmin(admin, lab, {QStringLiteral("--insert-card"), QStringLiteral("--approve"), approve},
+                         "Card inserted");
 }
 
 } // namespace sra::test

@@ -91,12 +91,18 @@ private:
     bool m_up = false;
 };
 
+// Starts the admin's sra-connect against the lab's srad in its own session (setsid, so a test can stop or kill
+// it alone; setsid execs in place, so `admin`'s pid is sra-connect's) with the soft card's PIN on standard input,
+// `--accept-new`, known hosts in <lab>/kh and `extraArgs`, and waits at most 20 s until its standard output
+// contains `until`. `output` (optional) receives what it printed on both channels, for a failure message.
+bool startLabAdmin(QProcess& admin, const Lab& lab, const QStringList& extraArgs, const QByteArray& until,
+                   QByteArray* output = nullptr);
+
+// startLabAdmin with `--insert-card --approve <approve>`, until the card is reported inserted.
+bool startInsertingAdmin(QProcess& admin, const Lab& lab, const QString& approve);
+
 // Parses a lab.env (lines `export NAME='value'`, comments, blank lines). Returns false on a line it does
 // not understand.
-// Starts the admin's sra-connect against the lab's srad in its own session (setsid, so a test can stop or kill
-// it alone) with the soft card's PIN, `--insert-card --approve <approve>`, and waits until it reports the card
-// inserted (at most 20 s). Known hosts in <lab>/kh.
-bool startInsertingAdmin(QProcess& admin, const Lab& lab, const QString& approve);
 
 bool parseLabEnv(const QByteArray& text, QHash<QString, QString>* vars, QString* errorMessage);
 
