@@ -2,23 +2,23 @@
 
 namespace sra::admincli {
 
-int exitCodeForCardError(piv::ErrorCode code)
+int exitCodeForCardError(base::ErrorCode code)
 {
     switch (code) {
-    case piv::ErrorCode::NoService:
+    case base::ErrorCode::NoService:
         return kNoService;
-    case piv::ErrorCode::NoReader:
+    case base::ErrorCode::NoReader:
         return kNoReader;
-    case piv::ErrorCode::NoCard:
+    case base::ErrorCode::NoCard:
         return kNoCard;
-    case piv::ErrorCode::WrongPin:
-    case piv::ErrorCode::InvalidPinFormat:
+    case base::ErrorCode::WrongPin:
+    case base::ErrorCode::InvalidPinFormat:
         return kWrongPin;
-    case piv::ErrorCode::PinBlocked:
+    case base::ErrorCode::PinBlocked:
         return kPinBlocked;
-    case piv::ErrorCode::CardRemoved:
+    case base::ErrorCode::CardRemoved:
         return kCardRemoved;
-    case piv::ErrorCode::Cancelled:
+    case base::ErrorCode::Cancelled:
         return kCancelled;
     default:
         return kCardError;

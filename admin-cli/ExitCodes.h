@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/piv/Result.h"
+#include "core/base/Result.h"
 
 namespace sra::admincli {
 
@@ -28,6 +28,6 @@ enum ExitCode
     kCancelled = 130,
 };
 
-int exitCodeForCardError(piv::ErrorCode code);
+int exitCodeForCardError(base::ErrorCode code);
 
 } // namespace sra::admincli

@@ -18,7 +18,7 @@
 #include <cstdio>
 
 namespace {
-using sra::piv::ErrorCode;
+using sra::base::ErrorCode;
 
 using namespace sra::admincli;
 
@@ -28,7 +28,7 @@ int fail(const QString& message, int code)
     return code;
 }
 
-int failCard(const sra::piv::Error& error)
+int failCard(const sra::base::Error& error)
 {
     return fail(sra::core::cardErrorMessage(error), exitCodeForCardError(error.code));
 }
@@ -47,7 +47,7 @@ int runList(sra::core::PcscContext& context)
         return failCard(readers.error());
     }
     if (readers->isEmpty()) {
-        return failCard(sra::piv::makeError(ErrorCode::NoReader));
+        return failCard(sra::base::makeError(ErrorCode::NoReader));
     }
     for (const QString& reader : readers.value()) {
         std::printf("Reader: %s\n", qPrintable(reader));
@@ -95,14 +95,14 @@ constexpr HashChoice kHashes[] = {
 };
 
 // The reader to use: the named one (substring match), or the first that holds a card.
-sra::piv::Result<std::unique_ptr<sra::core::PcscCardChannel>> openCard(sra::core::PcscContext& context,
+sra::base::Result<std::unique_ptr<sra::core::PcscCardChannel>> openCard(sra::core::PcscContext& context,
                                                                        const QString& wanted)
 {
     auto readers = context.listReaders();
     if (!readers) {
         return readers.error();
     }
-    sra::piv::Error last = sra::piv::makeError(ErrorCode::NoReader);
+    sra::base::Error last = sra::base::makeError(ErrorCode::NoReader);
     bool sawReader = false;
     for (const QString& reader : readers.value()) {
         if (!wanted.isEmpty() && !reader.contains(wanted)) {
@@ -158,16 +158,16 @@ int runSign(sra::core::PcscContext& context, const QCommandLineParser& parser)
     }
     const auto* certificate = info->find(static_cast<std::uint8_t>(slot));
     if (!certificate) {
-        return failCard(sra::piv::makeError(ErrorCode::NotFound));
+        return failCard(sra::base::makeError(ErrorCode::NotFound));
     }
     if (!certificate->algorithm) {
         return fail(QStringLiteral("the key in slot %1 is of a type this tool does not sign with").arg(slotName(static_cast<std::uint8_t>(slot))), kCardError);
     }
     if (info->pinTriesLeft == 0) {
-        return failCard(sra::piv::makeError(ErrorCode::PinBlocked));
+        return failCard(sra::base::makeError(ErrorCode::PinBlocked));
     }
 
-    sra::piv::SecureBytes pin;
+    sra::base::SecureBytes pin;
     QString error;
     const bool gotPin = parser.isSet(QStringLiteral("pin-fd"))
                             ? sra::core::readPinFromFd(parser.value(QStringLiteral("pin-fd")).toInt(), pin, error)

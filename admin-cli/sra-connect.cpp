@@ -5,11 +5,12 @@
 #include "admin-cli/ExitCodes.h"
 #include "core/card/PinInput.h"
 #include "core/card/CardErrors.h"
-#include "core/remote/TlsIdentity.h"
+#include "core/tls/Fingerprint.h"
 #include "core/pcsc/ReaderMonitor.h"
 #include "core/session/AdminCardRelay.h"
 #include "core/session/AdminSession.h"
 #include "core/session/KnownHosts.h"
+#include "core/tls/HostPort.h"
 #include "core/session/PcscSessionSigner.h"
 #include "core/session/ScreenTunnel.h"
 
@@ -310,7 +311,7 @@ int main(int argc, char** argv)
                 return;
             }
         }
-        sra::piv::SecureBytes pin;
+        sra::base::SecureBytes pin;
         QString pinError;
         const bool ok = pinFromFd ? readPinFromFd(pinFd, pin, pinError)
                                   : promptPin(triesLeft >= 0 ? QStringLiteral("PIN (%1 tries left): ").arg(triesLeft)

@@ -8,7 +8,7 @@
 
 namespace sra::bench {
 
-bool readPin(const char* program, int pinFd, piv::SecureBytes& pin)
+bool readPin(const char* program, int pinFd, base::SecureBytes& pin)
 {
     QString error;
     if (!core::readPinFromFd(pinFd, pin, error)) {
@@ -18,7 +18,7 @@ bool readPin(const char* program, int pinFd, piv::SecureBytes& pin)
     return true;
 }
 
-bool openCardWithPin(const char* program, int pinFd, core::PcscSessionSigner& signer, piv::SecureBytes& pin)
+bool openCardWithPin(const char* program, int pinFd, core::PcscSessionSigner& signer, base::SecureBytes& pin)
 {
     if (!readPin(program, pinFd, pin)) {
         return false;

@@ -1,16 +1,16 @@
 #pragma once
 
 #include "core/session/PcscSessionSigner.h"
-#include "core/piv/Bytes.h"
+#include "core/base/Bytes.h"
 
 // The admin side every client benchmark starts with. Each prints "<program>: <reason>" on stderr and returns
 // false on failure, so that a benchmark's main() only has to return 1.
 namespace sra::bench {
 
 // Reads the card's PIN from the descriptor the run-* script passes (--pin-fd).
-bool readPin(const char* program, int pinFd, piv::SecureBytes& pin);
+bool readPin(const char* program, int pinFd, base::SecureBytes& pin);
 
 // readPin, then opens the lab's card for admin sessions.
-bool openCardWithPin(const char* program, int pinFd, core::PcscSessionSigner& signer, piv::SecureBytes& pin);
+bool openCardWithPin(const char* program, int pinFd, core::PcscSessionSigner& signer, base::SecureBytes& pin);
 
 } // namespace sra::bench

@@ -49,7 +49,7 @@ int main(int argc, char** argv)
     const int iterations = std::max(5, parser.value(QStringLiteral("iterations")).toInt());
     const QString target = QStringLiteral("127.0.0.1:") + parser.value(QStringLiteral("port"));
 
-    sra::piv::SecureBytes pin;
+    sra::base::SecureBytes pin;
     sra::core::PcscSessionSigner signer;
     if (!sra::bench::openCardWithPin("bench_connect", parser.value(QStringLiteral("pin-fd")).toInt(), signer, pin)) {
         return 1;
@@ -73,7 +73,7 @@ int main(int argc, char** argv)
                 session.cancel();
                 return;
             }
-            session.providePin(sra::piv::SecureBytes(pin));
+            session.providePin(sra::base::SecureBytes(pin));
         });
         QObject::connect(&session, &AdminSession::authenticated, [&] {
             entered[AdminSession::State::Authenticated] = static_cast<double>(clock.nsecsElapsed()) / 1e6;
@@ -98,7 +98,7 @@ int main(int argc, char** argv)
         samples.verify.push_back(entered[S::Authenticated] - entered[S::Authenticating]);
         samples.total.push_back(entered[S::Authenticated]);
     }
-    sra::piv::secureZero(pin.data(), pin.size());
+    sra::base::secureZero(pin.data(), pin.size());
     const auto* auth = signer.cardInfo().find(0x9A);
     std::printf("connect to authenticated, %s card, n=%d, loopback\n",
                 auth && auth->algorithm ? sra::piv::pivAlgorithmName(*auth->algorithm) : "?", iterations);

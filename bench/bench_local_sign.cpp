@@ -57,7 +57,7 @@ int main(int argc, char** argv)
     parser.process(app);
     const int iterations = std::max(10, parser.value(QStringLiteral("iterations")).toInt());
 
-    sra::piv::SecureBytes pin;
+    sra::base::SecureBytes pin;
     if (!sra::bench::readPin("bench_local_sign", parser.value(QStringLiteral("pin-fd")).toInt(), pin)) {
         return 1;
     }
@@ -88,7 +88,7 @@ int main(int argc, char** argv)
     }
     const auto algorithm = *info->find(0x9A)->algorithm;
     const QByteArray digest = QCryptographicHash::hash("benchmark", QCryptographicHash::Sha256);
-    const sra::piv::ByteView digestView(reinterpret_cast<const std::uint8_t*>(digest.constData()), 32);
+    const sra::base::ByteView digestView(reinterpret_cast<const std::uint8_t*>(digest.constData()), 32);
 
     sra::piv::PivClient client(*channel);
     // (a) PIN verified once, then one transaction per signature: the relay's steady state.
@@ -105,7 +105,7 @@ int main(int argc, char** argv)
         sra::piv::TransactionGuard t(*channel);
         auto sig = client.signDigest(0x9A, algorithm, sra::piv::HashAlgorithm::Sha256, digestView);
         if (!sig) {
-            std::fprintf(stderr, "bench_local_sign: signature failed: %s\n", sra::piv::errorCodeName(sig.error().code));
+            std::fprintf(stderr, "bench_local_sign: signature failed: %s\n", sra::base::errorCodeName(sig.error().code));
             return 1;
         }
         signOnly.push_back(elapsedMs(start));
@@ -121,7 +121,7 @@ int main(int argc, char** argv)
         }
         verifyAndSign.push_back(elapsedMs(start));
     }
-    sra::piv::secureZero(pin.data(), pin.size());
+    sra::base::secureZero(pin.data(), pin.size());
 
     const Summary a = summarize(signOnly);
     const Summary b = summarize(verifyAndSign);

@@ -20,6 +20,7 @@
 #include <vector>
 
 namespace wire = sra::wire;
+namespace base = sra::base;
 namespace piv = sra::piv;
 
 namespace {
@@ -91,16 +92,16 @@ int main(int argc, char** argv)
     QByteArray pin = pinInput.readLine().trimmed();
     wire::Message verify(wire::MessageType::LocalVerifyPin);
     verify.setU32(wire::Field::RequestId, 0);
-    verify.set(wire::Field::Pin, piv::ByteView(reinterpret_cast<const std::uint8_t*>(pin.constData()), static_cast<std::size_t>(pin.size())));
-    piv::secureZero(pin.data(), static_cast<std::size_t>(pin.size()));
+    verify.set(wire::Field::Pin, base::ByteView(reinterpret_cast<const std::uint8_t*>(pin.constData()), static_cast<std::size_t>(pin.size())));
+    base::secureZero(pin.data(), static_cast<std::size_t>(pin.size()));
     send(verify);
     if (auto r = receive(wire::MessageType::RelayResult); !r || r->u32(wire::Field::Status) != 0u) {
         std::fprintf(stderr, "bench_relay: the relayed PIN check failed\n");
         return 1;
     }
     const QByteArray digest = QCryptographicHash::hash("relay benchmark", QCryptographicHash::Sha256);
-    const piv::ByteView digestView(reinterpret_cast<const std::uint8_t*>(digest.constData()), 32);
-    piv::Bytes input;
+    const base::ByteView digestView(reinterpret_cast<const std::uint8_t*>(digest.constData()), 32);
+    base::Bytes input;
     if (piv::isEcc(*algorithm)) {
         input = piv::ecdsaInput(digestView, piv::pivAlgorithmInputSize(*algorithm));
     } else {

@@ -161,7 +161,7 @@ int main(int argc, char** argv)
     const int frames = std::max(5, parser.value(QStringLiteral("frames")).toInt());
     const int rounds = std::max(1, parser.value(QStringLiteral("rounds")).toInt());
 
-    sra::piv::SecureBytes pin;
+    sra::base::SecureBytes pin;
     sra::core::PcscSessionSigner signer;
     if (!sra::bench::openCardWithPin("bench_screen", parser.value(QStringLiteral("pin-fd")).toInt(), signer, pin)) {
         return 1;
@@ -171,7 +171,7 @@ int main(int argc, char** argv)
     AdminSession session(&signer, &knownHosts);
     QObject::connect(&session, &AdminSession::hostDecisionNeeded, [&] { session.acceptHost(); });
     QObject::connect(&session, &AdminSession::pinRequested, [&](int, const QString&) {
-        session.providePin(sra::piv::SecureBytes(pin));
+        session.providePin(sra::base::SecureBytes(pin));
     });
     session.connectToServer(QStringLiteral("127.0.0.1:") + parser.value(QStringLiteral("port")));
     if (!waitFor([&] { return session.state() == AdminSession::State::Authenticated || session.state() == AdminSession::State::Closed; }, 30000)
@@ -179,7 +179,7 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "bench_screen: not authenticated: %s\n", qPrintable(session.failureMessage()));
         return 1;
     }
-    sra::piv::secureZero(pin.data(), pin.size());
+    sra::base::secureZero(pin.data(), pin.size());
 
     std::vector<double> tunnelFps, directFps;
     Run last;

@@ -13,8 +13,8 @@
 namespace sra::ctk {
 
 namespace {
-using piv::Bytes;
-using piv::ByteView;
+using base::Bytes;
+using base::ByteView;
 using crypto::Owned;
 
 struct SlotNames
@@ -124,7 +124,7 @@ std::size_t TokenKey::signatureSize() const noexcept
     return isEc() ? 2 * piv::pivAlgorithmInputSize(algorithm) : piv::pivAlgorithmInputSize(algorithm);
 }
 
-piv::Result<CardContents> parseCardContents(ByteView cardObjects, ByteView keyAlgorithms)
+base::Result<CardContents> parseCardContents(ByteView cardObjects, ByteView keyAlgorithms)
 {
     auto objects = piv::parseTlvSequence(cardObjects);
     if (!objects) {
@@ -173,7 +173,7 @@ piv::Result<CardContents> parseCardContents(ByteView cardObjects, ByteView keyAl
     if (const auto chuid = findObject(piv::pivObjectInfo(piv::PivObject::Chuid).tag)) {
         if (const auto inner = piv::unwrapDataObject(*chuid)) {
             if (const auto guid = piv::findTlv(inner.value(), 0x34); guid && guid->size() >= 8) {
-                contents.serial = piv::toHex(guid->first(8));
+                contents.serial = base::toHex(guid->first(8));
             }
         }
     }
@@ -251,48 +251,48 @@ Signer::Signer(const TokenKey& key, SignScheme scheme)
 
 Signer::~Signer()
 {
-    piv::secureZero(m_raw.data(), m_raw.size());
+    base::secureZero(m_raw.data(), m_raw.size());
 }
 
-piv::Status Signer::start()
+base::Status Signer::start()
 {
     if (schemeIsEc(m_scheme) != m_key.isEc()) {
-        return piv::makeError(piv::ErrorCode::Unsupported, "mechanism does not fit the key type");
+        return base::makeError(base::ErrorCode::Unsupported, "mechanism does not fit the key type");
     }
     if (const auto hash = schemeHash(m_scheme)) {
         m_digest = std::make_unique<Digest>();
         m_digest->hash = *hash;
         m_digest->ctx.reset(EVP_MD_CTX_new());
         if (!m_digest->ctx || EVP_DigestInit_ex(m_digest->ctx.get(), evpHash(*hash), nullptr) != 1) {
-            return piv::makeError(piv::ErrorCode::Unsupported, "hash not available");
+            return base::makeError(base::ErrorCode::Unsupported, "hash not available");
         }
     }
-    return piv::okStatus();
+    return base::okStatus();
 }
 
-piv::Status Signer::update(ByteView data)
+base::Status Signer::update(ByteView data)
 {
     if (m_digest) {
         if (!data.empty() && EVP_DigestUpdate(m_digest->ctx.get(), data.data(), data.size()) != 1) {
-            return piv::makeError(piv::ErrorCode::Malformed, "hash update failed");
+            return base::makeError(base::ErrorCode::Malformed, "hash update failed");
         }
-        return piv::okStatus();
+        return base::okStatus();
     }
     if (m_raw.size() + data.size() > kMaxRawInput) {
-        return piv::makeError(piv::ErrorCode::Malformed, "input too long for this mechanism");
+        return base::makeError(base::ErrorCode::Malformed, "input too long for this mechanism");
     }
-    piv::append(m_raw, data);
-    return piv::okStatus();
+    base::append(m_raw, data);
+    return base::okStatus();
 }
 
-piv::Result<Bytes> Signer::cardInput()
+base::Result<Bytes> Signer::cardInput()
 {
     const std::size_t size = piv::pivAlgorithmInputSize(m_key.algorithm);
     if (m_digest) {
         unsigned char md[EVP_MAX_MD_SIZE];
         unsigned int mdLength = 0;
         if (EVP_DigestFinal_ex(m_digest->ctx.get(), md, &mdLength) != 1) {
-            return piv::makeError(piv::ErrorCode::Malformed, "hash failed");
+            return base::makeError(base::ErrorCode::Malformed, "hash failed");
         }
         const ByteView digest(md, mdLength);
         if (m_key.isEc()) {
@@ -305,44 +305,44 @@ piv::Result<Bytes> Signer::cardInput()
         return piv::pkcs1v15SignatureBlock(digestInfo.value(), size);
     }
     if (m_raw.empty()) {
-        return piv::makeError(piv::ErrorCode::Malformed, "empty input");
+        return base::makeError(base::ErrorCode::Malformed, "empty input");
     }
     if (m_key.isEc()) {
         return piv::ecdsaInput(m_raw, size);
     }
     if (m_raw.size() + 11 > size) {
-        return piv::makeError(piv::ErrorCode::Malformed, "input too long for the key");
+        return base::makeError(base::ErrorCode::Malformed, "input too long for the key");
     }
     return piv::pkcs1v15SignatureBlock(m_raw, size);
 }
 
-piv::Result<Bytes> finishSignature(const TokenKey& key, ByteView cardOutput)
+base::Result<Bytes> finishSignature(const TokenKey& key, ByteView cardOutput)
 {
     if (!key.isEc()) {
         if (cardOutput.size() != key.signatureSize()) {
-            return piv::makeError(piv::ErrorCode::Malformed, "RSA signature of the wrong size");
+            return base::makeError(base::ErrorCode::Malformed, "RSA signature of the wrong size");
         }
         return Bytes(cardOutput.begin(), cardOutput.end());
     }
     const unsigned char* p = cardOutput.data();
     ECDSA_SIG* raw = d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(cardOutput.size()));
     if (!raw) {
-        return piv::makeError(piv::ErrorCode::Malformed, "ECDSA signature is not DER");
+        return base::makeError(base::ErrorCode::Malformed, "ECDSA signature is not DER");
     }
     std::unique_ptr<ECDSA_SIG, decltype(&ECDSA_SIG_free)> sig(raw, &ECDSA_SIG_free);
     if (p != cardOutput.data() + cardOutput.size()) {
-        return piv::makeError(piv::ErrorCode::Malformed, "bytes after the ECDSA signature");
+        return base::makeError(base::ErrorCode::Malformed, "bytes after the ECDSA signature");
     }
     const std::size_t field = piv::pivAlgorithmInputSize(key.algorithm);
     const BIGNUM* r = ECDSA_SIG_get0_r(sig.get());
     const BIGNUM* s = ECDSA_SIG_get0_s(sig.get());
     if (static_cast<std::size_t>(BN_num_bytes(r)) > field || static_cast<std::size_t>(BN_num_bytes(s)) > field) {
-        return piv::makeError(piv::ErrorCode::Malformed, "ECDSA signature values larger than the field");
+        return base::makeError(base::ErrorCode::Malformed, "ECDSA signature values larger than the field");
     }
     Bytes out(2 * field);
     const int width = static_cast<int>(field);
     if (BN_bn2binpad(r, out.data(), width) != width || BN_bn2binpad(s, out.data() + field, width) != width) {
-        return piv::makeError(piv::ErrorCode::Malformed, "ECDSA signature conversion failed");
+        return base::makeError(base::ErrorCode::Malformed, "ECDSA signature conversion failed");
     }
     return out;
 }

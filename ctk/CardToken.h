@@ -1,8 +1,8 @@
 #pragma once
 
-#include "core/piv/Bytes.h"
+#include "core/base/Bytes.h"
 #include "core/piv/PivObjects.h"
-#include "core/piv/Result.h"
+#include "core/base/Result.h"
 
 #include <cstdint>
 #include <memory>
@@ -28,15 +28,15 @@ struct TokenKey
     std::string publicKeyLabel;
     bool alwaysAuthenticate = false; // 9C: a PIN check right before each use
     bool needsPin = true;            // 9E does not
-    piv::Bytes certificate;          // DER
-    piv::Bytes subject;              // DER Name
-    piv::Bytes issuer;
-    piv::Bytes serialNumber;         // DER INTEGER
-    piv::Bytes publicKeyInfo;        // DER SubjectPublicKeyInfo
-    piv::Bytes modulus;              // RSA, big endian, no leading zero
-    piv::Bytes publicExponent;
-    piv::Bytes ecParameters;         // EC: DER OID of the named curve
-    piv::Bytes ecPoint;              // EC: DER OCTET STRING around the uncompressed point
+    base::Bytes certificate;          // DER
+    base::Bytes subject;              // DER Name
+    base::Bytes issuer;
+    base::Bytes serialNumber;         // DER INTEGER
+    base::Bytes publicKeyInfo;        // DER SubjectPublicKeyInfo
+    base::Bytes modulus;              // RSA, big endian, no leading zero
+    base::Bytes publicExponent;
+    base::Bytes ecParameters;         // EC: DER OID of the named curve
+    base::Bytes ecPoint;              // EC: DER OCTET STRING around the uncompressed point
     std::size_t keyBits = 0;
 
     bool isEc() const noexcept
@@ -58,7 +58,7 @@ struct CardContents
 // parses and whose public key the card can use (RSA-2048, P-256, P-384); its algorithm is the one the card
 // announced, else the certificate's. Certificates that do not parse are left out; a CardObjects list that is
 // not BER-TLV is Malformed. Never throws for bad input.
-piv::Result<CardContents> parseCardContents(piv::ByteView cardObjects, piv::ByteView keyAlgorithms);
+base::Result<CardContents> parseCardContents(base::ByteView cardObjects, base::ByteView keyAlgorithms);
 
 enum class SignScheme
 {
@@ -85,12 +85,12 @@ public:
     Signer& operator=(const Signer&) = delete;
 
     // Unsupported: this key cannot do this scheme.
-    piv::Status start();
+    base::Status start();
     // Malformed when a raw scheme gets more than fits.
-    piv::Status update(piv::ByteView data);
+    base::Status update(base::ByteView data);
     // The card's input: the PKCS#1 v1.5 type-01 block or the ECDSA hash at the field size. Malformed when a
     // raw RSA input is too long for the key (the PKCS#11 CKR_DATA_LEN_RANGE) or empty.
-    piv::Result<piv::Bytes> cardInput();
+    base::Result<base::Bytes> cardInput();
 
     const TokenKey& key() const noexcept
     {
@@ -102,11 +102,11 @@ private:
     SignScheme m_scheme;
     struct Digest;
     std::unique_ptr<Digest> m_digest;
-    piv::Bytes m_raw;
+    base::Bytes m_raw;
 };
 
 // What the card returned → the signature: RSA unchanged (checked to be the modulus size); ECDSA from DER
 // Ecdsa-Sig-Value to r‖s, each left-padded to the field size. Malformed for anything else.
-piv::Result<piv::Bytes> finishSignature(const TokenKey& key, piv::ByteView cardOutput);
+base::Result<base::Bytes> finishSignature(const TokenKey& key, base::ByteView cardOutput);
 
 } // namespace sra::ctk

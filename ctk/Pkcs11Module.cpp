@@ -9,8 +9,8 @@
 namespace sra::pkcs11 {
 
 namespace {
-using piv::Bytes;
-using piv::ByteView;
+using base::Bytes;
+using base::ByteView;
 
 constexpr const char* kManufacturer = "Secure Remote Access";
 constexpr const char* kSlotDescription = "SRA Virtual Card";
@@ -550,7 +550,7 @@ CK_RV Module::login(CK_SESSION_HANDLE handle, CK_USER_TYPE userType, CK_UTF8CHAR
     if (pinLength < kMinPin || pinLength > kMaxPin) {
         return CKR_PIN_LEN_RANGE;
     }
-    const piv::SecureBytes secret(pin, pin + pinLength);
+    const base::SecureBytes secret(pin, pin + pinLength);
     const auto reply = m_client.verifyPin(ByteView(secret.data(), secret.size()));
     if (reply.pinTriesLeft) {
         m_triesLeft = reply.pinTriesLeft;

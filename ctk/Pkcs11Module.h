@@ -56,7 +56,7 @@ public:
 private:
     struct Object
     {
-        std::map<CK_ATTRIBUTE_TYPE, piv::Bytes> attributes;
+        std::map<CK_ATTRIBUTE_TYPE, base::Bytes> attributes;
         bool isPrivate = false;
         std::size_t keyIndex = 0;
         bool signingKey = false;

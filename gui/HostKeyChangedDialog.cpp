@@ -1,6 +1,6 @@
 #include "gui/HostKeyChangedDialog.h"
 
-#include "core/remote/TlsIdentity.h"
+#include "core/tls/Fingerprint.h"
 
 #include <QDialogButtonBox>
 #include <QFontDatabase>

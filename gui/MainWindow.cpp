@@ -14,8 +14,9 @@
 
 #include "core/card/CardErrors.h"
 #include "core/pcsc/ReaderMonitor.h"
-#include "core/remote/TlsIdentity.h"
+#include "core/tls/Fingerprint.h"
 #include "core/session/KnownHosts.h"
+#include "core/tls/HostPort.h"
 #include "core/session/PcscSessionSigner.h"
 #include "core/session/ScreenGrant.h"
 #include "core/session/ScreenTunnel.h"
@@ -483,7 +484,7 @@ void MainWindow::onHostDecision(const QByteArray& fingerprint)
 void MainWindow::onPinRequested(int triesLeft, const QString& reason)
 {
     if (!m_presetPin.empty()) {
-        piv::SecureBytes pin = std::move(m_presetPin);
+        base::SecureBytes pin = std::move(m_presetPin);
         m_presetPin = {};
         m_session->providePin(std::move(pin));
         return;
@@ -766,7 +767,7 @@ void MainWindow::openDirectVnc()
 
 void MainWindow::wipeScreenPassword()
 {
-    piv::secureZero(m_screenPassword.data(), static_cast<std::size_t>(m_screenPassword.size()));
+    base::secureZero(m_screenPassword.data(), static_cast<std::size_t>(m_screenPassword.size()));
     m_screenPassword.clear();
 }
 

@@ -81,7 +81,7 @@ public:
     {
         QString target;
         bool acceptNewHost = false;
-        piv::SecureBytes pin;
+        base::SecureBytes pin;
         bool screenShare = false;
     };
     void autostart(Autostart options);
@@ -177,7 +177,7 @@ private:
     bool m_screenRequested = false;                   // ScreenRequest sent, no answer yet
     bool m_acceptNewHost = false;                     // Autostart
     bool m_autoScreenShare = false;                   // Autostart
-    piv::SecureBytes m_presetPin;                     // Autostart: used for the first PIN request only
+    base::SecureBytes m_presetPin;                     // Autostart: used for the first PIN request only
     QString m_autostartTarget;                        // Autostart: connect once a card is read
     RelayLogView* m_relayLog = nullptr;
     QLabel* m_status = nullptr;

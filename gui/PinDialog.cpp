@@ -66,7 +66,7 @@ PinDialog::PinDialog(const QString& host, const QString& cardholder, int triesLe
 
 PinDialog::~PinDialog() = default;
 
-piv::SecureBytes PinDialog::takePin()
+base::SecureBytes PinDialog::takePin()
 {
     return m_pin->takePin();
 }

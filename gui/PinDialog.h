@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/piv/Bytes.h"
+#include "core/base/Bytes.h"
 
 #include <QDialog>
 #include <QString>
@@ -24,7 +24,7 @@ public:
               QWidget* parent = nullptr);
     ~PinDialog() override;
 
-    piv::SecureBytes takePin();
+    base::SecureBytes takePin();
 
 protected:
     void done(int result) override;

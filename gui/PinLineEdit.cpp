@@ -24,10 +24,10 @@ PinLineEdit::~PinLineEdit()
     wipe();
 }
 
-piv::SecureBytes PinLineEdit::takePin()
+base::SecureBytes PinLineEdit::takePin()
 {
-    piv::SecureBytes pin = std::move(m_pin);
-    m_pin = piv::SecureBytes();
+    base::SecureBytes pin = std::move(m_pin);
+    m_pin = base::SecureBytes();
     m_pin.reserve(kMaxPinLength);
     showLength();
     return pin;
@@ -35,7 +35,7 @@ piv::SecureBytes PinLineEdit::takePin()
 
 void PinLineEdit::wipe()
 {
-    piv::secureZero(m_pin.data(), m_pin.size());
+    base::secureZero(m_pin.data(), m_pin.size());
     m_pin.clear();
     showLength();
 }

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/piv/Bytes.h"
+#include "core/base/Bytes.h"
 
 #include <QLineEdit>
 
@@ -26,7 +26,7 @@ public:
     }
 
     // Moves the PIN out (the caller wipes it by consuming it) and clears the field.
-    piv::SecureBytes takePin();
+    base::SecureBytes takePin();
     // Wipes the PIN and clears the field.
     void wipe();
 
@@ -43,7 +43,7 @@ protected:
 private:
     void showLength();
 
-    piv::SecureBytes m_pin;
+    base::SecureBytes m_pin;
 };
 
 } // namespace sra::gui

@@ -4,8 +4,8 @@
 #include "gui/CardPanel.h"
 
 #include "core/license/LicenseInstall.h"
-#include "core/remote/SradConfig.h"
-#include "core/remote/TlsIdentity.h"
+#include "core/config/SradConfig.h"
+#include "core/tls/Fingerprint.h"
 #include "core/session/KnownHosts.h"
 
 #include <QCheckBox>

@@ -1,6 +1,6 @@
 #include "gui/TrustDialog.h"
 
-#include "core/remote/TlsIdentity.h"
+#include "core/tls/Fingerprint.h"
 
 #include <QDialogButtonBox>
 #include <QFontDatabase>

@@ -1,7 +1,7 @@
 // secure-remote-access: the admin window (card, connect, PIN, insert card, screen, preferences). See
 // gui/MainWindow.h.
 #include "core/card/PinInput.h"
-#include "core/remote/TlsIdentity.h"
+#include "core/tls/Fingerprint.h"
 #include "gui/AppSettings.h"
 #include "gui/MainWindow.h"
 #include "gui/Translator.h"

@@ -17,35 +17,35 @@ bool isPivObjectTag(std::uint32_t tag)
 
 } // namespace
 
-piv::Result<CardImage> parseCardImage(piv::ByteView cardObjects, piv::ByteView keyAlgorithms)
+base::Result<CardImage> parseCardImage(base::ByteView cardObjects, base::ByteView keyAlgorithms)
 {
     CardImage image;
     auto items = piv::parseTlvSequence(cardObjects);
     if (!items) {
-        return piv::makeError(piv::ErrorCode::Malformed, "CardObjects: " + items.error().detail);
+        return base::makeError(base::ErrorCode::Malformed, "CardObjects: " + items.error().detail);
     }
     for (const piv::Tlv& item : items.value()) {
         if (!isPivObjectTag(item.tag)) {
-            return piv::makeError(piv::ErrorCode::Malformed, "CardObjects: not a PIV object tag " + std::to_string(item.tag));
+            return base::makeError(base::ErrorCode::Malformed, "CardObjects: not a PIV object tag " + std::to_string(item.tag));
         }
         if (item.value.empty()) {
-            return piv::makeError(piv::ErrorCode::Malformed, "CardObjects: empty object");
+            return base::makeError(base::ErrorCode::Malformed, "CardObjects: empty object");
         }
-        if (!image.objects.emplace(item.tag, piv::Bytes(item.value.begin(), item.value.end())).second) {
-            return piv::makeError(piv::ErrorCode::Malformed, "CardObjects: repeated tag " + std::to_string(item.tag));
+        if (!image.objects.emplace(item.tag, base::Bytes(item.value.begin(), item.value.end())).second) {
+            return base::makeError(base::ErrorCode::Malformed, "CardObjects: repeated tag " + std::to_string(item.tag));
         }
     }
     if (keyAlgorithms.size() % 2 != 0) {
-        return piv::makeError(piv::ErrorCode::Malformed, "KeyAlgorithms: odd length");
+        return base::makeError(base::ErrorCode::Malformed, "KeyAlgorithms: odd length");
     }
     for (std::size_t i = 0; i < keyAlgorithms.size(); i += 2) {
         const std::uint8_t reference = keyAlgorithms[i];
         const auto algorithm = piv::pivAlgorithmFromByte(keyAlgorithms[i + 1]);
         if (piv::findPivKeySlot(reference) == nullptr || !algorithm) {
-            return piv::makeError(piv::ErrorCode::Malformed, "KeyAlgorithms: unknown key or algorithm");
+            return base::makeError(base::ErrorCode::Malformed, "KeyAlgorithms: unknown key or algorithm");
         }
         if (!image.keys.emplace(reference, *algorithm).second) {
-            return piv::makeError(piv::ErrorCode::Malformed, "KeyAlgorithms: repeated key reference");
+            return base::makeError(base::ErrorCode::Malformed, "KeyAlgorithms: repeated key reference");
         }
     }
     return image;

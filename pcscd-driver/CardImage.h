@@ -1,8 +1,8 @@
 #pragma once
 
-#include "core/piv/Bytes.h"
+#include "core/base/Bytes.h"
 #include "core/piv/PivObjects.h"
-#include "core/piv/Result.h"
+#include "core/base/Result.h"
 
 #include <cstdint>
 #include <map>
@@ -13,7 +13,7 @@ namespace sra::ifd {
 // them, keyed by PIV object tag, and the algorithm of each private key.
 struct CardImage
 {
-    std::map<std::uint32_t, piv::Bytes> objects;
+    std::map<std::uint32_t, base::Bytes> objects;
     std::map<std::uint8_t, piv::PivAlgorithm> keys;
 };
 
@@ -22,6 +22,6 @@ struct CardImage
 // a list that does not parse to its end, a tag that is not a PIV data object tag (three bytes 5FC1xx, or 7E
 // discovery, or 7F61 biometric group template), a repeated tag, an empty object value, a key list of odd
 // length, an unknown key reference or algorithm, or a repeated key reference. Never throws except bad_alloc.
-piv::Result<CardImage> parseCardImage(piv::ByteView cardObjects, piv::ByteView keyAlgorithms);
+base::Result<CardImage> parseCardImage(base::ByteView cardObjects, base::ByteView keyAlgorithms);
 
 } // namespace sra::ifd

@@ -371,8 +371,8 @@ __attribute__((visibility("default"))) RESPONSECODE IFDHTransmitToICC(DWORD Lun,
             *RxLength = 0;
             return IFD_COMMUNICATION_ERROR;
         }
-        sra::piv::Bytes response;
-        switch (reader->transmit(sra::piv::ByteView(TxBuffer, TxLength), response)) {
+        sra::base::Bytes response;
+        switch (reader->transmit(sra::base::ByteView(TxBuffer, TxLength), response)) {
         case VirtualReader::TransmitResult::Ok:
             break;
         case VirtualReader::TransmitResult::NoCard:
@@ -383,7 +383,7 @@ __attribute__((visibility("default"))) RESPONSECODE IFDHTransmitToICC(DWORD Lun,
             return IFD_COMMUNICATION_ERROR;
         }
         if (response.size() > *RxLength) {
-            sra::piv::secureZero(response.data(), response.size());
+            sra::base::secureZero(response.data(), response.size());
             *RxLength = 0;
             return IFD_COMMUNICATION_ERROR;
         }

@@ -11,8 +11,8 @@
 namespace sra::ifd {
 
 using namespace std::chrono_literals;
-using piv::Bytes;
-using piv::ByteView;
+using base::Bytes;
+using base::ByteView;
 
 // ---------------------------------------------------------------------------------------------------------
 // The inserted card: the emulator over a backend that relays PIN checks and signatures to srad.
@@ -63,7 +63,7 @@ public:
         return it->second;
     }
 
-    piv::PinCheck verifyPin(const piv::SecureBytes& pin) override
+    piv::PinCheck verifyPin(const base::SecureBytes& pin) override
     {
         piv::PinCheck check;
         const auto reply = m_reader.relay(*this, [&](local::LocalChannelClient& channel) {
@@ -100,7 +100,7 @@ public:
         return m_triesLeft.load();
     }
 
-    piv::Result<Bytes> sign(std::uint8_t slot, piv::PivAlgorithm algorithm, ByteView input) override
+    base::Result<Bytes> sign(std::uint8_t slot, piv::PivAlgorithm algorithm, ByteView input) override
     {
         auto reply = m_reader.relay(*this, [&](local::LocalChannelClient& channel) {
             return channel.sign(slot, static_cast<std::uint8_t>(algorithm), input, m_generation);
@@ -109,16 +109,16 @@ public:
         switch (reply.status) {
         case wire::RelayStatus::Ok:
             if (reply.data.empty()) {
-                return piv::makeError(piv::ErrorCode::CardError, "empty signature");
+                return base::makeError(base::ErrorCode::CardError, "empty signature");
             }
             return std::move(reply.data);
         case wire::RelayStatus::SecurityStatus:
         case wire::RelayStatus::RefusedByPolicy:
         case wire::RelayStatus::DeniedByAdmin:
             // 6982: the operation is not allowed in the current security state, which is what a refusal is.
-            return piv::makeError(piv::ErrorCode::SecurityStatus, "refused");
+            return base::makeError(base::ErrorCode::SecurityStatus, "refused");
         default:
-            return piv::makeError(piv::ErrorCode::CardError, "relay failed");
+            return base::makeError(base::ErrorCode::CardError, "relay failed");
         }
     }
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/piv/Bytes.h"
+#include "core/base/Bytes.h"
 #include "core/local/LocalChannelClient.h"
 #include "core/wire/Message.h"
 
@@ -59,9 +59,9 @@ public:
     void stopPolling();
 
     // Power up/reset: resets the emulator (PIN state forgotten) and gives the ATR; nullopt when no card.
-    std::optional<piv::Bytes> powerUp();
+    std::optional<base::Bytes> powerUp();
     void powerDown();
-    std::optional<piv::Bytes> atr();   // the ATR while a card is powered
+    std::optional<base::Bytes> atr();   // the ATR while a card is powered
 
     enum class TransmitResult
     {
@@ -69,7 +69,7 @@ public:
         NoCard,         // absent or not powered
         CardLost,       // the relay failed as a removed card (admin gone, timeout, srad gone)
     };
-    TransmitResult transmit(piv::ByteView command, piv::Bytes& response);
+    TransmitResult transmit(base::ByteView command, base::Bytes& response);
 
     // For InsertedCard's relay backend: runs one request of `card` on the channel, unless that card is no
     // longer the inserted one; a NoCard or Timeout answer marks it lost.

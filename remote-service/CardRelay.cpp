@@ -1,6 +1,6 @@
 #include "remote-service/CardRelay.h"
 
-#include "core/QtBytes.h"
+#include "core/net/QtBytes.h"
 #include "core/piv/PivObjects.h"
 #include "remote-service/ServerSession.h"
 #include "remote-service/SradLogging.h"

@@ -1,6 +1,6 @@
 #include "remote-service/LoginPolicy.h"
 
-#include "core/QtBytes.h"
+#include "core/net/QtBytes.h"
 #include "core/piv/PivObjects.h"
 #include "core/piv/Tlv.h"
 #include "core/remote/ConnectedAdmins.h"

@@ -1,6 +1,6 @@
 #include "remote-service/ScreenShare.h"
 
-#include "core/QtBytes.h"
+#include "core/net/QtBytes.h"
 #include "core/auth/AuthChallenge.h"
 #include "remote-service/ScreenBackend.h"
 #include "remote-service/ScreenStream.h"

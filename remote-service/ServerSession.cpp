@@ -1,6 +1,6 @@
 #include "remote-service/ServerSession.h"
 
-#include "core/QtBytes.h"
+#include "core/net/QtBytes.h"
 #include "core/auth/AuthChallenge.h"
 #include "core/license/License.h"
 #include "core/remote/PairingStore.h"

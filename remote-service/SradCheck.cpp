@@ -4,6 +4,7 @@
 #include "core/remote/LocalAccounts.h"
 #include "core/remote/PairingStore.h"
 #include "core/remote/TlsIdentity.h"
+#include "core/tls/Fingerprint.h"
 #include "remote-service/SradService.h"
 
 #include <QCryptographicHash>
@@ -490,7 +491,7 @@ QList<CheckResult> SradCheck::listening()
                                 findIt));
             continue;
         }
-        const QString answered = core::formatFingerprint(socket.peerCertificate().digest(QCryptographicHash::Sha256));
+        const QString answered = core::formatFingerprint(core::sha256Fingerprint(socket.peerCertificate()));
         socket.disconnectFromHost();
         if (m_fingerprint.isEmpty()) {
             results.append(fail(item, QStringLiteral("something answers TLS on %1 with SHA-256 %2, but the configured identity does "

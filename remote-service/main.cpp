@@ -4,7 +4,7 @@
 //   srad --check [--config FILE] [--root DIR]   troubleshooting: one OK/FAIL line per item (SradCheck)
 // Signals: SIGTERM/SIGINT stop; SIGHUP re-reads the configuration (SradService::reload) without dropping
 // sessions. Under systemd (Type=notify) it reports READY, RELOADING and STOPPING.
-#include "core/remote/SradConfig.h"
+#include "core/config/SradConfig.h"
 #include "core/remote/TlsIdentity.h"
 #include "remote-service/ServiceManagerNotifier.h"
 #include "remote-service/SradCheck.h"

@@ -1,7 +1,7 @@
 #include "screen-agent/ScreenAgent.h"
 
 #include "core/net/UnixFrameSocket.h"
-#include "core/piv/Bytes.h"
+#include "core/base/Bytes.h"
 #include "core/wire/Message.h"
 #include "screen-agent/VncServer.h"
 
@@ -104,7 +104,7 @@ void ScreenAgent::onMessage(const wire::Message& message)
         const auto password = message.bytes(wire::Field::VncPassword);
         QByteArray secret(reinterpret_cast<const char*>(password.data()), static_cast<qsizetype>(password.size()));
         startServer(id, secret);
-        piv::secureZero(secret.data(), static_cast<std::size_t>(secret.size()));
+        base::secureZero(secret.data(), static_cast<std::size_t>(secret.size()));
         return;
     }
     case wire::MessageType::AgentStop:

@@ -2,7 +2,7 @@
 // when srad asks (srad itself is sandboxed away from the session's X server). docs/SERVICE.md.
 #include "screen-agent/ScreenAgent.h"
 
-#include "core/remote/SradConfig.h"
+#include "core/config/SradConfig.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

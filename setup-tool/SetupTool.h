@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/remote/PairingStore.h"
-#include "core/remote/SradConfig.h"
+#include "core/config/SradConfig.h"
 
 #include <QString>
 

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/remote/SmartcardLogin.h"
-#include "core/remote/SradConfig.h"
+#include "core/config/SradConfig.h"
 
 #include <QString>
 #include <QStringList>

@@ -21,8 +21,8 @@
 
 namespace sra::softcard {
 
-using piv::Bytes;
-using piv::ByteView;
+using base::Bytes;
+using base::ByteView;
 using piv::PivAlgorithm;
 
 namespace {
@@ -289,7 +289,7 @@ QString SoftCard::create(const QString& dir, const CreateOptions& options)
     card.m_dir = dir;
     card.m_pinSalt = QByteArray(16, '\0');
     RAND_bytes(reinterpret_cast<unsigned char*>(card.m_pinSalt.data()), 16);
-    card.m_pinHash = hashPin(card.m_pinSalt, piv::view(std::string_view(pin.constData(), static_cast<std::size_t>(pin.size()))));
+    card.m_pinHash = hashPin(card.m_pinSalt, base::view(std::string_view(pin.constData(), static_cast<std::size_t>(pin.size()))));
     card.m_triesLeft = kMaxPinTries;
     QString error;
     if (!card.savePinState(&error)) {
@@ -419,7 +419,7 @@ int SoftCard::pinTriesLeft() const
     return m_triesLeft;
 }
 
-piv::PinCheck SoftCard::verifyPin(const piv::SecureBytes& pin)
+piv::PinCheck SoftCard::verifyPin(const base::SecureBytes& pin)
 {
     piv::PinCheck result;
     QString error;
@@ -437,7 +437,7 @@ piv::PinCheck SoftCard::verifyPin(const piv::SecureBytes& pin)
     }
     QByteArray candidate = hashPin(m_pinSalt, ByteView(pin.data(), pin.size()));
     const bool match = CRYPTO_memcmp(candidate.constData(), m_pinHash.constData(), 32) == 0;
-    piv::secureZero(candidate.data(), static_cast<std::size_t>(candidate.size()));
+    base::secureZero(candidate.data(), static_cast<std::size_t>(candidate.size()));
     if (match) {
         m_triesLeft = kMaxPinTries;
         savePinState(&error);
@@ -450,27 +450,27 @@ piv::PinCheck SoftCard::verifyPin(const piv::SecureBytes& pin)
     return result;
 }
 
-piv::Result<Bytes> SoftCard::sign(std::uint8_t slot, PivAlgorithm algorithm, ByteView input)
+base::Result<Bytes> SoftCard::sign(std::uint8_t slot, PivAlgorithm algorithm, ByteView input)
 {
     const auto it = m_keys.find(slot);
     if (it == m_keys.end() || algorithm != m_algorithm) {
-        return piv::makeError(piv::ErrorCode::NotFound, "no such key");
+        return base::makeError(base::ErrorCode::NotFound, "no such key");
     }
     PkeyCtxPtr ctx(EVP_PKEY_CTX_new(it->second.get(), nullptr));
     if (!ctx || EVP_PKEY_sign_init(ctx.get()) <= 0) {
-        return piv::makeError(piv::ErrorCode::CardError, "sign init failed");
+        return base::makeError(base::ErrorCode::CardError, "sign init failed");
     }
     if (algorithm == PivAlgorithm::Rsa2048 && EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_NO_PADDING) <= 0) {
-        return piv::makeError(piv::ErrorCode::CardError, "cannot select raw RSA");
+        return base::makeError(base::ErrorCode::CardError, "cannot select raw RSA");
     }
     std::size_t size = 0;
     if (EVP_PKEY_sign(ctx.get(), nullptr, &size, input.data(), input.size()) <= 0) {
-        return piv::makeError(piv::ErrorCode::CardError, "sign size query failed");
+        return base::makeError(base::ErrorCode::CardError, "sign size query failed");
     }
     Bytes signature(size);
     if (EVP_PKEY_sign(ctx.get(), signature.data(), &size, input.data(), input.size()) <= 0) {
         // Raw RSA refuses input ≥ the modulus: a real card answers that with an error status too.
-        return piv::makeError(piv::ErrorCode::CardError, "private-key operation refused");
+        return base::makeError(base::ErrorCode::CardError, "private-key operation refused");
     }
     signature.resize(size);
     return signature;

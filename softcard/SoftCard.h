@@ -44,9 +44,9 @@ public:
     void installObjects(piv::PivCardEmulator& emulator) const;
 
     std::optional<piv::PivAlgorithm> keyAlgorithm(std::uint8_t slot) const override;
-    piv::PinCheck verifyPin(const piv::SecureBytes& pin) override;
+    piv::PinCheck verifyPin(const base::SecureBytes& pin) override;
     int pinTriesLeft() const override;
-    piv::Result<piv::Bytes> sign(std::uint8_t slot, piv::PivAlgorithm algorithm, piv::ByteView input) override;
+    base::Result<base::Bytes> sign(std::uint8_t slot, piv::PivAlgorithm algorithm, base::ByteView input) override;
 
     QString directory() const
     {
@@ -61,7 +61,7 @@ private:
     QString m_dir;
     piv::PivAlgorithm m_algorithm = piv::PivAlgorithm::Rsa2048;
     std::map<std::uint8_t, EvpPkeyPtr> m_keys;
-    std::map<std::uint8_t, piv::Bytes> m_certificates;   // DER
+    std::map<std::uint8_t, base::Bytes> m_certificates;   // DER
     std::array<std::uint8_t, 16> m_guid{};
     bool m_compress = false;
     QByteArray m_pinSalt;

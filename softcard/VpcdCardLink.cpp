@@ -47,13 +47,13 @@ bool readFully(int fd, std::uint8_t* buffer, std::size_t size)
     return true;
 }
 
-bool writeMessage(int fd, piv::ByteView payload)
+bool writeMessage(int fd, base::ByteView payload)
 {
     if (payload.size() > kMaxMessage) {
         return false;
     }
-    piv::Bytes frame{static_cast<std::uint8_t>(payload.size() >> 8), static_cast<std::uint8_t>(payload.size())};
-    piv::append(frame, payload);
+    base::Bytes frame{static_cast<std::uint8_t>(payload.size() >> 8), static_cast<std::uint8_t>(payload.size())};
+    base::append(frame, payload);
     std::size_t done = 0;
     while (done < frame.size()) {
         const ssize_t n = ::send(fd, frame.data() + done, frame.size() - done, MSG_NOSIGNAL);
@@ -161,7 +161,7 @@ int VpcdCardLink::run()
 
 bool VpcdCardLink::serveConnection(int fd)
 {
-    piv::Bytes buffer(kMaxMessage);
+    base::Bytes buffer(kMaxMessage);
     while (!m_stop.load()) {
         std::uint8_t header[2];
         if (!readFully(fd, header, 2)) {
@@ -171,7 +171,7 @@ bool VpcdCardLink::serveConnection(int fd)
         if (length == 0 || !readFully(fd, buffer.data(), length)) {
             return false;
         }
-        const piv::ByteView message(buffer.data(), length);
+        const base::ByteView message(buffer.data(), length);
         if (length == 1) {
             switch (message[0]) {
             case kPowerOff:
@@ -190,7 +190,7 @@ bool VpcdCardLink::serveConnection(int fd)
             }
             continue;
         }
-        const piv::Bytes response = m_emulator.process(message);
+        const base::Bytes response = m_emulator.process(message);
         // Only the instruction and the status are logged: VERIFY data is a PIN.
         if (std::getenv("SRA_SOFTCARD_TRACE")) {
             std::fprintf(stderr,
@@ -200,7 +200,7 @@ bool VpcdCardLink::serveConnection(int fd)
                          response[response.size() - 2],
                          response[response.size() - 1]);
         }
-        piv::secureZero(buffer.data(), length);
+        base::secureZero(buffer.data(), length);
         if (!writeMessage(fd, response)) {
             return false;
         }

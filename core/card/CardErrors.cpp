@@ -12,39 +12,39 @@ struct CardErrors
 };
 } // namespace
 
-QString cardErrorMessage(const piv::Error& error)
+QString cardErrorMessage(const base::Error& error)
 {
     switch (error.code) {
-    case piv::ErrorCode::NoService:
+    case base::ErrorCode::NoService:
         return CardErrors::tr("The smart card service (pcscd) is not running. Start it with \"systemctl start pcscd\".");
-    case piv::ErrorCode::NoReader:
+    case base::ErrorCode::NoReader:
         return CardErrors::tr("No smart card reader found. Connect a reader and try again.");
-    case piv::ErrorCode::NoCard:
+    case base::ErrorCode::NoCard:
         return CardErrors::tr("No card in the reader. Insert your PIV card.");
-    case piv::ErrorCode::CardRemoved:
+    case base::ErrorCode::CardRemoved:
         return CardErrors::tr("The card was removed during the operation. Insert it again and retry.");
-    case piv::ErrorCode::WrongPin:
+    case base::ErrorCode::WrongPin:
         if (error.triesLeft == 1) {
             return CardErrors::tr("Wrong PIN (1 try left before the card is blocked).");
         }
         return CardErrors::tr("Wrong PIN (%1 tries left).").arg(error.triesLeft);
-    case piv::ErrorCode::PinBlocked:
+    case base::ErrorCode::PinBlocked:
         return CardErrors::tr("The card's PIN is blocked. Have it unblocked with the PUK by your card administrator.");
-    case piv::ErrorCode::InvalidPinFormat:
+    case base::ErrorCode::InvalidPinFormat:
         return CardErrors::tr("The PIN must be 6 to 8 characters. No try was used.");
-    case piv::ErrorCode::NotPiv:
+    case base::ErrorCode::NotPiv:
         return CardErrors::tr("The card in the reader is not a PIV card.");
-    case piv::ErrorCode::NotFound:
+    case base::ErrorCode::NotFound:
         return CardErrors::tr("The card has no key or certificate in that slot.");
-    case piv::ErrorCode::SecurityStatus:
+    case base::ErrorCode::SecurityStatus:
         return CardErrors::tr("The card requires PIN verification for this operation.");
-    case piv::ErrorCode::Unsupported:
+    case base::ErrorCode::Unsupported:
         return CardErrors::tr("The card does not support this operation.");
-    case piv::ErrorCode::Cancelled:
+    case base::ErrorCode::Cancelled:
         return CardErrors::tr("Cancelled.");
-    case piv::ErrorCode::Malformed:
-    case piv::ErrorCode::Transport:
-    case piv::ErrorCode::CardError:
+    case base::ErrorCode::Malformed:
+    case base::ErrorCode::Transport:
+    case base::ErrorCode::CardError:
         break;
     }
     return CardErrors::tr("The card operation failed: %1.").arg(QString::fromStdString(error.detail));

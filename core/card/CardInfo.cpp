@@ -54,7 +54,7 @@ std::optional<piv::PivAlgorithm> pivAlgorithmOf(const QSslCertificate& certifica
     return std::nullopt;
 }
 
-piv::Result<CardInfo> readCardInfo(piv::ApduChannel& channel)
+base::Result<CardInfo> readCardInfo(piv::ApduChannel& channel)
 {
     piv::TransactionGuard transaction(channel);
     if (!transaction.status()) {
@@ -68,7 +68,7 @@ piv::Result<CardInfo> readCardInfo(piv::ApduChannel& channel)
     for (const auto& slot : piv::pivKeySlots()) {
         auto der = client.readCertificate(slot.id);
         if (!der) {
-            if (der.error().code == piv::ErrorCode::NotFound) {
+            if (der.error().code == base::ErrorCode::NotFound) {
                 continue;
             }
             return der.error();
@@ -78,7 +78,7 @@ piv::Result<CardInfo> readCardInfo(piv::ApduChannel& channel)
         entry.certificate = QSslCertificate(
             QByteArray(reinterpret_cast<const char*>(der->data()), static_cast<qsizetype>(der->size())), QSsl::Der);
         if (entry.certificate.isNull()) {
-            return piv::makeError(piv::ErrorCode::Malformed, "the certificate in a key slot is not valid X.509");
+            return base::makeError(base::ErrorCode::Malformed, "the certificate in a key slot is not valid X.509");
         }
         entry.algorithm = pivAlgorithmOf(entry.certificate);
         info.certificates.append(entry);

@@ -2,7 +2,7 @@
 
 #include "core/piv/ApduChannel.h"
 #include "core/piv/PivObjects.h"
-#include "core/piv/Result.h"
+#include "core/base/Result.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -41,6 +41,6 @@ std::optional<piv::PivAlgorithm> pivAlgorithmOf(const QSslCertificate& certifica
 
 // Reads everything CardInfo holds in one transaction: SELECT, the four certificates, the PIN retry counter.
 // Missing certificates are skipped (a card may have only 9A); any other failure is returned.
-piv::Result<CardInfo> readCardInfo(piv::ApduChannel& channel);
+base::Result<CardInfo> readCardInfo(piv::ApduChannel& channel);
 
 } // namespace sra::core

@@ -4,21 +4,21 @@
 
 namespace sra::core {
 
-piv::Result<QByteArray> signDigestWithCard(piv::ApduChannel& channel,
+base::Result<QByteArray> signDigestWithCard(piv::ApduChannel& channel,
                                            std::uint8_t slot,
                                            piv::PivAlgorithm algorithm,
                                            piv::HashAlgorithm hash,
                                            const QByteArray& digest,
-                                           piv::SecureBytes pin)
+                                           base::SecureBytes pin)
 {
     piv::TransactionGuard transaction(channel);
     if (!transaction.status()) {
-        piv::secureZero(pin.data(), pin.size());
+        base::secureZero(pin.data(), pin.size());
         return transaction.status().error();
     }
     piv::PivClient client(channel);
     if (auto selected = client.select(); !selected) {
-        piv::secureZero(pin.data(), pin.size());
+        base::secureZero(pin.data(), pin.size());
         return selected.error();
     }
     if (auto verified = client.verifyPin(std::move(pin)); !verified) {
@@ -28,7 +28,7 @@ piv::Result<QByteArray> signDigestWithCard(piv::ApduChannel& channel,
         slot,
         algorithm,
         hash,
-        piv::ByteView(reinterpret_cast<const std::uint8_t*>(digest.constData()), static_cast<std::size_t>(digest.size())));
+        base::ByteView(reinterpret_cast<const std::uint8_t*>(digest.constData()), static_cast<std::size_t>(digest.size())));
     // Leave the card locked again: a PIN typed for this one signature must not unlock later ones (a relayed
     // request from the remote must prove the PIN itself). Cards without the reset still sign correctly.
     (void)client.resetPinStatus();

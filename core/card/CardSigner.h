@@ -1,10 +1,10 @@
 #pragma once
 
 #include "core/piv/ApduChannel.h"
-#include "core/piv/Bytes.h"
+#include "core/base/Bytes.h"
 #include "core/piv/Pkcs1.h"
 #include "core/piv/PivObjects.h"
-#include "core/piv/Result.h"
+#include "core/base/Result.h"
 
 #include <QByteArray>
 
@@ -14,11 +14,11 @@ namespace sra::core {
 // no other application can slip a command in between the PIN check and the signature, then resets the PIN
 // status so the card does not stay unlocked. The PIN is wiped before this returns, whatever the outcome.
 // RSA: PKCS#1 v1.5 with the DigestInfo built on the host. ECDSA: DER.
-piv::Result<QByteArray> signDigestWithCard(piv::ApduChannel& channel,
+base::Result<QByteArray> signDigestWithCard(piv::ApduChannel& channel,
                                            std::uint8_t slot,
                                            piv::PivAlgorithm algorithm,
                                            piv::HashAlgorithm hash,
                                            const QByteArray& digest,
-                                           piv::SecureBytes pin);
+                                           base::SecureBytes pin);
 
 } // namespace sra::core

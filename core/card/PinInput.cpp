@@ -12,7 +12,7 @@ namespace sra::core {
 namespace {
 constexpr std::size_t kMaxPinInput = 64; // a PIV PIN is at most 8; anything longer is not a PIN
 
-bool readLine(int fd, piv::SecureBytes& pin, QString& error)
+bool readLine(int fd, base::SecureBytes& pin, QString& error)
 {
     pin.clear();
     pin.reserve(kMaxPinInput); // no reallocation, so no stray copies of partial PINs
@@ -33,7 +33,7 @@ bool readLine(int fd, piv::SecureBytes& pin, QString& error)
             continue;
         }
         if (pin.size() >= kMaxPinInput) {
-            piv::secureZero(pin.data(), pin.size());
+            base::secureZero(pin.data(), pin.size());
             pin.clear();
             error = QStringLiteral("the PIN input is too long");
             return false;
@@ -48,12 +48,12 @@ bool readLine(int fd, piv::SecureBytes& pin, QString& error)
 }
 } // namespace
 
-bool readPinFromFd(int fd, piv::SecureBytes& pin, QString& error)
+bool readPinFromFd(int fd, base::SecureBytes& pin, QString& error)
 {
     return readLine(fd, pin, error);
 }
 
-bool promptPin(const QString& prompt, piv::SecureBytes& pin, QString& error)
+bool promptPin(const QString& prompt, base::SecureBytes& pin, QString& error)
 {
     const int tty = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
     if (tty < 0) {

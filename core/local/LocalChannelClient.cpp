@@ -16,7 +16,7 @@ namespace sra::local {
 namespace {
 constexpr const char* kDefaultSocket = "/run/secure-remote-access/local.sock";
 
-void appendU32(piv::SecureBytes& out, std::uint32_t v)
+void appendU32(base::SecureBytes& out, std::uint32_t v)
 {
     out.push_back(static_cast<std::uint8_t>(v >> 24));
     out.push_back(static_cast<std::uint8_t>(v >> 16));
@@ -27,9 +27,9 @@ void appendU32(piv::SecureBytes& out, std::uint32_t v)
 // LocalVerifyPin{RequestId, Pin, Generation} written straight into a zeroizing buffer: the generic encoder
 // builds the payload in plain vectors, which would leave copies of the PIN in freed memory. The generation
 // names the card the PIN was typed for, so srad never passes it to a card that replaced it.
-piv::SecureBytes pinFrame(std::uint32_t id, piv::ByteView pin, std::uint32_t generation)
+base::SecureBytes pinFrame(std::uint32_t id, base::ByteView pin, std::uint32_t generation)
 {
-    piv::SecureBytes out;
+    base::SecureBytes out;
     const std::size_t payload = 3 * 5 + 2 * 4 + pin.size();
     out.reserve(wire::kHeaderSize + payload);
     out.push_back(wire::kMagic0);
@@ -56,7 +56,7 @@ std::string defaultSocketPath()
     return env && *env ? std::string(env) : std::string(kDefaultSocket);
 }
 
-piv::SecureBytes encodeSecure(const wire::Message& message)
+base::SecureBytes encodeSecure(const wire::Message& message)
 {
     return wire::encodeMessageSecure(message);
 }
@@ -237,7 +237,7 @@ void LocalChannelClient::closeConnection(int fd)
 bool LocalChannelClient::readLoop(int fd)
 {
     wire::FrameDecoder decoder;   // CardStatus carries certificates: the default (256 KiB) maximum
-    piv::Bytes buffer(64 * 1024);
+    base::Bytes buffer(64 * 1024);
     for (;;) {
         pollfd fds[2] = {{fd, POLLIN, 0}, {m_wakeFd, POLLIN, 0}};
         const int n = ::poll(fds, 2, -1);
@@ -260,7 +260,7 @@ bool LocalChannelClient::readLoop(int fd)
         if (got <= 0) {
             return false;
         }
-        decoder.feed(piv::ByteView(buffer.data(), static_cast<std::size_t>(got)));
+        decoder.feed(base::ByteView(buffer.data(), static_cast<std::size_t>(got)));
         while (auto frame = decoder.next()) {
             auto message = wire::decodeMessage(*frame);
             if (!message) {
@@ -320,7 +320,7 @@ void LocalChannelClient::handleMessage(const wire::Message& message)
     }
 }
 
-bool LocalChannelClient::sendFrame(const piv::SecureBytes& frame)
+bool LocalChannelClient::sendFrame(const base::SecureBytes& frame)
 {
     if (frame.empty()) {
         return false;
@@ -348,7 +348,7 @@ bool LocalChannelClient::sendFrame(const piv::SecureBytes& frame)
     return true;
 }
 
-LocalChannelClient::Reply LocalChannelClient::request(std::uint32_t id, const piv::SecureBytes& frame)
+LocalChannelClient::Reply LocalChannelClient::request(std::uint32_t id, const base::SecureBytes& frame)
 {
     Reply reply;
     std::uint64_t epoch = 0;
@@ -394,7 +394,7 @@ bool LocalChannelClient::beginRequest(std::uint32_t& id, std::optional<std::uint
     return true;
 }
 
-LocalChannelClient::Reply LocalChannelClient::verifyPin(piv::ByteView pin, std::optional<std::uint32_t> generation)
+LocalChannelClient::Reply LocalChannelClient::verifyPin(base::ByteView pin, std::optional<std::uint32_t> generation)
 {
     std::uint32_t id = 0;
     if (!beginRequest(id, generation)) {
@@ -403,7 +403,7 @@ LocalChannelClient::Reply LocalChannelClient::verifyPin(piv::ByteView pin, std::
     return request(id, pinFrame(id, pin, *generation));
 }
 
-LocalChannelClient::Reply LocalChannelClient::sign(std::uint8_t slot, std::uint8_t algorithm, piv::ByteView input,
+LocalChannelClient::Reply LocalChannelClient::sign(std::uint8_t slot, std::uint8_t algorithm, base::ByteView input,
                                                    std::optional<std::uint32_t> generation)
 {
     std::uint32_t id = 0;

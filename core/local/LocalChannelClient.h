@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/piv/Bytes.h"
+#include "core/base/Bytes.h"
 #include "core/wire/Message.h"
 
 #include <chrono>
@@ -22,8 +22,8 @@ struct CardSnapshot
     bool connected = false;   // a connection to srad with a CardStatus received on it
     bool present = false;     // Present=1 in the last CardStatus (always false while not connected)
     std::uint32_t generation = 0;
-    piv::Bytes cardObjects;   // BER-TLV list: PIV object tag → object as GET DATA returns it
-    piv::Bytes keyAlgorithms; // pairs (key reference, PIV algorithm id)
+    base::Bytes cardObjects;   // BER-TLV list: PIV object tag → object as GET DATA returns it
+    base::Bytes keyAlgorithms; // pairs (key reference, PIV algorithm id)
     std::optional<std::uint32_t> pinTriesLeft;
     std::string account;
     std::uint64_t serial = 0; // increases with every change this client saw (status, connect, disconnect)
@@ -58,7 +58,7 @@ public:
     {
         wire::RelayStatus status = wire::RelayStatus::NoCard;
         std::optional<std::uint32_t> pinTriesLeft;
-        piv::Bytes data;
+        base::Bytes data;
     };
 
     using StatusCallback = std::function<void(const CardSnapshot&)>;
@@ -88,8 +88,8 @@ public:
     // The request names the card it is meant for: `generation` when given (a caller that keeps its own view
     // of the card, like the pcscd driver), else the latest CardStatus's. srad refuses it (NoCard) when that
     // card has been replaced meanwhile, so a PIN typed for one card never reaches another.
-    Reply verifyPin(piv::ByteView pin, std::optional<std::uint32_t> generation = std::nullopt);
-    Reply sign(std::uint8_t slot, std::uint8_t algorithm, piv::ByteView input,
+    Reply verifyPin(base::ByteView pin, std::optional<std::uint32_t> generation = std::nullopt);
+    Reply sign(std::uint8_t slot, std::uint8_t algorithm, base::ByteView input,
                std::optional<std::uint32_t> generation = std::nullopt);
 
     // Drops the connection (the reader thread reconnects and srad sends a fresh CardStatus). For a caller
@@ -100,12 +100,12 @@ public:
 private:
     void run();
     int connectSocket() const;
-    bool sendFrame(const piv::SecureBytes& frame);
+    bool sendFrame(const base::SecureBytes& frame);
     bool readLoop(int fd);
     void handleMessage(const wire::Message& message);
     void publish(std::shared_ptr<CardSnapshot> next);
     void closeConnection(int fd);
-    Reply request(std::uint32_t id, const piv::SecureBytes& frame);
+    Reply request(std::uint32_t id, const base::SecureBytes& frame);
     // Registers a request; false when not connected. Sets `generation` to the latest card's when unset.
     bool beginRequest(std::uint32_t& id, std::optional<std::uint32_t>& generation);
 
@@ -132,6 +132,6 @@ private:
 std::string defaultSocketPath();
 
 // A complete frame carrying `message`, in a zeroizing buffer (empty when the message does not encode).
-piv::SecureBytes encodeSecure(const wire::Message& message);
+base::SecureBytes encodeSecure(const wire::Message& message);
 
 } // namespace sra::local

@@ -156,7 +156,7 @@ void UnixFrameSocket::onWritable()
 
 void UnixFrameSocket::onReadable()
 {
-    piv::SecureBytes buffer(kReadChunk);
+    base::SecureBytes buffer(kReadChunk);
     for (;;) {
         if (m_fd < 0) {
             return;
@@ -199,10 +199,10 @@ void UnixFrameSocket::onReadable()
             close(QStringLiteral("read failed: %1").arg(QString::fromLocal8Bit(std::strerror(errno))));
             return;
         }
-        m_decoder.feed(piv::ByteView(buffer.data(), static_cast<std::size_t>(n)));
+        m_decoder.feed(base::ByteView(buffer.data(), static_cast<std::size_t>(n)));
         while (auto frame = m_decoder.next()) {
             auto message = wire::decodeMessage(*frame);
-            piv::secureZero(frame->payload.data(), frame->payload.size());
+            base::secureZero(frame->payload.data(), frame->payload.size());
             if (!message) {
                 close(QString::fromStdString(message.error().detail));
                 return;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/piv/Bytes.h"
+#include "core/base/Bytes.h"
 #include "core/wire/Frame.h"
 #include "core/wire/Message.h"
 
@@ -79,7 +79,7 @@ private:
 
     struct Pending
     {
-        piv::SecureBytes bytes;
+        base::SecureBytes bytes;
         std::size_t offset = 0;
         int fd = -1;   // sent with the first byte, then closed here
     };

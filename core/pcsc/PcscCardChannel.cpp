@@ -20,7 +20,7 @@ const SCARD_IO_REQUEST* sendPci(DWORD protocol)
 
 } // namespace
 
-piv::Result<std::unique_ptr<PcscCardChannel>> PcscCardChannel::connect(PcscContext& context, const QString& readerName)
+base::Result<std::unique_ptr<PcscCardChannel>> PcscCardChannel::connect(PcscContext& context, const QString& readerName)
 {
     const QByteArray name = readerName.toUtf8();
     LONG rv = SCARD_S_SUCCESS;
@@ -73,13 +73,13 @@ LONG PcscCardChannel::reconnect()
     return rv;
 }
 
-piv::Result<piv::Bytes> PcscCardChannel::transmitRaw(piv::ByteView commandApdu)
+base::Result<base::Bytes> PcscCardChannel::transmitRaw(base::ByteView commandApdu)
 {
     // 4 header bytes at least; at most an extended case 4 APDU (4 + 3 Lc + 65535 data + 2 Le).
     if (commandApdu.size() < 4 || commandApdu.size() > 65544) {
-        return piv::makeError(piv::ErrorCode::Malformed, "transmitRaw: command APDU length out of range");
+        return base::makeError(base::ErrorCode::Malformed, "transmitRaw: command APDU length out of range");
     }
-    piv::Bytes response(kMaxResponseSize);
+    base::Bytes response(kMaxResponseSize);
     LONG rv = SCARD_S_SUCCESS;
     // Retried once: the first SCARD_W_RESET_CARD only tells us that someone reset the card since our last use.
     for (int attempt = 0; attempt < 2; ++attempt) {
@@ -93,7 +93,7 @@ piv::Result<piv::Bytes> PcscCardChannel::transmitRaw(piv::ByteView commandApdu)
                            &responseSize);
         if (rv == SCARD_S_SUCCESS) {
             if (responseSize < 2 || responseSize > kMaxResponseSize) {
-                return piv::makeError(piv::ErrorCode::Transport, "SCardTransmit: response without status word");
+                return base::makeError(base::ErrorCode::Transport, "SCardTransmit: response without status word");
             }
             response.resize(responseSize);
             // Only the instruction byte and the status word: APDU data may be a PIN.
@@ -116,9 +116,9 @@ piv::Result<piv::Bytes> PcscCardChannel::transmitRaw(piv::ByteView commandApdu)
     return operationError(rv, "SCardTransmit");
 }
 
-piv::Error PcscCardChannel::operationError(LONG rv, const char* call)
+base::Error PcscCardChannel::operationError(LONG rv, const char* call)
 {
-    piv::Error error = pcscError(rv, PcscStage::Operation, call);
+    base::Error error = pcscError(rv, PcscStage::Operation, call);
     const bool suspicious = rv == SCARD_E_NOT_TRANSACTED || rv == SCARD_W_UNRESPONSIVE_CARD
                             || rv == SCARD_W_UNPOWERED_CARD || rv == SCARD_E_COMM_DATA_LOST
                             || rv == SCARD_F_UNKNOWN_ERROR;
@@ -136,13 +136,13 @@ piv::Error PcscCardChannel::operationError(LONG rv, const char* call)
         srv = SCardGetStatusChange(m_context->handle(), kRemovalConfirmMs, &state, 1);
     }
     if (srv == SCARD_S_SUCCESS && (state.dwEventState & SCARD_STATE_EMPTY)) {
-        error.code = piv::ErrorCode::CardRemoved;
+        error.code = base::ErrorCode::CardRemoved;
         error.detail += " (card removed)";
     }
     return error;
 }
 
-piv::Status PcscCardChannel::beginTransaction()
+base::Status PcscCardChannel::beginTransaction()
 {
     LONG rv = SCardBeginTransaction(m_card);
     if (rv == SCARD_W_RESET_CARD) {
@@ -156,7 +156,7 @@ piv::Status PcscCardChannel::beginTransaction()
         return operationError(rv, "SCardBeginTransaction");
     }
     m_inTransaction = true;
-    return piv::okStatus();
+    return base::okStatus();
 }
 
 void PcscCardChannel::endTransaction()

@@ -22,14 +22,14 @@ class PcscCardChannel final : public piv::ApduChannel
 public:
     // Connects to the card in `readerName`. Errors: NoService (no pcscd), NoReader (unknown reader),
     // NoCard (reader empty), Transport (anything else, e.g. another application holds the card exclusively).
-    static piv::Result<std::unique_ptr<PcscCardChannel>> connect(PcscContext& context, const QString& readerName);
+    static base::Result<std::unique_ptr<PcscCardChannel>> connect(PcscContext& context, const QString& readerName);
 
     ~PcscCardChannel() override;
 
     PcscCardChannel(const PcscCardChannel&) = delete;
     PcscCardChannel& operator=(const PcscCardChannel&) = delete;
 
-    piv::Result<piv::Bytes> transmitRaw(piv::ByteView commandApdu) override;
+    base::Result<base::Bytes> transmitRaw(base::ByteView commandApdu) override;
 
     // Conservative: whether a reader passes extended APDUs cannot be asked reliably over PC/SC (the
     // SCARD_ATTR_MAXINPUT / CCID descriptor is not offered by every driver, vpcd among them), so the layer
@@ -39,7 +39,7 @@ public:
         return false;
     }
 
-    piv::Status beginTransaction() override;
+    base::Status beginTransaction() override;
     void endTransaction() override;
 
     const QString& readerName() const
@@ -66,7 +66,7 @@ private:
     // Turns a failed operation into an Error. A reader that loses its card mid-command often reports a generic
     // failure first (vpcd: SCARD_E_NOT_TRANSACTED) and the removal only when pcscd next polls it; asking the
     // reader for a moment lets us tell the user "card removed" rather than "transport error".
-    piv::Error operationError(LONG rv, const char* call);
+    base::Error operationError(LONG rv, const char* call);
 
     // How long operationError() waits for the reader to confirm a suspected removal.
     static constexpr DWORD kRemovalConfirmMs = 1000;

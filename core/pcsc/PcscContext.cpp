@@ -31,15 +31,15 @@ PcscContext& PcscContext::operator=(PcscContext&& other) noexcept
     return *this;
 }
 
-piv::Status PcscContext::ensureValid()
+base::Status PcscContext::ensureValid()
 {
     if (m_established && SCardIsValidContext(m_context) == SCARD_S_SUCCESS) {
-        return piv::okStatus();
+        return base::okStatus();
     }
     return reestablish();
 }
 
-piv::Status PcscContext::reestablish()
+base::Status PcscContext::reestablish()
 {
     release();
     SCARDCONTEXT context = 0;
@@ -50,7 +50,7 @@ piv::Status PcscContext::reestablish()
     }
     m_context = context;
     m_established = true;
-    return piv::okStatus();
+    return base::okStatus();
 }
 
 void PcscContext::release() noexcept
@@ -63,7 +63,7 @@ void PcscContext::release() noexcept
     }
 }
 
-piv::Result<QStringList> PcscContext::listReaders()
+base::Result<QStringList> PcscContext::listReaders()
 {
     // Two attempts: the first may run into a context left over from a pcscd that has since restarted.
     for (int attempt = 0; attempt < 2; ++attempt) {
@@ -99,7 +99,7 @@ piv::Result<QStringList> PcscContext::listReaders()
         }
         return pcscError(rv, PcscStage::Connect, "SCardListReaders");
     }
-    return piv::makeError(piv::ErrorCode::Transport, "SCardListReaders: gave up after retry");
+    return base::makeError(base::ErrorCode::Transport, "SCardListReaders: gave up after retry");
 }
 
 QStringList parseMultiString(const char* data, std::size_t size)

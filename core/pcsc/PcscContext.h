@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/piv/Result.h"
+#include "core/base/Result.h"
 
 #include <QStringList>
 
@@ -29,10 +29,10 @@ public:
 
     // Establishes a context if there is none or the current one is no longer valid. NoService when pcscd is
     // not running.
-    piv::Status ensureValid();
+    base::Status ensureValid();
 
     // Drops the current context and establishes a new one (after the caller saw isServiceLost()).
-    piv::Status reestablish();
+    base::Status reestablish();
 
     void release() noexcept;
 
@@ -48,7 +48,7 @@ public:
     }
 
     // Names of the readers pcscd knows. No readers is an empty list, not an error.
-    piv::Result<QStringList> listReaders();
+    base::Result<QStringList> listReaders();
 
     // Cap on the size of the reader list pcscd may announce: a daemon answering nonsense must not make us
     // allocate without bound. Hundreds of readers fit easily.

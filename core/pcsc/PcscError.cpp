@@ -9,7 +9,7 @@ namespace sra::core {
 
 namespace {
 
-using piv::ErrorCode;
+using base::ErrorCode;
 
 // Return codes whose meaning does not depend on the stage. Everything not listed is a transport failure.
 struct CodeMapping
@@ -31,7 +31,7 @@ constexpr CodeMapping kFixedMappings[] = {
 
 } // namespace
 
-piv::ErrorCode pcscErrorCode(LONG rv, PcscStage stage) noexcept
+base::ErrorCode pcscErrorCode(LONG rv, PcscStage stage) noexcept
 {
     for (const auto& m : kFixedMappings) {
         if (m.rv == rv) {
@@ -46,7 +46,7 @@ piv::ErrorCode pcscErrorCode(LONG rv, PcscStage stage) noexcept
     return ErrorCode::Transport;
 }
 
-piv::Error pcscError(LONG rv, PcscStage stage, std::string_view call)
+base::Error pcscError(LONG rv, PcscStage stage, std::string_view call)
 {
     std::string detail(call);
     detail += ": ";
@@ -54,7 +54,7 @@ piv::Error pcscError(LONG rv, PcscStage stage, std::string_view call)
     char hex[16];
     std::snprintf(hex, sizeof hex, " (0x%08lX)", static_cast<unsigned long>(rv) & 0xFFFFFFFFUL);
     detail += hex;
-    return piv::makeError(pcscErrorCode(rv, stage), std::move(detail));
+    return base::makeError(pcscErrorCode(rv, stage), std::move(detail));
 }
 
 bool isServiceLost(LONG rv) noexcept

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/piv/Result.h"
+#include "core/base/Result.h"
 
 #include <winscard.h>
 
@@ -17,10 +17,10 @@ enum class PcscStage
 };
 
 // Maps a PC/SC return code to the error class the PIV layer and the UI understand.
-piv::ErrorCode pcscErrorCode(LONG rv, PcscStage stage) noexcept;
+base::ErrorCode pcscErrorCode(LONG rv, PcscStage stage) noexcept;
 
 // A complete error: the mapped code, and the failing call plus pcsc_stringify_error() in `detail` for logs.
-piv::Error pcscError(LONG rv, PcscStage stage, std::string_view call);
+base::Error pcscError(LONG rv, PcscStage stage, std::string_view call);
 
 // True for the return codes that mean our context no longer reaches a running pcscd (it was stopped or
 // restarted, or died mid-call), so the context must be released and established again. Establishing it is

@@ -8,9 +8,9 @@
 namespace sra::piv {
 
 namespace {
-Error malformed(const char* what)
+base::Error malformed(const char* what)
 {
-    return makeError(ErrorCode::Malformed, std::string("APDU: ") + what);
+    return base::makeError(base::ErrorCode::Malformed, std::string("APDU: ") + what);
 }
 
 std::size_t decodeShortLe(std::uint8_t b)
@@ -25,7 +25,7 @@ std::size_t decodeExtendedLe(std::uint8_t hi, std::uint8_t lo)
 }
 } // namespace
 
-Result<CommandApdu> parseCommandApdu(ByteView apdu)
+base::Result<CommandApdu> parseCommandApdu(base::ByteView apdu)
 {
     if (apdu.size() < 4) {
         return malformed("shorter than a header");
@@ -35,7 +35,7 @@ Result<CommandApdu> parseCommandApdu(ByteView apdu)
     c.ins = apdu[1];
     c.p1 = apdu[2];
     c.p2 = apdu[3];
-    const ByteView body = apdu.subspan(4);
+    const base::ByteView body = apdu.subspan(4);
     const std::size_t n = body.size();
 
     if (n == 0) { // case 1
@@ -83,10 +83,10 @@ Result<CommandApdu> parseCommandApdu(ByteView apdu)
     return malformed("extended Lc does not match the body");
 }
 
-Bytes encodeCommandApdu(const CommandApdu& c)
+base::Bytes encodeCommandApdu(const CommandApdu& c)
 {
     const bool extended = c.extended || c.data.size() > kMaxShortData || (c.le && *c.le > kMaxShortLe);
-    Bytes out{c.cla, c.ins, c.p1, c.p2};
+    base::Bytes out{c.cla, c.ins, c.p1, c.p2};
     out.reserve(4 + 3 + c.data.size() + 3);
     if (!c.data.empty()) {
         if (extended) {
@@ -96,7 +96,7 @@ Bytes encodeCommandApdu(const CommandApdu& c)
         } else {
             out.push_back(static_cast<std::uint8_t>(c.data.size()));
         }
-        append(out, c.data);
+        base::append(out, c.data);
     }
     if (c.le) {
         const std::size_t le = *c.le;
@@ -113,7 +113,7 @@ Bytes encodeCommandApdu(const CommandApdu& c)
     return out;
 }
 
-Result<ResponseApdu> parseResponseApdu(ByteView response)
+base::Result<ResponseApdu> parseResponseApdu(base::ByteView response)
 {
     if (response.size() < 2) {
         return malformed("response shorter than a status word");
@@ -124,16 +124,16 @@ Result<ResponseApdu> parseResponseApdu(ByteView response)
     return r;
 }
 
-Bytes encodeResponseApdu(ByteView data, std::uint16_t status)
+base::Bytes encodeResponseApdu(base::ByteView data, std::uint16_t status)
 {
-    Bytes out(data.begin(), data.end());
+    base::Bytes out(data.begin(), data.end());
     out.push_back(static_cast<std::uint8_t>(status >> 8));
     out.push_back(static_cast<std::uint8_t>(status));
     return out;
 }
 
 namespace {
-Result<ResponseApdu> transmitOne(ApduChannel& channel, const CommandApdu& command)
+base::Result<ResponseApdu> transmitOne(ApduChannel& channel, const CommandApdu& command)
 {
     auto raw = channel.transmitRaw(encodeCommandApdu(command));
     if (!raw) {
@@ -143,7 +143,7 @@ Result<ResponseApdu> transmitOne(ApduChannel& channel, const CommandApdu& comman
 }
 } // namespace
 
-Result<ResponseApdu> exchangeApdu(ApduChannel& channel, const CommandApdu& command, std::size_t maxResponse)
+base::Result<ResponseApdu> exchangeApdu(ApduChannel& channel, const CommandApdu& command, std::size_t maxResponse)
 {
     const bool extended = channel.supportsExtendedLength();
     const std::size_t chunk = extended ? kMaxExtendedData : kMaxShortData;
@@ -165,10 +165,10 @@ Result<ResponseApdu> exchangeApdu(ApduChannel& channel, const CommandApdu& comma
             // The caller sees the card's refusal of the chain, with the same guarantees as a final answer:
             // never a 61xx (there is no GET RESPONSE in the middle of a chain) and never more than the cap.
             if ((r->sw & 0xFF00) == sw::kBytesAvailable) {
-                return makeError(ErrorCode::Transport, "card announced response data in the middle of a command chain");
+                return base::makeError(base::ErrorCode::Transport, "card announced response data in the middle of a command chain");
             }
             if (r->data.size() > maxResponse) {
-                return makeError(ErrorCode::Malformed, "card response longer than " + std::to_string(maxResponse));
+                return base::makeError(base::ErrorCode::Malformed, "card response longer than " + std::to_string(maxResponse));
             }
             return r;
         }
@@ -208,16 +208,16 @@ Result<ResponseApdu> exchangeApdu(ApduChannel& channel, const CommandApdu& comma
             return next;
         }
         if (next->data.empty() && (next->sw & 0xFF00) == sw::kBytesAvailable) {
-            return makeError(ErrorCode::Transport, "GET RESPONSE returned no data but announced more");
+            return base::makeError(base::ErrorCode::Transport, "GET RESPONSE returned no data but announced more");
         }
         if (total.data.size() + next->data.size() > maxResponse) {
-            return makeError(ErrorCode::Malformed, "card response longer than " + std::to_string(maxResponse));
+            return base::makeError(base::ErrorCode::Malformed, "card response longer than " + std::to_string(maxResponse));
         }
-        append(total.data, next->data);
+        base::append(total.data, next->data);
         status = next->sw;
     }
     if (total.data.size() > maxResponse) {
-        return makeError(ErrorCode::Malformed, "card response longer than " + std::to_string(maxResponse));
+        return base::makeError(base::ErrorCode::Malformed, "card response longer than " + std::to_string(maxResponse));
     }
     total.sw = status;
     return total;

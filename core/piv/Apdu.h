@@ -1,8 +1,8 @@
 #pragma once
 
 #include "core/piv/ApduChannel.h"
-#include "core/piv/Bytes.h"
-#include "core/piv/Result.h"
+#include "core/base/Bytes.h"
+#include "core/base/Result.h"
 
 #include <cstdint>
 #include <optional>
@@ -22,7 +22,7 @@ struct CommandApdu
     std::uint8_t ins = 0;
     std::uint8_t p1 = 0;
     std::uint8_t p2 = 0;
-    Bytes data;
+    base::Bytes data;
     std::optional<std::size_t> le;   // 1..65536
     bool extended = false;           // how it was (or must be) encoded
 
@@ -33,14 +33,14 @@ struct CommandApdu
 };
 
 // Decodes any of the seven cases (1, 2S, 3S, 4S, 2E, 3E, 4E). Malformed for every inconsistent length.
-Result<CommandApdu> parseCommandApdu(ByteView apdu);
+base::Result<CommandApdu> parseCommandApdu(base::ByteView apdu);
 
 // Encodes short when data ≤ 255 and le ≤ 256 and `extended` is false, extended otherwise.
-Bytes encodeCommandApdu(const CommandApdu& apdu);
+base::Bytes encodeCommandApdu(const CommandApdu& apdu);
 
 struct ResponseApdu
 {
-    Bytes data;
+    base::Bytes data;
     std::uint16_t sw = 0;
 
     bool ok() const noexcept
@@ -50,14 +50,14 @@ struct ResponseApdu
 };
 
 // Splits data and SW1 SW2; Malformed when shorter than two bytes.
-Result<ResponseApdu> parseResponseApdu(ByteView response);
-Bytes encodeResponseApdu(ByteView data, std::uint16_t sw);
+base::Result<ResponseApdu> parseResponseApdu(base::ByteView response);
+base::Bytes encodeResponseApdu(base::ByteView data, std::uint16_t sw);
 
 // Host side: sends `command` over `channel` with everything ISO 7816-4 asks of a host. Data longer than one
 // APDU goes as a command chain (CLA bit 0x10) unless the channel takes extended APDUs; `61xx` is followed by
 // GET RESPONSE until the card has nothing left; `6Cxx` repeats the command with the corrected Le. The
 // returned status word is the card's final one (not 61xx). The response is capped at `maxResponse` bytes.
-Result<ResponseApdu> exchangeApdu(ApduChannel& channel, const CommandApdu& command,
+base::Result<ResponseApdu> exchangeApdu(ApduChannel& channel, const CommandApdu& command,
                                   std::size_t maxResponse = 65536);
 
 } // namespace sra::piv

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/piv/Bytes.h"
-#include "core/piv/Result.h"
+#include "core/base/Bytes.h"
+#include "core/base/Result.h"
 
 namespace sra::piv {
 
@@ -14,7 +14,7 @@ public:
     virtual ~ApduChannel() = default;
 
     // Sends one command APDU exactly as given; the response includes SW1 SW2 as its last two bytes.
-    virtual Result<Bytes> transmitRaw(ByteView commandApdu) = 0;
+    virtual base::Result<base::Bytes> transmitRaw(base::ByteView commandApdu) = 0;
 
     // Whether commands and responses longer than 255/256 bytes may be sent as extended APDUs.
     virtual bool supportsExtendedLength() const
@@ -24,9 +24,9 @@ public:
 
     // Exclusive access for a multi-APDU operation (VERIFY then GENERAL AUTHENTICATE must not be split by
     // another application). Transports without sharing keep the defaults.
-    virtual Status beginTransaction()
+    virtual base::Status beginTransaction()
     {
-        return okStatus();
+        return base::okStatus();
     }
 
     virtual void endTransaction()
@@ -54,14 +54,14 @@ public:
     TransactionGuard(const TransactionGuard&) = delete;
     TransactionGuard& operator=(const TransactionGuard&) = delete;
 
-    const Status& status() const
+    const base::Status& status() const
     {
         return m_status;
     }
 
 private:
     ApduChannel& m_channel;
-    Status m_status;
+    base::Status m_status;
 };
 
 } // namespace sra::piv

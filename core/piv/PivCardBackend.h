@@ -1,8 +1,8 @@
 #pragma once
 
-#include "core/piv/Bytes.h"
+#include "core/base/Bytes.h"
 #include "core/piv/PivObjects.h"
-#include "core/piv/Result.h"
+#include "core/base/Result.h"
 
 #include <cstdint>
 #include <optional>
@@ -34,13 +34,13 @@ public:
     virtual std::optional<PivAlgorithm> keyAlgorithm(std::uint8_t slot) const = 0;
 
     // Checks a PIN (unpadded, 6..8 bytes). A wrong PIN must decrement the persistent counter before it returns.
-    virtual PinCheck verifyPin(const SecureBytes& pin) = 0;
+    virtual PinCheck verifyPin(const base::SecureBytes& pin) = 0;
     virtual int pinTriesLeft() const = 0;
 
     // The private-key operation of GENERAL AUTHENTICATE. RSA: `input` is a modulus-sized block and the
     // result the raw RSA private operation on it. ECDSA: `input` is the field-sized hash and the result a DER
     // ECDSA-Sig-Value. Security status (PIN) has already been checked by the emulator.
-    virtual Result<Bytes> sign(std::uint8_t slot, PivAlgorithm algorithm, ByteView input) = 0;
+    virtual base::Result<base::Bytes> sign(std::uint8_t slot, PivAlgorithm algorithm, base::ByteView input) = 0;
 };
 
 } // namespace sra::piv

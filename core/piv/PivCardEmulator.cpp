@@ -25,7 +25,7 @@ ResponseApdu status(std::uint16_t value)
     return ResponseApdu{{}, value};
 }
 
-ResponseApdu success(Bytes data)
+ResponseApdu success(base::Bytes data)
 {
     return ResponseApdu{std::move(data), sw::kSuccess};
 }
@@ -44,17 +44,17 @@ PivCardEmulator::PivCardEmulator(PivCardBackend& backend)
 {
 }
 
-void PivCardEmulator::setDataObject(std::uint32_t tag, Bytes encoded)
+void PivCardEmulator::setDataObject(std::uint32_t tag, base::Bytes encoded)
 {
     m_objects[tag] = std::move(encoded);
 }
 
-Bytes PivCardEmulator::answerToReset()
+base::Bytes PivCardEmulator::answerToReset()
 {
     // TS=3B (direct convention), T0: TD1 follows + 11 historical bytes, TD1: TD2 follows / T=0,
     // TD2: T=1. With T=1 offered, the TCK check byte (XOR of T0..last historical byte) is mandatory.
     static constexpr char kHistorical[] = "SRA-SoftPIV";
-    Bytes atr{0x3B, static_cast<std::uint8_t>(0x80 | (sizeof kHistorical - 1)), 0x80, 0x01};
+    base::Bytes atr{0x3B, static_cast<std::uint8_t>(0x80 | (sizeof kHistorical - 1)), 0x80, 0x01};
     atr.reserve(atr.size() + sizeof kHistorical);
     for (const char c : std::string_view(kHistorical)) {
         atr.push_back(static_cast<std::uint8_t>(c));
@@ -77,7 +77,7 @@ void PivCardEmulator::reset()
     m_pendingResponse.clear();
 }
 
-Bytes PivCardEmulator::process(ByteView commandApdu)
+base::Bytes PivCardEmulator::process(base::ByteView commandApdu)
 {
     auto parsed = parseCommandApdu(commandApdu);
     if (!parsed) {
@@ -121,7 +121,7 @@ Bytes PivCardEmulator::process(ByteView commandApdu)
         m_chainIns = command.ins;
         m_chainP1 = command.p1;
         m_chainP2 = command.p2;
-        append(m_chainData, command.data);
+        base::append(m_chainData, command.data);
         return encodeResponseApdu({}, sw::kSuccess);
     }
 
@@ -136,13 +136,13 @@ Bytes PivCardEmulator::process(ByteView commandApdu)
             m_chainData.clear();
             return encodeResponseApdu({}, sw::kWrongLength);
         }
-        append(m_chainData, command.data);
+        base::append(m_chainData, command.data);
         command.data = std::move(m_chainData);
         m_chainData.clear();
     }
 
     ResponseApdu response = dispatch(command);
-    secureZero(command.data.data(), command.data.size()); // may have held a PIN
+    base::secureZero(command.data.data(), command.data.size()); // may have held a PIN
     return respond(std::move(response), command);
 }
 
@@ -167,7 +167,7 @@ ResponseApdu PivCardEmulator::dispatch(const CommandApdu& command)
     }
 }
 
-Bytes PivCardEmulator::respond(ResponseApdu response, const CommandApdu& command)
+base::Bytes PivCardEmulator::respond(ResponseApdu response, const CommandApdu& command)
 {
     // Hand out as much as the host asked for (Le); keep the rest for GET RESPONSE and say so with 61xx.
     // Without Le the answer is treated as Le=256, as T=1 PIV cards do: hosts such as yubico-piv-tool send
@@ -179,11 +179,11 @@ Bytes PivCardEmulator::respond(ResponseApdu response, const CommandApdu& command
     m_pendingResponse.assign(response.data.begin() + static_cast<std::ptrdiff_t>(direct), response.data.end());
     m_pendingSw = response.sw;
     const std::size_t remaining = m_pendingResponse.size();
-    return encodeResponseApdu(ByteView(response.data).first(direct),
+    return encodeResponseApdu(base::ByteView(response.data).first(direct),
                               static_cast<std::uint16_t>(sw::kBytesAvailable | (remaining > 255 ? 0 : remaining)));
 }
 
-Bytes PivCardEmulator::getResponse(const CommandApdu& command)
+base::Bytes PivCardEmulator::getResponse(const CommandApdu& command)
 {
     if (m_pendingResponse.empty()) {
         return encodeResponseApdu({}, sw::kConditionsNotSatisfied);
@@ -194,7 +194,7 @@ Bytes PivCardEmulator::getResponse(const CommandApdu& command)
     }
     const std::size_t want = command.le ? *command.le : kMaxShortLe;
     const std::size_t n = std::min(want, m_pendingResponse.size());
-    Bytes chunk(m_pendingResponse.begin(), m_pendingResponse.begin() + static_cast<std::ptrdiff_t>(n));
+    base::Bytes chunk(m_pendingResponse.begin(), m_pendingResponse.begin() + static_cast<std::ptrdiff_t>(n));
     m_pendingResponse.erase(m_pendingResponse.begin(), m_pendingResponse.begin() + static_cast<std::ptrdiff_t>(n));
     if (m_pendingResponse.empty()) {
         return encodeResponseApdu(chunk, m_pendingSw);
@@ -217,15 +217,15 @@ ResponseApdu PivCardEmulator::select(const CommandApdu& command)
     m_selected = true;
 
     // Application property template (SP 800-73-4 part 2, table 3).
-    Bytes apt;
-    appendTlv(apt, 0x4F, ByteView(kPivAid).subspan(5)); // PIX incl. version
-    Bytes authority;
-    appendTlv(authority, 0x4F, ByteView(kPivAid).first(5));
+    base::Bytes apt;
+    appendTlv(apt, 0x4F, base::ByteView(kPivAid).subspan(5)); // PIX incl. version
+    base::Bytes authority;
+    appendTlv(authority, 0x4F, base::ByteView(kPivAid).first(5));
     appendTlv(apt, 0x79, authority);
-    appendTlv(apt, 0x50, view("SRA Soft PIV"));
-    Bytes algorithms;
+    appendTlv(apt, 0x50, base::view("SRA Soft PIV"));
+    base::Bytes algorithms;
     for (const PivAlgorithm alg : {PivAlgorithm::Rsa2048, PivAlgorithm::EccP256, PivAlgorithm::EccP384}) {
-        appendTlv(algorithms, 0x80, Bytes{static_cast<std::uint8_t>(alg)});
+        appendTlv(algorithms, 0x80, base::Bytes{static_cast<std::uint8_t>(alg)});
     }
     appendTlv(algorithms, 0x06, {});
     appendTlv(apt, 0xAC, algorithms);
@@ -296,7 +296,7 @@ ResponseApdu PivCardEmulator::verify(const CommandApdu& command)
                           != command.data.begin() + static_cast<std::ptrdiff_t>(length)) {
         return status(sw::kIncorrectData);
     }
-    const SecureBytes pin(command.data.begin(), command.data.begin() + static_cast<std::ptrdiff_t>(length));
+    const base::SecureBytes pin(command.data.begin(), command.data.begin() + static_cast<std::ptrdiff_t>(length));
     const PinCheck check = m_backend.verifyPin(pin);
     switch (check.outcome) {
     case PinCheck::Outcome::Verified:
@@ -344,7 +344,7 @@ ResponseApdu PivCardEmulator::generalAuthenticate(const CommandApdu& command)
     if (!items) {
         return status(sw::kIncorrectData);
     }
-    std::optional<ByteView> challenge;
+    std::optional<base::ByteView> challenge;
     bool responseRequested = false;
     for (const auto& item : items.value()) {
         if (item.tag == 0x81) {
@@ -363,11 +363,11 @@ ResponseApdu PivCardEmulator::generalAuthenticate(const CommandApdu& command)
     // hash to a P-384 key unpadded, so shorter input is left-padded with zeros, which keeps its integer value
     // (FIPS 186-4 6.4 only truncates input that is longer than the field).
     const std::size_t inputSize = pivAlgorithmInputSize(*algorithm);
-    Bytes paddedInput;
+    base::Bytes paddedInput;
     if (isEcc(*algorithm) && !challenge->empty() && challenge->size() < inputSize) {
         paddedInput.assign(inputSize - challenge->size(), 0x00);
-        append(paddedInput, *challenge);
-        challenge = ByteView(paddedInput);
+        base::append(paddedInput, *challenge);
+        challenge = base::ByteView(paddedInput);
     }
     if (challenge->size() != inputSize) {
         return status(sw::kIncorrectData);
@@ -382,7 +382,7 @@ ResponseApdu PivCardEmulator::generalAuthenticate(const CommandApdu& command)
 
     auto signature = m_backend.sign(slot->id, *algorithm, *challenge);
     if (!signature) {
-        return status(signature.error().code == ErrorCode::SecurityStatus ? sw::kSecurityStatusNotSatisfied
+        return status(signature.error().code == base::ErrorCode::SecurityStatus ? sw::kSecurityStatusNotSatisfied
                                                                           : sw::kNoPreciseDiagnosis);
     }
     return success(makeTlv(0x7C, makeTlv(0x82, signature.value())));
@@ -394,7 +394,7 @@ ResponseApdu PivCardEmulator::getVersion(const CommandApdu& command)
         return status(sw::kIncorrectP1P2);
     }
     // Firmware version of this card implementation, in the vendor command's three-byte form.
-    return success(Bytes{1, 0, 0});
+    return success(base::Bytes{1, 0, 0});
 }
 
 } // namespace sra::piv

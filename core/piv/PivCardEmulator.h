@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/piv/Apdu.h"
-#include "core/piv/Bytes.h"
+#include "core/base/Bytes.h"
 #include "core/piv/PivCardBackend.h"
 
 #include <cstdint>
@@ -21,17 +21,17 @@ public:
     explicit PivCardEmulator(PivCardBackend& backend);
 
     // Stores a data object exactly as GET DATA returns it (with its 53/7E wrapper), keyed by its tag.
-    void setDataObject(std::uint32_t tag, Bytes encoded);
-    const std::map<std::uint32_t, Bytes>& dataObjects() const
+    void setDataObject(std::uint32_t tag, base::Bytes encoded);
+    const std::map<std::uint32_t, base::Bytes>& dataObjects() const
     {
         return m_objects;
     }
 
     // ATR: T=1, historical bytes spell the product so logs say what the card is.
-    static Bytes answerToReset();
+    static base::Bytes answerToReset();
 
     // One command APDU in, one response APDU (data + SW1 SW2) out. Never throws; malformed input gets 6700.
-    Bytes process(ByteView commandApdu);
+    base::Bytes process(base::ByteView commandApdu);
 
     // Power cycle/reset: deselects, forgets PIN verification and any pending chain or response.
     void reset();
@@ -48,20 +48,20 @@ private:
     ResponseApdu verify(const CommandApdu& command);
     ResponseApdu generalAuthenticate(const CommandApdu& command);
     ResponseApdu getVersion(const CommandApdu& command);
-    Bytes respond(ResponseApdu response, const CommandApdu& command);
-    Bytes getResponse(const CommandApdu& command);
+    base::Bytes respond(ResponseApdu response, const CommandApdu& command);
+    base::Bytes getResponse(const CommandApdu& command);
 
     PivCardBackend& m_backend;
-    std::map<std::uint32_t, Bytes> m_objects;
+    std::map<std::uint32_t, base::Bytes> m_objects;
     bool m_selected = false;
     bool m_pinVerified = false;
     bool m_pinJustVerified = false;   // for PIN-always slots (9C): the VERIFY immediately before counts
-    Bytes m_chainData;                // data of a command chain so far
+    base::Bytes m_chainData;                // data of a command chain so far
     std::uint8_t m_chainIns = 0;
     std::uint8_t m_chainP1 = 0;
     std::uint8_t m_chainP2 = 0;
     bool m_chaining = false;
-    Bytes m_pendingResponse;          // what GET RESPONSE still has to hand out
+    base::Bytes m_pendingResponse;          // what GET RESPONSE still has to hand out
     std::uint16_t m_pendingSw = 0;
 };
 

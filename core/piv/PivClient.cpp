@@ -12,7 +12,7 @@ namespace {
 constexpr std::size_t kMaxObjectSize = 32768; // larger than any PIV container (SP 800-73-4 table 3)
 }
 
-Status PivClient::select()
+base::Status PivClient::select()
 {
     CommandApdu c;
     c.ins = 0xA4;
@@ -24,21 +24,21 @@ Status PivClient::select()
         return r.error();
     }
     if (r->sw == sw::kFileNotFound) {
-        return makeError(ErrorCode::NotPiv, "the card has no PIV application", r->sw);
+        return base::makeError(base::ErrorCode::NotPiv, "the card has no PIV application", r->sw);
     }
     if (!r->ok()) {
         return statusWordError(r->sw, "SELECT PIV");
     }
-    return okStatus();
+    return base::okStatus();
 }
 
-Result<Bytes> PivClient::readObject(std::uint32_t tag)
+base::Result<base::Bytes> PivClient::readObject(std::uint32_t tag)
 {
     CommandApdu c;
     c.ins = 0xCB;
     c.p1 = 0x3F;
     c.p2 = 0xFF;
-    Bytes tagBytes;
+    base::Bytes tagBytes;
     appendTag(tagBytes, tag);
     appendTlv(c.data, 0x5C, tagBytes);
     c.le = kMaxShortLe;
@@ -52,11 +52,11 @@ Result<Bytes> PivClient::readObject(std::uint32_t tag)
     return std::move(r->data);
 }
 
-Result<Bytes> PivClient::readCertificate(std::uint8_t slot)
+base::Result<base::Bytes> PivClient::readCertificate(std::uint8_t slot)
 {
     const auto* keySlot = findPivKeySlot(slot);
     if (!keySlot) {
-        return makeError(ErrorCode::NotFound, "not a PIV key slot");
+        return base::makeError(base::ErrorCode::NotFound, "not a PIV key slot");
     }
     auto object = readObject(pivObjectInfo(keySlot->certificate).tag);
     if (!object) {
@@ -65,7 +65,7 @@ Result<Bytes> PivClient::readCertificate(std::uint8_t slot)
     return decodeCertificateObject(object.value());
 }
 
-Result<int> PivClient::pinTriesLeft()
+base::Result<int> PivClient::pinTriesLeft()
 {
     CommandApdu c;
     c.ins = 0x20;
@@ -86,19 +86,19 @@ Result<int> PivClient::pinTriesLeft()
     return statusWordError(r->sw, "VERIFY (status)");
 }
 
-Status PivClient::verifyPin(SecureBytes pin)
+base::Status PivClient::verifyPin(base::SecureBytes pin)
 {
     if (pin.size() < 6 || pin.size() > 8) {
-        secureZero(pin.data(), pin.size());
-        return makeError(ErrorCode::InvalidPinFormat, "PIN must be 6 to 8 characters");
+        base::secureZero(pin.data(), pin.size());
+        return base::makeError(base::ErrorCode::InvalidPinFormat, "PIN must be 6 to 8 characters");
     }
     // Built by hand rather than through CommandApdu so the PIN only ever lives in zeroizing buffers.
-    SecureBytes apdu{0x00, 0x20, 0x00, 0x80, 0x08};
+    base::SecureBytes apdu{0x00, 0x20, 0x00, 0x80, 0x08};
     apdu.insert(apdu.end(), pin.begin(), pin.end());
     apdu.resize(5 + 8, 0xFF);
-    secureZero(pin.data(), pin.size());
-    auto raw = m_channel.transmitRaw(ByteView(apdu.data(), apdu.size()));
-    secureZero(apdu.data(), apdu.size());
+    base::secureZero(pin.data(), pin.size());
+    auto raw = m_channel.transmitRaw(base::ByteView(apdu.data(), apdu.size()));
+    base::secureZero(apdu.data(), apdu.size());
     if (!raw) {
         return raw.error();
     }
@@ -107,12 +107,12 @@ Status PivClient::verifyPin(SecureBytes pin)
         return r.error();
     }
     if (r->ok()) {
-        return okStatus();
+        return base::okStatus();
     }
     return statusWordError(r->sw, "VERIFY");
 }
 
-Status PivClient::resetPinStatus()
+base::Status PivClient::resetPinStatus()
 {
     CommandApdu c;
     c.ins = 0x20;
@@ -125,12 +125,12 @@ Status PivClient::resetPinStatus()
     if (!r->ok()) {
         return statusWordError(r->sw, "VERIFY (reset)");
     }
-    return okStatus();
+    return base::okStatus();
 }
 
-Result<Bytes> PivClient::generalAuthenticate(std::uint8_t slot, PivAlgorithm algorithm, ByteView input)
+base::Result<base::Bytes> PivClient::generalAuthenticate(std::uint8_t slot, PivAlgorithm algorithm, base::ByteView input)
 {
-    Bytes inner;
+    base::Bytes inner;
     appendTlv(inner, 0x82, {});
     appendTlv(inner, 0x81, input);
     CommandApdu c;
@@ -148,19 +148,19 @@ Result<Bytes> PivClient::generalAuthenticate(std::uint8_t slot, PivAlgorithm alg
     }
     auto outer = findTlv(r->data, 0x7C);
     if (!outer) {
-        return makeError(ErrorCode::Malformed, "GENERAL AUTHENTICATE: no dynamic authentication template");
+        return base::makeError(base::ErrorCode::Malformed, "GENERAL AUTHENTICATE: no dynamic authentication template");
     }
     auto response = findTlv(*outer, 0x82);
     if (!response || response->empty()) {
-        return makeError(ErrorCode::Malformed, "GENERAL AUTHENTICATE: no response (tag 82)");
+        return base::makeError(base::ErrorCode::Malformed, "GENERAL AUTHENTICATE: no response (tag 82)");
     }
-    return Bytes(response->begin(), response->end());
+    return base::Bytes(response->begin(), response->end());
 }
 
-Result<Bytes> PivClient::signDigest(std::uint8_t slot, PivAlgorithm algorithm, HashAlgorithm hash, ByteView digest)
+base::Result<base::Bytes> PivClient::signDigest(std::uint8_t slot, PivAlgorithm algorithm, HashAlgorithm hash, base::ByteView digest)
 {
     if (digest.size() != hashSize(hash)) {
-        return makeError(ErrorCode::Malformed, std::string("digest is not ") + hashName(hash));
+        return base::makeError(base::ErrorCode::Malformed, std::string("digest is not ") + hashName(hash));
     }
     if (isEcc(algorithm)) {
         return generalAuthenticate(slot, algorithm, ecdsaInput(digest, pivAlgorithmInputSize(algorithm)));

@@ -1,10 +1,10 @@
 #pragma once
 
 #include "core/piv/ApduChannel.h"
-#include "core/piv/Bytes.h"
+#include "core/base/Bytes.h"
 #include "core/piv/Pkcs1.h"
 #include "core/piv/PivObjects.h"
-#include "core/piv/Result.h"
+#include "core/base/Result.h"
 
 #include <cstdint>
 
@@ -22,33 +22,33 @@ public:
     }
 
     // SELECT the PIV application. NotPiv when the card does not have it.
-    Status select();
+    base::Status select();
 
     // GET DATA for a BER-TLV tag; returns the object as the card sends it (with its 53/7E wrapper).
-    Result<Bytes> readObject(std::uint32_t tag);
+    base::Result<base::Bytes> readObject(std::uint32_t tag);
 
     // The DER certificate of a key slot (9A, 9C, 9D, 9E), decompressed when CertInfo says gzip.
-    Result<Bytes> readCertificate(std::uint8_t slot);
+    base::Result<base::Bytes> readCertificate(std::uint8_t slot);
 
     // Remaining PIN tries, from a VERIFY without data; 0 when blocked. -1 means "already verified" (the card
     // does not say the count then).
-    Result<int> pinTriesLeft();
+    base::Result<int> pinTriesLeft();
 
     // VERIFY the PIV Card Application PIN. The PIN is consumed: wiped before this returns, and the padded APDU
     // buffer is wiped as well. WrongPin carries the tries left; PinBlocked when the counter is at zero.
     // A PIN that is not 6..8 characters is refused here, without spending a try.
-    Status verifyPin(SecureBytes pin);
+    base::Status verifyPin(base::SecureBytes pin);
 
     // VERIFY with P1=FF: the card forgets that the PIN was verified (SP 800-73-4 part 2, 3.2.1), so the next
     // private-key use needs the PIN again.
-    Status resetPinStatus();
+    base::Status resetPinStatus();
 
     // GENERAL AUTHENTICATE with a prepared input (RSA: modulus-sized block; ECDSA: field-sized hash).
-    Result<Bytes> generalAuthenticate(std::uint8_t slot, PivAlgorithm algorithm, ByteView input);
+    base::Result<base::Bytes> generalAuthenticate(std::uint8_t slot, PivAlgorithm algorithm, base::ByteView input);
 
     // A signature over a message digest: RSA PKCS#1 v1.5 (DigestInfo and padding built here, on the host) or
     // ECDSA (DER ECDSA-Sig-Value as the card returns it).
-    Result<Bytes> signDigest(std::uint8_t slot, PivAlgorithm algorithm, HashAlgorithm hash, ByteView digest);
+    base::Result<base::Bytes> signDigest(std::uint8_t slot, PivAlgorithm algorithm, HashAlgorithm hash, base::ByteView digest);
 
 private:
     ApduChannel& m_channel;

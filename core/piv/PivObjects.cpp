@@ -35,17 +35,17 @@ constexpr std::array<PivKeySlot, 4> kSlots{{
 }};
 // clang-format on
 
-Error malformed(const std::string& what)
+base::Error malformed(const std::string& what)
 {
-    return makeError(ErrorCode::Malformed, "PIV object: " + what);
+    return base::makeError(base::ErrorCode::Malformed, "PIV object: " + what);
 }
 
 // gzip (RFC 1952) via zlib, window bits 15 + 16. Compression is only used to build test cards.
-Bytes gzip(ByteView in)
+base::Bytes gzip(base::ByteView in)
 {
     z_stream zs{};
     deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-    Bytes out(deflateBound(&zs, static_cast<uLong>(in.size())) + 32);
+    base::Bytes out(deflateBound(&zs, static_cast<uLong>(in.size())) + 32);
     zs.next_in = const_cast<Bytef*>(in.data());
     zs.avail_in = static_cast<uInt>(in.size());
     zs.next_out = out.data();
@@ -56,13 +56,13 @@ Bytes gzip(ByteView in)
     return out;
 }
 
-Result<Bytes> gunzipBounded(ByteView in, std::size_t limit)
+base::Result<base::Bytes> gunzipBounded(base::ByteView in, std::size_t limit)
 {
     z_stream zs{};
     if (inflateInit2(&zs, 15 + 32) != Z_OK) { // +32: accept gzip or zlib headers
         return malformed("zlib initialisation failed");
     }
-    Bytes out(limit + 1);
+    base::Bytes out(limit + 1);
     zs.next_in = const_cast<Bytef*>(in.data());
     zs.avail_in = static_cast<uInt>(in.size());
     zs.next_out = out.data();
@@ -171,21 +171,21 @@ const PivKeySlot* findPivKeySlot(std::uint8_t id) noexcept
     return nullptr;
 }
 
-Bytes encodeCertificateObject(ByteView certificateDer, bool gzipCompress)
+base::Bytes encodeCertificateObject(base::ByteView certificateDer, bool gzipCompress)
 {
-    Bytes inner;
+    base::Bytes inner;
     if (gzipCompress) {
         appendTlv(inner, 0x70, gzip(certificateDer));
-        appendTlv(inner, 0x71, Bytes{0x01});
+        appendTlv(inner, 0x71, base::Bytes{0x01});
     } else {
         appendTlv(inner, 0x70, certificateDer);
-        appendTlv(inner, 0x71, Bytes{0x00});
+        appendTlv(inner, 0x71, base::Bytes{0x00});
     }
     appendTlv(inner, 0xFE, {});
     return makeTlv(0x53, inner);
 }
 
-Result<ByteView> unwrapDataObject(ByteView object)
+base::Result<base::ByteView> unwrapDataObject(base::ByteView object)
 {
     TlvReader reader(object);
     auto outer = reader.next();
@@ -198,7 +198,7 @@ Result<ByteView> unwrapDataObject(ByteView object)
     return outer->value;
 }
 
-Result<Bytes> decodeCertificateObject(ByteView object)
+base::Result<base::Bytes> decodeCertificateObject(base::ByteView object)
 {
     auto content = unwrapDataObject(object);
     if (!content) {
@@ -208,7 +208,7 @@ Result<Bytes> decodeCertificateObject(ByteView object)
     if (!fields) {
         return fields.error();
     }
-    std::optional<ByteView> cert;
+    std::optional<base::ByteView> cert;
     std::uint8_t certInfo = 0;
     for (const auto& f : fields.value()) {
         if (f.tag == 0x70) {
@@ -229,10 +229,10 @@ Result<Bytes> decodeCertificateObject(ByteView object)
     if (cert->size() > kMaxCertificateSize) {
         return malformed("certificate larger than allowed");
     }
-    return Bytes(cert->begin(), cert->end());
+    return base::Bytes(cert->begin(), cert->end());
 }
 
-Bytes encodeTestFascn()
+base::Bytes encodeTestFascn()
 {
     // SP 800-73-4 / TIG: 40 characters of 5 bits (4 data bits LSB first + odd parity), then packed MSB first.
     // Agency 9999, system 9999, credential 999999, CS 1, ICI 1, PI 9999999999, OC 1, OI 9999, POA 1.
@@ -241,7 +241,7 @@ Bytes encodeTestFascn()
                          9,   9, 9, 9, 9, 9,   9, 9, 9, 9, 1, 9, 9, 9, 9, 1, kES};
     std::uint64_t acc = 0;
     int bits = 0;
-    Bytes out;
+    base::Bytes out;
     int lrc = 0;
     auto put = [&](int value) {
         const int parity = (__builtin_popcount(static_cast<unsigned>(value)) % 2 == 0) ? 1 : 0;
@@ -264,30 +264,30 @@ Bytes encodeTestFascn()
     return out; // 40 × 5 bits = 25 bytes
 }
 
-Bytes encodeChuid(const std::array<std::uint8_t, 16>& guid, const std::string& expiryYyyymmdd)
+base::Bytes encodeChuid(const std::array<std::uint8_t, 16>& guid, const std::string& expiryYyyymmdd)
 {
-    Bytes inner;
+    base::Bytes inner;
     appendTlv(inner, 0x30, encodeTestFascn());
     appendTlv(inner, 0x34, guid);
-    appendTlv(inner, 0x35, view(expiryYyyymmdd));
+    appendTlv(inner, 0x35, base::view(expiryYyyymmdd));
     appendTlv(inner, 0x3E, {});
     appendTlv(inner, 0xFE, {});
     return makeTlv(0x53, inner);
 }
 
-Bytes encodeCardCapabilityContainer(ByteView cardIdentifierSuffix)
+base::Bytes encodeCardCapabilityContainer(base::ByteView cardIdentifierSuffix)
 {
-    Bytes cardId{0xA0, 0x00, 0x00, 0x01, 0x16, 0xFF, 0x02};
+    base::Bytes cardId{0xA0, 0x00, 0x00, 0x01, 0x16, 0xFF, 0x02};
     for (std::size_t i = 0; i < 14; ++i) {
         cardId.push_back(i < cardIdentifierSuffix.size() ? cardIdentifierSuffix[i] : 0x00);
     }
-    Bytes inner;
+    base::Bytes inner;
     appendTlv(inner, 0xF0, cardId);
-    appendTlv(inner, 0xF1, Bytes{0x21});
-    appendTlv(inner, 0xF2, Bytes{0x21});
+    appendTlv(inner, 0xF1, base::Bytes{0x21});
+    appendTlv(inner, 0xF2, base::Bytes{0x21});
     appendTlv(inner, 0xF3, {});
-    appendTlv(inner, 0xF4, Bytes{0x00});
-    appendTlv(inner, 0xF5, Bytes{0x10});
+    appendTlv(inner, 0xF4, base::Bytes{0x00});
+    appendTlv(inner, 0xF5, base::Bytes{0x10});
     appendTlv(inner, 0xF6, {});
     appendTlv(inner, 0xF7, {});
     appendTlv(inner, 0xFA, {});
@@ -298,20 +298,20 @@ Bytes encodeCardCapabilityContainer(ByteView cardIdentifierSuffix)
     return makeTlv(0x53, inner);
 }
 
-Bytes encodeDiscoveryObject()
+base::Bytes encodeDiscoveryObject()
 {
-    Bytes inner;
+    base::Bytes inner;
     appendTlv(inner, 0x4F, kPivAid);
     const std::uint8_t pinPolicy[] = {0x40, 0x00}; // PIV Card Application PIN only; no global PIN
     appendTlv(inner, 0x5F2F, pinPolicy);
     return makeTlv(0x7E, inner);
 }
 
-Bytes encodeKeyHistoryObject(std::uint8_t onCard, std::uint8_t offCard)
+base::Bytes encodeKeyHistoryObject(std::uint8_t onCard, std::uint8_t offCard)
 {
-    Bytes inner;
-    appendTlv(inner, 0xC1, Bytes{onCard});
-    appendTlv(inner, 0xC2, Bytes{offCard});
+    base::Bytes inner;
+    appendTlv(inner, 0xC1, base::Bytes{onCard});
+    appendTlv(inner, 0xC2, base::Bytes{offCard});
     appendTlv(inner, 0xFE, {});
     return makeTlv(0x53, inner);
 }

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/piv/Bytes.h"
-#include "core/piv/Result.h"
+#include "core/base/Bytes.h"
+#include "core/base/Result.h"
 
 #include <array>
 #include <cstdint>
@@ -93,23 +93,23 @@ const PivKeySlot* findPivKeySlot(std::uint8_t id) noexcept;
 // Certificate objects (SP 800-73-4 part 1, table 10): 53 { 70 cert, 71 CertInfo, FE LRC }.
 // CertInfo bit 0 set means the certificate is gzip-compressed. Decompression is bounded.
 constexpr std::size_t kMaxCertificateSize = 16384;
-Bytes encodeCertificateObject(ByteView certificateDer, bool gzipCompress = false);
-Result<Bytes> decodeCertificateObject(ByteView object);
+base::Bytes encodeCertificateObject(base::ByteView certificateDer, bool gzipCompress = false);
+base::Result<base::Bytes> decodeCertificateObject(base::ByteView object);
 
 // Builds 53 { 30 FASC-N, 34 GUID, 35 expiry YYYYMMDD, 3E signature (empty), FE } (table 9). The FASC-N is the
 // all-9 test credential of the "non-federal issuer" convention, encoded as SP 800-73-4 5-bit BCD.
-Bytes encodeChuid(const std::array<std::uint8_t, 16>& guid, const std::string& expiryYyyymmdd);
-Bytes encodeTestFascn();
+base::Bytes encodeChuid(const std::array<std::uint8_t, 16>& guid, const std::string& expiryYyyymmdd);
+base::Bytes encodeTestFascn();
 // Card Capability Container (table 8): 53 { F0 card identifier, F1/F2 versions 21, F3..FD as a PIV card
 // without extensions fills them, FE }. The card identifier is the GSC-RID A000000116 + manufacturer FF + type
 // + 14 bytes the caller chooses (the soft card uses its GUID).
-Bytes encodeCardCapabilityContainer(ByteView cardIdentifierSuffix);
+base::Bytes encodeCardCapabilityContainer(base::ByteView cardIdentifierSuffix);
 // Discovery object (table 18): 7E { 4F PIV AID, 5F2F PIN usage policy: PIV PIN only }.
-Bytes encodeDiscoveryObject();
+base::Bytes encodeDiscoveryObject();
 // Key history object (table 19): 53 { C1 on-card retired certs, C2 off-card, FE }.
-Bytes encodeKeyHistoryObject(std::uint8_t onCard, std::uint8_t offCard);
+base::Bytes encodeKeyHistoryObject(std::uint8_t onCard, std::uint8_t offCard);
 
 // The value of the outer 53 (or 7E) of a GET DATA answer; Malformed when the wrapper is not there.
-Result<ByteView> unwrapDataObject(ByteView object);
+base::Result<base::ByteView> unwrapDataObject(base::ByteView object);
 
 } // namespace sra::piv

@@ -42,23 +42,23 @@ const char* hashName(HashAlgorithm hash) noexcept
     return row(hash).name;
 }
 
-Result<Bytes> buildDigestInfo(HashAlgorithm hash, ByteView digest)
+base::Result<base::Bytes> buildDigestInfo(HashAlgorithm hash, base::ByteView digest)
 {
     const auto& r = row(hash);
     if (digest.size() != r.size) {
-        return makeError(ErrorCode::Malformed, std::string("digest has the wrong size for ") + r.name);
+        return base::makeError(base::ErrorCode::Malformed, std::string("digest has the wrong size for ") + r.name);
     }
-    Bytes out(r.prefix.begin(), r.prefix.begin() + static_cast<std::ptrdiff_t>(r.prefixLength));
-    append(out, digest);
+    base::Bytes out(r.prefix.begin(), r.prefix.begin() + static_cast<std::ptrdiff_t>(r.prefixLength));
+    base::append(out, digest);
     return out;
 }
 
-Result<Bytes> pkcs1v15SignatureBlock(ByteView digestInfo, std::size_t modulusSize)
+base::Result<base::Bytes> pkcs1v15SignatureBlock(base::ByteView digestInfo, std::size_t modulusSize)
 {
     if (digestInfo.size() + 3 + kMinPadding > modulusSize) {
-        return makeError(ErrorCode::Malformed, "DigestInfo too long for the RSA modulus");
+        return base::makeError(base::ErrorCode::Malformed, "DigestInfo too long for the RSA modulus");
     }
-    Bytes block(modulusSize, 0xFF);
+    base::Bytes block(modulusSize, 0xFF);
     block[0] = 0x00;
     block[1] = 0x01;
     block[modulusSize - digestInfo.size() - 1] = 0x00;
@@ -66,7 +66,7 @@ Result<Bytes> pkcs1v15SignatureBlock(ByteView digestInfo, std::size_t modulusSiz
     return block;
 }
 
-std::optional<ByteView> parsePkcs1v15SignatureBlock(ByteView block)
+std::optional<base::ByteView> parsePkcs1v15SignatureBlock(base::ByteView block)
 {
     if (block.size() < 3 + kMinPadding || block[0] != 0x00 || block[1] != 0x01) {
         return std::nullopt;
@@ -81,13 +81,13 @@ std::optional<ByteView> parsePkcs1v15SignatureBlock(ByteView block)
     return block.subspan(i + 1);
 }
 
-Bytes ecdsaInput(ByteView digest, std::size_t fieldSize)
+base::Bytes ecdsaInput(base::ByteView digest, std::size_t fieldSize)
 {
     if (digest.size() >= fieldSize) {
-        return Bytes(digest.begin(), digest.begin() + static_cast<std::ptrdiff_t>(fieldSize));
+        return base::Bytes(digest.begin(), digest.begin() + static_cast<std::ptrdiff_t>(fieldSize));
     }
-    Bytes out(fieldSize - digest.size(), 0x00);
-    append(out, digest);
+    base::Bytes out(fieldSize - digest.size(), 0x00);
+    base::append(out, digest);
     return out;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/piv/Result.h"
+#include "core/base/Result.h"
 
 #include <cstdint>
 #include <string>
@@ -34,13 +34,13 @@ struct StatusWordInfo
     std::uint16_t value;
     std::uint16_t mask;
     const char* description;
-    ErrorCode code;
+    base::ErrorCode code;
 };
 
 const StatusWordInfo* lookupStatusWord(std::uint16_t sw) noexcept;
 std::string describeStatusWord(std::uint16_t sw);
 
 // Turns a non-9000 status word into an Error; 63Cx becomes WrongPin with triesLeft, 6983 PinBlocked.
-Error statusWordError(std::uint16_t sw, const char* context);
+base::Error statusWordError(std::uint16_t sw, const char* context);
 
 } // namespace sra::piv

@@ -10,13 +10,13 @@ namespace {
 constexpr std::size_t kMaxLengthBytes = 3;
 constexpr std::size_t kMaxTagBytes = 3;
 
-Error malformed(const char* what, std::size_t offset)
+base::Error malformed(const char* what, std::size_t offset)
 {
-    return makeError(ErrorCode::Malformed, std::string("BER-TLV: ") + what + " at offset " + std::to_string(offset));
+    return base::makeError(base::ErrorCode::Malformed, std::string("BER-TLV: ") + what + " at offset " + std::to_string(offset));
 }
 } // namespace
 
-Result<Tlv> TlvReader::next()
+base::Result<Tlv> TlvReader::next()
 {
     const std::size_t start = m_pos;
     const std::size_t end = m_data.size();
@@ -75,7 +75,7 @@ Result<Tlv> TlvReader::next()
     return tlv;
 }
 
-Result<std::vector<Tlv>> parseTlvSequence(ByteView data)
+base::Result<std::vector<Tlv>> parseTlvSequence(base::ByteView data)
 {
     std::vector<Tlv> out;
     TlvReader reader(data);
@@ -89,7 +89,7 @@ Result<std::vector<Tlv>> parseTlvSequence(ByteView data)
     return out;
 }
 
-std::optional<ByteView> findTlv(ByteView data, std::uint32_t tag)
+std::optional<base::ByteView> findTlv(base::ByteView data, std::uint32_t tag)
 {
     TlvReader reader(data);
     while (!reader.atEnd()) {
@@ -118,7 +118,7 @@ std::size_t encodedLengthSize(std::size_t length) noexcept
     return 4;
 }
 
-void appendLength(Bytes& out, std::size_t length)
+void appendLength(base::Bytes& out, std::size_t length)
 {
     switch (encodedLengthSize(length)) {
     case 1:
@@ -142,7 +142,7 @@ void appendLength(Bytes& out, std::size_t length)
     }
 }
 
-void appendTag(Bytes& out, std::uint32_t tag)
+void appendTag(base::Bytes& out, std::uint32_t tag)
 {
     if (tag > 0xFFFF) {
         out.push_back(static_cast<std::uint8_t>(tag >> 16));
@@ -153,16 +153,16 @@ void appendTag(Bytes& out, std::uint32_t tag)
     out.push_back(static_cast<std::uint8_t>(tag));
 }
 
-void appendTlv(Bytes& out, std::uint32_t tag, ByteView value)
+void appendTlv(base::Bytes& out, std::uint32_t tag, base::ByteView value)
 {
     appendTag(out, tag);
     appendLength(out, value.size());
-    append(out, value);
+    base::append(out, value);
 }
 
-Bytes makeTlv(std::uint32_t tag, ByteView value)
+base::Bytes makeTlv(std::uint32_t tag, base::ByteView value)
 {
-    Bytes out;
+    base::Bytes out;
     out.reserve(value.size() + 8);
     appendTlv(out, tag, value);
     return out;

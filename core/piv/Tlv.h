@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/piv/Bytes.h"
-#include "core/piv/Result.h"
+#include "core/base/Bytes.h"
+#include "core/base/Result.h"
 
 #include <cstdint>
 #include <optional>
@@ -16,14 +16,14 @@ namespace sra::piv {
 struct Tlv
 {
     std::uint32_t tag = 0;
-    ByteView value;        // points into the parsed buffer
+    base::ByteView value;        // points into the parsed buffer
     std::size_t size = 0;  // tag + length + value bytes
 };
 
 class TlvReader
 {
 public:
-    explicit TlvReader(ByteView data) noexcept
+    explicit TlvReader(base::ByteView data) noexcept
         : m_data(data)
     {
     }
@@ -35,24 +35,24 @@ public:
 
     // The next TLV at this level, or Malformed (with the offset in the detail). After an error the reader
     // stays at the failing position, so further calls fail the same way.
-    Result<Tlv> next();
+    base::Result<Tlv> next();
 
 private:
-    ByteView m_data;
+    base::ByteView m_data;
     std::size_t m_pos = 0;
 };
 
 // Parses a whole buffer as a sequence of TLVs at one level; Malformed if any byte is left over.
-Result<std::vector<Tlv>> parseTlvSequence(ByteView data);
+base::Result<std::vector<Tlv>> parseTlvSequence(base::ByteView data);
 
 // The first TLV with the given tag at the top level of a well-formed sequence.
-std::optional<ByteView> findTlv(ByteView data, std::uint32_t tag);
+std::optional<base::ByteView> findTlv(base::ByteView data, std::uint32_t tag);
 
 // Encoders. Tags are written with as many bytes as their value needs (0x7C → 1 byte, 0x5FC105 → 3).
 std::size_t encodedLengthSize(std::size_t length) noexcept;
-void appendLength(Bytes& out, std::size_t length);
-void appendTag(Bytes& out, std::uint32_t tag);
-void appendTlv(Bytes& out, std::uint32_t tag, ByteView value);
-Bytes makeTlv(std::uint32_t tag, ByteView value);
+void appendLength(base::Bytes& out, std::size_t length);
+void appendTag(base::Bytes& out, std::uint32_t tag);
+void appendTlv(base::Bytes& out, std::uint32_t tag, base::ByteView value);
+base::Bytes makeTlv(std::uint32_t tag, base::ByteView value);
 
 } // namespace sra::piv

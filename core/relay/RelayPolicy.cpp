@@ -4,7 +4,7 @@
 
 namespace sra::core {
 
-RelayPolicy::Verdict RelayPolicy::checkSign(std::uint8_t slot, std::uint32_t algorithm, piv::ByteView input) const
+RelayPolicy::Verdict RelayPolicy::checkSign(std::uint8_t slot, std::uint32_t algorithm, base::ByteView input) const
 {
     if (!allowedSlots.count(slot) || !piv::findPivKeySlot(slot)) {
         return Verdict::SlotNotAllowed;

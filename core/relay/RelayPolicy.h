@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/piv/Bytes.h"
+#include "core/base/Bytes.h"
 #include "core/piv/PivObjects.h"
 
 #include <cstdint>
@@ -29,7 +29,7 @@ struct RelayPolicy
 
     // A private-key operation: slot allowed, algorithm known, RSA input a well-formed type-01 signature block
     // of the modulus size, ECDSA input at most the field size.
-    Verdict checkSign(std::uint8_t slot, std::uint32_t algorithm, piv::ByteView input) const;
+    Verdict checkSign(std::uint8_t slot, std::uint32_t algorithm, base::ByteView input) const;
 
     // A relayed PIN check: 6..8 bytes; refused when the card has one try left unless `confirmedByAdmin`.
     Verdict checkVerifyPin(std::size_t pinLength, int cardTriesLeft, bool confirmedByAdmin) const;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/remote/SradConfig.h"
+#include "core/config/SradConfig.h"
 
 #include <QByteArray>
 #include <QDateTime>

@@ -2,7 +2,7 @@
 
 #include "core/remote/PairingStore.h"
 #include "core/remote/SmartcardLoginState.h"
-#include "core/remote/SradConfig.h"
+#include "core/config/SradConfig.h"
 
 #include <QByteArray>
 #include <QList>

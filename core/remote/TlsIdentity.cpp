@@ -1,6 +1,7 @@
 #include "core/remote/TlsIdentity.h"
 
 #include "core/crypto/OpenSslPtr.h"
+#include "core/tls/Fingerprint.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -240,35 +241,6 @@ QList<FileEntry> listFiles(const QString& dir, bool certificateSuffixOnly)
 
 } // namespace
 
-QString formatFingerprint(const QByteArray& digest)
-{
-    return QString::fromLatin1(digest.toHex(':').toUpper());
-}
-
-QByteArray parseFingerprint(const QString& text)
-{
-    static const QRegularExpression prefix(QStringLiteral("^(sha1|sha256|sha-1|sha-256)\\s+fingerprint\\s*=\\s*"),
-                                           QRegularExpression::CaseInsensitiveOption);
-    static const QRegularExpression formatted(QStringLiteral("^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2})*$"));
-    static const QRegularExpression plain(QStringLiteral("^[0-9A-Fa-f]+$"));
-    QString value = text.trimmed();
-    value.remove(prefix);
-    QString hex;
-    if (formatted.match(value).hasMatch()) {
-        hex = value;
-        hex.remove(QLatin1Char(':'));
-    } else if (plain.match(value).hasMatch() && value.size() % 2 == 0) {
-        hex = value;
-    } else {
-        return {};
-    }
-    const QByteArray digest = QByteArray::fromHex(hex.toLatin1());
-    if (digest.size() != 32 && digest.size() != 20) {
-        return {};
-    }
-    return digest;
-}
-
 bool loadCertificateFile(const QString& file, QSslCertificate& out, QString& error)
 {
     QByteArray bytes;
@@ -287,7 +259,7 @@ bool loadCertificateFile(const QString& file, QSslCertificate& out, QString& err
 
 QString TlsIdentity::sha256Fingerprint() const
 {
-    return formatFingerprint(certificate.digest(QCryptographicHash::Sha256));
+    return formatFingerprint(core::sha256Fingerprint(certificate));
 }
 
 bool TlsIdentity::load(const QString& certificateFile, const QString& keyFile, TlsIdentity& out, QString& error)

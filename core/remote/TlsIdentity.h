@@ -13,13 +13,6 @@ enum class FingerprintAlgorithm
     Sha1,   // legacy: accepted by sra-setup -c because older admin tools print SHA-1
 };
 
-// Upper-case hex pairs joined by ':' — the form srad --fingerprint prints and users compare.
-QString formatFingerprint(const QByteArray& digest);
-// Accepts the formatted form, plain hex, upper or lower case, optionally after the "sha256 Fingerprint=" /
-// "SHA1 Fingerprint=" prefix that `openssl x509 -fingerprint` prints. Only SHA-256 (32 bytes) and SHA-1
-// (20 bytes) lengths are fingerprints. Empty on anything else.
-QByteArray parseFingerprint(const QString& text);
-
 // Reads the first certificate of a PEM or DER file (at most 1 MiB). False with one sentence in `error`.
 bool loadCertificateFile(const QString& file, QSslCertificate& out, QString& error);
 

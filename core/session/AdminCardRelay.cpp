@@ -10,20 +10,20 @@ namespace sra::core {
 Q_LOGGING_CATEGORY(lcRelayAudit, "sra.core.relay.audit", QtInfoMsg)
 
 namespace {
-wire::RelayStatus statusFor(const piv::Error& error)
+wire::RelayStatus statusFor(const base::Error& error)
 {
     switch (error.code) {
-    case piv::ErrorCode::WrongPin:
-    case piv::ErrorCode::InvalidPinFormat:
+    case base::ErrorCode::WrongPin:
+    case base::ErrorCode::InvalidPinFormat:
         return wire::RelayStatus::WrongPin;
-    case piv::ErrorCode::PinBlocked:
+    case base::ErrorCode::PinBlocked:
         return wire::RelayStatus::PinBlocked;
-    case piv::ErrorCode::SecurityStatus:
+    case base::ErrorCode::SecurityStatus:
         return wire::RelayStatus::SecurityStatus;
-    case piv::ErrorCode::NoCard:
-    case piv::ErrorCode::CardRemoved:
-    case piv::ErrorCode::NoReader:
-    case piv::ErrorCode::NoService:
+    case base::ErrorCode::NoCard:
+    case base::ErrorCode::CardRemoved:
+    case base::ErrorCode::NoReader:
+    case base::ErrorCode::NoService:
         return wire::RelayStatus::NoCard;
     default:
         return wire::RelayStatus::CardError;
@@ -46,11 +46,11 @@ AdminCardRelay::AdminCardRelay(AdminSession* session, PcscSessionSigner* card, R
 AdminCardRelay::~AdminCardRelay()
 {
     for (auto& request : m_waiting) {
-        piv::secureZero(request.pin.data(), request.pin.size());
+        base::secureZero(request.pin.data(), request.pin.size());
     }
 }
 
-piv::Status AdminCardRelay::insert()
+base::Status AdminCardRelay::insert()
 {
     QByteArray objects;
     QByteArray algorithms;
@@ -61,7 +61,7 @@ piv::Status AdminCardRelay::insert()
     m_inserted = true;
     m_remoteVerifiedPin = false;
     qCInfo(lcRelayAudit).noquote() << "card inserted into" << m_session->host() << "as" << m_session->account();
-    return piv::okStatus();
+    return base::okStatus();
 }
 
 void AdminCardRelay::remove(const QString& reason)
@@ -72,7 +72,7 @@ void AdminCardRelay::remove(const QString& reason)
     m_inserted = false;
     m_remoteVerifiedPin = false;
     for (auto& request : m_waiting) {
-        piv::secureZero(request.pin.data(), request.pin.size());
+        base::secureZero(request.pin.data(), request.pin.size());
     }
     m_waiting.clear();
     m_session->removeCard(reason);
@@ -113,7 +113,7 @@ void AdminCardRelay::onRequest(RelayRequest& request)
     if (request.kind == RelayRequest::Kind::Sign) {
         verdict = m_policy.checkSign(request.slot,
                                      request.algorithm,
-                                     piv::ByteView(reinterpret_cast<const std::uint8_t*>(request.input.constData()),
+                                     base::ByteView(reinterpret_cast<const std::uint8_t*>(request.input.constData()),
                                                    static_cast<std::size_t>(request.input.size())));
     } else {
         verdict = m_policy.checkVerifyPin(request.pin.size(), m_card->pinTriesLeft(), false);
@@ -156,12 +156,12 @@ void AdminCardRelay::approve(quint32 id, bool allow, bool forSession)
     m_waiting.erase(it);
     const qint64 waited = m_clock.elapsed() - m_arrived.take(id);
     if (waited > m_approvalTimeoutMs) {
-        piv::secureZero(request.pin.data(), request.pin.size());
+        base::secureZero(request.pin.data(), request.pin.size());
         finish(request, wire::RelayStatus::Timeout, {}, -1, QStringLiteral("approved too late"));
         return;
     }
     if (!allow) {
-        piv::secureZero(request.pin.data(), request.pin.size());
+        base::secureZero(request.pin.data(), request.pin.size());
         finish(request, wire::RelayStatus::DeniedByAdmin, {}, -1, QStringLiteral("denied"));
         return;
     }
@@ -175,7 +175,7 @@ void AdminCardRelay::perform(RelayRequest& request)
 {
     if (request.kind == RelayRequest::Kind::VerifyPin) {
         auto verified = m_card->verifyPin(std::move(request.pin));
-        piv::secureZero(request.pin.data(), request.pin.size());
+        base::secureZero(request.pin.data(), request.pin.size());
         m_remoteVerifiedPin = verified.ok();
         if (!verified) {
             finish(request, statusFor(verified.error()), {}, verified.error().triesLeft, cardErrorMessage(verified.error()));

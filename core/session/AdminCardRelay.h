@@ -43,7 +43,7 @@ public:
                    QObject* parent = nullptr);
     ~AdminCardRelay() override;
 
-    piv::Status insert();
+    base::Status insert();
     void remove(const QString& reason);
     bool inserted() const
     {

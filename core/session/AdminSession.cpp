@@ -1,10 +1,12 @@
 #include "core/session/AdminSession.h"
 
-#include "core/QtBytes.h"
+#include "core/net/QtBytes.h"
 #include "core/auth/AuthChallenge.h"
 #include "core/card/CardErrors.h"
-#include "core/remote/TlsIdentity.h"
+#include "core/tls/Fingerprint.h"
 #include "core/session/KnownHosts.h"
+#include "core/tls/HostPort.h"
+#include "core/tls/PinnedTls.h"
 #include "core/session/SessionErrors.h"
 #include "core/session/SessionSigner.h"
 
@@ -32,7 +34,7 @@ AdminSession::AdminSession(SessionSigner* signer, KnownHosts* knownHosts, QObjec
     , m_knownHosts(knownHosts)
     , m_decoder(kMaxServerFrame)
 {
-    qRegisterMetaType<sra::piv::Error>();
+    qRegisterMetaType<sra::base::Error>();
     qRegisterMetaType<sra::core::ScreenGrant>();
     m_clock.start();
     connect(&m_keepalive, &QTimer::timeout, this, [this] {
@@ -115,13 +117,10 @@ void AdminSession::connectToServer(const QString& target)
         return;
     }
     m_socket = new QSslSocket(this);
-    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-    tls.setProtocol(QSsl::TlsV1_3OrLater);
     // The server's identity is checked by fingerprint against known_hosts (trust on first use), not by a
     // public CA: the handshake must complete so we can show the fingerprint, and nothing is sent before
     // the check in onEncrypted().
-    tls.setPeerVerifyMode(QSslSocket::QueryPeer);
-    m_socket->setSslConfiguration(tls);
+    m_socket->setSslConfiguration(pinnedClientConfiguration());
     m_socket->setPeerVerifyName(m_host);
     connect(m_socket, &QSslSocket::encrypted, this, &AdminSession::onEncrypted);
     connect(m_socket, &QSslSocket::readyRead, this, &AdminSession::onReadyRead);
@@ -328,7 +327,7 @@ void AdminSession::handleMessage(const wire::Message& message)
                 request.input = toQByteArray(message.bytes(wire::Field::Input));
             }
             Q_EMIT relayRequested(request);
-            piv::secureZero(request.pin.data(), request.pin.size());
+            base::secureZero(request.pin.data(), request.pin.size());
             return;
         }
         if (message.type() == MessageType::CardLogin) {
@@ -372,10 +371,10 @@ void AdminSession::handleMessage(const wire::Message& message)
     fail(Failure::ProtocolError, tr("The remote machine sent an unexpected message."));
 }
 
-void AdminSession::providePin(piv::SecureBytes pin)
+void AdminSession::providePin(base::SecureBytes pin)
 {
     if (m_state != State::PinEntry || !m_signer) {
-        piv::secureZero(pin.data(), pin.size());
+        base::secureZero(pin.data(), pin.size());
         return;
     }
     const QByteArray digest =
@@ -396,12 +395,12 @@ void AdminSession::onSignatureReady(const QByteArray& signature)
     sendMessage(response);
 }
 
-void AdminSession::onSignatureFailed(const piv::Error& error)
+void AdminSession::onSignatureFailed(const base::Error& error)
 {
     if (m_state != State::Signing) {
         return;
     }
-    if (error.code == piv::ErrorCode::WrongPin || error.code == piv::ErrorCode::InvalidPinFormat) {
+    if (error.code == base::ErrorCode::WrongPin || error.code == base::ErrorCode::InvalidPinFormat) {
         setState(State::PinEntry);
         Q_EMIT pinRequested(pinTriesLeft(), cardErrorMessage(error));
         return;

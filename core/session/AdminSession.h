@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/piv/Bytes.h"
-#include "core/piv/Result.h"
+#include "core/base/Bytes.h"
+#include "core/base/Result.h"
 #include "core/wire/Frame.h"
 #include "core/session/ScreenGrant.h"
 #include "core/wire/Message.h"
@@ -34,7 +34,7 @@ struct RelayRequest
     Kind kind = Kind::Sign;
     quint32 id = 0;
     QString requester;      // the process on the remote, from its peer credentials
-    piv::SecureBytes pin;   // VerifyPin
+    base::SecureBytes pin;   // VerifyPin
     quint8 slot = 0;        // Sign
     quint32 algorithm = 0;  // Sign
     QByteArray input;       // Sign
@@ -95,7 +95,7 @@ public:
 
     void acceptHost();    // HostDecision: trust and remember this fingerprint, go on
     void rejectHost();    // HostDecision: refuse (Closed, HostKeyRejected)
-    void providePin(piv::SecureBytes pin);   // PinEntry: consumed and wiped
+    void providePin(base::SecureBytes pin);   // PinEntry: consumed and wiped
     void cancel();        // any state: abort, Closed with Cancelled (unless already Closed)
     void disconnectFromServer();  // Authenticated: orderly Bye; Closed without failure
 
@@ -192,7 +192,7 @@ private:
     void onReadyRead();
     void onSocketError();
     void onSignatureReady(const QByteArray& signature);
-    void onSignatureFailed(const piv::Error& error);
+    void onSignatureFailed(const base::Error& error);
     void sendMessage(const wire::Message& message);
     void handleMessage(const wire::Message& message);
     void startHandshakeMessages();

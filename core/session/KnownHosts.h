@@ -43,7 +43,4 @@ private:
     QList<Entry> m_entries;
 };
 
-// "host", "host:port", "[v6]", "[v6]:port", bare IPv6 → host and port (default 4116). False on nonsense.
-bool parseHostPort(const QString& text, QString& host, quint16& port, quint16 defaultPort = 4116);
-
 } // namespace sra::core

@@ -13,7 +13,7 @@ PcscSessionSigner::PcscSessionSigner(QObject* parent)
 
 PcscSessionSigner::~PcscSessionSigner() = default;
 
-piv::Status PcscSessionSigner::open(const QString& readerFilter)
+base::Status PcscSessionSigner::open(const QString& readerFilter)
 {
     if (auto valid = m_context.ensureValid(); !valid) {
         return valid.error();
@@ -22,7 +22,7 @@ piv::Status PcscSessionSigner::open(const QString& readerFilter)
     if (!readers) {
         return readers.error();
     }
-    piv::Error last = piv::makeError(piv::ErrorCode::NoReader, "no reader");
+    base::Error last = base::makeError(base::ErrorCode::NoReader, "no reader");
     bool sawReader = false;
     for (const QString& reader : readers.value()) {
         if (!readerFilter.isEmpty() && !reader.contains(readerFilter)) {
@@ -41,16 +41,16 @@ piv::Status PcscSessionSigner::open(const QString& readerFilter)
         }
         const auto* auth = info->find(0x9A);
         if (!auth || !auth->algorithm) {
-            last = piv::makeError(piv::ErrorCode::NotFound, "no usable PIV Authentication key (slot 9A)");
+            last = base::makeError(base::ErrorCode::NotFound, "no usable PIV Authentication key (slot 9A)");
             continue;
         }
         m_channel = std::move(channel.value());
         m_info = info.value();
         m_triesLeft = m_info.pinTriesLeft;
-        return piv::okStatus();
+        return base::okStatus();
     }
-    if (sawReader && last.code == piv::ErrorCode::NoReader) {
-        last.code = piv::ErrorCode::NoCard;
+    if (sawReader && last.code == base::ErrorCode::NoReader) {
+        last.code = base::ErrorCode::NoCard;
     }
     return last;
 }
@@ -71,19 +71,19 @@ int PcscSessionSigner::pinTriesLeft() const
     return m_triesLeft;
 }
 
-void PcscSessionSigner::sign(const QByteArray& digest, piv::SecureBytes pin)
+void PcscSessionSigner::sign(const QByteArray& digest, base::SecureBytes pin)
 {
     const auto* auth = m_info.find(0x9A);
     if (!m_channel || !auth || !auth->algorithm) {
-        piv::secureZero(pin.data(), pin.size());
-        Q_EMIT signatureFailed(piv::makeError(piv::ErrorCode::NoCard, "card not open"));
+        base::secureZero(pin.data(), pin.size());
+        Q_EMIT signatureFailed(base::makeError(base::ErrorCode::NoCard, "card not open"));
         return;
     }
     auto signature = signDigestWithCard(*m_channel, 0x9A, *auth->algorithm, piv::HashAlgorithm::Sha256, digest, std::move(pin));
     if (!signature) {
-        if (signature.error().code == piv::ErrorCode::WrongPin) {
+        if (signature.error().code == base::ErrorCode::WrongPin) {
             m_triesLeft = signature.error().triesLeft;
-        } else if (signature.error().code == piv::ErrorCode::PinBlocked) {
+        } else if (signature.error().code == base::ErrorCode::PinBlocked) {
             m_triesLeft = 0;
         }
         Q_EMIT signatureFailed(signature.error());
@@ -93,10 +93,10 @@ void PcscSessionSigner::sign(const QByteArray& digest, piv::SecureBytes pin)
     Q_EMIT signatureReady(signature.value());
 }
 
-piv::Status PcscSessionSigner::readRelayCard(QByteArray& objects, QByteArray& keyAlgorithms)
+base::Status PcscSessionSigner::readRelayCard(QByteArray& objects, QByteArray& keyAlgorithms)
 {
     if (!m_channel) {
-        return piv::makeError(piv::ErrorCode::NoCard, "card not open");
+        return base::makeError(base::ErrorCode::NoCard, "card not open");
     }
     piv::TransactionGuard transaction(*m_channel);
     if (!transaction.status()) {
@@ -107,14 +107,14 @@ piv::Status PcscSessionSigner::readRelayCard(QByteArray& objects, QByteArray& ke
         return selected.error();
     }
     // Everything the remote may read without a PIN, so that reads there never cross the network.
-    piv::Bytes list;
+    base::Bytes list;
     for (const auto& info : piv::pivObjectCatalogue()) {
         if (info.access != piv::ObjectAccess::Always) {
             continue;
         }
         auto object = client.readObject(info.tag);
         if (!object) {
-            if (object.error().code == piv::ErrorCode::NotFound) {
+            if (object.error().code == base::ErrorCode::NotFound) {
                 continue;
             }
             return object.error();
@@ -129,42 +129,42 @@ piv::Status PcscSessionSigner::readRelayCard(QByteArray& objects, QByteArray& ke
             keyAlgorithms.append(static_cast<char>(*certificate.algorithm));
         }
     }
-    return piv::okStatus();
+    return base::okStatus();
 }
 
-piv::Status PcscSessionSigner::verifyPin(piv::SecureBytes pin)
+base::Status PcscSessionSigner::verifyPin(base::SecureBytes pin)
 {
     if (!m_channel) {
-        piv::secureZero(pin.data(), pin.size());
-        return piv::makeError(piv::ErrorCode::NoCard, "card not open");
+        base::secureZero(pin.data(), pin.size());
+        return base::makeError(base::ErrorCode::NoCard, "card not open");
     }
     piv::TransactionGuard transaction(*m_channel);
     if (!transaction.status()) {
-        piv::secureZero(pin.data(), pin.size());
+        base::secureZero(pin.data(), pin.size());
         return transaction.status().error();
     }
     piv::PivClient client(*m_channel);
     if (auto selected = client.select(); !selected) {
-        piv::secureZero(pin.data(), pin.size());
+        base::secureZero(pin.data(), pin.size());
         return selected.error();
     }
     auto verified = client.verifyPin(std::move(pin));
     if (!verified) {
-        if (verified.error().code == piv::ErrorCode::WrongPin) {
+        if (verified.error().code == base::ErrorCode::WrongPin) {
             m_triesLeft = verified.error().triesLeft;
-        } else if (verified.error().code == piv::ErrorCode::PinBlocked) {
+        } else if (verified.error().code == base::ErrorCode::PinBlocked) {
             m_triesLeft = 0;
         }
         return verified.error();
     }
     m_triesLeft = -1;
-    return piv::okStatus();
+    return base::okStatus();
 }
 
-piv::Result<QByteArray> PcscSessionSigner::generalAuthenticate(std::uint8_t slot, piv::PivAlgorithm algorithm, const QByteArray& input)
+base::Result<QByteArray> PcscSessionSigner::generalAuthenticate(std::uint8_t slot, piv::PivAlgorithm algorithm, const QByteArray& input)
 {
     if (!m_channel) {
-        return piv::makeError(piv::ErrorCode::NoCard, "card not open");
+        return base::makeError(base::ErrorCode::NoCard, "card not open");
     }
     piv::TransactionGuard transaction(*m_channel);
     if (!transaction.status()) {
@@ -175,7 +175,7 @@ piv::Result<QByteArray> PcscSessionSigner::generalAuthenticate(std::uint8_t slot
         return selected.error();
     }
     auto signature = client.generalAuthenticate(
-        slot, algorithm, piv::ByteView(reinterpret_cast<const std::uint8_t*>(input.constData()), static_cast<std::size_t>(input.size())));
+        slot, algorithm, base::ByteView(reinterpret_cast<const std::uint8_t*>(input.constData()), static_cast<std::size_t>(input.size())));
     if (!signature) {
         return signature.error();
     }

@@ -21,11 +21,11 @@ public:
 
     // Connects to the first reader with a PIV card (or the one whose name contains `readerFilter`) and reads
     // its certificate. NotFound when the card has no PIV Authentication certificate.
-    piv::Status open(const QString& readerFilter = {});
+    base::Status open(const QString& readerFilter = {});
 
     QSslCertificate certificate() const override;
     int pinTriesLeft() const override;
-    void sign(const QByteArray& digest, piv::SecureBytes pin) override;
+    void sign(const QByteArray& digest, base::SecureBytes pin) override;
 
     const CardInfo& cardInfo() const
     {
@@ -36,9 +36,9 @@ public:
 
     // For the card relay, each one PC/SC transaction. The card's readable objects as InsertCard carries them
     // (BER-TLV list: object tag → object exactly as GET DATA returns it) and its key algorithms (byte pairs).
-    piv::Status readRelayCard(QByteArray& objects, QByteArray& keyAlgorithms);
-    piv::Status verifyPin(piv::SecureBytes pin);
-    piv::Result<QByteArray> generalAuthenticate(std::uint8_t slot, piv::PivAlgorithm algorithm, const QByteArray& input);
+    base::Status readRelayCard(QByteArray& objects, QByteArray& keyAlgorithms);
+    base::Status verifyPin(base::SecureBytes pin);
+    base::Result<QByteArray> generalAuthenticate(std::uint8_t slot, piv::PivAlgorithm algorithm, const QByteArray& input);
 
 private:
     PcscContext m_context;

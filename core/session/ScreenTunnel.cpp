@@ -1,8 +1,9 @@
 #include "core/session/ScreenTunnel.h"
 
-#include "core/QtBytes.h"
+#include "core/net/QtBytes.h"
 #include "core/net/ByteBridge.h"
-#include "core/remote/TlsIdentity.h"
+#include "core/tls/Fingerprint.h"
+#include "core/tls/PinnedTls.h"
 #include "core/session/AdminSession.h"
 #include "core/session/ScreenGrant.h"
 #include "core/session/SessionErrors.h"
@@ -76,11 +77,8 @@ void ScreenTunnel::open(const QString& host, quint16 port, const QByteArray& ser
     m_ticket = QByteArray(ticket.constData(), ticket.size()); // our own buffer, wiped once sent
     m_state = State::Connecting;
     m_tls = new QSslSocket(this);
-    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-    tls.setProtocol(QSsl::TlsV1_3OrLater);
     // Trust is the pinned fingerprint of the session's server, checked in onEncrypted() before anything is sent.
-    tls.setPeerVerifyMode(QSslSocket::QueryPeer);
-    m_tls->setSslConfiguration(tls);
+    m_tls->setSslConfiguration(pinnedClientConfiguration());
     m_tls->setPeerVerifyName(host);
     connect(m_tls, &QSslSocket::sslErrors, m_tls, [this](const QList<QSslError>&) { m_tls->ignoreSslErrors(); });
     connect(m_tls, &QSslSocket::encrypted, this, &ScreenTunnel::onEncrypted);

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/piv/Bytes.h"
-#include "core/piv/Result.h"
+#include "core/base/Bytes.h"
+#include "core/base/Result.h"
 
 #include <QByteArray>
 #include <QObject>
@@ -25,13 +25,13 @@ public:
 
     // Verifies `pin` (consumed and wiped) and signs the SHA-256 digest with slot 9A. Emits exactly one of
     // signatureReady / signatureFailed.
-    virtual void sign(const QByteArray& digest, piv::SecureBytes pin) = 0;
+    virtual void sign(const QByteArray& digest, base::SecureBytes pin) = 0;
 
 Q_SIGNALS:
     void signatureReady(const QByteArray& signature);
-    void signatureFailed(const sra::piv::Error& error);
+    void signatureFailed(const sra::base::Error& error);
 };
 
 } // namespace sra::core
 
-Q_DECLARE_METATYPE(sra::piv::Error)
+Q_DECLARE_METATYPE(sra::base::Error)

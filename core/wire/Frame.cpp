@@ -45,7 +45,7 @@ void FrameDecoder::feed(ByteView data)
         m_buffer.erase(m_buffer.begin(), m_buffer.begin() + static_cast<std::ptrdiff_t>(m_consumed));
         m_consumed = 0;
     }
-    piv::append(m_buffer, data);
+    base::append(m_buffer, data);
     checkHeader();
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/piv/Bytes.h"
+#include "core/base/Bytes.h"
 
 #include <cstdint>
 #include <optional>
@@ -8,8 +8,8 @@
 
 namespace sra::wire {
 
-using piv::Bytes;
-using piv::ByteView;
+using base::Bytes;
+using base::ByteView;
 
 // Every SRA channel (admin ↔ srad over TLS, srad ↔ local drivers over a UNIX socket) carries frames:
 //

@@ -168,9 +168,9 @@ constexpr std::array<MessageSpec, 27> kMessages{{
 }};
 // clang-format on
 
-piv::Error malformed(const MessageSpec* spec, const std::string& what)
+base::Error malformed(const MessageSpec* spec, const std::string& what)
 {
-    return piv::makeError(piv::ErrorCode::Malformed,
+    return base::makeError(base::ErrorCode::Malformed,
                           std::string(spec ? spec->name : "message") + ": " + what);
 }
 
@@ -315,7 +315,7 @@ Message& Message::set(Field field, ByteView value)
 
 Message& Message::set(Field field, std::string_view text)
 {
-    return set(field, piv::view(text));
+    return set(field, base::view(text));
 }
 
 Message& Message::setU32(Field field, std::uint32_t value)
@@ -348,7 +348,7 @@ std::optional<std::uint32_t> Message::u32(Field field) const
     return (std::uint32_t{v[0]} << 24) | (std::uint32_t{v[1]} << 16) | (std::uint32_t{v[2]} << 8) | v[3];
 }
 
-piv::Result<Message> decodeMessage(const Frame& frame)
+base::Result<Message> decodeMessage(const Frame& frame)
 {
     const MessageSpec* spec = messageSpec(frame.type);
     if (!spec) {
@@ -392,7 +392,7 @@ piv::Result<Message> decodeMessage(const Frame& frame)
     return message;
 }
 
-piv::Result<Bytes> encodeMessage(const Message& message)
+base::Result<Bytes> encodeMessage(const Message& message)
 {
     const MessageSpec* spec = messageSpec(static_cast<std::uint8_t>(message.type()));
     if (!spec) {
@@ -420,7 +420,7 @@ piv::Result<Bytes> encodeMessage(const Message& message)
         payload.push_back(static_cast<std::uint8_t>(length >> 16));
         payload.push_back(static_cast<std::uint8_t>(length >> 8));
         payload.push_back(static_cast<std::uint8_t>(length));
-        piv::append(payload, value);
+        base::append(payload, value);
     }
     for (const auto& f : spec->fields) {
         if (f.required && !message.has(f.field)) {
@@ -428,25 +428,25 @@ piv::Result<Bytes> encodeMessage(const Message& message)
         }
     }
     Bytes frame = encodeFrame(static_cast<std::uint8_t>(message.type()), payload);
-    piv::secureZero(payload.data(), payload.size());
+    base::secureZero(payload.data(), payload.size());
     return frame;
 }
 
-piv::SecureBytes encodeMessageSecure(const Message& message)
+base::SecureBytes encodeMessageSecure(const Message& message)
 {
     auto frame = encodeMessage(message);
     if (!frame) {
         return {};
     }
-    piv::SecureBytes out(frame->begin(), frame->end());
-    piv::secureZero(frame->data(), frame->size());
+    base::SecureBytes out(frame->begin(), frame->end());
+    base::secureZero(frame->data(), frame->size());
     return out;
 }
 
 void Message::wipe() noexcept
 {
     for (auto& [field, value] : m_fields) {
-        piv::secureZero(value.data(), value.size());
+        base::secureZero(value.data(), value.size());
     }
     m_fields.clear();
 }

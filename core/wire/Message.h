@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/piv/Result.h"
+#include "core/base/Result.h"
 #include "core/wire/Frame.h"
 
 #include <cstdint>
@@ -215,10 +215,10 @@ private:
 // Decoding is strict: unknown message type, unknown or repeated field, fields out of order, a field the
 // schema does not list for this type, a missing required field, a length outside the schema's bounds,
 // invalid UTF-8, or trailing bytes all make the message Malformed (with the reason in the detail).
-piv::Result<Message> decodeMessage(const Frame& frame);
-piv::Result<Bytes> encodeMessage(const Message& message);   // the whole frame, header included
+base::Result<Message> decodeMessage(const Frame& frame);
+base::Result<Bytes> encodeMessage(const Message& message);   // the whole frame, header included
 // The same frame in a zeroizing buffer, for messages that carry a secret (empty when it does not encode).
-piv::SecureBytes encodeMessageSecure(const Message& message);
+base::SecureBytes encodeMessageSecure(const Message& message);
 
 Message makeError(ErrorCode code, std::string_view text = {});
 

@@ -1,7 +1,7 @@
 #include "DirectVncDialog.h"
 
 #include "VncPasswordStore.h"
-#include "core/piv/Bytes.h"
+#include "core/base/Bytes.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -139,7 +139,7 @@ void DirectVncDialog::accept()
     if (rememberPassword() && !m_password->text().isEmpty()) {
         QByteArray secret = password();
         m_store->store(host(), port(), secret);
-        piv::secureZero(secret.data(), static_cast<std::size_t>(secret.size()));
+        base::secureZero(secret.data(), static_cast<std::size_t>(secret.size()));
     } else if (!m_remember->isChecked() && m_passwordFromKeychain
                && m_store->availability() == VncPasswordStore::Availability::Available) {
         m_store->remove(host(), port());   // the user unticked a remembered password: forget it

@@ -84,7 +84,7 @@ VncClientWorker::VncClientWorker(const VncTarget& target, QByteArray& password, 
     , m_target(target)
     , m_password(password.begin(), password.end())
 {
-    piv::secureZero(password.data(), static_cast<std::size_t>(password.size()));
+    base::secureZero(password.data(), static_cast<std::size_t>(password.size()));
     password.clear();
     m_wakeFd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (target.kind == VncTarget::Kind::Socket) {
@@ -98,7 +98,7 @@ VncClientWorker::~VncClientWorker()
     if (m_wakeFd >= 0) {
         ::close(m_wakeFd);
     }
-    piv::secureZero(m_password.data(), m_password.size());
+    base::secureZero(m_password.data(), m_password.size());
 }
 
 // --- thread-safe input --------------------------------------------------------------------------------
@@ -223,7 +223,7 @@ void VncClientWorker::run()
             outcome = serve();
         }
     }
-    piv::secureZero(m_password.data(), m_password.size());
+    base::secureZero(m_password.data(), m_password.size());
     m_password.clear();
     if (m_client) {
         rfbClientCleanup(m_client);   // closes libvncclient's dup of the socket
@@ -366,7 +366,7 @@ VncClientWorker::Outcome VncClientWorker::handshake()
         m_client = nullptr;   // rfbInitClient freed it (and closed libraryFd) on failure
         return handshakeFailure();
     }
-    piv::secureZero(m_password.data(), m_password.size());
+    base::secureZero(m_password.data(), m_password.size());
     m_password.clear();
     m_stage = Stage::Running;
     const QSize size(m_client->width, m_client->height);
@@ -565,7 +565,7 @@ char* VncClientWorker::onGetPassword(rfbClient* client)
     if (copy) {
         std::memcpy(copy, worker->m_password.data(), length);
     }
-    piv::secureZero(worker->m_password.data(), worker->m_password.size());
+    base::secureZero(worker->m_password.data(), worker->m_password.size());
     worker->m_password.clear();
     return copy;
 }

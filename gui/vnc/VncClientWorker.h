@@ -2,7 +2,7 @@
 
 #include "VncError.h"
 #include "VncFrameUpdate.h"
-#include "core/piv/Bytes.h"
+#include "core/base/Bytes.h"
 
 #include <QMutex>
 #include <QObject>
@@ -122,7 +122,7 @@ private:
     static void onCutText(_rfbClient* client, const char* text, int length);
 
     VncTarget m_target;
-    piv::SecureBytes m_password;
+    base::SecureBytes m_password;
 
     _rfbClient* m_client = nullptr;
     QImage m_framebuffer;    // the client's frameBuffer memory; only the worker thread touches it

@@ -1,7 +1,7 @@
 #include "VncPasswordStore.h"
 
 #include "VncLogging.h"
-#include "core/piv/Bytes.h"
+#include "core/base/Bytes.h"
 
 #include <qt6keychain/keychain.h>
 
@@ -85,7 +85,7 @@ void VncPasswordStore::read(const QString& host, quint16 port)
         const bool found = job->error() == QKeychain::NoError;
         QByteArray password = found ? job->binaryData() : QByteArray();
         Q_EMIT readFinished(job->key(), password, found);
-        piv::secureZero(password.data(), static_cast<std::size_t>(password.size()));
+        base::secureZero(password.data(), static_cast<std::size_t>(password.size()));
     });
     job->start();
 }

@@ -32,8 +32,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (objectsLength > size - 2) {
         return 0;
     }
-    const piv::ByteView objects(data + 2, objectsLength);
-    const piv::ByteView algorithms(data + 2 + objectsLength, size - 2 - objectsLength);
+    const base::ByteView objects(data + 2, objectsLength);
+    const base::ByteView algorithms(data + 2 + objectsLength, size - 2 - objectsLength);
     auto contents = ctk::parseCardContents(objects, algorithms);
     if (!contents) {
         return 0;

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstring>
 
+using namespace sra::base;
 using namespace sra::piv;
 
 namespace {

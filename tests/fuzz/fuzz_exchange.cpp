@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 
+using namespace sra::base;
 using namespace sra::piv;
 
 namespace {

@@ -3,6 +3,7 @@
 // host:port or [host]:port parses to the same values. A refused input leaves the outputs alone.
 
 #include "core/session/KnownHosts.h"
+#include "core/tls/HostPort.h"
 
 #include <cstddef>
 #include <cstdint>

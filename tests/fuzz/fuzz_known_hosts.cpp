@@ -3,6 +3,7 @@
 // the same entries with nothing skipped, and saves again to the same bytes.
 
 #include "core/session/KnownHosts.h"
+#include "core/tls/HostPort.h"
 
 #include <QFile>
 #include <QSet>

@@ -84,7 +84,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     auto decoded = decodeMessage(input);
     if (!decoded) {
-        check(decoded.error().code == sra::piv::ErrorCode::Malformed);
+        check(decoded.error().code == sra::base::ErrorCode::Malformed);
         check(!decoded.error().detail.empty());
     } else {
         check(static_cast<std::uint8_t>(decoded->type()) == input.type);

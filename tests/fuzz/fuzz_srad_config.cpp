@@ -2,7 +2,7 @@
 // input is either refused with a sentence, or it loads, and changing keys and saving over it gives a file that
 // loads again with the changed values and whose second save is a fixed point.
 
-#include "core/remote/SradConfig.h"
+#include "core/config/SradConfig.h"
 
 #include <QDir>
 #include <QFile>

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdlib>
 
+using namespace sra::base;
 using namespace sra::piv;
 
 namespace {

@@ -7,7 +7,7 @@
 #include "gui/PreferencesDialog.h"
 #include "gui/vnc/VncView.h"
 
-#include "core/remote/TlsIdentity.h"
+#include "core/tls/Fingerprint.h"
 #include "core/session/KnownHosts.h"
 #include "support/Lab.h"
 #include "support/Process.h"

@@ -2,7 +2,7 @@
 // --insert-card → srad → a local-channel client in this test (speaking what the pcscd driver and the PKCS#11
 // module speak). Reads come from the inserted objects; PIN checks and signatures are done by the admin's card;
 // the allow-list refuses what it must on both sides, and the card's counter moves only for real PIN checks.
-#include "core/QtBytes.h"
+#include "core/net/QtBytes.h"
 #include "core/auth/AuthChallenge.h"
 #include "core/piv/Pkcs1.h"
 #include "core/piv/PivObjects.h"

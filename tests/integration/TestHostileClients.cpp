@@ -1,7 +1,7 @@
 // Hostile and broken peers against a real srad: malformed, truncated, oversized and out-of-order frames,
 // replayed and cross-server signatures, slow-loris connections and guessing. Each gets a typed error or is
 // closed, srad stays up, and an admin session authenticated on the same srad goes on undisturbed.
-#include "core/QtBytes.h"
+#include "core/net/QtBytes.h"
 #include "core/auth/AuthChallenge.h"
 #include "support/Lab.h"
 #include "support/Process.h"

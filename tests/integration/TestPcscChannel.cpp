@@ -16,22 +16,22 @@
 
 using sra::core::PcscCardChannel;
 using sra::core::PcscContext;
-using sra::piv::ErrorCode;
+using sra::base::ErrorCode;
 
 namespace {
 
 // SELECT the PIV application by its AID (NIST SP 800-73-4); the soft card answers 9000 with its APT.
-const sra::piv::Bytes kSelectPiv = {
+const sra::base::Bytes kSelectPiv = {
     0x00, 0xA4, 0x04, 0x00, 0x09, 0xA0, 0x00, 0x00, 0x03, 0x08, 0x00, 0x00, 0x10, 0x00, 0x00};
 
-unsigned statusWord(const sra::piv::Bytes& response)
+unsigned statusWord(const sra::base::Bytes& response)
 {
     return response.size() < 2 ? 0U : (unsigned(response[response.size() - 2]) << 8) | response.back();
 }
 
 const char* codeName(ErrorCode code)
 {
-    return sra::piv::errorCodeName(code);
+    return sra::base::errorCodeName(code);
 }
 
 } // namespace
@@ -223,7 +223,7 @@ void TestPcscChannel::stoppedCardIsReported()
     timer.start();
     const auto response = (*channel)->transmitRaw(kSelectPiv);
     QVERIFY(!response.ok());
-    const sra::piv::Error& error = response.error();
+    const sra::base::Error& error = response.error();
     QVERIFY2(error.code == ErrorCode::CardRemoved || error.code == ErrorCode::NoCard,
              qPrintable(QStringLiteral("%1: %2").arg(QString::fromUtf8(codeName(error.code)),
                                                      QString::fromStdString(error.detail))));
@@ -282,7 +282,7 @@ void TestPcscChannel::noPcscdIsNoService()
     const auto readers = fresh.listReaders();
     QVERIFY(!readers.ok());
     QCOMPARE(codeName(readers.error().code), codeName(ErrorCode::NoService));
-    channel = sra::piv::makeError(ErrorCode::Cancelled); // close the handle before the lab object goes
+    channel = sra::base::makeError(ErrorCode::Cancelled); // close the handle before the lab object goes
 }
 
 // A test that failed half-way may leave the card pulled; put it back so the next test starts from a served card.

@@ -4,7 +4,7 @@
 // its own, as the GUI's view does). Then what must not work: a reused or expired ticket, a wrong VNC
 // password, another server identity, hostile stream connections — and no x11vnc may survive its grant or
 // ever listen on TCP.
-#include "core/remote/SradConfig.h"
+#include "core/config/SradConfig.h"
 #include "core/session/AdminSession.h"
 #include "core/session/KnownHosts.h"
 #include "core/session/PcscSessionSigner.h"
@@ -295,7 +295,7 @@ void TestScreenShare::hostileStreamConnections()
         QVERIFY(client.connect(port()));
         wire::Message open(wire::MessageType::StreamOpen);
         const QByteArray ticket(32, '\x42');
-        open.set(wire::Field::Ticket, sra::piv::ByteView(reinterpret_cast<const std::uint8_t*>(ticket.constData()), 32));
+        open.set(wire::Field::Ticket, sra::base::ByteView(reinterpret_cast<const std::uint8_t*>(ticket.constData()), 32));
         QVERIFY(client.send(open));
         QCOMPARE(errorOf(client.receive()), std::optional(wire::ErrorCode::TicketUnknown));
         QVERIFY(client.waitClosed());
@@ -309,7 +309,7 @@ void TestScreenShare::hostileStreamConnections()
         payload.append(QByteArray::fromHex("00000005"));
         payload.append("short");
         const auto frame = wire::encodeFrame(static_cast<std::uint8_t>(wire::MessageType::StreamOpen),
-                                             sra::piv::ByteView(reinterpret_cast<const std::uint8_t*>(payload.constData()),
+                                             sra::base::ByteView(reinterpret_cast<const std::uint8_t*>(payload.constData()),
                                                                 static_cast<std::size_t>(payload.size())));
         QVERIFY(client.sendRaw(QByteArray(reinterpret_cast<const char*>(frame.data()), static_cast<qsizetype>(frame.size()))));
         QCOMPARE(errorOf(client.receive()), std::optional(wire::ErrorCode::ProtocolViolation));

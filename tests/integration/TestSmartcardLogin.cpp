@@ -3,7 +3,7 @@
 // admin inserts the lab's soft card with sra-connect, and pamtester authenticates against that service —
 // pam_pkcs11 loads our PKCS#11 module (or OpenSC's over our virtual reader), srad relays the PIN check and the
 // signature to the admin, whose card does them. Everything else lives in the lab's directory.
-#include "core/remote/SradConfig.h"
+#include "core/config/SradConfig.h"
 #include "support/Lab.h"
 #include "support/Process.h"
 

@@ -1,7 +1,7 @@
 // The real sra-setup binary on a scratch tree (--root): activation, identities, screen preparation,
 // deactivation, pairings and rules, with the files it leaves and the lines it prints.
 #include "core/remote/PairingStore.h"
-#include "core/remote/SradConfig.h"
+#include "core/config/SradConfig.h"
 #include "core/remote/TlsIdentity.h"
 #include "support/Process.h"
 

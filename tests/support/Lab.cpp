@@ -1,6 +1,6 @@
 #include "support/Lab.h"
 
-#include "core/remote/IniEditor.h"
+#include "core/config/IniEditor.h"
 
 #include <QDir>
 #include <QCoreApplication>

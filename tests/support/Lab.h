@@ -68,7 +68,7 @@ public:
     // Runs `scripts/sra-lab VERB DIR ARGS...` and returns what it did.
     ProcessResult runLab(const QString& verb, const QStringList& args = {}) const;
 
-    // Sets keys of the lab srad's srad.conf as an administrator's edit would (core/remote/IniEditor), whether or
+    // Sets keys of the lab srad's srad.conf as an administrator's edit would (core/config/IniEditor), whether or
     // not the file states them yet; srad reads them at its next start or SIGHUP. False if the file cannot be
     // read or written.
     struct SradSetting

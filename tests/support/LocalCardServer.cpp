@@ -52,11 +52,11 @@ QString LocalCardServer::loadCard(const QString& cardDir)
     // What "Insert card" sends: every object the card gives without a PIN, and each key's algorithm.
     piv::PivCardEmulator scratch(*card);
     card->installObjects(scratch);
-    piv::Bytes objects;
+    base::Bytes objects;
     for (const auto& [tag, value] : scratch.dataObjects()) {
         piv::appendTlv(objects, tag, value);
     }
-    piv::Bytes algorithms;
+    base::Bytes algorithms;
     for (const std::uint8_t slot : {0x9A, 0x9C, 0x9D, 0x9E}) {
         if (const auto algorithm = card->keyAlgorithm(slot)) {
             algorithms.push_back(slot);
@@ -208,8 +208,8 @@ wire::Message LocalCardServer::cardStatusLocked() const
     status.setU32(wire::Field::Present, present ? 1 : 0);
     status.setU32(wire::Field::Generation, m_generation);
     if (present) {
-        status.set(wire::Field::CardObjects, piv::ByteView(m_objects));
-        status.set(wire::Field::KeyAlgorithms, piv::ByteView(m_keyAlgorithms));
+        status.set(wire::Field::CardObjects, base::ByteView(m_objects));
+        status.set(wire::Field::KeyAlgorithms, base::ByteView(m_keyAlgorithms));
         status.set(wire::Field::Account, std::string_view("admin"));
         status.setU32(wire::Field::PinTriesLeft, static_cast<std::uint32_t>(m_card->pinTriesLeft()));
     }
@@ -232,7 +232,7 @@ void LocalCardServer::sendTo(int fd, const wire::Message& message)
     if (!frame) {
         return;
     }
-    const piv::Bytes& bytes = frame.value();
+    const base::Bytes& bytes = frame.value();
     std::size_t done = 0;
     while (done < bytes.size()) {
         const ssize_t n = ::send(fd, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
@@ -332,7 +332,7 @@ bool LocalCardServer::readClient(Client& client)
     if (n <= 0) {
         return false;
     }
-    client.decoder.feed(piv::ByteView(buffer, static_cast<std::size_t>(n)));
+    client.decoder.feed(base::ByteView(buffer, static_cast<std::size_t>(n)));
     while (auto frame = client.decoder.next()) {
         auto message = wire::decodeMessage(*frame);
         if (!message) {
@@ -387,8 +387,8 @@ wire::Message LocalCardServer::answer(const wire::Message& request)
     } else if (!m_present || !m_card) {
         status = wire::RelayStatus::NoCard;
     } else if (request.type() == wire::MessageType::LocalVerifyPin) {
-        const piv::ByteView pinView = request.bytes(wire::Field::Pin);
-        const piv::SecureBytes pin(pinView.begin(), pinView.end());
+        const base::ByteView pinView = request.bytes(wire::Field::Pin);
+        const base::SecureBytes pin(pinView.begin(), pinView.end());
         const piv::PinCheck check = m_card->verifyPin(pin);
         switch (check.outcome) {
         case piv::PinCheck::Outcome::Verified:
@@ -412,7 +412,7 @@ wire::Message LocalCardServer::answer(const wire::Message& request)
         } else {
             auto signature = m_card->sign(slot, *algorithm, request.bytes(wire::Field::Input));
             if (signature) {
-                result.set(wire::Field::Data, piv::ByteView(signature.value()));
+                result.set(wire::Field::Data, base::ByteView(signature.value()));
             } else {
                 status = wire::RelayStatus::CardError;
             }

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/piv/Bytes.h"
+#include "core/base/Bytes.h"
 #include "core/wire/Message.h"
 
 #include <QString>
@@ -84,8 +84,8 @@ private:
 
     QString m_path;
     std::unique_ptr<softcard::SoftCard> m_card;
-    piv::Bytes m_objects;
-    piv::Bytes m_keyAlgorithms;
+    base::Bytes m_objects;
+    base::Bytes m_keyAlgorithms;
 
     mutable std::mutex m_mutex;
     std::thread m_thread;

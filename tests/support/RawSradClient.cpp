@@ -1,6 +1,6 @@
 #include "support/RawSradClient.h"
 
-#include "core/QtBytes.h"
+#include "core/net/QtBytes.h"
 #include "core/auth/AuthChallenge.h"
 
 #include <QElapsedTimer>

@@ -148,7 +148,7 @@ std::unique_ptr<core::AdminSession> ScreenAdmin::authenticate()
             s->cancel();
             return;
         }
-        s->providePin(piv::SecureBytes(pin.begin(), pin.end()));
+        s->providePin(base::SecureBytes(pin.begin(), pin.end()));
     });
     s->connectToServer(QStringLiteral("127.0.0.1:%1").arg(m_lab.env(QStringLiteral("SRAD_PORT"))));
     QElapsedTimer clock;

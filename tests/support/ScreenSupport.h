@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/remote/SradConfig.h"
+#include "core/config/SradConfig.h"
 #include "core/session/AdminSession.h"
 #include "core/session/KnownHosts.h"
 #include "core/session/PcscSessionSigner.h"

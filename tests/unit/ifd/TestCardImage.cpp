@@ -3,7 +3,7 @@
 
 #include <QTest>
 
-using sra::piv::Bytes;
+using sra::base::Bytes;
 
 class TestCardImage : public QObject
 {
@@ -49,11 +49,11 @@ private Q_SLOTS:
         QFETCH(QByteArray, objects);
         QFETCH(QByteArray, keys);
         const auto view = [](const QByteArray& b) {
-            return sra::piv::ByteView(reinterpret_cast<const std::uint8_t*>(b.constData()), static_cast<std::size_t>(b.size()));
+            return sra::base::ByteView(reinterpret_cast<const std::uint8_t*>(b.constData()), static_cast<std::size_t>(b.size()));
         };
         auto image = sra::ifd::parseCardImage(view(objects), view(keys));
         QVERIFY(!image.ok());
-        QVERIFY(image.error().code == sra::piv::ErrorCode::Malformed);
+        QVERIFY(image.error().code == sra::base::ErrorCode::Malformed);
     }
 };
 

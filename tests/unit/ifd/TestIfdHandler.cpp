@@ -55,7 +55,7 @@ constexpr DWORD kTagStopPolling = 0x0FB2;
 constexpr DWORD kTagPollingWithTimeout = 0x0FB3;
 constexpr int kRelayTimeoutMs = 1500;
 
-using Bytes = sra::piv::Bytes;
+using Bytes = sra::base::Bytes;
 using Clock = std::chrono::steady_clock;
 
 struct Ifd
@@ -175,7 +175,7 @@ private:
     {
         unsigned char digest[SHA256_DIGEST_LENGTH];
         SHA256(reinterpret_cast<const unsigned char*>(message.constData()), static_cast<size_t>(message.size()), digest);
-        auto info = sra::piv::buildDigestInfo(sra::piv::HashAlgorithm::Sha256, sra::piv::ByteView(digest, sizeof digest));
+        auto info = sra::piv::buildDigestInfo(sra::piv::HashAlgorithm::Sha256, sra::base::ByteView(digest, sizeof digest));
         auto block = sra::piv::pkcs1v15SignatureBlock(info.value(), 256);
         Bytes inner = {0x82, 0x00, 0x81, 0x82, 0x01, 0x00};
         inner.insert(inner.end(), block.value().begin(), block.value().end());

@@ -8,10 +8,10 @@
 #include <cstring>
 
 using sra::core::PcscStage;
-using sra::piv::ErrorCode;
+using sra::base::ErrorCode;
 
 Q_DECLARE_METATYPE(sra::core::PcscStage)
-Q_DECLARE_METATYPE(sra::piv::ErrorCode)
+Q_DECLARE_METATYPE(sra::base::ErrorCode)
 
 // No pcscd needed: the mapping is a pure function, and the multi-string parser works on plain buffers.
 class TestPcscError : public QObject
@@ -78,7 +78,7 @@ void TestPcscError::mapping()
     QFETCH(ErrorCode, expected);
 
     const ErrorCode actual = sra::core::pcscErrorCode(static_cast<LONG>(rv), stage);
-    QCOMPARE(sra::piv::errorCodeName(actual), sra::piv::errorCodeName(expected));
+    QCOMPARE(sra::base::errorCodeName(actual), sra::base::errorCodeName(expected));
     QCOMPARE(sra::core::pcscError(static_cast<LONG>(rv), stage, "SCardX").code, expected);
 }
 

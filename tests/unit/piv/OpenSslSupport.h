@@ -61,10 +61,10 @@ inline X509Ptr readPemCertificate(const QString& path)
     return cert;
 }
 
-inline Bytes certificateDer(X509* cert)
+inline base::Bytes certificateDer(X509* cert)
 {
     const int len = i2d_X509(cert, nullptr);
-    Bytes der(static_cast<std::size_t>(std::max(len, 0)));
+    base::Bytes der(static_cast<std::size_t>(std::max(len, 0)));
     unsigned char* p = der.data();
     i2d_X509(cert, &p);
     return der;
@@ -98,9 +98,9 @@ inline const EVP_MD* evpDigest(HashAlgorithm hash)
     return nullptr;
 }
 
-inline Bytes digestOf(HashAlgorithm hash, ByteView message)
+inline base::Bytes digestOf(HashAlgorithm hash, base::ByteView message)
 {
-    Bytes out(EVP_MAX_MD_SIZE);
+    base::Bytes out(EVP_MAX_MD_SIZE);
     unsigned int size = 0;
     EVP_Digest(message.data(), message.size(), out.data(), &size, evpDigest(hash), nullptr);
     out.resize(size);
@@ -108,7 +108,7 @@ inline Bytes digestOf(HashAlgorithm hash, ByteView message)
 }
 
 // RSA: the raw public operation (RSA_NO_PADDING), i.e. what the private operation was applied to.
-inline Bytes rsaPublicRaw(EVP_PKEY* key, ByteView signature)
+inline base::Bytes rsaPublicRaw(EVP_PKEY* key, base::ByteView signature)
 {
     PkeyCtxPtr ctx(EVP_PKEY_CTX_new(key, nullptr));
     if (!ctx || EVP_PKEY_verify_recover_init(ctx.get()) <= 0
@@ -119,7 +119,7 @@ inline Bytes rsaPublicRaw(EVP_PKEY* key, ByteView signature)
     if (EVP_PKEY_verify_recover(ctx.get(), nullptr, &size, signature.data(), signature.size()) <= 0) {
         return {};
     }
-    Bytes out(size);
+    base::Bytes out(size);
     if (EVP_PKEY_verify_recover(ctx.get(), out.data(), &size, signature.data(), signature.size()) <= 0) {
         return {};
     }
@@ -129,7 +129,7 @@ inline Bytes rsaPublicRaw(EVP_PKEY* key, ByteView signature)
 
 // A signature over a digest as OpenSSL checks it: RSA PKCS#1 v1.5 with the hash named in the DigestInfo,
 // or ECDSA (DER ECDSA-Sig-Value).
-inline bool verifyDigestSignature(EVP_PKEY* key, HashAlgorithm hash, ByteView digest, ByteView signature)
+inline bool verifyDigestSignature(EVP_PKEY* key, HashAlgorithm hash, base::ByteView digest, base::ByteView signature)
 {
     PkeyCtxPtr ctx(EVP_PKEY_CTX_new(key, nullptr));
     if (!ctx || EVP_PKEY_verify_init(ctx.get()) <= 0) {

@@ -6,7 +6,7 @@
 
 #include "core/piv/Apdu.h"
 #include "core/piv/ApduChannel.h"
-#include "core/piv/Bytes.h"
+#include "core/base/Bytes.h"
 #include "core/piv/PivCardBackend.h"
 #include "core/piv/PivCardEmulator.h"
 #include "core/piv/PivObjects.h"
@@ -22,31 +22,31 @@
 
 namespace sra::piv::test {
 
-inline Bytes hex(const char* text)
+inline base::Bytes hex(const char* text)
 {
-    Bytes out;
-    if (!fromHex(text, out)) {
+    base::Bytes out;
+    if (!base::fromHex(text, out)) {
         qFatal("bad hex literal in test: %s", text);
     }
     return out;
 }
 
-inline Bytes toBytes(const QByteArray& a)
+inline base::Bytes toBytes(const QByteArray& a)
 {
-    return Bytes(a.begin(), a.end());
+    return base::Bytes(a.begin(), a.end());
 }
 
-inline Bytes toBytesFrom(ByteView b)
+inline base::Bytes toBytesFrom(base::ByteView b)
 {
-    return Bytes(b.begin(), b.end());
+    return base::Bytes(b.begin(), b.end());
 }
 
-inline QByteArray toQByteArray(ByteView b)
+inline QByteArray toQByteArray(base::ByteView b)
 {
     return QByteArray(reinterpret_cast<const char*>(b.data()), static_cast<qsizetype>(b.size()));
 }
 
-inline std::uint16_t statusOf(const Bytes& response)
+inline std::uint16_t statusOf(const base::Bytes& response)
 {
     if (response.size() < 2) {
         return 0;
@@ -54,9 +54,9 @@ inline std::uint16_t statusOf(const Bytes& response)
     return static_cast<std::uint16_t>((response[response.size() - 2] << 8) | response[response.size() - 1]);
 }
 
-inline Bytes dataOf(const Bytes& response)
+inline base::Bytes dataOf(const base::Bytes& response)
 {
-    return response.size() < 2 ? Bytes{} : Bytes(response.begin(), response.end() - 2);
+    return response.size() < 2 ? base::Bytes{} : base::Bytes(response.begin(), response.end() - 2);
 }
 
 // Answers every command through a function of the command and the number of commands so far; records
@@ -64,7 +64,7 @@ inline Bytes dataOf(const Bytes& response)
 class ScriptedChannel final : public ApduChannel
 {
 public:
-    using Responder = std::function<Result<Bytes>(const Bytes& command, std::size_t index)>;
+    using Responder = std::function<base::Result<base::Bytes>(const base::Bytes& command, std::size_t index)>;
 
     explicit ScriptedChannel(Responder responder, bool extended = false)
         : m_responder(std::move(responder))
@@ -73,19 +73,19 @@ public:
     }
 
     // Answers from a fixed list in order; a command beyond the list is a transport error.
-    static ScriptedChannel fromList(std::vector<Bytes> responses, bool extended = false)
+    static ScriptedChannel fromList(std::vector<base::Bytes> responses, bool extended = false)
     {
         return ScriptedChannel(
-            [responses = std::move(responses)](const Bytes&, std::size_t index) -> Result<Bytes> {
+            [responses = std::move(responses)](const base::Bytes&, std::size_t index) -> base::Result<base::Bytes> {
                 if (index >= responses.size()) {
-                    return makeError(ErrorCode::Transport, "script exhausted");
+                    return base::makeError(base::ErrorCode::Transport, "script exhausted");
                 }
                 return responses[index];
             },
             extended);
     }
 
-    Result<Bytes> transmitRaw(ByteView commandApdu) override
+    base::Result<base::Bytes> transmitRaw(base::ByteView commandApdu) override
     {
         commands.emplace_back(commandApdu.begin(), commandApdu.end());
         return m_responder(commands.back(), commands.size() - 1);
@@ -96,7 +96,7 @@ public:
         return m_extended;
     }
 
-    std::vector<Bytes> commands;
+    std::vector<base::Bytes> commands;
 
 private:
     Responder m_responder;
@@ -113,11 +113,11 @@ public:
     {
     }
 
-    Result<Bytes> transmitRaw(ByteView commandApdu) override
+    base::Result<base::Bytes> transmitRaw(base::ByteView commandApdu) override
     {
         ++commandCount;
         if (!m_extended && commandApdu.size() > 4 + 1 + kMaxShortData + 1) {
-            return makeError(ErrorCode::Transport, "extended APDU sent to a short-APDU reader");
+            return base::makeError(base::ErrorCode::Transport, "extended APDU sent to a short-APDU reader");
         }
         return m_card.process(commandApdu);
     }
@@ -154,7 +154,7 @@ public:
         }
     }
 
-    PinCheck verifyPin(const SecureBytes& pin) override
+    PinCheck verifyPin(const base::SecureBytes& pin) override
     {
         ++pinChecks;
         PinCheck r;
@@ -163,7 +163,7 @@ public:
             r.triesLeft = 0;
             return r;
         }
-        const SecureBytes good{'1', '2', '3', '4', '5', '6'};
+        const base::SecureBytes good{'1', '2', '3', '4', '5', '6'};
         if (pin == good) {
             tries = 3;
             r.outcome = PinCheck::Outcome::Verified;
@@ -180,13 +180,13 @@ public:
         return tries;
     }
 
-    Result<Bytes> sign(std::uint8_t slot, PivAlgorithm algorithm, ByteView input) override
+    base::Result<base::Bytes> sign(std::uint8_t slot, PivAlgorithm algorithm, base::ByteView input) override
     {
         ++signatures;
         lastSlot = slot;
         lastAlgorithm = algorithm;
         lastInput.assign(input.begin(), input.end());
-        Bytes out(input.begin(), input.end());
+        base::Bytes out(input.begin(), input.end());
         std::reverse(out.begin(), out.end());
         return out;
     }
@@ -196,7 +196,7 @@ public:
     int signatures = 0;
     std::uint8_t lastSlot = 0;
     PivAlgorithm lastAlgorithm = PivAlgorithm::Rsa2048;
-    Bytes lastInput;
+    base::Bytes lastInput;
 };
 
 } // namespace sra::piv::test

@@ -8,6 +8,7 @@
 
 #include <QTest>
 
+using namespace sra::base;
 using namespace sra::piv;
 using sra::piv::test::hex;
 using sra::piv::test::ScriptedChannel;

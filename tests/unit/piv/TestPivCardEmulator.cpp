@@ -13,6 +13,7 @@
 #include <cstring>
 #include <QTest>
 
+using namespace sra::base;
 using namespace sra::piv;
 using namespace sra::piv::test;
 using sra::softcard::SoftCard;

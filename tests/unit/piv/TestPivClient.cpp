@@ -12,6 +12,7 @@
 #include <cstring>
 #include <QTest>
 
+using namespace sra::base;
 using namespace sra::piv;
 using namespace sra::piv::test;
 using sra::softcard::SoftCard;

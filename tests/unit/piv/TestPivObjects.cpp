@@ -13,6 +13,7 @@
 
 #include <zlib.h>
 
+using namespace sra::base;
 using namespace sra::piv;
 using sra::piv::test::hex;
 using sra::piv::test::toBytes;

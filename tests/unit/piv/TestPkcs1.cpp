@@ -10,6 +10,7 @@
 
 #include <openssl/rand.h>
 
+using namespace sra::base;
 using namespace sra::piv;
 using namespace sra::piv::test;
 

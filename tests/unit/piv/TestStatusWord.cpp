@@ -5,9 +5,10 @@
 
 #include <QTest>
 
+using namespace sra::base;
 using namespace sra::piv;
 
-Q_DECLARE_METATYPE(sra::piv::ErrorCode)
+Q_DECLARE_METATYPE(sra::base::ErrorCode)
 
 class TestStatusWord : public QObject
 {

@@ -6,6 +6,7 @@
 #include <QTest>
 
 using sra::core::RelayPolicy;
+namespace base = sra::base;
 namespace piv = sra::piv;
 using Verdict = RelayPolicy::Verdict;
 
@@ -16,7 +17,7 @@ QByteArray signatureBlock(std::size_t modulus = 256, std::size_t padding = 0)
 {
     const QByteArray digest = QCryptographicHash::hash("m", QCryptographicHash::Sha256);
     auto info = piv::buildDigestInfo(piv::HashAlgorithm::Sha256,
-                                     piv::ByteView(reinterpret_cast<const std::uint8_t*>(digest.constData()), 32));
+                                     base::ByteView(reinterpret_cast<const std::uint8_t*>(digest.constData()), 32));
     auto block = piv::pkcs1v15SignatureBlock(info.value(), modulus);
     QByteArray b(reinterpret_cast<const char*>(block->data()), static_cast<qsizetype>(block->size()));
     if (padding) {
@@ -93,7 +94,7 @@ void TestRelayPolicy::sign()
     const auto verdict = slot > 0xFF ? Verdict::SlotNotAllowed
                                      : policy.checkSign(static_cast<std::uint8_t>(slot),
                                                         static_cast<std::uint32_t>(algorithm),
-                                                        piv::ByteView(reinterpret_cast<const std::uint8_t*>(input.constData()),
+                                                        base::ByteView(reinterpret_cast<const std::uint8_t*>(input.constData()),
                                                                       static_cast<std::size_t>(input.size())));
     QCOMPARE(verdict, expected);
     QVERIFY(RelayPolicy::verdictText(verdict) != nullptr);

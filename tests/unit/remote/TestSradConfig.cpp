@@ -1,6 +1,6 @@
-#include "core/remote/SradConfig.h"
+#include "core/config/SradConfig.h"
 
-#include "core/remote/IniEditor.h"
+#include "core/config/IniEditor.h"
 
 #include <QDir>
 #include <QFile>

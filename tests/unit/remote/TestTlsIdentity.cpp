@@ -1,4 +1,5 @@
 #include "core/remote/TlsIdentity.h"
+#include "core/tls/Fingerprint.h"
 
 #include "OpenSslCli.h"
 

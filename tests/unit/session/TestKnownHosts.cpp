@@ -1,4 +1,5 @@
 #include "core/session/KnownHosts.h"
+#include "core/tls/HostPort.h"
 
 #include <QCryptographicHash>
 #include <QFile>

@@ -535,7 +535,7 @@ void TestMessage::malformed()
 
     auto decoded = decodeMessage(frameOf(type, payload));
     QVERIFY(!decoded.ok());
-    QCOMPARE(decoded.error().code, sra::piv::ErrorCode::Malformed);
+    QCOMPARE(decoded.error().code, sra::base::ErrorCode::Malformed);
     QVERIFY2(QByteArray::fromStdString(decoded.error().detail).contains(reason), decoded.error().detail.c_str());
 
     // Through the frame decoder as well: the frame is fine, the message is not.
@@ -673,7 +673,7 @@ void TestMessage::encodeRefuses()
 
     auto encoded = encodeMessage(buildMessage(type, fields));
     QVERIFY(!encoded.ok());
-    QCOMPARE(encoded.error().code, sra::piv::ErrorCode::Malformed);
+    QCOMPARE(encoded.error().code, sra::base::ErrorCode::Malformed);
     QVERIFY2(QByteArray::fromStdString(encoded.error().detail).contains(reason), encoded.error().detail.c_str());
 
     // What the sender refuses, the receiver refuses too.

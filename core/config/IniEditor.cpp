@@ -1,4 +1,4 @@
-#include "core/remote/IniEditor.h"
+#include "core/config/IniEditor.h"
 
 #include <QStringList>
 

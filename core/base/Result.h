@@ -4,7 +4,7 @@
 #include <utility>
 #include <variant>
 
-namespace sra::piv {
+namespace sra::base {
 
 // Why a card operation failed. Callers map these to user-facing sentences (with the fix) at the edge.
 enum class ErrorCode
@@ -120,4 +120,4 @@ inline Error makeError(ErrorCode code, std::string detail = {}, unsigned sw = 0)
     return e;
 }
 
-} // namespace sra::piv
+} // namespace sra::base

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace sra::piv {
+namespace sra::base {
 
 using Bytes = std::vector<std::uint8_t>;
 using ByteView = std::span<const std::uint8_t>;
@@ -64,4 +64,4 @@ inline void append(Bytes& out, ByteView data)
     out.insert(out.end(), data.begin(), data.end());
 }
 
-} // namespace sra::piv
+} // namespace sra::base

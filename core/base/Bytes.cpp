@@ -1,8 +1,8 @@
-#include "core/piv/Bytes.h"
+#include "core/base/Bytes.h"
 
 #include <string.h>
 
-namespace sra::piv {
+namespace sra::base {
 
 void secureZero(void* data, std::size_t size) noexcept
 {
@@ -64,4 +64,4 @@ bool fromHex(std::string_view text, Bytes& out)
     return high < 0;
 }
 
-} // namespace sra::piv
+} // namespace sra::base

@@ -1,6 +1,6 @@
-#include "core/piv/Result.h"
+#include "core/base/Result.h"
 
-namespace sra::piv {
+namespace sra::base {
 
 const char* errorCodeName(ErrorCode code) noexcept
 {
@@ -39,4 +39,4 @@ const char* errorCodeName(ErrorCode code) noexcept
     return "unknown error";
 }
 
-} // namespace sra::piv
+} // namespace sra::base
