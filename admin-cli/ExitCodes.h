@@ -24,7 +24,7 @@ enum ExitCode
     kProtocolError = 15,
     kTimeout = 16,
     kDisconnected = 17,
-    kScreenFailed = 18,   // --screen: refused by the remote, the stream failed, or no viewer came in time
+    kScreenFailed = 18, // --screen: refused by the remote, the stream failed, or no viewer came in time
     kCancelled = 130,
 };
 

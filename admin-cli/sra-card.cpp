@@ -2,10 +2,10 @@
 //   sra-card list
 //   sra-card sign --slot 9a --in FILE --out SIG [--hash sha256] [--pin-fd N] [--reader NAME]
 #include "admin-cli/ExitCodes.h"
-#include "core/card/PinInput.h"
 #include "core/card/CardErrors.h"
 #include "core/card/CardInfo.h"
 #include "core/card/CardSigner.h"
+#include "core/card/PinInput.h"
 #include "core/pcsc/PcscCardChannel.h"
 #include "core/pcsc/PcscContext.h"
 
@@ -36,8 +36,8 @@ int failCard(const sra::base::Error& error)
 QString slotName(std::uint8_t slot)
 {
     const auto* info = sra::piv::findPivKeySlot(slot);
-    return QStringLiteral("%1 (%2)")
-        .arg(QString::number(slot, 16).toUpper(), QString::fromLatin1(info ? info->name : "?"));
+    return QStringLiteral("%1 (%2)").arg(QString::number(slot, 16).toUpper(),
+                                         QString::fromLatin1(info ? info->name : "?"));
 }
 
 int runList(sra::core::PcscContext& context)
@@ -66,7 +66,8 @@ int runList(sra::core::PcscContext& context)
             continue;
         }
         std::printf("  Card: present (PIV)\n");
-        std::printf("  Cardholder: %s\n", qPrintable(info->cardholder.isEmpty() ? QStringLiteral("(unknown)") : info->cardholder));
+        std::printf("  Cardholder: %s\n",
+                    qPrintable(info->cardholder.isEmpty() ? QStringLiteral("(unknown)") : info->cardholder));
         if (info->pinTriesLeft >= 0) {
             std::printf("  PIN tries left: %d\n", info->pinTriesLeft);
         }
@@ -96,7 +97,7 @@ constexpr HashChoice kHashes[] = {
 
 // The reader to use: the named one (substring match), or the first that holds a card.
 sra::base::Result<std::unique_ptr<sra::core::PcscCardChannel>> openCard(sra::core::PcscContext& context,
-                                                                       const QString& wanted)
+                                                                        const QString& wanted)
 {
     auto readers = context.listReaders();
     if (!readers) {
@@ -161,7 +162,9 @@ int runSign(sra::core::PcscContext& context, const QCommandLineParser& parser)
         return failCard(sra::base::makeError(ErrorCode::NotFound));
     }
     if (!certificate->algorithm) {
-        return fail(QStringLiteral("the key in slot %1 is of a type this tool does not sign with").arg(slotName(static_cast<std::uint8_t>(slot))), kCardError);
+        return fail(QStringLiteral("the key in slot %1 is of a type this tool does not sign with")
+                        .arg(slotName(static_cast<std::uint8_t>(slot))),
+                    kCardError);
     }
     if (info->pinTriesLeft == 0) {
         return failCard(sra::base::makeError(ErrorCode::PinBlocked));
@@ -169,13 +172,13 @@ int runSign(sra::core::PcscContext& context, const QCommandLineParser& parser)
 
     sra::base::SecureBytes pin;
     QString error;
-    const bool gotPin = parser.isSet(QStringLiteral("pin-fd"))
-                            ? sra::core::readPinFromFd(parser.value(QStringLiteral("pin-fd")).toInt(), pin, error)
-                            : sra::core::promptPin(QStringLiteral("PIN for %1 (%2 tries left): ")
-                                                           .arg(info->cardholder)
-                                                           .arg(info->pinTriesLeft),
-                                                       pin,
-                                                       error);
+    const bool gotPin =
+        parser.isSet(QStringLiteral("pin-fd"))
+            ? sra::core::readPinFromFd(parser.value(QStringLiteral("pin-fd")).toInt(), pin, error)
+            : sra::core::promptPin(
+                QStringLiteral("PIN for %1 (%2 tries left): ").arg(info->cardholder).arg(info->pinTriesLeft),
+                pin,
+                error);
     if (!gotPin) {
         return fail(error, kUsage);
     }
@@ -205,22 +208,34 @@ int main(int argc, char** argv)
     QCoreApplication::setApplicationVersion(QStringLiteral(SRA_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Shows the PIV card in this machine's readers and signs with it.\n"
-        "  list   readers, card, cardholder, certificate subjects and SHA-256 fingerprints\n"
-        "  sign   sign a file's digest with a card key (asks for the PIN)\n"
-        "Exit codes: 0 ok, 1 usage, 2 no pcscd, 3 no reader, 4 no card, 5 wrong PIN, 6 PIN blocked,\n"
-        "7 card removed, 8 other card error."));
+    parser.setApplicationDescription(
+        QStringLiteral("Shows the PIV card in this machine's readers and signs with it.\n"
+                       "  list   readers, card, cardholder, certificate subjects and SHA-256 fingerprints\n"
+                       "  sign   sign a file's digest with a card key (asks for the PIN)\n"
+                       "Exit codes: 0 ok, 1 usage, 2 no pcscd, 3 no reader, 4 no card, 5 wrong PIN, 6 PIN blocked,\n"
+                       "7 card removed, 8 other card error."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("list or sign"));
     parser.addOptions({
-        {QStringLiteral("slot"), QStringLiteral("Key slot to sign with."), QStringLiteral("9a|9c|9d|9e"), QStringLiteral("9a")},
-        {QStringLiteral("in"), QStringLiteral("File to sign."), QStringLiteral("file")},
-        {QStringLiteral("out"), QStringLiteral("Where to write the signature (PKCS#1 v1.5 or DER ECDSA)."), QStringLiteral("file")},
-        {QStringLiteral("hash"), QStringLiteral("Digest: sha256, sha384 or sha512."), QStringLiteral("name"), QStringLiteral("sha256")},
-        {QStringLiteral("pin-fd"), QStringLiteral("Read the PIN from this file descriptor instead of the terminal."), QStringLiteral("n")},
-        {QStringLiteral("reader"), QStringLiteral("Use the reader whose name contains this text."), QStringLiteral("name")},
+        {QStringLiteral("slot"),
+         QStringLiteral("Key slot to sign with."),
+         QStringLiteral("9a|9c|9d|9e"),
+         QStringLiteral("9a")},
+        {QStringLiteral("in"),                        QStringLiteral("File to sign."),                   QStringLiteral("file")},
+        {QStringLiteral("out"),
+         QStringLiteral("Where to write the signature (PKCS#1 v1.5 or DER ECDSA)."),
+         QStringLiteral("file")    },
+        {QStringLiteral("hash"),
+         QStringLiteral("Digest: sha256, sha384 or sha512."),
+         QStringLiteral("name"),
+         QStringLiteral("sha256")},
+        {QStringLiteral("pin-fd"),
+         QStringLiteral("Read the PIN from this file descriptor instead of the terminal."),
+         QStringLiteral("n")                           },
+        {QStringLiteral("reader"),
+         QStringLiteral("Use the reader whose name contains this text."),
+         QStringLiteral("name")     },
     });
     parser.process(app);
     const QStringList args = parser.positionalArguments();

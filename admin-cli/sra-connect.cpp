@@ -3,16 +3,16 @@
 //               [--insert-card [--approve ask|session] [--allow-slot 9a ...]]
 //               [--screen [--vnc-listen 127.0.0.1:PORT]]
 #include "admin-cli/ExitCodes.h"
-#include "core/card/PinInput.h"
 #include "core/card/CardErrors.h"
-#include "core/tls/Fingerprint.h"
+#include "core/card/PinInput.h"
 #include "core/pcsc/ReaderMonitor.h"
 #include "core/session/AdminCardRelay.h"
 #include "core/session/AdminSession.h"
 #include "core/session/KnownHosts.h"
-#include "core/tls/HostPort.h"
 #include "core/session/PcscSessionSigner.h"
 #include "core/session/ScreenTunnel.h"
+#include "core/tls/Fingerprint.h"
+#include "core/tls/HostPort.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -22,15 +22,15 @@
 #include <QTimer>
 
 #include <csignal>
-#include <fcntl.h>
 #include <cstdio>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 using namespace sra::admincli;
+using sra::core::AdminSession;
 using sra::core::promptPin;
 using sra::core::readPinFromFd;
-using sra::core::AdminSession;
 
 namespace {
 int g_signalPipe[2] = {-1, -1};
@@ -106,7 +106,10 @@ int main(int argc, char** argv)
         "15 protocol error, 16 timeout, 17 disconnected, 18 screen sharing refused or failed, 130 cancelled."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("host"), QStringLiteral("host[:port] of the remote machine (port 4116 by default)"));
+    parser.addPositionalArgument(QStringLiteral("host"),
+                                 QStringLiteral("host[:port] of the remote machine (port 4116 by default)"));
+    // clang-format 14 crashes aligning this table (AlignArrayOfStructures with rows of 2 to 4 cells).
+    // clang-format off
     parser.addOptions({
         {QStringLiteral("known-hosts"), QStringLiteral("Known-hosts file (default ~/.config/secure-remote-access/known_hosts)."), QStringLiteral("file")},
         {QStringLiteral("accept-new"), QStringLiteral("Accept and remember an unknown server identity without asking (never a changed one).")},
@@ -120,6 +123,7 @@ int main(int argc, char** argv)
         {QStringLiteral("screen"), QStringLiteral("After authenticating, share the remote screen: prints a one-time VNC password and serves the stream on a loopback port for one VNC viewer, then exits.")},
         {QStringLiteral("vnc-listen"), QStringLiteral("With --screen: the loopback address and port for the viewer (default 127.0.0.1:0, a free port)."), QStringLiteral("addr:port"), QStringLiteral("127.0.0.1:0")},
     });
+    // clang-format on
     parser.process(app);
     if (parser.positionalArguments().size() != 1) {
         say(QStringLiteral("sra-connect: give exactly one host[:port]; see --help"));
@@ -133,8 +137,9 @@ int main(int argc, char** argv)
     }
     say(QStringLiteral("Card: %1 in %2").arg(signer.cardInfo().cardholder, signer.readerName()));
 
-    sra::core::KnownHosts knownHosts(parser.isSet(QStringLiteral("known-hosts")) ? parser.value(QStringLiteral("known-hosts"))
-                                                                                  : sra::core::KnownHosts::defaultPath());
+    sra::core::KnownHosts knownHosts(parser.isSet(QStringLiteral("known-hosts"))
+                                         ? parser.value(QStringLiteral("known-hosts"))
+                                         : sra::core::KnownHosts::defaultPath());
     QString error;
     int damaged = 0;
     if (!knownHosts.load(&error, &damaged)) {
@@ -196,13 +201,17 @@ int main(int argc, char** argv)
     }
 
     AdminSession session(&signer, &knownHosts);
-    sra::core::AdminCardRelay relay(&session, &signer, policy,
-                                    approveMode == QLatin1String("session") ? sra::core::AdminCardRelay::Approval::Session
-                                                                            : sra::core::AdminCardRelay::Approval::Ask);
+    sra::core::AdminCardRelay relay(&session,
+                                    &signer,
+                                    policy,
+                                    approveMode == QLatin1String("session")
+                                        ? sra::core::AdminCardRelay::Approval::Session
+                                        : sra::core::AdminCardRelay::Approval::Ask);
     QObject::connect(&relay, &sra::core::AdminCardRelay::relayed, &app, [](const QString& line) {
         std::printf("Relayed: %s\n", qPrintable(line));
         std::fflush(stdout);
     });
+
     // Approval questions go to the terminal one at a time; the answer is read when it comes (a socket notifier
     // on the terminal), so the session keeps serving keepalives and the remote while the admin thinks.
     struct Question
@@ -210,6 +219,7 @@ int main(int argc, char** argv)
         quint32 id;
         QString what;
     };
+
     QList<Question> questions;
     const int ttyFd = ::open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
     QSocketNotifier* ttyNotifier = nullptr;
@@ -275,7 +285,8 @@ int main(int argc, char** argv)
             say(QStringLiteral("Connecting to %1 port %2 ...").arg(session.host()).arg(session.port()));
             break;
         case AdminSession::State::Negotiating:
-            say(QStringLiteral("Server identity trusted (SHA-256 %1)").arg(sra::core::formatFingerprint(session.serverFingerprint())));
+            say(QStringLiteral("Server identity trusted (SHA-256 %1)")
+                    .arg(sra::core::formatFingerprint(session.serverFingerprint())));
             break;
         case AdminSession::State::Signing:
             say(QStringLiteral("Signing the challenge with the card ..."));
@@ -292,7 +303,9 @@ int main(int argc, char** argv)
                 .arg(session.port())
                 .arg(fp));
         if (parser.isSet(QStringLiteral("accept-new"))) {
-            say(QStringLiteral("Accepted (--accept-new) and remembered in %1").arg(parser.isSet(QStringLiteral("known-hosts")) ? parser.value(QStringLiteral("known-hosts")) : sra::core::KnownHosts::defaultPath()));
+            say(QStringLiteral("Accepted (--accept-new) and remembered in %1")
+                    .arg(parser.isSet(QStringLiteral("known-hosts")) ? parser.value(QStringLiteral("known-hosts"))
+                                                                     : sra::core::KnownHosts::defaultPath()));
             session.acceptHost();
         } else if (askYesNo(QStringLiteral("Do the fingerprints match?"))) {
             session.acceptHost();
@@ -335,29 +348,31 @@ int main(int argc, char** argv)
         }
         std::fflush(stdout);
     });
-    QObject::connect(&session, &AdminSession::authenticated, &app, [&](const QString& account, const QString& sessionId) {
-        std::printf("Authenticated to %s port %u as %s (session %s)\n",
-                    qPrintable(session.host()),
-                    session.port(),
-                    qPrintable(account),
-                    qPrintable(sessionId));
-        std::fflush(stdout);
-        if (insertCard) {
-            if (auto inserted = relay.insert(); !inserted) {
-                say(QStringLiteral("sra-connect: cannot insert the card: ") + sra::core::cardErrorMessage(inserted.error()));
-                exitCode = exitCodeForCardError(inserted.error().code);
-                session.disconnectFromServer();
-                return;
-            }
-            monitor.start();
-            std::printf("Card inserted into %s; serving its requests until Ctrl-C\n", qPrintable(session.host()));
+    QObject::connect(
+        &session, &AdminSession::authenticated, &app, [&](const QString& account, const QString& sessionId) {
+            std::printf("Authenticated to %s port %u as %s (session %s)\n",
+                        qPrintable(session.host()),
+                        session.port(),
+                        qPrintable(account),
+                        qPrintable(sessionId));
             std::fflush(stdout);
-        } else if (screen) {
-            session.requestScreen();
-        } else if (!parser.isSet(QStringLiteral("stay"))) {
-            session.disconnectFromServer();
-        }
-    });
+            if (insertCard) {
+                if (auto inserted = relay.insert(); !inserted) {
+                    say(QStringLiteral("sra-connect: cannot insert the card: ")
+                        + sra::core::cardErrorMessage(inserted.error()));
+                    exitCode = exitCodeForCardError(inserted.error().code);
+                    session.disconnectFromServer();
+                    return;
+                }
+                monitor.start();
+                std::printf("Card inserted into %s; serving its requests until Ctrl-C\n", qPrintable(session.host()));
+                std::fflush(stdout);
+            } else if (screen) {
+                session.requestScreen();
+            } else if (!parser.isSet(QStringLiteral("stay"))) {
+                session.disconnectFromServer();
+            }
+        });
 
     // --screen: one grant, one viewer on a loopback port, one tunnel; the session ends with the stream.
     sra::core::ScreenGrant grant;
@@ -389,14 +404,21 @@ int main(int argc, char** argv)
     QObject::connect(&session, &AdminSession::screenGranted, &app, [&](const sra::core::ScreenGrant& granted) {
         grant = granted;
         if (!vncServer.listen(vncAddress, vncPort)) {
-            endScreen(kUsage, QStringLiteral("cannot listen on %1 port %2: %3")
-                                  .arg(vncAddress.toString()).arg(vncPort).arg(vncServer.errorString()));
+            endScreen(kUsage,
+                      QStringLiteral("cannot listen on %1 port %2: %3")
+                          .arg(vncAddress.toString())
+                          .arg(vncPort)
+                          .arg(vncServer.errorString()));
             return;
         }
         std::printf("Screen of %s ready for one VNC viewer within %d s:\n  address  %s port %u  (vncviewer %s::%u)\n"
                     "  password %s\n",
-                    qPrintable(session.host()), grant.expiresInMs / 1000, qPrintable(vncAddress.toString()),
-                    vncServer.serverPort(), qPrintable(vncAddress.toString()), vncServer.serverPort(),
+                    qPrintable(session.host()),
+                    grant.expiresInMs / 1000,
+                    qPrintable(vncAddress.toString()),
+                    vncServer.serverPort(),
+                    qPrintable(vncAddress.toString()),
+                    vncServer.serverPort(),
                     grant.password.constData());
         std::fflush(stdout);
         viewerDeadline.start(grant.expiresInMs);
@@ -421,13 +443,13 @@ int main(int argc, char** argv)
     QObject::connect(&tunnel, &sra::core::ScreenTunnel::ready, &app, [&] {
         say(QStringLiteral("Screen stream open; it ends when the viewer disconnects."));
     });
-    QObject::connect(&tunnel, &sra::core::ScreenTunnel::failed, &app,
-                     [&](sra::core::ScreenTunnel::Failure, const QString& message) {
-                         if (viewer) {
-                             viewer->abort();
-                         }
-                         endScreen(kScreenFailed, message);
-                     });
+    QObject::connect(
+        &tunnel, &sra::core::ScreenTunnel::failed, &app, [&](sra::core::ScreenTunnel::Failure, const QString& message) {
+            if (viewer) {
+                viewer->abort();
+            }
+            endScreen(kScreenFailed, message);
+        });
     QObject::connect(&tunnel, &sra::core::ScreenTunnel::closed, &app, [&](const QString& reason) {
         say(reason);
         endScreen(kOk, QString());
@@ -455,7 +477,10 @@ int main(int argc, char** argv)
                 session.cancel();
             }
         });
-        struct sigaction sa{};
+
+        struct sigaction sa
+        {};
+
         sa.sa_handler = onSignal;
         sigaction(SIGINT, &sa, nullptr);
         sigaction(SIGTERM, &sa, nullptr);

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/session/PcscSessionSigner.h"
 #include "core/base/Bytes.h"
+#include "core/session/PcscSessionSigner.h"
 
 // The admin side every client benchmark starts with. Each prints "<program>: <reason>" on stderr and returns
 // false on failure, so that a benchmark's main() only has to return 1.

@@ -31,7 +31,10 @@ struct Samples
 void report(const char* name, std::vector<double> v)
 {
     std::sort(v.begin(), v.end());
-    std::printf("  %-10s median %8.3f ms   p95 %8.3f ms\n", name, v[v.size() / 2], v[std::min(v.size() - 1, v.size() * 95 / 100)]);
+    std::printf("  %-10s median %8.3f ms   p95 %8.3f ms\n",
+                name,
+                v[v.size() / 2],
+                v[std::min(v.size() - 1, v.size() * 95 / 100)]);
 }
 } // namespace
 
@@ -41,9 +44,15 @@ int main(int argc, char** argv)
     QCommandLineParser parser;
     parser.addHelpOption();
     parser.addOptions({
-        {QStringLiteral("port"), QStringLiteral("srad port on 127.0.0.1."), QStringLiteral("n")},
-        {QStringLiteral("iterations"), QStringLiteral("Connections to measure."), QStringLiteral("n"), QStringLiteral("50")},
-        {QStringLiteral("pin-fd"), QStringLiteral("Read the PIN from this descriptor."), QStringLiteral("n"), QStringLiteral("0")},
+        {QStringLiteral("port"),                               QStringLiteral("srad port on 127.0.0.1."), QStringLiteral("n")},
+        { QStringLiteral("iterations"),
+         QStringLiteral("Connections to measure."),
+         QStringLiteral("n"),
+         QStringLiteral("50")},
+        {                                                                                                 QStringLiteral("pin-fd"),
+         QStringLiteral("Read the PIN from this descriptor."),
+         QStringLiteral("n"),
+         QStringLiteral("0")},
     });
     parser.process(app);
     const int iterations = std::max(5, parser.value(QStringLiteral("iterations")).toInt());
@@ -101,7 +110,8 @@ int main(int argc, char** argv)
     sra::base::secureZero(pin.data(), pin.size());
     const auto* auth = signer.cardInfo().find(0x9A);
     std::printf("connect to authenticated, %s card, n=%d, loopback\n",
-                auth && auth->algorithm ? sra::piv::pivAlgorithmName(*auth->algorithm) : "?", iterations);
+                auth && auth->algorithm ? sra::piv::pivAlgorithmName(*auth->algorithm) : "?",
+                iterations);
     report("TLS", samples.tls);
     report("challenge", samples.challenge);
     report("card", samples.card);

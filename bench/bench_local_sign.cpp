@@ -35,7 +35,9 @@ Summary summarize(std::vector<double> ms)
     for (double v : ms) {
         total += v;
     }
-    return {ms[ms.size() / 2], ms[std::min(ms.size() - 1, ms.size() * 95 / 100)], 1000.0 * static_cast<double>(ms.size()) / total};
+    return {ms[ms.size() / 2],
+            ms[std::min(ms.size() - 1, ms.size() * 95 / 100)],
+            1000.0 * static_cast<double>(ms.size()) / total};
 }
 
 double elapsedMs(Clock::time_point start)
@@ -50,9 +52,15 @@ int main(int argc, char** argv)
     QCommandLineParser parser;
     parser.addHelpOption();
     parser.addOptions({
-        {QStringLiteral("reader"), QStringLiteral("Reader name (substring)."), QStringLiteral("name")},
-        {QStringLiteral("iterations"), QStringLiteral("Signatures per measurement."), QStringLiteral("n"), QStringLiteral("200")},
-        {QStringLiteral("pin-fd"), QStringLiteral("Read the PIN from this descriptor."), QStringLiteral("n"), QStringLiteral("0")},
+        {QStringLiteral("reader"),                             QStringLiteral("Reader name (substring)."), QStringLiteral("name")},
+        { QStringLiteral("iterations"),
+         QStringLiteral("Signatures per measurement."),
+         QStringLiteral("n"),
+         QStringLiteral("200")},
+        {                                                                                                    QStringLiteral("pin-fd"),
+         QStringLiteral("Read the PIN from this descriptor."),
+         QStringLiteral("n"),
+         QStringLiteral("0")},
     });
     parser.process(app);
     const int iterations = std::max(10, parser.value(QStringLiteral("iterations")).toInt());
@@ -105,7 +113,8 @@ int main(int argc, char** argv)
         sra::piv::TransactionGuard t(*channel);
         auto sig = client.signDigest(0x9A, algorithm, sra::piv::HashAlgorithm::Sha256, digestView);
         if (!sig) {
-            std::fprintf(stderr, "bench_local_sign: signature failed: %s\n", sra::base::errorCodeName(sig.error().code));
+            std::fprintf(
+                stderr, "bench_local_sign: signature failed: %s\n", sra::base::errorCodeName(sig.error().code));
             return 1;
         }
         signOnly.push_back(elapsedMs(start));
@@ -115,7 +124,8 @@ int main(int argc, char** argv)
     for (int i = 0; i < iterations / 4; ++i) {
         const auto start = Clock::now();
         sra::piv::TransactionGuard t(*channel);
-        if (!client.verifyPin(pin) || !client.signDigest(0x9A, algorithm, sra::piv::HashAlgorithm::Sha256, digestView)) {
+        if (!client.verifyPin(pin)
+            || !client.signDigest(0x9A, algorithm, sra::piv::HashAlgorithm::Sha256, digestView)) {
             std::fprintf(stderr, "bench_local_sign: VERIFY + sign failed\n");
             return 1;
         }
@@ -127,8 +137,14 @@ int main(int argc, char** argv)
     const Summary b = summarize(verifyAndSign);
     std::printf("card: %s (soft card through pcscd + vpcd)\n", sra::piv::pivAlgorithmName(algorithm));
     std::printf("sign, PIN verified        n=%-5zu median %.3f ms  p95 %.3f ms  %.1f signatures/s\n",
-                signOnly.size(), a.medianMs, a.p95Ms, a.opsPerSecond);
+                signOnly.size(),
+                a.medianMs,
+                a.p95Ms,
+                a.opsPerSecond);
     std::printf("VERIFY + sign             n=%-5zu median %.3f ms  p95 %.3f ms  %.1f operations/s\n",
-                verifyAndSign.size(), b.medianMs, b.p95Ms, b.opsPerSecond);
+                verifyAndSign.size(),
+                b.medianMs,
+                b.p95Ms,
+                b.opsPerSecond);
     return 0;
 }

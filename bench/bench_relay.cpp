@@ -3,8 +3,8 @@
 // Not a test: run it through bench/run-relay, which sets up the lab, sra-connect --insert-card and the
 // delay proxy.
 //   bench_relay --socket PATH [--iterations N] [--pin-fd N]
-#include "core/piv/Pkcs1.h"
 #include "core/piv/PivObjects.h"
+#include "core/piv/Pkcs1.h"
 #include "core/wire/Message.h"
 
 #include <QCommandLineParser>
@@ -51,7 +51,8 @@ std::optional<wire::Message> receive(wire::MessageType type)
             return std::nullopt;
         }
         const QByteArray data = g_socket->readAll();
-        g_decoder.feed({reinterpret_cast<const std::uint8_t*>(data.constData()), static_cast<std::size_t>(data.size())});
+        g_decoder.feed(
+            {reinterpret_cast<const std::uint8_t*>(data.constData()), static_cast<std::size_t>(data.size())});
     }
 }
 } // namespace
@@ -62,9 +63,15 @@ int main(int argc, char** argv)
     QCommandLineParser parser;
     parser.addHelpOption();
     parser.addOptions({
-        {QStringLiteral("socket"), QStringLiteral("srad's local socket."), QStringLiteral("path")},
-        {QStringLiteral("iterations"), QStringLiteral("Signatures to measure."), QStringLiteral("n"), QStringLiteral("100")},
-        {QStringLiteral("pin-fd"), QStringLiteral("Read the PIN (relayed once before the signatures) from this descriptor."), QStringLiteral("n"), QStringLiteral("0")},
+        {QStringLiteral("socket"),                                                                  QStringLiteral("srad's local socket."), QStringLiteral("path")},
+        { QStringLiteral("iterations"),
+         QStringLiteral("Signatures to measure."),
+         QStringLiteral("n"),
+         QStringLiteral("100")},
+        {                                                                                                                                     QStringLiteral("pin-fd"),
+         QStringLiteral("Read the PIN (relayed once before the signatures) from this descriptor."),
+         QStringLiteral("n"),
+         QStringLiteral("0")},
     });
     parser.process(app);
     QLocalSocket socket;
@@ -92,7 +99,9 @@ int main(int argc, char** argv)
     QByteArray pin = pinInput.readLine().trimmed();
     wire::Message verify(wire::MessageType::LocalVerifyPin);
     verify.setU32(wire::Field::RequestId, 0);
-    verify.set(wire::Field::Pin, base::ByteView(reinterpret_cast<const std::uint8_t*>(pin.constData()), static_cast<std::size_t>(pin.size())));
+    verify.set(
+        wire::Field::Pin,
+        base::ByteView(reinterpret_cast<const std::uint8_t*>(pin.constData()), static_cast<std::size_t>(pin.size())));
     base::secureZero(pin.data(), static_cast<std::size_t>(pin.size()));
     send(verify);
     if (auto r = receive(wire::MessageType::RelayResult); !r || r->u32(wire::Field::Status) != 0u) {
@@ -105,7 +114,8 @@ int main(int argc, char** argv)
     if (piv::isEcc(*algorithm)) {
         input = piv::ecdsaInput(digestView, piv::pivAlgorithmInputSize(*algorithm));
     } else {
-        input = piv::pkcs1v15SignatureBlock(piv::buildDigestInfo(piv::HashAlgorithm::Sha256, digestView).value(), 256).value();
+        input = piv::pkcs1v15SignatureBlock(piv::buildDigestInfo(piv::HashAlgorithm::Sha256, digestView).value(), 256)
+                    .value();
     }
 
     const int iterations = std::max(5, parser.value(QStringLiteral("iterations")).toInt());
@@ -121,14 +131,19 @@ int main(int argc, char** argv)
         send(request);
         auto result = receive(wire::MessageType::RelayResult);
         if (!result || result->u32(wire::Field::Status) != 0u) {
-            std::fprintf(stderr, "bench_relay: signature %d failed (status %u)\n", i,
+            std::fprintf(stderr,
+                         "bench_relay: signature %d failed (status %u)\n",
+                         i,
                          result ? result->u32(wire::Field::Status).value_or(99) : 99);
             return 1;
         }
         ms.push_back(static_cast<double>(t.nsecsElapsed()) / 1e6);
     }
     std::sort(ms.begin(), ms.end());
-    std::printf("relayed signature, %s, n=%d: median %.3f ms  p95 %.3f ms\n", piv::pivAlgorithmName(*algorithm), iterations,
-                ms[ms.size() / 2], ms[std::min(ms.size() - 1, ms.size() * 95 / 100)]);
+    std::printf("relayed signature, %s, n=%d: median %.3f ms  p95 %.3f ms\n",
+                piv::pivAlgorithmName(*algorithm),
+                iterations,
+                ms[ms.size() / 2],
+                ms[std::min(ms.size() - 1, ms.size() * 95 / 100)]);
     return 0;
 }

@@ -43,6 +43,7 @@ struct Run
 // Keys for rfbClientSetClientData.
 int g_passwordTag = 0;
 int g_countTag = 0;
+
 void quietLog(const char*, ...) {}
 
 char* password(rfbClient* client)
@@ -148,11 +149,14 @@ int main(int argc, char** argv)
     QCommandLineParser parser;
     parser.addHelpOption();
     parser.addOptions({
-        {QStringLiteral("port"), QStringLiteral("srad port on 127.0.0.1."), QStringLiteral("n")},
-        {QStringLiteral("display"), QStringLiteral("The lab's X display."), QStringLiteral("d")},
-        {QStringLiteral("frames"), QStringLiteral("Full frames per round."), QStringLiteral("n"), QStringLiteral("60")},
-        {QStringLiteral("rounds"), QStringLiteral("Rounds per path."), QStringLiteral("n"), QStringLiteral("5")},
-        {QStringLiteral("pin-fd"), QStringLiteral("Read the PIN from this descriptor."), QStringLiteral("n"), QStringLiteral("0")},
+        {QStringLiteral("port"),                  QStringLiteral("srad port on 127.0.0.1."), QStringLiteral("n")},
+        {                        QStringLiteral("display"), QStringLiteral("The lab's X display."),                       QStringLiteral("d")                   },
+        { QStringLiteral("frames"),                    QStringLiteral("Full frames per round."),                                         QStringLiteral("n"),                    QStringLiteral("60")},
+        { QStringLiteral("rounds"),                    QStringLiteral("Rounds per path."),                                          QStringLiteral("n"),                    QStringLiteral("5")},
+        { QStringLiteral("pin-fd"),
+         QStringLiteral("Read the PIN from this descriptor."),
+         QStringLiteral("n"),
+         QStringLiteral("0")},
     });
     parser.process(app);
     if (qEnvironmentVariableIsEmpty("SRA_BENCH_VNC_LOG")) {
@@ -174,7 +178,12 @@ int main(int argc, char** argv)
         session.providePin(sra::base::SecureBytes(pin));
     });
     session.connectToServer(QStringLiteral("127.0.0.1:") + parser.value(QStringLiteral("port")));
-    if (!waitFor([&] { return session.state() == AdminSession::State::Authenticated || session.state() == AdminSession::State::Closed; }, 30000)
+    if (!waitFor(
+            [&] {
+                return session.state() == AdminSession::State::Authenticated
+                       || session.state() == AdminSession::State::Closed;
+            },
+            30000)
         || session.state() != AdminSession::State::Authenticated) {
         std::fprintf(stderr, "bench_screen: not authenticated: %s\n", qPrintable(session.failureMessage()));
         return 1;
@@ -239,10 +248,16 @@ int main(int argc, char** argv)
 
     const double t = median(tunnelFps);
     const double d = median(directFps);
-    std::printf("full-frame updates (raw, %dx%d, 32 bpp, %.1f MB each), %d frames x %d rounds, loopback\n", last.width,
-                last.height, last.width * last.height * 4 / 1e6, frames, rounds);
-    std::printf("  direct UNIX socket  median %7.1f frames/s  (%7.1f MB/s)\n", d, d * last.width * last.height * 4 / 1e6);
-    std::printf("  through the tunnel  median %7.1f frames/s  (%7.1f MB/s)\n", t, t * last.width * last.height * 4 / 1e6);
+    std::printf("full-frame updates (raw, %dx%d, 32 bpp, %.1f MB each), %d frames x %d rounds, loopback\n",
+                last.width,
+                last.height,
+                last.width * last.height * 4 / 1e6,
+                frames,
+                rounds);
+    std::printf(
+        "  direct UNIX socket  median %7.1f frames/s  (%7.1f MB/s)\n", d, d * last.width * last.height * 4 / 1e6);
+    std::printf(
+        "  through the tunnel  median %7.1f frames/s  (%7.1f MB/s)\n", t, t * last.width * last.height * 4 / 1e6);
     std::printf("  ratio tunnel/direct %.2f\n", t / d);
     return 0;
 }

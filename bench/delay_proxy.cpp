@@ -67,6 +67,7 @@ private:
         qint64 due;
         QByteArray data;
     };
+
     QTcpSocket* m_from;
     QTcpSocket* m_to;
     int m_delayMs;
@@ -83,9 +84,12 @@ int main(int argc, char** argv)
     QCommandLineParser parser;
     parser.addHelpOption();
     parser.addOptions({
-        {QStringLiteral("listen"), QStringLiteral("Port to listen on (127.0.0.1)."), QStringLiteral("port")},
-        {QStringLiteral("to"), QStringLiteral("Where to forward: host:port."), QStringLiteral("target")},
-        {QStringLiteral("delay-ms"), QStringLiteral("Delay in each direction."), QStringLiteral("ms"), QStringLiteral("25")},
+        {QStringLiteral("listen"),                        QStringLiteral("Port to listen on (127.0.0.1)."), QStringLiteral("port")},
+        {                          QStringLiteral("to"), QStringLiteral("Where to forward: host:port."),                         QStringLiteral("target")                      },
+        { QStringLiteral("delay-ms"),
+         QStringLiteral("Delay in each direction."),
+         QStringLiteral("ms"),
+         QStringLiteral("25")},
     });
     parser.process(app);
     const QString target = parser.value(QStringLiteral("to"));
@@ -96,7 +100,8 @@ int main(int argc, char** argv)
     quint64 serverToClient = 0;
 
     QTcpServer server;
-    if (!server.listen(QHostAddress::LocalHost, static_cast<quint16>(parser.value(QStringLiteral("listen")).toUInt()))) {
+    if (!server.listen(QHostAddress::LocalHost,
+                       static_cast<quint16>(parser.value(QStringLiteral("listen")).toUInt()))) {
         std::fprintf(stderr, "delay_proxy: cannot listen: %s\n", qPrintable(server.errorString()));
         return 1;
     }
@@ -116,7 +121,8 @@ int main(int argc, char** argv)
     QSocketNotifier notifier(g_pipe[0], QSocketNotifier::Read);
     QObject::connect(&notifier, &QSocketNotifier::activated, &app, [&] {
         std::printf("delay_proxy: %llu client->server and %llu server->client deliveries\n",
-                    static_cast<unsigned long long>(clientToServer), static_cast<unsigned long long>(serverToClient));
+                    static_cast<unsigned long long>(clientToServer),
+                    static_cast<unsigned long long>(serverToClient));
         QCoreApplication::quit();
     });
     std::signal(SIGTERM, onSignal);

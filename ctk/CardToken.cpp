@@ -28,9 +28,9 @@ struct SlotNames
 
 // OpenSC's PIV driver (card-piv.c / pkcs15-piv.c) names and numbers: tools then show the same on both.
 constexpr SlotNames kSlots[] = {
-    {0x9A, 0x01, "Certificate for PIV Authentication", "PIV AUTH key", "PIV AUTH pubkey"},
-    {0x9C, 0x02, "Certificate for Digital Signature", "SIGN key", "SIGN pubkey"},
-    {0x9D, 0x03, "Certificate for Key Management", "KEY MAN key", "KEY MAN pubkey"},
+    {0x9A, 0x01, "Certificate for PIV Authentication",  "PIV AUTH key",  "PIV AUTH pubkey" },
+    {0x9C, 0x02, "Certificate for Digital Signature",   "SIGN key",      "SIGN pubkey"     },
+    {0x9D, 0x03, "Certificate for Key Management",      "KEY MAN key",   "KEY MAN pubkey"  },
     {0x9E, 0x04, "Certificate for Card Authentication", "CARD AUTH key", "CARD AUTH pubkey"},
 };
 
@@ -71,7 +71,8 @@ bool readCertificate(ByteView certificate, std::optional<piv::PivAlgorithm> anno
     key.certificate.assign(certificate.begin(), certificate.end());
     key.subject = der([&](unsigned char** out) { return i2d_X509_NAME(X509_get_subject_name(x509.get()), out); });
     key.issuer = der([&](unsigned char** out) { return i2d_X509_NAME(X509_get_issuer_name(x509.get()), out); });
-    key.serialNumber = der([&](unsigned char** out) { return i2d_ASN1_INTEGER(X509_get0_serialNumber(x509.get()), out); });
+    key.serialNumber =
+        der([&](unsigned char** out) { return i2d_ASN1_INTEGER(X509_get0_serialNumber(x509.get()), out); });
     EVP_PKEY* pkey = X509_get0_pubkey(x509.get());
     if (!pkey) {
         return false;
@@ -103,7 +104,8 @@ bool readCertificate(ByteView certificate, std::optional<piv::PivAlgorithm> anno
         key.ecParameters = der([&](unsigned char** out) { return i2d_ASN1_OBJECT(OBJ_nid2obj(nid), out); });
         unsigned char point[256];
         std::size_t pointLength = 0;
-        if (EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point, sizeof point, &pointLength) != 1
+        if (EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point, sizeof point, &pointLength)
+                != 1
             || pointLength == 0 || pointLength > 127) {
             return false;
         }
@@ -246,8 +248,7 @@ struct Signer::Digest
 Signer::Signer(const TokenKey& key, SignScheme scheme)
     : m_key(key)
     , m_scheme(scheme)
-{
-}
+{}
 
 Signer::~Signer()
 {

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "core/base/Bytes.h"
-#include "core/piv/PivObjects.h"
 #include "core/base/Result.h"
+#include "core/piv/PivObjects.h"
 
 #include <cstdint>
 #include <memory>
@@ -20,37 +20,38 @@ namespace sra::ctk {
 // One key slot of the card that has a certificate.
 struct TokenKey
 {
-    std::uint8_t keyReference = 0;   // 9A, 9C, 9D, 9E
-    std::uint8_t id = 0;             // OpenSC's PIV CKA_ID: 01 (9A), 02 (9C), 03 (9D), 04 (9E)
+    std::uint8_t keyReference = 0; // 9A, 9C, 9D, 9E
+    std::uint8_t id = 0;           // OpenSC's PIV CKA_ID: 01 (9A), 02 (9C), 03 (9D), 04 (9E)
     piv::PivAlgorithm algorithm = piv::PivAlgorithm::Rsa2048;
-    std::string certificateLabel;    // as OpenSC's PIV driver names them
+    std::string certificateLabel; // as OpenSC's PIV driver names them
     std::string keyLabel;
     std::string publicKeyLabel;
     bool alwaysAuthenticate = false; // 9C: a PIN check right before each use
     bool needsPin = true;            // 9E does not
-    base::Bytes certificate;          // DER
-    base::Bytes subject;              // DER Name
+    base::Bytes certificate;         // DER
+    base::Bytes subject;             // DER Name
     base::Bytes issuer;
-    base::Bytes serialNumber;         // DER INTEGER
-    base::Bytes publicKeyInfo;        // DER SubjectPublicKeyInfo
-    base::Bytes modulus;              // RSA, big endian, no leading zero
+    base::Bytes serialNumber;  // DER INTEGER
+    base::Bytes publicKeyInfo; // DER SubjectPublicKeyInfo
+    base::Bytes modulus;       // RSA, big endian, no leading zero
     base::Bytes publicExponent;
-    base::Bytes ecParameters;         // EC: DER OID of the named curve
-    base::Bytes ecPoint;              // EC: DER OCTET STRING around the uncompressed point
+    base::Bytes ecParameters; // EC: DER OID of the named curve
+    base::Bytes ecPoint;      // EC: DER OCTET STRING around the uncompressed point
     std::size_t keyBits = 0;
 
     bool isEc() const noexcept
     {
         return piv::isEcc(algorithm);
     }
+
     // Bytes of a finished signature: the modulus size (RSA) or r‖s (ECDSA).
     std::size_t signatureSize() const noexcept;
 };
 
 struct CardContents
 {
-    std::vector<TokenKey> keys;      // in key-reference order 9A, 9C, 9D, 9E
-    std::string serial;              // 16 hex digits from the CHUID GUID, or empty
+    std::vector<TokenKey> keys; // in key-reference order 9A, 9C, 9D, 9E
+    std::string serial;         // 16 hex digits from the CHUID GUID, or empty
 };
 
 // Reads a CardStatus's CardObjects (BER-TLV list: PIV object tag → object as GET DATA returns it) and
@@ -62,12 +63,12 @@ base::Result<CardContents> parseCardContents(base::ByteView cardObjects, base::B
 
 enum class SignScheme
 {
-    RsaPkcs1,         // input: the DigestInfo (or any T up to k-11 bytes); the type-01 block is built here
-    RsaPkcs1Sha256,   // input: the message
+    RsaPkcs1,       // input: the DigestInfo (or any T up to k-11 bytes); the type-01 block is built here
+    RsaPkcs1Sha256, // input: the message
     RsaPkcs1Sha384,
     RsaPkcs1Sha512,
-    Ecdsa,            // input: the hash, truncated or left-padded to the field size
-    EcdsaSha256,      // input: the message
+    Ecdsa,       // input: the hash, truncated or left-padded to the field size
+    EcdsaSha256, // input: the message
     EcdsaSha384,
     EcdsaSha512,
 };

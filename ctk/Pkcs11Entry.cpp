@@ -11,9 +11,8 @@
 
 #include <memory>
 #include <new>
-#include <shared_mutex>
-
 #include <pthread.h>
+#include <shared_mutex>
 #include <unistd.h>
 
 namespace {
@@ -21,7 +20,7 @@ using sra::pkcs11::Module;
 
 struct State
 {
-    std::shared_mutex lifecycle;   // shared: any call; exclusive: C_Initialize / C_Finalize
+    std::shared_mutex lifecycle; // shared: any call; exclusive: C_Initialize / C_Finalize
     Module* module = nullptr;
     pid_t pid = 0;
     // The API lock: native, or the application's (CreateMutex & co. without CKF_OS_LOCKING_OK).
@@ -63,6 +62,7 @@ public:
             s.native.lock();
         }
     }
+
     ~ApiLock()
     {
         if (m_rv != CKR_OK) {
@@ -74,6 +74,7 @@ public:
             m_state.native.unlock();
         }
     }
+
     ApiLock(const ApiLock&) = delete;
     ApiLock& operator=(const ApiLock&) = delete;
 
@@ -143,7 +144,7 @@ CK_RV initialize(CK_VOID_PTR initArgs) noexcept
         if (s->module && s->pid == ::getpid()) {
             return CKR_CRYPTOKI_ALREADY_INITIALIZED;
         }
-        s->module = nullptr;   // a parent's module after fork(): abandoned
+        s->module = nullptr; // a parent's module after fork(): abandoned
         const bool osLocking = (args.flags & CKF_OS_LOCKING_OK) != 0;
         s->useAppMutex = false;
         s->appMutex = nullptr;
@@ -308,7 +309,10 @@ CK_RV C_GetObjectSize(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject, CK_U
     return guarded([&](Module& m) { return m.getObjectSize(hSession, hObject, pulSize); });
 }
 
-CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject, CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount)
+CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession,
+                          CK_OBJECT_HANDLE hObject,
+                          CK_ATTRIBUTE_PTR pTemplate,
+                          CK_ULONG ulCount)
 {
     return guarded([&](Module& m) { return m.getAttributeValue(hSession, hObject, pTemplate, ulCount); });
 }
@@ -318,7 +322,10 @@ CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, CK_ATTRIBUTE_PTR pTemplate, 
     return guarded([&](Module& m) { return m.findObjectsInit(hSession, pTemplate, ulCount); });
 }
 
-CK_RV C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE_PTR phObject, CK_ULONG ulMaxObjectCount, CK_ULONG_PTR pulObjectCount)
+CK_RV C_FindObjects(CK_SESSION_HANDLE hSession,
+                    CK_OBJECT_HANDLE_PTR phObject,
+                    CK_ULONG ulMaxObjectCount,
+                    CK_ULONG_PTR pulObjectCount)
 {
     return guarded([&](Module& m) { return m.findObjects(hSession, phObject, ulMaxObjectCount, pulObjectCount); });
 }
@@ -333,7 +340,11 @@ CK_RV C_SignInit(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism, CK_OBJ
     return guarded([&](Module& m) { return m.signInit(hSession, pMechanism, hKey); });
 }
 
-CK_RV C_Sign(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pData, CK_ULONG ulDataLen, CK_BYTE_PTR pSignature, CK_ULONG_PTR pulSignatureLen)
+CK_RV C_Sign(CK_SESSION_HANDLE hSession,
+             CK_BYTE_PTR pData,
+             CK_ULONG ulDataLen,
+             CK_BYTE_PTR pSignature,
+             CK_ULONG_PTR pulSignatureLen)
 {
     return guarded([&](Module& m) { return m.sign(hSession, pData, ulDataLen, pSignature, pulSignatureLen); });
 }
@@ -349,10 +360,10 @@ CK_RV C_SignFinal(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pSignature, CK_ULONG_P
 }
 
 // Not offered: the token is read-only, keys never leave the card, and the relay only ever signs.
-#define SRA_UNSUPPORTED(name, params) \
-    CK_RV name params                 \
-    {                                 \
-        return notSupported();        \
+#define SRA_UNSUPPORTED(name, params)                                                                                  \
+    CK_RV name params                                                                                                  \
+    {                                                                                                                  \
+        return notSupported();                                                                                         \
     }
 
 SRA_UNSUPPORTED(C_InitToken, (CK_SLOT_ID, CK_UTF8CHAR_PTR, CK_ULONG, CK_UTF8CHAR_PTR))
@@ -390,12 +401,29 @@ SRA_UNSUPPORTED(C_DecryptDigestUpdate, (CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG
 SRA_UNSUPPORTED(C_SignEncryptUpdate, (CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR))
 SRA_UNSUPPORTED(C_DecryptVerifyUpdate, (CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR, CK_ULONG_PTR))
 SRA_UNSUPPORTED(C_GenerateKey, (CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_ATTRIBUTE_PTR, CK_ULONG, CK_OBJECT_HANDLE_PTR))
-SRA_UNSUPPORTED(C_GenerateKeyPair, (CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_ATTRIBUTE_PTR, CK_ULONG, CK_ATTRIBUTE_PTR,
-                                    CK_ULONG, CK_OBJECT_HANDLE_PTR, CK_OBJECT_HANDLE_PTR))
-SRA_UNSUPPORTED(C_WrapKey, (CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_OBJECT_HANDLE, CK_OBJECT_HANDLE, CK_BYTE_PTR, CK_ULONG_PTR))
-SRA_UNSUPPORTED(C_UnwrapKey, (CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_OBJECT_HANDLE, CK_BYTE_PTR, CK_ULONG, CK_ATTRIBUTE_PTR,
-                              CK_ULONG, CK_OBJECT_HANDLE_PTR))
-SRA_UNSUPPORTED(C_DeriveKey, (CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_OBJECT_HANDLE, CK_ATTRIBUTE_PTR, CK_ULONG, CK_OBJECT_HANDLE_PTR))
+SRA_UNSUPPORTED(C_GenerateKeyPair,
+                (CK_SESSION_HANDLE,
+                 CK_MECHANISM_PTR,
+                 CK_ATTRIBUTE_PTR,
+                 CK_ULONG,
+                 CK_ATTRIBUTE_PTR,
+                 CK_ULONG,
+                 CK_OBJECT_HANDLE_PTR,
+                 CK_OBJECT_HANDLE_PTR))
+SRA_UNSUPPORTED(C_WrapKey,
+                (CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_OBJECT_HANDLE, CK_OBJECT_HANDLE, CK_BYTE_PTR, CK_ULONG_PTR))
+SRA_UNSUPPORTED(C_UnwrapKey,
+                (CK_SESSION_HANDLE,
+                 CK_MECHANISM_PTR,
+                 CK_OBJECT_HANDLE,
+                 CK_BYTE_PTR,
+                 CK_ULONG,
+                 CK_ATTRIBUTE_PTR,
+                 CK_ULONG,
+                 CK_OBJECT_HANDLE_PTR))
+SRA_UNSUPPORTED(
+    C_DeriveKey,
+    (CK_SESSION_HANDLE, CK_MECHANISM_PTR, CK_OBJECT_HANDLE, CK_ATTRIBUTE_PTR, CK_ULONG, CK_OBJECT_HANDLE_PTR))
 SRA_UNSUPPORTED(C_SeedRandom, (CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG))
 SRA_UNSUPPORTED(C_GenerateRandom, (CK_SESSION_HANDLE, CK_BYTE_PTR, CK_ULONG))
 
@@ -414,16 +442,73 @@ CK_RV C_CancelFunction(CK_SESSION_HANDLE)
 namespace {
 CK_FUNCTION_LIST g_functionList = {
     {CRYPTOKI_VERSION_MAJOR, CRYPTOKI_VERSION_MINOR},
-    C_Initialize, C_Finalize, C_GetInfo, C_GetFunctionList, C_GetSlotList, C_GetSlotInfo, C_GetTokenInfo,
-    C_GetMechanismList, C_GetMechanismInfo, C_InitToken, C_InitPIN, C_SetPIN, C_OpenSession, C_CloseSession,
-    C_CloseAllSessions, C_GetSessionInfo, C_GetOperationState, C_SetOperationState, C_Login, C_Logout,
-    C_CreateObject, C_CopyObject, C_DestroyObject, C_GetObjectSize, C_GetAttributeValue, C_SetAttributeValue,
-    C_FindObjectsInit, C_FindObjects, C_FindObjectsFinal, C_EncryptInit, C_Encrypt, C_EncryptUpdate, C_EncryptFinal,
-    C_DecryptInit, C_Decrypt, C_DecryptUpdate, C_DecryptFinal, C_DigestInit, C_Digest, C_DigestUpdate, C_DigestKey,
-    C_DigestFinal, C_SignInit, C_Sign, C_SignUpdate, C_SignFinal, C_SignRecoverInit, C_SignRecover, C_VerifyInit,
-    C_Verify, C_VerifyUpdate, C_VerifyFinal, C_VerifyRecoverInit, C_VerifyRecover, C_DigestEncryptUpdate,
-    C_DecryptDigestUpdate, C_SignEncryptUpdate, C_DecryptVerifyUpdate, C_GenerateKey, C_GenerateKeyPair, C_WrapKey,
-    C_UnwrapKey, C_DeriveKey, C_SeedRandom, C_GenerateRandom, C_GetFunctionStatus, C_CancelFunction,
+    C_Initialize,
+    C_Finalize,
+    C_GetInfo,
+    C_GetFunctionList,
+    C_GetSlotList,
+    C_GetSlotInfo,
+    C_GetTokenInfo,
+    C_GetMechanismList,
+    C_GetMechanismInfo,
+    C_InitToken,
+    C_InitPIN,
+    C_SetPIN,
+    C_OpenSession,
+    C_CloseSession,
+    C_CloseAllSessions,
+    C_GetSessionInfo,
+    C_GetOperationState,
+    C_SetOperationState,
+    C_Login,
+    C_Logout,
+    C_CreateObject,
+    C_CopyObject,
+    C_DestroyObject,
+    C_GetObjectSize,
+    C_GetAttributeValue,
+    C_SetAttributeValue,
+    C_FindObjectsInit,
+    C_FindObjects,
+    C_FindObjectsFinal,
+    C_EncryptInit,
+    C_Encrypt,
+    C_EncryptUpdate,
+    C_EncryptFinal,
+    C_DecryptInit,
+    C_Decrypt,
+    C_DecryptUpdate,
+    C_DecryptFinal,
+    C_DigestInit,
+    C_Digest,
+    C_DigestUpdate,
+    C_DigestKey,
+    C_DigestFinal,
+    C_SignInit,
+    C_Sign,
+    C_SignUpdate,
+    C_SignFinal,
+    C_SignRecoverInit,
+    C_SignRecover,
+    C_VerifyInit,
+    C_Verify,
+    C_VerifyUpdate,
+    C_VerifyFinal,
+    C_VerifyRecoverInit,
+    C_VerifyRecover,
+    C_DigestEncryptUpdate,
+    C_DecryptDigestUpdate,
+    C_SignEncryptUpdate,
+    C_DecryptVerifyUpdate,
+    C_GenerateKey,
+    C_GenerateKeyPair,
+    C_WrapKey,
+    C_UnwrapKey,
+    C_DeriveKey,
+    C_SeedRandom,
+    C_GenerateRandom,
+    C_GetFunctionStatus,
+    C_CancelFunction,
     C_WaitForSlotEvent,
 };
 } // namespace

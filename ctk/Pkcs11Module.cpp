@@ -17,7 +17,7 @@ constexpr const char* kSlotDescription = "SRA Virtual Card";
 constexpr const char* kTokenLabel = "SRA Virtual Card";
 constexpr CK_ULONG kMinPin = 6;
 constexpr CK_ULONG kMaxPin = 8;
-constexpr CK_ULONG kUnavailable = ~CK_ULONG{0};   // CK_UNAVAILABLE_INFORMATION, without its C cast
+constexpr CK_ULONG kUnavailable = ~CK_ULONG{0}; // CK_UNAVAILABLE_INFORMATION, without its C cast
 
 void padded(CK_UTF8CHAR* field, std::size_t size, const std::string& text)
 {
@@ -49,14 +49,14 @@ struct MechanismEntry
 };
 
 constexpr MechanismEntry kMechanisms[] = {
-    {CKM_RSA_PKCS, ctk::SignScheme::RsaPkcs1},
+    {CKM_RSA_PKCS,        ctk::SignScheme::RsaPkcs1      },
     {CKM_SHA256_RSA_PKCS, ctk::SignScheme::RsaPkcs1Sha256},
     {CKM_SHA384_RSA_PKCS, ctk::SignScheme::RsaPkcs1Sha384},
     {CKM_SHA512_RSA_PKCS, ctk::SignScheme::RsaPkcs1Sha512},
-    {CKM_ECDSA, ctk::SignScheme::Ecdsa},
-    {CKM_ECDSA_SHA256, ctk::SignScheme::EcdsaSha256},
-    {CKM_ECDSA_SHA384, ctk::SignScheme::EcdsaSha384},
-    {CKM_ECDSA_SHA512, ctk::SignScheme::EcdsaSha512},
+    {CKM_ECDSA,           ctk::SignScheme::Ecdsa         },
+    {CKM_ECDSA_SHA256,    ctk::SignScheme::EcdsaSha256   },
+    {CKM_ECDSA_SHA384,    ctk::SignScheme::EcdsaSha384   },
+    {CKM_ECDSA_SHA512,    ctk::SignScheme::EcdsaSha512   },
 };
 
 const MechanismEntry* findMechanism(CK_MECHANISM_TYPE type)
@@ -126,8 +126,7 @@ void debugLog(const char* format, ...)
 
 Module::Module(local::LocalChannelClient::Options options)
     : m_client(std::move(options))
-{
-}
+{}
 
 Module::~Module()
 {
@@ -167,7 +166,7 @@ void Module::refresh()
         if (snapshot->pinTriesLeft) {
             m_triesLeft = snapshot->pinTriesLeft;
         }
-        return;   // the same card (e.g. the status repeated)
+        return; // the same card (e.g. the status repeated)
     }
     debugLog("card %s (generation %u)", present ? "present" : "absent", snapshot->generation);
     dropAllSessions();
@@ -274,12 +273,12 @@ void Module::buildObjects()
         k[CKA_ID] = id;
         k[CKA_SUBJECT] = key.subject;
         k[CKA_LOCAL] = boolBytes(false);
-        k[CKA_DERIVE] = boolBytes(false);   // key agreement is never relayed
+        k[CKA_DERIVE] = boolBytes(false); // key agreement is never relayed
         k[CKA_SENSITIVE] = boolBytes(true);
         k[CKA_ALWAYS_SENSITIVE] = boolBytes(true);
         k[CKA_EXTRACTABLE] = boolBytes(false);
         k[CKA_NEVER_EXTRACTABLE] = boolBytes(true);
-        k[CKA_DECRYPT] = boolBytes(false);  // the relay makes signatures only
+        k[CKA_DECRYPT] = boolBytes(false); // the relay makes signatures only
         k[CKA_SIGN] = boolBytes(true);
         k[CKA_SIGN_RECOVER] = boolBytes(false);
         k[CKA_UNWRAP] = boolBytes(false);
@@ -375,7 +374,9 @@ CK_RV Module::getTokenInfo(CK_SLOT_ID slot, CK_TOKEN_INFO_PTR info)
     padded(info->label, sizeof info->label, kTokenLabel);
     padded(info->manufacturerID, sizeof info->manufacturerID, kManufacturer);
     padded(info->model, sizeof info->model, "PIV II (relayed)");
-    padded(info->serialNumber, sizeof info->serialNumber, m_contents.serial.empty() ? std::string("0") : m_contents.serial);
+    padded(info->serialNumber,
+           sizeof info->serialNumber,
+           m_contents.serial.empty() ? std::string("0") : m_contents.serial);
     info->flags = CKF_TOKEN_INITIALIZED | CKF_USER_PIN_INITIALIZED | CKF_LOGIN_REQUIRED;
     if (m_triesLeft) {
         if (*m_triesLeft == 0) {
@@ -389,8 +390,8 @@ CK_RV Module::getTokenInfo(CK_SLOT_ID slot, CK_TOKEN_INFO_PTR info)
     info->ulMaxSessionCount = CK_EFFECTIVELY_INFINITE;
     info->ulSessionCount = m_sessions.size();
     info->ulMaxRwSessionCount = CK_EFFECTIVELY_INFINITE;
-    info->ulRwSessionCount = static_cast<CK_ULONG>(
-        std::count_if(m_sessions.begin(), m_sessions.end(), [](const auto& s) { return (s.second.flags & CKF_RW_SESSION) != 0; }));
+    info->ulRwSessionCount = static_cast<CK_ULONG>(std::count_if(
+        m_sessions.begin(), m_sessions.end(), [](const auto& s) { return (s.second.flags & CKF_RW_SESSION) != 0; }));
     info->ulMaxPinLen = kMaxPin;
     info->ulMinPinLen = kMinPin;
     info->ulTotalPublicMemory = kUnavailable;
@@ -414,7 +415,8 @@ CK_RV Module::getMechanismList(CK_SLOT_ID slot, CK_MECHANISM_TYPE_PTR list, CK_U
     if (!tokenPresent()) {
         return CKR_TOKEN_NOT_PRESENT;
     }
-    const bool rsa = std::any_of(m_contents.keys.begin(), m_contents.keys.end(), [](const auto& k) { return !k.isEc(); });
+    const bool rsa =
+        std::any_of(m_contents.keys.begin(), m_contents.keys.end(), [](const auto& k) { return !k.isEc(); });
     const bool ec = std::any_of(m_contents.keys.begin(), m_contents.keys.end(), [](const auto& k) { return k.isEc(); });
     std::vector<CK_MECHANISM_TYPE> types;
     for (const auto& m : kMechanisms) {
@@ -493,7 +495,7 @@ CK_RV Module::closeSession(CK_SESSION_HANDLE handle)
     }
     m_sessions.erase(handle);
     if (m_sessions.empty()) {
-        m_loggedIn = false;   // the login state ends with the application's last session
+        m_loggedIn = false; // the login state ends with the application's last session
     }
     return CKR_OK;
 }
@@ -520,7 +522,8 @@ CK_RV Module::getSessionInfo(CK_SESSION_HANDLE handle, CK_SESSION_INFO_PTR info)
     }
     const bool rw = (s->flags & CKF_RW_SESSION) != 0;
     info->slotID = kSlotId;
-    info->state = m_loggedIn ? (rw ? CKS_RW_USER_FUNCTIONS : CKS_RO_USER_FUNCTIONS) : (rw ? CKS_RW_PUBLIC_SESSION : CKS_RO_PUBLIC_SESSION);
+    info->state = m_loggedIn ? (rw ? CKS_RW_USER_FUNCTIONS : CKS_RO_USER_FUNCTIONS)
+                             : (rw ? CKS_RW_PUBLIC_SESSION : CKS_RO_PUBLIC_SESSION);
     info->flags = s->flags;
     info->ulDeviceError = 0;
     return CKR_OK;
@@ -533,7 +536,7 @@ CK_RV Module::login(CK_SESSION_HANDLE handle, CK_USER_TYPE userType, CK_UTF8CHAR
         return rv;
     }
     if (userType == CKU_SO) {
-        return CKR_FUNCTION_REJECTED;   // the PIV management key is never relayed
+        return CKR_FUNCTION_REJECTED; // the PIV management key is never relayed
     }
     if (userType != CKU_USER && userType != CKU_CONTEXT_SPECIFIC) {
         return CKR_USER_TYPE_INVALID;
@@ -545,7 +548,7 @@ CK_RV Module::login(CK_SESSION_HANDLE handle, CK_USER_TYPE userType, CK_UTF8CHAR
         return CKR_OPERATION_NOT_INITIALIZED;
     }
     if (!pin) {
-        return CKR_ARGUMENTS_BAD;   // no protected authentication path
+        return CKR_ARGUMENTS_BAD; // no protected authentication path
     }
     if (pinLength < kMinPin || pinLength > kMaxPin) {
         return CKR_PIN_LEN_RANGE;
@@ -588,7 +591,10 @@ CK_RV Module::logout(CK_SESSION_HANDLE handle)
     return CKR_OK;
 }
 
-CK_RV Module::getAttributeValue(CK_SESSION_HANDLE handle, CK_OBJECT_HANDLE object, CK_ATTRIBUTE_PTR templ, CK_ULONG count)
+CK_RV Module::getAttributeValue(CK_SESSION_HANDLE handle,
+                                CK_OBJECT_HANDLE object,
+                                CK_ATTRIBUTE_PTR templ,
+                                CK_ULONG count)
 {
     Session* s = nullptr;
     if (const CK_RV rv = sessionFor(handle, s); rv != CKR_OK) {
@@ -763,13 +769,13 @@ CK_RV Module::finishSign(Session& s, CK_BYTE_PTR signature, CK_ULONG_PTR signatu
     const CK_ULONG size = key.signatureSize();
     if (!signature) {
         *signatureLength = size;
-        return CKR_OK;   // a size query: the operation goes on
+        return CKR_OK; // a size query: the operation goes on
     }
     if (*signatureLength < size) {
         *signatureLength = size;
         return CKR_BUFFER_TOO_SMALL;
     }
-    std::unique_ptr<ctk::Signer> signer = std::move(s.signer);   // from here on the operation ends
+    std::unique_ptr<ctk::Signer> signer = std::move(s.signer); // from here on the operation ends
     if (key.alwaysAuthenticate && !s.contextLoggedIn) {
         return CKR_USER_NOT_LOGGED_IN;
     }
@@ -794,7 +800,11 @@ CK_RV Module::finishSign(Session& s, CK_BYTE_PTR signature, CK_ULONG_PTR signatu
     return CKR_OK;
 }
 
-CK_RV Module::sign(CK_SESSION_HANDLE handle, CK_BYTE_PTR data, CK_ULONG dataLength, CK_BYTE_PTR signature, CK_ULONG_PTR signatureLength)
+CK_RV Module::sign(CK_SESSION_HANDLE handle,
+                   CK_BYTE_PTR data,
+                   CK_ULONG dataLength,
+                   CK_BYTE_PTR signature,
+                   CK_ULONG_PTR signatureLength)
 {
     Session* s = nullptr;
     if (const CK_RV rv = sessionFor(handle, s); rv != CKR_OK) {
@@ -808,7 +818,7 @@ CK_RV Module::sign(CK_SESSION_HANDLE handle, CK_BYTE_PTR data, CK_ULONG dataLeng
         return CKR_ARGUMENTS_BAD;
     }
     if (s->signUpdated) {
-        return CKR_OPERATION_ACTIVE;   // a multi-part operation ends with C_SignFinal
+        return CKR_OPERATION_ACTIVE; // a multi-part operation ends with C_SignFinal
     }
     if (!signature) {
         return finishSign(*s, signature, signatureLength, false);

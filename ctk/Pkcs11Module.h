@@ -45,7 +45,11 @@ public:
     CK_RV findObjects(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE_PTR objects, CK_ULONG max, CK_ULONG_PTR count);
     CK_RV findObjectsFinal(CK_SESSION_HANDLE session);
     CK_RV signInit(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism, CK_OBJECT_HANDLE key);
-    CK_RV sign(CK_SESSION_HANDLE session, CK_BYTE_PTR data, CK_ULONG dataLength, CK_BYTE_PTR signature, CK_ULONG_PTR signatureLength);
+    CK_RV sign(CK_SESSION_HANDLE session,
+               CK_BYTE_PTR data,
+               CK_ULONG dataLength,
+               CK_BYTE_PTR signature,
+               CK_ULONG_PTR signatureLength);
     CK_RV signUpdate(CK_SESSION_HANDLE session, CK_BYTE_PTR part, CK_ULONG partLength);
     CK_RV signFinal(CK_SESSION_HANDLE session, CK_BYTE_PTR signature, CK_ULONG_PTR signatureLength);
     // Blocking waits poll in short steps and end with CKR_CRYPTOKI_NOT_INITIALIZED once finalizing is set.
@@ -94,8 +98,8 @@ private:
     bool m_loggedIn = false;
     std::optional<std::uint32_t> m_triesLeft;
     std::atomic<bool> m_finalizing{false};
-    std::mutex m_eventMutex;   // C_WaitForSlotEvent runs outside the API lock
-    std::uint64_t m_eventSerial = 0;   // snapshot serial up to which presence events were reported
+    std::mutex m_eventMutex;         // C_WaitForSlotEvent runs outside the API lock
+    std::uint64_t m_eventSerial = 0; // snapshot serial up to which presence events were reported
     bool m_eventPresent = false;
 };
 

@@ -18,16 +18,17 @@ const QList<quint8> kValidSlots{0x9A, 0x9C, 0x9D, 0x9E};
 
 AppSettings::AppSettings(QObject* parent)
     : QObject(parent)
-    , m_settings(new QSettings(QSettings::IniFormat, QSettings::UserScope, QStringLiteral("secure-remote-access"),
-                               QStringLiteral("secure-remote-access"), this))
-{
-}
+    , m_settings(new QSettings(QSettings::IniFormat,
+                               QSettings::UserScope,
+                               QStringLiteral("secure-remote-access"),
+                               QStringLiteral("secure-remote-access"),
+                               this))
+{}
 
 AppSettings::AppSettings(const QString& iniFile, QObject* parent)
     : QObject(parent)
     , m_settings(new QSettings(iniFile, QSettings::IniFormat, this))
-{
-}
+{}
 
 QStringList AppSettings::hostHistory() const
 {
@@ -85,7 +86,8 @@ QList<quint8> AppSettings::relayAllowedSlots() const
     for (const QString& value : values) {
         bool ok = false;
         const uint slot = value.trimmed().toUInt(&ok, 16);
-        if (ok && slot <= 0xFF && kValidSlots.contains(static_cast<quint8>(slot)) && !slots.contains(static_cast<quint8>(slot))) {
+        if (ok && slot <= 0xFF && kValidSlots.contains(static_cast<quint8>(slot))
+            && !slots.contains(static_cast<quint8>(slot))) {
             slots.append(static_cast<quint8>(slot));
         }
     }

@@ -18,8 +18,8 @@ class AppSettings : public QObject
 public:
     enum class Approval
     {
-        Ask,       // ask before each relayed operation (sra-connect --approve ask)
-        Session,   // allow every operation for the session (sra-connect --approve session)
+        Ask,     // ask before each relayed operation (sra-connect --approve ask)
+        Session, // allow every operation for the session (sra-connect --approve session)
     };
     Q_ENUM(Approval)
 
@@ -58,6 +58,7 @@ public:
     {
         m_knownHostsOverride = file;
     }
+
     void overrideSradRoot(const QString& root)
     {
         m_sradRootOverride = root;

@@ -19,7 +19,7 @@ ApprovalDialog::ApprovalDialog(quint32 requestId, const QString& host, const QSt
     auto* what = new QLabel(description, this);
     what->setObjectName(QStringLiteral("approvalTextLabel"));
     what->setWordWrap(true);
-    what->setTextFormat(Qt::PlainText);   // the requester text comes from the remote
+    what->setTextFormat(Qt::PlainText); // the requester text comes from the remote
     QFont bold = what->font();
     bold.setBold(true);
     what->setFont(bold);

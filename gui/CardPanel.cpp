@@ -85,9 +85,10 @@ QString CardPanel::slotName(quint8 slot)
 void CardPanel::setServiceAvailable(bool available)
 {
     m_serviceAvailable = available;
-    m_service->setText(available ? QString()
-                                 : tr("The smart card service (pcscd) is not reachable. Start it (for example "
-                                      "\"systemctl start pcscd.socket\" as root); this window notices when it is back."));
+    m_service->setText(available
+                           ? QString()
+                           : tr("The smart card service (pcscd) is not reachable. Start it (for example "
+                                "\"systemctl start pcscd.socket\" as root); this window notices when it is back."));
     m_service->setVisible(!available);
     if (!available) {
         m_readers->clear();
@@ -136,8 +137,9 @@ void CardPanel::showCard(const QString& reader, const core::CardInfo& info)
         item->setText(0, slotName(certificate.slot));
         item->setData(0, Qt::UserRole, certificate.slot);
         item->setText(1, certificate.subject());
-        item->setText(2, certificate.algorithm ? QString::fromLatin1(piv::pivAlgorithmName(*certificate.algorithm))
-                                               : tr("unsupported"));
+        item->setText(2,
+                      certificate.algorithm ? QString::fromLatin1(piv::pivAlgorithmName(*certificate.algorithm))
+                                            : tr("unsupported"));
         item->setText(3, certificate.fingerprintText());
         item->setFont(3, fixed);
         item->setToolTip(3, certificate.fingerprintText());
@@ -154,7 +156,8 @@ void CardPanel::showSelectedCertificate()
     }
     const QString fingerprint = item->text(3);
     // 16 bytes are 47 characters ("AA:" × 15 + "AA"); break after the 16th byte's colon.
-    m_certificateDetails->setText(QStringLiteral("%1\nSHA-256:\n%2\n%3").arg(item->text(1), fingerprint.left(48), fingerprint.mid(48)));
+    m_certificateDetails->setText(
+        QStringLiteral("%1\nSHA-256:\n%2\n%3").arg(item->text(1), fingerprint.left(48), fingerprint.mid(48)));
 }
 
 void CardPanel::showNoCard()

@@ -12,8 +12,11 @@
 
 namespace sra::gui {
 
-HostKeyChangedDialog::HostKeyChangedDialog(const QString& host, quint16 port, const QByteArray& knownFingerprint,
-                                           const QByteArray& presentedFingerprint, const QString& knownHostsFile,
+HostKeyChangedDialog::HostKeyChangedDialog(const QString& host,
+                                           quint16 port,
+                                           const QByteArray& knownFingerprint,
+                                           const QByteArray& presentedFingerprint,
+                                           const QString& knownHostsFile,
                                            QWidget* parent)
     : QDialog(parent)
 {

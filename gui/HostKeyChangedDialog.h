@@ -14,8 +14,11 @@ class HostKeyChangedDialog : public QDialog
     Q_OBJECT
 
 public:
-    HostKeyChangedDialog(const QString& host, quint16 port, const QByteArray& knownFingerprint,
-                         const QByteArray& presentedFingerprint, const QString& knownHostsFile,
+    HostKeyChangedDialog(const QString& host,
+                         quint16 port,
+                         const QByteArray& knownFingerprint,
+                         const QByteArray& presentedFingerprint,
+                         const QString& knownHostsFile,
                          QWidget* parent = nullptr);
 };
 

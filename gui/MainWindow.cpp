@@ -1,5 +1,13 @@
 #include "gui/MainWindow.h"
 
+#include "core/card/CardErrors.h"
+#include "core/pcsc/ReaderMonitor.h"
+#include "core/session/KnownHosts.h"
+#include "core/session/PcscSessionSigner.h"
+#include "core/session/ScreenGrant.h"
+#include "core/session/ScreenTunnel.h"
+#include "core/tls/Fingerprint.h"
+#include "core/tls/HostPort.h"
 #include "gui/AppSettings.h"
 #include "gui/ApprovalDialog.h"
 #include "gui/CardPanel.h"
@@ -11,15 +19,6 @@
 #include "gui/vnc/DirectVncDialog.h"
 #include "gui/vnc/VncPasswordStore.h"
 #include "gui/vnc/VncView.h"
-
-#include "core/card/CardErrors.h"
-#include "core/pcsc/ReaderMonitor.h"
-#include "core/tls/Fingerprint.h"
-#include "core/session/KnownHosts.h"
-#include "core/tls/HostPort.h"
-#include "core/session/PcscSessionSigner.h"
-#include "core/session/ScreenGrant.h"
-#include "core/session/ScreenTunnel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -99,7 +98,8 @@ void MainWindow::buildUi()
     quit->setShortcut(QKeySequence::Quit);
     auto* helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->addAction(tr("&About Secure Remote Access"), this, [this] {
-        QMessageBox::about(this, tr("About Secure Remote Access"),
+        QMessageBox::about(this,
+                           tr("About Secure Remote Access"),
                            tr("<b>Secure Remote Access</b> %1<br>Work on a remote machine with the PIV smart card in "
                               "your own reader: sign in with the card, share the remote screen and insert the card "
                               "into the remote machine.")
@@ -131,7 +131,7 @@ void MainWindow::buildUi()
     connect(m_connectButton, &QPushButton::clicked, this, &MainWindow::connectToHost);
     m_progress = new QProgressBar(this);
     m_progress->setObjectName(QStringLiteral("connectProgressBar"));
-    m_progress->setRange(0, 0);   // busy: the steps take unknown time (network, the user's answers)
+    m_progress->setRange(0, 0); // busy: the steps take unknown time (network, the user's answers)
     m_progress->setMaximumWidth(140);
     m_progress->setTextVisible(false);
     m_cancelButton = new QPushButton(tr("Ca&ncel"), this);
@@ -150,7 +150,8 @@ void MainWindow::buildUi()
     // Session controls.
     m_screenShareButton = new QPushButton(tr("&Screen Share"), this);
     m_screenShareButton->setObjectName(QStringLiteral("screenShareButton"));
-    m_screenShareButton->setToolTip(tr("Show the remote screen in this window (a one-time password, through the authenticated connection)."));
+    m_screenShareButton->setToolTip(
+        tr("Show the remote screen in this window (a one-time password, through the authenticated connection)."));
     connect(m_screenShareButton, &QPushButton::clicked, this, &MainWindow::startScreenShare);
     m_insertButton = new QPushButton(tr("&Insert card"), this);
     m_insertButton->setObjectName(QStringLiteral("insertCardButton"));
@@ -246,7 +247,8 @@ void MainWindow::updateControls()
     m_insertButton->setEnabled(authenticated && !inserted);
     m_removeButton->setEnabled(inserted);
     m_disconnectButton->setEnabled(authenticated);
-    const bool sharing = m_screenRequested || m_screenTunnel || (m_remoteView && m_remoteView->state() != VncView::State::Disconnected);
+    const bool sharing =
+        m_screenRequested || m_screenTunnel || (m_remoteView && m_remoteView->state() != VncView::State::Disconnected);
     m_screenShareButton->setEnabled(authenticated && !sharing);
 }
 
@@ -375,7 +377,9 @@ void MainWindow::connectToHost()
         policy.allowedSlots.insert(slot);
     }
     m_session = new AdminSession(m_signer.get(), m_knownHosts.get(), this);
-    m_relay = new core::AdminCardRelay(m_session, m_signer.get(), policy,
+    m_relay = new core::AdminCardRelay(m_session,
+                                       m_signer.get(),
+                                       policy,
                                        m_settings->relayApproval() == AppSettings::Approval::Session
                                            ? core::AdminCardRelay::Approval::Session
                                            : core::AdminCardRelay::Approval::Ask,
@@ -417,7 +421,8 @@ void MainWindow::onSessionState(AdminSession::State state)
         setStatus(tr("Connecting to %1 port %2…").arg(m_session->host()).arg(m_session->port()));
         break;
     case AdminSession::State::HostDecision:
-        setStatus(tr("Check the identity of %1: compare the fingerprint with the remote machine's.").arg(m_session->host()));
+        setStatus(
+            tr("Check the identity of %1: compare the fingerprint with the remote machine's.").arg(m_session->host()));
         break;
     case AdminSession::State::Negotiating:
         setStatus(tr("Identity of %1 trusted; starting to sign in…").arg(m_session->host()));
@@ -451,7 +456,7 @@ void MainWindow::autostart(Autostart options)
         m_hostCombo->setEditText(options.target);
         connectToHost();
     } else {
-        m_autostartTarget = options.target;   // connects once the card has been read (refreshCard)
+        m_autostartTarget = options.target; // connects once the card has been read (refreshCard)
         m_hostCombo->setEditText(options.target);
         setStatus(tr("Waiting for your card to connect to %1…").arg(options.target));
     }
@@ -501,7 +506,7 @@ void MainWindow::onPinRequested(int triesLeft, const QString& reason)
     m_pinDialog = dialog;
     connect(dialog, &QDialog::finished, this, [this, dialog](int result) {
         if (!m_session || m_session->state() != AdminSession::State::PinEntry) {
-            return;   // the dialog wipes the PIN when it goes
+            return; // the dialog wipes the PIN when it goes
         }
         if (result == QDialog::Accepted) {
             m_session->providePin(dialog->takePin());
@@ -528,7 +533,7 @@ void MainWindow::onAuthenticated(const QString& account, const QString& sessionI
 void MainWindow::onFailed(AdminSession::Failure failure, const QString& message)
 {
     if (m_statusFromFailure) {
-        return;   // the cause was already shown (card pulled)
+        return; // the cause was already shown (card pulled)
     }
     m_statusFromFailure = true;
     if (failure == AdminSession::Failure::Cancelled) {
@@ -537,8 +542,12 @@ void MainWindow::onFailed(AdminSession::Failure failure, const QString& message)
     }
     setStatus(message, true);
     if (failure == AdminSession::Failure::HostKeyChanged) {
-        auto* dialog = new HostKeyChangedDialog(m_session->host(), m_session->port(), m_session->knownFingerprint(),
-                                                m_session->serverFingerprint(), m_settings->knownHostsFile(), this);
+        auto* dialog = new HostKeyChangedDialog(m_session->host(),
+                                                m_session->port(),
+                                                m_session->knownFingerprint(),
+                                                m_session->serverFingerprint(),
+                                                m_settings->knownHostsFile(),
+                                                this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->open();
     }
@@ -547,7 +556,8 @@ void MainWindow::onFailed(AdminSession::Failure failure, const QString& message)
 void MainWindow::onSessionClosed()
 {
     // Questions about this session are moot now.
-    for (QDialog* dialog : {static_cast<QDialog*>(m_trustDialog), static_cast<QDialog*>(m_pinDialog),
+    for (QDialog* dialog : {static_cast<QDialog*>(m_trustDialog),
+                            static_cast<QDialog*>(m_pinDialog),
                             static_cast<QDialog*>(m_approvalDialog)}) {
         if (dialog) {
             dialog->disconnect(this);
@@ -602,7 +612,8 @@ void MainWindow::insertCard()
         return;
     }
     if (auto inserted = m_relay->insert(); !inserted) {
-        setStatus(tr("The card could not be inserted into %1: %2").arg(m_session->host(), core::cardErrorMessage(inserted.error())),
+        setStatus(tr("The card could not be inserted into %1: %2")
+                      .arg(m_session->host(), core::cardErrorMessage(inserted.error())),
                   true);
         return;
     }
@@ -674,12 +685,13 @@ void MainWindow::startScreenShare()
         m_screenRequested = false;
         openScreenTunnel(grant);
     });
-    connect(m_session, &AdminSession::screenRefused, answer, [this, answer](sra::wire::ErrorCode, const QString& message) {
-        answer->deleteLater();
-        m_screenRequested = false;
-        setStatus(message, true);
-        updateControls();
-    });
+    connect(
+        m_session, &AdminSession::screenRefused, answer, [this, answer](sra::wire::ErrorCode, const QString& message) {
+            answer->deleteLater();
+            m_screenRequested = false;
+            setStatus(message, true);
+            updateControls();
+        });
     connect(m_session, &AdminSession::closed, answer, &QObject::deleteLater);
     if (!m_session->requestScreen()) {
         delete answer;
@@ -695,7 +707,7 @@ void MainWindow::openScreenTunnel(core::ScreenGrant grant)
 {
     auto* tunnel = new core::ScreenTunnel(this);
     m_screenTunnel = tunnel;
-    m_screenPassword = grant.password;   // until the stream is ready; wiped however it ends
+    m_screenPassword = grant.password; // until the stream is ready; wiped however it ends
     connect(tunnel, &core::ScreenTunnel::ready, this, [this, tunnel] {
         ensureRemoteView();
         m_remoteViewTarget = m_target;
@@ -705,12 +717,13 @@ void MainWindow::openScreenTunnel(core::ScreenGrant grant)
         m_remoteView->setFocus();
         updateControls();
     });
-    connect(tunnel, &core::ScreenTunnel::failed, this, [this, tunnel](core::ScreenTunnel::Failure, const QString& message) {
-        tunnel->deleteLater();
-        wipeScreenPassword();
-        setStatus(message, true);
-        updateControls();
-    });
+    connect(
+        tunnel, &core::ScreenTunnel::failed, this, [this, tunnel](core::ScreenTunnel::Failure, const QString& message) {
+            tunnel->deleteLater();
+            wipeScreenPassword();
+            setStatus(message, true);
+            updateControls();
+        });
     connect(tunnel, &core::ScreenTunnel::closed, this, [tunnel] { tunnel->deleteLater(); });
     connect(m_session, &AdminSession::screenEnded, tunnel, [this](const QString& reason) { endScreenShare(reason); });
     tunnel->open(*m_session, grant);
@@ -743,8 +756,10 @@ VncView* MainWindow::ensureRemoteView()
 
 void MainWindow::openDirectVnc()
 {
-    if (m_screenRequested || m_screenTunnel || (m_remoteView && m_remoteView->state() != VncView::State::Disconnected)) {
-        setStatus(tr("A remote screen is already shown: close it first (Disconnect, or end the direct VNC view)."), true);
+    if (m_screenRequested || m_screenTunnel
+        || (m_remoteView && m_remoteView->state() != VncView::State::Disconnected)) {
+        setStatus(tr("A remote screen is already shown: close it first (Disconnect, or end the direct VNC view)."),
+                  true);
         return;
     }
     if (!m_vncPasswords) {
@@ -758,7 +773,7 @@ void MainWindow::openDirectVnc()
         m_remoteViewTarget = QStringLiteral("%1:%2").arg(dialog->host()).arg(dialog->port());
         m_remoteViewArea->setCurrentWidget(view);
         setStatus(tr("Connecting to the VNC server %1…").arg(m_remoteViewTarget));
-        view->connectToHost(dialog->host(), dialog->port(), dialog->password());   // the view wipes the password
+        view->connectToHost(dialog->host(), dialog->port(), dialog->password()); // the view wipes the password
         view->setFocus();
         updateControls();
     });

@@ -84,6 +84,7 @@ public:
         base::SecureBytes pin;
         bool screenShare = false;
     };
+
     void autostart(Autostart options);
 
 Q_SIGNALS:
@@ -139,12 +140,12 @@ private:
 
     AppSettings* m_settings;
     core::ReaderMonitor* m_monitor;
-    std::unique_ptr<core::PcscSessionSigner> m_signer;   // the card in use; replaced only while no session exists
+    std::unique_ptr<core::PcscSessionSigner> m_signer; // the card in use; replaced only while no session exists
     QString m_cardReader;
-    QString m_readerKey;        // what of the readers' state concerns the card panel (not "in use" flags)
-    bool m_cardDirty = false;   // the card changed while a session held the signer: read it again afterwards
+    QString m_readerKey;      // what of the readers' state concerns the card panel (not "in use" flags)
+    bool m_cardDirty = false; // the card changed while a session held the signer: read it again afterwards
 
-    std::unique_ptr<core::KnownHosts> m_knownHosts;     // outlives m_session (which points at it)
+    std::unique_ptr<core::KnownHosts> m_knownHosts; // outlives m_session (which points at it)
     core::AdminSession* m_session = nullptr;
     core::AdminCardRelay* m_relay = nullptr;
     bool m_disposePending = false;
@@ -168,17 +169,17 @@ private:
     QPushButton* m_removeButton = nullptr;
     QPushButton* m_disconnectButton = nullptr;
     QStackedWidget* m_remoteViewArea = nullptr;
-    VncView* m_remoteView = nullptr;                  // page 1 of m_remoteViewArea while sharing
-    VncPasswordStore* m_vncPasswords = nullptr;       // direct VNC: passwords in the system keychain
+    VncView* m_remoteView = nullptr;            // page 1 of m_remoteViewArea while sharing
+    VncPasswordStore* m_vncPasswords = nullptr; // direct VNC: passwords in the system keychain
     QMenu* m_remoteMenu = nullptr;
-    QString m_remoteViewTarget;                       // what the view shows, for the status line
+    QString m_remoteViewTarget; // what the view shows, for the status line
     QPointer<core::ScreenTunnel> m_screenTunnel;
-    QByteArray m_screenPassword;                      // the grant's one-time VNC password until the view takes it
-    bool m_screenRequested = false;                   // ScreenRequest sent, no answer yet
-    bool m_acceptNewHost = false;                     // Autostart
-    bool m_autoScreenShare = false;                   // Autostart
-    base::SecureBytes m_presetPin;                     // Autostart: used for the first PIN request only
-    QString m_autostartTarget;                        // Autostart: connect once a card is read
+    QByteArray m_screenPassword;    // the grant's one-time VNC password until the view takes it
+    bool m_screenRequested = false; // ScreenRequest sent, no answer yet
+    bool m_acceptNewHost = false;   // Autostart
+    bool m_autoScreenShare = false; // Autostart
+    base::SecureBytes m_presetPin;  // Autostart: used for the first PIN request only
+    QString m_autostartTarget;      // Autostart: connect once a card is read
     RelayLogView* m_relayLog = nullptr;
     QLabel* m_status = nullptr;
 };

@@ -10,17 +10,18 @@
 
 namespace sra::gui {
 
-PinDialog::PinDialog(const QString& host, const QString& cardholder, int triesLeft, const QString& reason,
-                     QWidget* parent)
+PinDialog::PinDialog(
+    const QString& host, const QString& cardholder, int triesLeft, const QString& reason, QWidget* parent)
     : QDialog(parent)
     , m_pin(new PinLineEdit(this))
 {
     setObjectName(QStringLiteral("pinDialog"));
     setWindowTitle(tr("Card PIN"));
 
-    auto* intro = new QLabel(cardholder.isEmpty() ? tr("Enter the card's PIN to sign in to %1.").arg(host)
-                                                  : tr("Enter the PIN of the card of %1 to sign in to %2.").arg(cardholder, host),
-                             this);
+    auto* intro =
+        new QLabel(cardholder.isEmpty() ? tr("Enter the card's PIN to sign in to %1.").arg(host)
+                                        : tr("Enter the PIN of the card of %1 to sign in to %2.").arg(cardholder, host),
+                   this);
     intro->setObjectName(QStringLiteral("pinIntroLabel"));
     intro->setWordWrap(true);
 

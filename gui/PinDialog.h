@@ -20,7 +20,10 @@ class PinDialog : public QDialog
     Q_OBJECT
 
 public:
-    PinDialog(const QString& host, const QString& cardholder, int triesLeft, const QString& reason,
+    PinDialog(const QString& host,
+              const QString& cardholder,
+              int triesLeft,
+              const QString& reason,
               QWidget* parent = nullptr);
     ~PinDialog() override;
 

@@ -16,7 +16,7 @@ PinLineEdit::PinLineEdit(QWidget* parent)
     setAttribute(Qt::WA_InputMethodEnabled, false);
     setContextMenuPolicy(Qt::NoContextMenu);
     setMaxLength(static_cast<int>(kMaxPinLength));
-    m_pin.reserve(kMaxPinLength);   // no reallocation while typing: nothing to wipe but this one block
+    m_pin.reserve(kMaxPinLength); // no reallocation while typing: nothing to wipe but this one block
 }
 
 PinLineEdit::~PinLineEdit()
@@ -63,7 +63,7 @@ void PinLineEdit::keyPressEvent(QKeyEvent* event)
     }
     if (event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter || event->key() == Qt::Key_Tab
         || event->key() == Qt::Key_Backtab) {
-        event->ignore();   // the dialog's default button and focus chain
+        event->ignore(); // the dialog's default button and focus chain
         return;
     }
     const QString text = event->text();

@@ -18,7 +18,7 @@ public:
     explicit PinLineEdit(QWidget* parent = nullptr);
     ~PinLineEdit() override;
 
-    static constexpr std::size_t kMaxPinLength = 8;   // PIV PINs are 6 to 8 characters
+    static constexpr std::size_t kMaxPinLength = 8; // PIV PINs are 6 to 8 characters
 
     std::size_t pinLength() const
     {

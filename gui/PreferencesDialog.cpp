@@ -1,12 +1,11 @@
 #include "gui/PreferencesDialog.h"
 
+#include "core/config/SradConfig.h"
+#include "core/license/LicenseInstall.h"
+#include "core/session/KnownHosts.h"
+#include "core/tls/Fingerprint.h"
 #include "gui/AppSettings.h"
 #include "gui/CardPanel.h"
-
-#include "core/license/LicenseInstall.h"
-#include "core/config/SradConfig.h"
-#include "core/tls/Fingerprint.h"
-#include "core/session/KnownHosts.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -143,8 +142,8 @@ void PreferencesDialog::reloadLicense()
 
 void PreferencesDialog::chooseLicenseFile()
 {
-    const QString file = QFileDialog::getOpenFileName(this, tr("Import license"), QDir::homePath(),
-                                                      tr("Licenses (*.sralic *.mobileconfig);;All files (*)"));
+    const QString file = QFileDialog::getOpenFileName(
+        this, tr("Import license"), QDir::homePath(), tr("Licenses (*.sralic *.mobileconfig);;All files (*)"));
     if (!file.isEmpty()) {
         importLicenseFile(file);
     }
@@ -182,8 +181,9 @@ QWidget* PreferencesDialog::buildKnownHostsPage()
     m_removeKnownHost->setToolTip(tr("Forget this identity. The next connection shows its fingerprint again for "
                                      "comparison."));
     m_removeKnownHost->setEnabled(false);
-    connect(m_knownHosts, &QTreeWidget::itemSelectionChanged, this,
-            [this] { m_removeKnownHost->setEnabled(!m_knownHosts->selectedItems().isEmpty()); });
+    connect(m_knownHosts, &QTreeWidget::itemSelectionChanged, this, [this] {
+        m_removeKnownHost->setEnabled(!m_knownHosts->selectedItems().isEmpty());
+    });
     connect(m_removeKnownHost, &QPushButton::clicked, this, &PreferencesDialog::removeSelectedKnownHost);
 
     auto* layout = new QVBoxLayout(page);
@@ -207,7 +207,8 @@ void PreferencesDialog::reloadKnownHosts()
     m_knownHostsInfo->setText(
         skipped > 0 ? tr("Remote machines whose identity you accepted (%1). %n line(s) of the file cannot be read; "
                          "fix or remove them in a text editor.",
-                         nullptr, skipped)
+                         nullptr,
+                         skipped)
                           .arg(file)
                     : tr("Remote machines whose identity you accepted (%1).").arg(file));
     const QFont fixed = QFontDatabase::systemFont(QFontDatabase::FixedFont);
@@ -265,7 +266,8 @@ QWidget* PreferencesDialog::buildRelayPage()
     m_approval = new QComboBox(page);
     m_approval->setObjectName(QStringLiteral("approvalComboBox"));
     m_approval->addItem(tr("Ask before each operation"), QVariant::fromValue(AppSettings::Approval::Ask));
-    m_approval->addItem(tr("Allow all operations for the session"), QVariant::fromValue(AppSettings::Approval::Session));
+    m_approval->addItem(tr("Allow all operations for the session"),
+                        QVariant::fromValue(AppSettings::Approval::Session));
     m_approval->setCurrentIndex(m_settings->relayApproval() == AppSettings::Approval::Session ? 1 : 0);
     auto* form = new QFormLayout;
     form->addRow(tr("Approval:"), m_approval);

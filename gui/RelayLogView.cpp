@@ -49,9 +49,10 @@ void RelayLogView::addEntry(const core::RelayLogEntry& entry)
     auto* item = new QTreeWidgetItem(this);
     item->setText(0, QLocale().toString(entry.time.toLocalTime(), QLocale::ShortFormat));
     item->setText(1, entry.requester);
-    item->setText(2, entry.kind == core::RelayRequest::Kind::VerifyPin
-                         ? tr("PIN check")
-                         : tr("signature, slot %1").arg(CardPanel::slotName(entry.slot)));
+    item->setText(2,
+                  entry.kind == core::RelayRequest::Kind::VerifyPin
+                      ? tr("PIN check")
+                      : tr("signature, slot %1").arg(CardPanel::slotName(entry.slot)));
     item->setText(3, statusText(entry.status));
     if (!entry.note.isEmpty()) {
         item->setToolTip(3, entry.note);

@@ -9,8 +9,7 @@ namespace sra::gui {
 
 Translator::Translator(QObject* parent)
     : QObject(parent)
-{
-}
+{}
 
 Translator::~Translator()
 {
@@ -35,7 +34,7 @@ QString Translator::install(const QString& language)
     } else {
         candidates.append(language);
     }
-    candidates.append(QStringLiteral("en"));   // the fallback for anything we do not ship
+    candidates.append(QStringLiteral("en")); // the fallback for anything we do not ship
     for (QString candidate : std::as_const(candidates)) {
         if (candidate == QLatin1String("C")) {
             candidate = QStringLiteral("en");
@@ -54,7 +53,8 @@ QString Translator::install(const QString& language)
         if (candidate != QLatin1String("en")) {
             // Qt's own strings (standard buttons, file dialog); missing is not an error, they stay English.
             auto* qt = new QTranslator(this);
-            if (qt->load(QStringLiteral("qtbase_%1").arg(candidate), QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
+            if (qt->load(QStringLiteral("qtbase_%1").arg(candidate),
+                         QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
                 QCoreApplication::installTranslator(qt);
                 m_qt = qt;
             } else {

@@ -35,8 +35,8 @@ bool wantsOnlyHelpOrVersion(int argc, char** argv)
 int main(int argc, char** argv)
 {
     std::unique_ptr<QCoreApplication> application = wantsOnlyHelpOrVersion(argc, argv)
-                                                         ? std::make_unique<QCoreApplication>(argc, argv)
-                                                         : std::make_unique<QApplication>(argc, argv);
+                                                        ? std::make_unique<QCoreApplication>(argc, argv)
+                                                        : std::make_unique<QApplication>(argc, argv);
     QCoreApplication& app = *application;
     QCoreApplication::setApplicationName(QStringLiteral("secure-remote-access"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SRA_VERSION));
@@ -50,23 +50,27 @@ int main(int argc, char** argv)
     const QCommandLineOption settingsFile(QStringLiteral("settings"),
                                           QStringLiteral("Use this settings file instead of the user's."),
                                           QStringLiteral("file"));
-    const QCommandLineOption knownHosts(QStringLiteral("known-hosts"),
-                                        QStringLiteral("Known-hosts file (default ~/.config/secure-remote-access/known_hosts)."),
-                                        QStringLiteral("file"));
-    const QCommandLineOption root(QStringLiteral("root"),
-                                  QStringLiteral("Read this machine's license under DIR instead of / (as sra-setup --root)."),
-                                  QStringLiteral("dir"));
-    const QCommandLineOption language(QStringLiteral("language"), QStringLiteral("en or de (default: Preferences, else the system's)."),
+    const QCommandLineOption knownHosts(
+        QStringLiteral("known-hosts"),
+        QStringLiteral("Known-hosts file (default ~/.config/secure-remote-access/known_hosts)."),
+        QStringLiteral("file"));
+    const QCommandLineOption root(
+        QStringLiteral("root"),
+        QStringLiteral("Read this machine's license under DIR instead of / (as sra-setup --root)."),
+        QStringLiteral("dir"));
+    const QCommandLineOption language(QStringLiteral("language"),
+                                      QStringLiteral("en or de (default: Preferences, else the system's)."),
                                       QStringLiteral("code"));
-    const QCommandLineOption connectTo(QStringLiteral("connect"), QStringLiteral("Connect to host[:port] at start."),
-                                       QStringLiteral("host[:port]"));
+    const QCommandLineOption connectTo(
+        QStringLiteral("connect"), QStringLiteral("Connect to host[:port] at start."), QStringLiteral("host[:port]"));
     const QCommandLineOption acceptNew(QStringLiteral("accept-new"),
                                        QStringLiteral("Trust a host seen for the first time without asking (a changed "
                                                       "identity still stops the connection)."));
-    const QCommandLineOption pinFd(QStringLiteral("pin-fd"),
-                                   QStringLiteral("Read the first PIN from file descriptor N (up to a newline) instead of "
-                                                  "asking."),
-                                   QStringLiteral("N"));
+    const QCommandLineOption pinFd(
+        QStringLiteral("pin-fd"),
+        QStringLiteral("Read the first PIN from file descriptor N (up to a newline) instead of "
+                       "asking."),
+        QStringLiteral("N"));
     const QCommandLineOption screenShare(QStringLiteral("screen-share"),
                                          QStringLiteral("Show the remote screen once authenticated."));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
@@ -74,7 +78,7 @@ int main(int argc, char** argv)
                                                        "FILE and quit."),
                                         QStringLiteral("file"));
     parser.addOptions({settingsFile, knownHosts, root, language, connectTo, acceptNew, pinFd, screenShare, screenshot});
-    parser.process(app);   // answers --help/--version and exits
+    parser.process(app); // answers --help/--version and exits
 
     QApplication::setApplicationDisplayName(QStringLiteral("Secure Remote Access"));
     QApplication::setDesktopFileName(QStringLiteral("secure-remote-access"));
@@ -102,7 +106,8 @@ int main(int argc, char** argv)
         bool isNumber = false;
         const int fd = parser.value(pinFd).toInt(&isNumber);
         if (!isNumber || !sra::core::readPinFromFd(fd, autostart.pin, error)) {
-            std::fprintf(stderr, "secure-remote-access: --pin-fd: %s\n",
+            std::fprintf(stderr,
+                         "secure-remote-access: --pin-fd: %s\n",
                          qPrintable(isNumber ? error : QStringLiteral("not a descriptor number")));
             return 2;
         }
@@ -122,7 +127,8 @@ int main(int argc, char** argv)
         QObject::connect(&window, &sra::gui::MainWindow::remoteScreenShown, &window, [&window, file] {
             QTimer::singleShot(3000, &window, [&window, file] {
                 const bool saved = window.grab().save(file);
-                std::fprintf(saved ? stdout : stderr, saved ? "screenshot: %s\n" : "cannot write the screenshot %s\n",
+                std::fprintf(saved ? stdout : stderr,
+                             saved ? "screenshot: %s\n" : "cannot write the screenshot %s\n",
                              qPrintable(file));
                 QCoreApplication::exit(saved ? 0 : 1);
             });

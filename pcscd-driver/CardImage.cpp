@@ -26,7 +26,8 @@ base::Result<CardImage> parseCardImage(base::ByteView cardObjects, base::ByteVie
     }
     for (const piv::Tlv& item : items.value()) {
         if (!isPivObjectTag(item.tag)) {
-            return base::makeError(base::ErrorCode::Malformed, "CardObjects: not a PIV object tag " + std::to_string(item.tag));
+            return base::makeError(base::ErrorCode::Malformed,
+                                   "CardObjects: not a PIV object tag " + std::to_string(item.tag));
         }
         if (item.value.empty()) {
             return base::makeError(base::ErrorCode::Malformed, "CardObjects: empty object");

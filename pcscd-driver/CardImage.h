@@ -1,8 +1,8 @@
 #pragma once
 
 #include "core/base/Bytes.h"
-#include "core/piv/PivObjects.h"
 #include "core/base/Result.h"
+#include "core/piv/PivObjects.h"
 
 #include <cstdint>
 #include <map>

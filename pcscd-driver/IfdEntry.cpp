@@ -11,16 +11,16 @@
 // ifdhandler.h has no extern "C" of its own, and its declarations carry no noexcept while ours do (a
 // different function type in C++17). Its declarations are read under other names and each definition below is
 // checked against them (kSameSignature), so the exported functions keep the header's exact C signatures.
-#define IFDHCreateChannelByName sraHeader_IFDHCreateChannelByName
-#define IFDHCreateChannel sraHeader_IFDHCreateChannel
-#define IFDHCloseChannel sraHeader_IFDHCloseChannel
-#define IFDHGetCapabilities sraHeader_IFDHGetCapabilities
-#define IFDHSetCapabilities sraHeader_IFDHSetCapabilities
+#define IFDHCreateChannelByName   sraHeader_IFDHCreateChannelByName
+#define IFDHCreateChannel         sraHeader_IFDHCreateChannel
+#define IFDHCloseChannel          sraHeader_IFDHCloseChannel
+#define IFDHGetCapabilities       sraHeader_IFDHGetCapabilities
+#define IFDHSetCapabilities       sraHeader_IFDHSetCapabilities
 #define IFDHSetProtocolParameters sraHeader_IFDHSetProtocolParameters
-#define IFDHPowerICC sraHeader_IFDHPowerICC
-#define IFDHTransmitToICC sraHeader_IFDHTransmitToICC
-#define IFDHICCPresence sraHeader_IFDHICCPresence
-#define IFDHControl sraHeader_IFDHControl
+#define IFDHPowerICC              sraHeader_IFDHPowerICC
+#define IFDHTransmitToICC         sraHeader_IFDHTransmitToICC
+#define IFDHICCPresence           sraHeader_IFDHICCPresence
+#define IFDHControl               sraHeader_IFDHControl
 extern "C" {
 #include <ifdhandler.h>
 // reader.h (CM_IOCTL_GET_FEATURE_REQUEST, SCARD_ATTR_*) has C's zero-length arrays in its PIN pad structures.
@@ -51,15 +51,15 @@ extern "C" {
 
 namespace {
 
-using sra::ifd::LogLevel;
 using sra::ifd::logf;
+using sra::ifd::LogLevel;
 using sra::ifd::VirtualReader;
 
 constexpr const char* kDefaultSocketPath = "/run/secure-remote-access/local.sock";
 constexpr DWORD kMaxReaders = 16;
 
 std::mutex s_readersMutex;
-std::map<DWORD, std::shared_ptr<VirtualReader>> s_readers;   // by reader number (Lun >> 16)
+std::map<DWORD, std::shared_ptr<VirtualReader>> s_readers; // by reader number (Lun >> 16)
 
 // The reader behind a Lun, or nullptr for an unknown reader or a slot other than 0. The table lock is held only
 // for the lookup; the shared_ptr keeps the reader alive while the caller uses it, even across IFDHCloseChannel.
@@ -102,8 +102,11 @@ RESPONSECODE createReader(DWORD lun, std::string socketPath)
     if (!reader->start()) {
         return IFD_COMMUNICATION_ERROR;
     }
-    logf(LogLevel::Info, "reader 0x%lX on %s, relay deadline %lld ms", static_cast<unsigned long>(lun),
-         options.socketPath.c_str(), static_cast<long long>(options.relayTimeout.count()));
+    logf(LogLevel::Info,
+         "reader 0x%lX on %s, relay deadline %lld ms",
+         static_cast<unsigned long>(lun),
+         options.socketPath.c_str(),
+         static_cast<long long>(options.relayTimeout.count()));
     s_readers.emplace(lun >> 16, std::move(reader));
     return IFD_SUCCESS;
 }
@@ -212,7 +215,7 @@ __attribute__((visibility("default"))) RESPONSECODE IFDHCloseChannel(DWORD Lun) 
             s_readers.erase(it);
         }
         reader->stopPolling();
-        reader.reset();   // joins the thread unless another call still holds the reader
+        reader.reset(); // joins the thread unless another call still holds the reader
         return IFD_SUCCESS;
     } catch (...) {
         return IFD_COMMUNICATION_ERROR;
@@ -220,8 +223,8 @@ __attribute__((visibility("default"))) RESPONSECODE IFDHCloseChannel(DWORD Lun) 
 }
 
 // Capabilities; *Length is the buffer size on input and the value's size on output (0 on every error).
-__attribute__((visibility("default"))) RESPONSECODE IFDHGetCapabilities(DWORD Lun, DWORD Tag, PDWORD Length,
-                                                                      PUCHAR Value) noexcept
+__attribute__((visibility("default"))) RESPONSECODE
+IFDHGetCapabilities(DWORD Lun, DWORD Tag, PDWORD Length, PUCHAR Value) noexcept
 {
     if (Length == nullptr) {
         return IFD_COMMUNICATION_ERROR;
@@ -274,8 +277,8 @@ __attribute__((visibility("default"))) RESPONSECODE IFDHGetCapabilities(DWORD Lu
 }
 
 // Nothing is settable on a virtual reader.
-__attribute__((visibility("default"))) RESPONSECODE IFDHSetCapabilities(DWORD Lun, DWORD Tag, DWORD Length,
-                                                                      PUCHAR Value) noexcept
+__attribute__((visibility("default"))) RESPONSECODE
+IFDHSetCapabilities(DWORD Lun, DWORD Tag, DWORD Length, PUCHAR Value) noexcept
 {
     (void)Tag;
     (void)Length;
@@ -288,8 +291,8 @@ __attribute__((visibility("default"))) RESPONSECODE IFDHSetCapabilities(DWORD Lu
 }
 
 // The ATR offers T=0 and T=1; the card is reached APDU by APDU, so either is accepted with nothing to negotiate.
-__attribute__((visibility("default"))) RESPONSECODE IFDHSetProtocolParameters(DWORD Lun, DWORD Protocol, UCHAR Flags,
-                                                                            UCHAR PTS1, UCHAR PTS2, UCHAR PTS3) noexcept
+__attribute__((visibility("default"))) RESPONSECODE
+IFDHSetProtocolParameters(DWORD Lun, DWORD Protocol, UCHAR Flags, UCHAR PTS1, UCHAR PTS2, UCHAR PTS3) noexcept
 {
     (void)Flags;
     (void)PTS1;
@@ -310,8 +313,8 @@ __attribute__((visibility("default"))) RESPONSECODE IFDHSetProtocolParameters(DW
 
 // Power up and reset reset the emulator (PIN verification forgotten) and give the ATR; *AtrLength is 0 on error
 // and after power down. The ATR buffer is MAX_ATR_SIZE bytes as the API says.
-__attribute__((visibility("default"))) RESPONSECODE IFDHPowerICC(DWORD Lun, DWORD Action, PUCHAR Atr,
-                                                               PDWORD AtrLength) noexcept
+__attribute__((visibility("default"))) RESPONSECODE
+IFDHPowerICC(DWORD Lun, DWORD Action, PUCHAR Atr, PDWORD AtrLength) noexcept
 {
     if (AtrLength == nullptr) {
         return IFD_COMMUNICATION_ERROR;
@@ -352,10 +355,13 @@ __attribute__((visibility("default"))) RESPONSECODE IFDHPowerICC(DWORD Lun, DWOR
 // One APDU. Reads are answered from the card's objects; VERIFY and GENERAL AUTHENTICATE wait for srad at most
 // the relay deadline. *RxLength is the buffer size on input, 0 on every error. A relay that fails as a removed
 // card (srad or the admin gone, no answer in time) gives IFD_COMMUNICATION_ERROR and the card leaves.
-__attribute__((visibility("default"))) RESPONSECODE IFDHTransmitToICC(DWORD Lun, SCARD_IO_HEADER SendPci,
-                                                                    PUCHAR TxBuffer, DWORD TxLength,
-                                                                    PUCHAR RxBuffer, PDWORD RxLength,
-                                                                    PSCARD_IO_HEADER RecvPci) noexcept
+__attribute__((visibility("default"))) RESPONSECODE IFDHTransmitToICC(DWORD Lun,
+                                                                      SCARD_IO_HEADER SendPci,
+                                                                      PUCHAR TxBuffer,
+                                                                      DWORD TxLength,
+                                                                      PUCHAR RxBuffer,
+                                                                      PDWORD RxLength,
+                                                                      PSCARD_IO_HEADER RecvPci) noexcept
 {
     (void)SendPci;
     if (RxLength == nullptr) {
@@ -415,9 +421,13 @@ __attribute__((visibility("default"))) RESPONSECODE IFDHICCPresence(DWORD Lun) n
 
 // No reader features (no PIN pad): CM_IOCTL_GET_FEATURE_REQUEST answers an empty list, anything else is not
 // supported. *pdwBytesReturned is 0 on every path.
-__attribute__((visibility("default"))) RESPONSECODE IFDHControl(DWORD Lun, DWORD dwControlCode, PUCHAR TxBuffer,
-                                                              DWORD TxLength, PUCHAR RxBuffer, DWORD RxLength,
-                                                              LPDWORD pdwBytesReturned) noexcept
+__attribute__((visibility("default"))) RESPONSECODE IFDHControl(DWORD Lun,
+                                                                DWORD dwControlCode,
+                                                                PUCHAR TxBuffer,
+                                                                DWORD TxLength,
+                                                                PUCHAR RxBuffer,
+                                                                DWORD RxLength,
+                                                                LPDWORD pdwBytesReturned) noexcept
 {
     (void)TxBuffer;
     (void)TxLength;
@@ -442,7 +452,7 @@ __attribute__((visibility("default"))) RESPONSECODE IFDHControl(DWORD Lun, DWORD
 // True when a noexcept definition has the header's signature.
 template <typename R, typename... A>
 constexpr auto withoutNoexcept(R (*)(A...) noexcept) -> R (*)(A...);
-#define SRA_CHECK_SIGNATURE(name) \
+#define SRA_CHECK_SIGNATURE(name)                                                                                      \
     static_assert(std::is_same_v<decltype(withoutNoexcept(&name)), decltype(&sraHeader_##name)>, #name)
 SRA_CHECK_SIGNATURE(IFDHCreateChannelByName);
 SRA_CHECK_SIGNATURE(IFDHCreateChannel);

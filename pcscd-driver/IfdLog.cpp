@@ -2,12 +2,11 @@
 
 #include <debuglog.h>
 
-#include <dlfcn.h>
-
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <dlfcn.h>
 #include <mutex>
 
 namespace sra::ifd {

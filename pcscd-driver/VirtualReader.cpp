@@ -5,7 +5,6 @@
 #include "pcscd-driver/CardImage.h"
 #include "pcscd-driver/IfdLog.h"
 
-
 #include <algorithm>
 
 namespace sra::ifd {
@@ -49,7 +48,7 @@ public:
 
     // Set when a relay failed as a removed card; the card never comes back (a reconnection makes a new one).
     std::atomic<bool> lost{false};
-    bool powered = false;   // under VirtualReader::m_cardUse
+    bool powered = false; // under VirtualReader::m_cardUse
 
     // Outcome of the last relayed request of the APDU in progress (under m_cardUse).
     std::optional<wire::RelayStatus> lastRelay;
@@ -88,7 +87,7 @@ public:
             check.outcome = piv::PinCheck::Outcome::Blocked;
             break;
         default:
-            check.outcome = piv::PinCheck::Outcome::Failed;   // mapped in transmit()
+            check.outcome = piv::PinCheck::Outcome::Failed; // mapped in transmit()
             break;
         }
         check.triesLeft = m_triesLeft.load();
@@ -155,7 +154,7 @@ VirtualReader::VirtualReader(Options options)
 
 VirtualReader::~VirtualReader()
 {
-    m_client.stop();   // no more snapshots after this
+    m_client.stop(); // no more snapshots after this
     {
         std::lock_guard lock(m_mutex);
         m_stopPolling = true;
@@ -267,7 +266,8 @@ VirtualReader::TransmitResult VirtualReader::transmit(ByteView command, Bytes& r
         return TransmitResult::CardLost;
     }
     if (card->lastRelay && command.size() >= 2 && command[1] == 0x20
-        && (*card->lastRelay == wire::RelayStatus::RefusedByPolicy || *card->lastRelay == wire::RelayStatus::DeniedByAdmin
+        && (*card->lastRelay == wire::RelayStatus::RefusedByPolicy
+            || *card->lastRelay == wire::RelayStatus::DeniedByAdmin
             || *card->lastRelay == wire::RelayStatus::SecurityStatus)) {
         // A refused PIN check: 6982 (security status not satisfied), the same answer a refused signature gets,
         // rather than the emulator's 6F00 for a backend that could not check; the counter was not touched.
@@ -275,26 +275,35 @@ VirtualReader::TransmitResult VirtualReader::transmit(ByteView command, Bytes& r
     }
     if (logEnabled(LogLevel::Debug) && command.size() >= 4) {
         // Header and lengths only: VERIFY data is a PIN.
-        logf(LogLevel::Debug, "APDU %02X %02X %02X %02X (%zu bytes) -> %zu bytes, SW %02X%02X", command[0],
-             command[1], command[2], command[3], command.size(), response.size(),
-             response.size() >= 2 ? response[response.size() - 2] : 0, response.size() >= 2 ? response.back() : 0);
+        logf(LogLevel::Debug,
+             "APDU %02X %02X %02X %02X (%zu bytes) -> %zu bytes, SW %02X%02X",
+             command[0],
+             command[1],
+             command[2],
+             command[3],
+             command.size(),
+             response.size(),
+             response.size() >= 2 ? response[response.size() - 2] : 0,
+             response.size() >= 2 ? response.back() : 0);
     }
     return TransmitResult::Ok;
 }
 
-local::LocalChannelClient::Reply VirtualReader::relay(
-    InsertedCard& card, const std::function<local::LocalChannelClient::Reply(local::LocalChannelClient&)>& send)
+local::LocalChannelClient::Reply
+VirtualReader::relay(InsertedCard& card,
+                     const std::function<local::LocalChannelClient::Reply(local::LocalChannelClient&)>& send)
 {
     {
         std::lock_guard lock(m_mutex);
         if (m_card.get() != &card || card.lost.load()) {
             card.lost.store(true);
-            return {};   // NoCard: another card (or none) is inserted now
+            return {}; // NoCard: another card (or none) is inserted now
         }
     }
     local::LocalChannelClient::Reply reply = send(m_client);
     if (reply.status == wire::RelayStatus::NoCard || reply.status == wire::RelayStatus::Timeout) {
-        logf(LogLevel::Error, "relayed request: %s; the card counts as removed",
+        logf(LogLevel::Error,
+             "relayed request: %s; the card counts as removed",
              reply.status == wire::RelayStatus::Timeout ? "no answer before the deadline" : "no card");
         {
             std::lock_guard lock(m_mutex);
@@ -342,7 +351,9 @@ void VirtualReader::applySnapshot(const local::CardSnapshot& snapshot)
                 logf(LogLevel::Error, "card refused: %s", image.error().detail.c_str());
             } else {
                 m_card = std::make_shared<InsertedCard>(*this, snapshot.generation, std::move(image.value()), tries);
-                logf(LogLevel::Info, "card inserted (generation %u, %zu objects)", snapshot.generation,
+                logf(LogLevel::Info,
+                     "card inserted (generation %u, %zu objects)",
+                     snapshot.generation,
                      m_card->emulator().dataObjects().size());
             }
         }

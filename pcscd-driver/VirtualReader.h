@@ -42,12 +42,12 @@ public:
     };
 
     explicit VirtualReader(Options options);
-    ~VirtualReader();   // stops the channel's thread
+    ~VirtualReader(); // stops the channel's thread
 
     VirtualReader(const VirtualReader&) = delete;
     VirtualReader& operator=(const VirtualReader&) = delete;
 
-    bool start();   // starts the channel's thread; false if it cannot
+    bool start(); // starts the channel's thread; false if it cannot
 
     // What IFDHICCPresence reports. After a removal (or a new card replacing the old one) the first call
     // reports absent even when a card is already back, so pcscd always sees removal + insertion.
@@ -61,20 +61,20 @@ public:
     // Power up/reset: resets the emulator (PIN state forgotten) and gives the ATR; nullopt when no card.
     std::optional<base::Bytes> powerUp();
     void powerDown();
-    std::optional<base::Bytes> atr();   // the ATR while a card is powered
+    std::optional<base::Bytes> atr(); // the ATR while a card is powered
 
     enum class TransmitResult
     {
         Ok,
-        NoCard,         // absent or not powered
-        CardLost,       // the relay failed as a removed card (admin gone, timeout, srad gone)
+        NoCard,   // absent or not powered
+        CardLost, // the relay failed as a removed card (admin gone, timeout, srad gone)
     };
     TransmitResult transmit(base::ByteView command, base::Bytes& response);
 
     // For InsertedCard's relay backend: runs one request of `card` on the channel, unless that card is no
     // longer the inserted one; a NoCard or Timeout answer marks it lost.
-    local::LocalChannelClient::Reply relay(InsertedCard& card,
-                                           const std::function<local::LocalChannelClient::Reply(local::LocalChannelClient&)>& send);
+    local::LocalChannelClient::Reply
+    relay(InsertedCard& card, const std::function<local::LocalChannelClient::Reply(local::LocalChannelClient&)>& send);
 
 private:
     void applySnapshot(const local::CardSnapshot& snapshot);
@@ -88,7 +88,7 @@ private:
     bool m_stopPolling = false;
     bool m_connected = false;
     std::shared_ptr<InsertedCard> m_card;
-    bool m_removalPending = false;   // a removal pcscd has not been told about yet
+    bool m_removalPending = false; // a removal pcscd has not been told about yet
     bool m_lastReported = false;
 
     std::mutex m_cardUse;

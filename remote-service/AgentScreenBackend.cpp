@@ -3,9 +3,8 @@
 #include "remote-service/ScreenAgents.h"
 #include "remote-service/SradLogging.h"
 
-#include <utility>
-
 #include <unistd.h>
+#include <utility>
 
 namespace sra::srad {
 
@@ -58,7 +57,8 @@ void AgentScreenBackend::start(const QString& display, const QByteArray& passwor
     ScreenAgentLink* link = m_agents ? m_agents->agentFor(display, why) : nullptr;
     if (!link) {
         if (why.isEmpty()) {
-            why = QStringLiteral("the screen agents' socket is not open (restart srad after setting [screen] backend = agent)");
+            why = QStringLiteral(
+                "the screen agents' socket is not open (restart srad after setting [screen] backend = agent)");
         }
         // Queued, like every finished(): the share is still wiring itself up.
         QTimer::singleShot(0, this, [this, why] {
@@ -76,7 +76,8 @@ void AgentScreenBackend::start(const QString& display, const QByteArray& passwor
     }
     qCInfo(lcScreen).noquote() << "asked" << m_endpoint << "for a VNC server, request" << m_requestId;
     connect(&m_deadline, &QTimer::timeout, this, [this] {
-        m_stopReason = QStringLiteral("the desktop session agent did not start its VNC server within %1 ms").arg(m_startTimeoutMs);
+        m_stopReason =
+            QStringLiteral("the desktop session agent did not start its VNC server within %1 ms").arg(m_startTimeoutMs);
         stop();
     });
     m_deadline.start(m_startTimeoutMs);
@@ -100,8 +101,8 @@ void AgentScreenBackend::agentEnded(const QString& reason)
 {
     m_requestId = 0; // the link has forgotten it
     finish(!m_stopReason.isEmpty() ? m_stopReason
-           : m_started            ? QStringLiteral("the VNC server stopped (%1)").arg(reason)
-                                  : QStringLiteral("the desktop session agent could not start x11vnc: %1").arg(reason));
+           : m_started             ? QStringLiteral("the VNC server stopped (%1)").arg(reason)
+                       : QStringLiteral("the desktop session agent could not start x11vnc: %1").arg(reason));
 }
 
 void AgentScreenBackend::agentGone(const QString& reason)

@@ -22,7 +22,7 @@ constexpr std::uint32_t kMaxLocalFrame = 4096; // requests are small; the card s
 constexpr int kMaxLocalClients = 32;           // pcscd's driver, a few PKCS#11 users; more is an attack
 constexpr int kMaxPendingPerClient = 4;        // a client cannot queue up signatures for the admin to approve
 constexpr int kHelloDeadlineMs = 5000;
-constexpr qint64 kMaxUnreadBytes = 1024 * 1024;  // a client that never reads its card statuses is dropped
+constexpr qint64 kMaxUnreadBytes = 1024 * 1024; // a client that never reads its card statuses is dropped
 
 // The requester text travels to the admin and into audit logs: printable characters only (an executable path
 // can hold newlines or terminal escapes), cut on a character boundary within the wire limit.
@@ -47,7 +47,8 @@ QString peerCredentials(qintptr fd)
         return QStringLiteral("unknown peer");
     }
     const QString exe = QFileInfo(QStringLiteral("/proc/%1/exe").arg(cred.pid)).symLinkTarget();
-    return printable(QStringLiteral("uid %1 pid %2 %3").arg(cred.uid).arg(cred.pid).arg(exe.isEmpty() ? QStringLiteral("?") : exe));
+    return printable(
+        QStringLiteral("uid %1 pid %2 %3").arg(cred.uid).arg(cred.pid).arg(exe.isEmpty() ? QStringLiteral("?") : exe));
 }
 
 wire::Message relayResultMessage(quint32 requestId, wire::RelayStatus status, const QByteArray& data, int triesLeft)
@@ -230,7 +231,8 @@ void CardRelay::verifyPin(LocalClient* client, const wire::Message& request)
     // One try left needs the admin's confirmation, which only the admin side can give: srad forwards it.
     const auto verdict = m_policy.checkVerifyPin(request.bytes(wire::Field::Pin).size(), -1, false);
     if (verdict != core::RelayPolicy::Verdict::Allowed) {
-        qCInfo(lcAudit).noquote() << "refused PIN check for" << client->describe() << ":" << core::RelayPolicy::verdictText(verdict);
+        qCInfo(lcAudit).noquote() << "refused PIN check for" << client->describe() << ":"
+                                  << core::RelayPolicy::verdictText(verdict);
         answer(client, id, wire::RelayStatus::RefusedByPolicy);
         return;
     }
@@ -244,7 +246,9 @@ void CardRelay::sign(LocalClient* client, const wire::Message& request)
     const quint32 id = request.u32(wire::Field::RequestId).value_or(0);
     const quint32 slot = request.u32(wire::Field::Slot).value_or(0);
     const quint32 algorithm = request.u32(wire::Field::Algorithm).value_or(0);
-    const QString what = QStringLiteral("private-key operation, slot %1, algorithm %2").arg(slot, 2, 16, QLatin1Char('0')).arg(algorithm, 2, 16, QLatin1Char('0'));
+    const QString what = QStringLiteral("private-key operation, slot %1, algorithm %2")
+                             .arg(slot, 2, 16, QLatin1Char('0'))
+                             .arg(algorithm, 2, 16, QLatin1Char('0'));
     if (!m_owner) {
         answer(client, id, wire::RelayStatus::NoCard);
         return;
@@ -264,10 +268,12 @@ void CardRelay::sign(LocalClient* client, const wire::Message& request)
         answer(client, id, wire::RelayStatus::SecurityStatus);
         return;
     }
-    const auto verdict = slot <= 0xFF ? m_policy.checkSign(static_cast<std::uint8_t>(slot), algorithm, request.bytes(wire::Field::Input))
-                                      : core::RelayPolicy::Verdict::SlotNotAllowed;
+    const auto verdict =
+        slot <= 0xFF ? m_policy.checkSign(static_cast<std::uint8_t>(slot), algorithm, request.bytes(wire::Field::Input))
+                     : core::RelayPolicy::Verdict::SlotNotAllowed;
     if (verdict != core::RelayPolicy::Verdict::Allowed) {
-        qCInfo(lcAudit).noquote() << "refused" << what << "for" << client->describe() << ":" << core::RelayPolicy::verdictText(verdict);
+        qCInfo(lcAudit).noquote() << "refused" << what << "for" << client->describe() << ":"
+                                  << core::RelayPolicy::verdictText(verdict);
         answer(client, id, wire::RelayStatus::RefusedByPolicy);
         return;
     }
@@ -286,9 +292,11 @@ void CardRelay::relayResult(ServerSession* owner, const wire::Message& result)
         return;
     }
     const quint32 code = result.u32(wire::Field::Status).value_or(0xFFFFFFFF);
-    const auto status = code <= static_cast<quint32>(wire::RelayStatus::CardError) ? static_cast<wire::RelayStatus>(code)
-                                                                                   : wire::RelayStatus::Malformed;
-    const int tries = result.has(wire::Field::PinTriesLeft) ? static_cast<int>(*result.u32(wire::Field::PinTriesLeft)) : -1;
+    const auto status = code <= static_cast<quint32>(wire::RelayStatus::CardError)
+                            ? static_cast<wire::RelayStatus>(code)
+                            : wire::RelayStatus::Malformed;
+    const int tries =
+        result.has(wire::Field::PinTriesLeft) ? static_cast<int>(*result.u32(wire::Field::PinTriesLeft)) : -1;
     if (tries >= 0) {
         m_triesLeft = tries;
     }
@@ -317,7 +325,8 @@ void CardRelay::finish(quint32 relayId, wire::RelayStatus status, const QByteArr
     }
 }
 
-void CardRelay::answer(LocalClient* client, quint32 requestId, wire::RelayStatus status, const QByteArray& data, int triesLeft)
+void CardRelay::answer(
+    LocalClient* client, quint32 requestId, wire::RelayStatus status, const QByteArray& data, int triesLeft)
 {
     client->send(relayResultMessage(requestId, status, data, triesLeft));
 }

@@ -66,7 +66,7 @@ private:
     {
         QPointer<LocalClient> client;
         quint32 clientRequestId = 0;
-        QString what;      // for the audit line: "PIN check" / "sign 9A ECC P-256"
+        QString what; // for the audit line: "PIN check" / "sign 9A ECC P-256"
         QString requester;
         bool isPinCheck = false;
         QTimer* deadline = nullptr;
@@ -74,7 +74,10 @@ private:
 
     void onNewConnection();
     void broadcastStatus();
-    void answer(LocalClient* client, quint32 requestId, wire::RelayStatus status, const QByteArray& data = {},
+    void answer(LocalClient* client,
+                quint32 requestId,
+                wire::RelayStatus status,
+                const QByteArray& data = {},
                 int triesLeft = -1);
     void finish(quint32 relayId, wire::RelayStatus status, const QByteArray& data, int triesLeft);
     quint32 forward(LocalClient* client, quint32 clientRequestId, const QString& what, wire::Message message);
@@ -102,7 +105,8 @@ public:
     ~LocalClient() override;
 
     void send(const wire::Message& message);
-    QString describe() const   // "uid 1000 pid 4242 /usr/bin/ssh (PKCS#11 module)"
+
+    QString describe() const // "uid 1000 pid 4242 /usr/bin/ssh (PKCS#11 module)"
     {
         return m_description;
     }

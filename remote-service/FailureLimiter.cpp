@@ -28,8 +28,7 @@ QByteArray key(const QHostAddress& address)
 FailureLimiter::FailureLimiter(int maxFailures, int windowSeconds)
     : m_maxFailures(std::max(1, maxFailures))
     , m_windowMs(qint64{std::max(1, windowSeconds)} * 1000)
-{
-}
+{}
 
 void FailureLimiter::prune(QList<qint64>& times, qint64 nowMs) const
 {

@@ -27,6 +27,7 @@ public:
     void recordSuccess(const QHostAddress& address);
     // 0 when the address may try, else milliseconds until it may.
     qint64 retryAfterMs(const QHostAddress& address, qint64 nowMs);
+
     // Sources with state held (for tests and diagnostics).
     qsizetype trackedAddresses() const
     {
@@ -39,8 +40,8 @@ private:
 
     int m_maxFailures;
     qint64 m_windowMs;
-    qsizetype m_pruneAt = kMaxTrackedAddresses;   // size at which makeRoom next drops aged-out sources
-    QHash<QByteArray, QList<qint64>> m_failures;   // by source key; at most m_maxFailures newest times each
+    qsizetype m_pruneAt = kMaxTrackedAddresses;  // size at which makeRoom next drops aged-out sources
+    QHash<QByteArray, QList<qint64>> m_failures; // by source key; at most m_maxFailures newest times each
 };
 
 } // namespace sra::srad

@@ -118,8 +118,8 @@ void LoginPolicy::run(const QString& what, const QString& command)
     auto* timeout = new QTimer(process);
     timeout->setSingleShot(true);
     connect(timeout, &QTimer::timeout, process, [process, what] {
-        qCWarning(lcAudit).noquote() << "removal policy:" << what << "did not finish within"
-                                     << kCommandTimeoutMs / 1000 << "s; killed";
+        qCWarning(lcAudit).noquote() << "removal policy:" << what << "did not finish within" << kCommandTimeoutMs / 1000
+                                     << "s; killed";
         process->kill();
     });
     connect(process, &QProcess::finished, this, [process, what](int code, QProcess::ExitStatus status) {

@@ -35,7 +35,7 @@ private:
     void run(const QString& what, const QString& command);
 
     SradService* m_service;
-    QString m_cardAccount;   // the account the inserted card logs in as ("" when none or no card)
+    QString m_cardAccount; // the account the inserted card logs in as ("" when none or no card)
 };
 
 } // namespace sra::srad

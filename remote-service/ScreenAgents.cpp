@@ -10,11 +10,10 @@
 
 #include <array>
 #include <optional>
-#include <utility>
-
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 namespace sra::srad {
 
@@ -96,7 +95,8 @@ quint32 ScreenAgentLink::startVnc(AgentScreenBackend* backend, const QByteArray&
     const quint32 id = ++m_nextRequest;
     wire::Message start(wire::MessageType::AgentStart);
     start.setU32(wire::Field::RequestId, id);
-    start.set(wire::Field::VncPassword, std::string_view(password.constData(), static_cast<std::size_t>(password.size())));
+    start.set(wire::Field::VncPassword,
+              std::string_view(password.constData(), static_cast<std::size_t>(password.size())));
     const bool sent = m_socket->send(start);
     start.wipe();
     if (!sent) {
@@ -188,8 +188,7 @@ ScreenAgents::ScreenAgents(const core::SradConfig& config, QObject* parent)
     : QObject(parent)
     , m_config(config)
     , m_server(this)
-{
-}
+{}
 
 ScreenAgents::~ScreenAgents()
 {
@@ -226,13 +225,16 @@ bool ScreenAgents::listen(QString& error)
     if (::chmod(name.constData(), 0666) != 0) {
         qCWarning(lcScreen).noquote() << "cannot make" << path << "reachable for the console user's agent";
     }
+
     // Without "x" for others on the runtime directory the console user cannot reach the socket at all (the
     // unit's RuntimeDirectoryMode=0751 gives it; a hand-made directory may not have it).
-    struct stat st{};
+    struct stat st
+    {};
+
     const QByteArray dir = QFile::encodeName(QFileInfo(path).absolutePath());
     if (::stat(dir.constData(), &st) == 0 && (st.st_mode & S_IXOTH) == 0) {
-        qCWarning(lcScreen).noquote() << "the console user's screen agent cannot reach" << path << ": its directory has mode"
-                                      << QString::number(st.st_mode & 07777, 8)
+        qCWarning(lcScreen).noquote() << "the console user's screen agent cannot reach" << path
+                                      << ": its directory has mode" << QString::number(st.st_mode & 07777, 8)
                                       << "(others need x; the packaged unit sets RuntimeDirectoryMode=0751)";
     }
     qCInfo(lcService).noquote() << "screen agent socket" << path;
@@ -259,7 +261,8 @@ void ScreenAgents::onConnection(int fd)
     const qint64 pid = socket->peerPid();
     const QString why = uid ? authorization(*uid) : QString();
     if (why.isEmpty()) {
-        qCInfo(lcAudit).noquote() << "screen agent refused:" << (uid ? describePeer(*uid, pid) : QStringLiteral("unknown peer"))
+        qCInfo(lcAudit).noquote() << "screen agent refused:"
+                                  << (uid ? describePeer(*uid, pid) : QStringLiteral("unknown peer"))
                                   << "is neither the active user of seat0 nor listed in [screen] agent_users";
         socket->close(QStringLiteral("not authorized"));
         socket->deleteLater();
@@ -309,7 +312,8 @@ ScreenAgentLink* ScreenAgents::agentFor(const QString& display, QString& why)
             continue;
         }
         if (authorization(link->uid()).isEmpty()) {
-            qCInfo(lcAudit).noquote() << "screen agent" << link->describe() << "closed: its user is no longer authorized";
+            qCInfo(lcAudit).noquote() << "screen agent" << link->describe()
+                                      << "closed: its user is no longer authorized";
             link->close(QStringLiteral("the user is no longer authorized"));
             continue;
         }

@@ -35,18 +35,22 @@ public:
     {
         return m_uid;
     }
+
     qint64 pid() const
     {
         return m_pid;
     }
+
     QString display() const
     {
         return m_display;
     }
+
     bool isGreeted() const
     {
         return !m_display.isEmpty();
     }
+
     QString describe() const;
 
     // Asks the agent for a VNC server with this one-time password; its answers go to `backend`. 0 when the
@@ -54,6 +58,7 @@ public:
     quint32 startVnc(AgentScreenBackend* backend, const QByteArray& password);
     // The agent stops the server of request `id`; its AgentEnded still goes to the backend.
     void stopVnc(quint32 id);
+
     // The backend is done with request `id` (or gone): later answers for it are dropped.
     void forget(quint32 id)
     {
@@ -105,6 +110,7 @@ public:
 
     static QString socketPath(const core::SradConfig& config);
     bool listen(QString& error);
+
     bool isListening() const
     {
         return m_server.isListening();
@@ -128,8 +134,7 @@ private:
     public:
         explicit Server(ScreenAgents* owner)
             : m_owner(owner)
-        {
-        }
+        {}
 
     protected:
         // The raw descriptor, not a QLocalSocket: descriptors come over this connection (SCM_RIGHTS).

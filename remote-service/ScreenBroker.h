@@ -59,6 +59,7 @@ public:
     std::variant<ScreenShare*, wire::ErrorCode> claim(const QByteArray& ticket);
 
     int streamCount() const;
+
     int shareCount() const
     {
         return static_cast<int>(m_shares.size());
@@ -75,12 +76,14 @@ private:
     core::SradConfig m_config;
     ScreenAgents* m_agents;
     QList<ScreenShare*> m_shares;
-    QHash<QByteArray, ScreenShare*> m_tickets;   // SHA-256(ticket) → grant, while the ticket is unused
+    QHash<QByteArray, ScreenShare*> m_tickets; // SHA-256(ticket) → grant, while the ticket is unused
+
     struct Retired
     {
         wire::ErrorCode code;
         qint64 atMs;
     };
+
     QHash<QByteArray, Retired> m_retired;
     QElapsedTimer m_clock;
 };

@@ -1,7 +1,7 @@
 #include "remote-service/ScreenShare.h"
 
-#include "core/net/QtBytes.h"
 #include "core/auth/AuthChallenge.h"
+#include "core/net/QtBytes.h"
 #include "remote-service/ScreenBackend.h"
 #include "remote-service/ScreenStream.h"
 #include "remote-service/ServerSession.h"
@@ -50,8 +50,8 @@ void wipe(QByteArray& secret)
 }
 } // namespace
 
-ScreenShare::ScreenShare(ServerSession* session, ScreenBackend* backend, const QString& display, int ticketTtlMs,
-                         QObject* parent)
+ScreenShare::ScreenShare(
+    ServerSession* session, ScreenBackend* backend, const QString& display, int ticketTtlMs, QObject* parent)
     : QObject(parent)
     , m_session(session)
     , m_account(session->account())
@@ -116,7 +116,8 @@ void ScreenShare::onBackendStarted(const QString& endpoint)
     m_state = State::Granted;
 
     wire::Message grant(wire::MessageType::ScreenGrant);
-    grant.set(wire::Field::VncPassword, std::string_view(m_password.constData(), static_cast<std::size_t>(m_password.size())));
+    grant.set(wire::Field::VncPassword,
+              std::string_view(m_password.constData(), static_cast<std::size_t>(m_password.size())));
     grant.set(wire::Field::Ticket, core::asByteView(ticket));
     grant.setU32(wire::Field::ExpiresInMs, static_cast<std::uint32_t>(m_ticketTtlMs));
     sendToSession(grant);
@@ -212,8 +213,9 @@ void ScreenShare::concludeIfDone()
     wire::Message message(wire::MessageType::ScreenEnded);
     if (m_failure) {
         message.setU32(wire::Field::ErrorCode, static_cast<std::uint32_t>(*m_failure));
-        message.set(wire::Field::Reason, m_failureReason.isEmpty() ? std::string("the VNC server could not be started")
-                                                                    : m_failureReason.left(512).toStdString());
+        message.set(wire::Field::Reason,
+                    m_failureReason.isEmpty() ? std::string("the VNC server could not be started")
+                                              : m_failureReason.left(512).toStdString());
     } else {
         message.set(wire::Field::Reason, m_reason.left(512).toStdString());
     }

@@ -31,14 +31,17 @@ class ScreenShare : public QObject
 public:
     enum class State
     {
-        Starting,   // VNC server starting
-        Granted,    // ScreenGrant sent, ticket valid until its expiry
-        Streaming,  // ticket used: the stream runs
+        Starting,  // VNC server starting
+        Granted,   // ScreenGrant sent, ticket valid until its expiry
+        Streaming, // ticket used: the stream runs
         Ending,
     };
 
     // Takes ownership of `backend`.
-    ScreenShare(ServerSession* session, ScreenBackend* backend, const QString& display, int ticketTtlMs,
+    ScreenShare(ServerSession* session,
+                ScreenBackend* backend,
+                const QString& display,
+                int ticketTtlMs,
                 QObject* parent = nullptr);
     ~ScreenShare() override;
 
@@ -105,7 +108,7 @@ private:
     State m_state = State::Starting;
     QString m_reason;
     std::optional<wire::ErrorCode> m_failure;
-    QString m_failureReason;   // for the admin, when the backend refused with a reason of its own
+    QString m_failureReason; // for the admin, when the backend refused with a reason of its own
     bool m_ticketUsed = false;
     bool m_backendDone = false;
     bool m_streamDone = false;

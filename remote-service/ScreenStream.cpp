@@ -7,9 +7,8 @@
 #include <QLocalSocket>
 #include <QSslSocket>
 
-#include <utility>
-
 #include <unistd.h>
+#include <utility>
 
 namespace sra::srad {
 
@@ -72,14 +71,17 @@ void ScreenStream::start()
     });
     connect(m_local, &QLocalSocket::connected, this, &ScreenStream::onLocalConnected);
     connect(
-        m_local, &QLocalSocket::errorOccurred, this,
+        m_local,
+        &QLocalSocket::errorOccurred,
+        this,
         [this](QLocalSocket::LocalSocketError) {
             if (!m_bridge) {
                 fail(QStringLiteral("cannot reach the VNC server: ") + m_local->errorString());
             }
         },
         Qt::QueuedConnection);
-    connect(&m_grace, &QTimer::timeout, this, [this] { fail(QStringLiteral("the VNC server did not answer in time")); });
+    connect(
+        &m_grace, &QTimer::timeout, this, [this] { fail(QStringLiteral("the VNC server did not answer in time")); });
     m_grace.start(kConnectTimeoutMs);
     if (m_connectedSocket >= 0) {
         // Already connected: whatever the server said so far (its RFB greeting) waits in the socket and is
@@ -107,9 +109,9 @@ void ScreenStream::onLocalConnected()
     m_bridge = new core::ByteBridge(m_tls, m_local, this);
     connect(m_bridge, &core::ByteBridge::finished, this, [this](const QString& why) {
         // first = the admin's TLS connection, second = the VNC server.
-        finish(why.startsWith(QLatin1String("first")) ? QStringLiteral("the admin closed the stream")
+        finish(why.startsWith(QLatin1String("first"))    ? QStringLiteral("the admin closed the stream")
                : why.startsWith(QLatin1String("second")) ? QStringLiteral("the VNC server closed the stream")
-                                                        : why);
+                                                         : why);
     });
     m_bridge->start();
     Q_EMIT opened();

@@ -1,8 +1,8 @@
 #include "remote-service/ServerSession.h"
 
-#include "core/net/QtBytes.h"
 #include "core/auth/AuthChallenge.h"
 #include "core/license/License.h"
+#include "core/net/QtBytes.h"
 #include "core/remote/PairingStore.h"
 #include "remote-service/CardRelay.h"
 #include "remote-service/LoginPolicy.h"
@@ -24,7 +24,9 @@ constexpr int kRefusalDeadlineMs = 5000;
 
 } // namespace
 
-ServerSession::ServerSession(qintptr socketDescriptor, SradService* service, std::optional<wire::ErrorCode> refuseWith,
+ServerSession::ServerSession(qintptr socketDescriptor,
+                             SradService* service,
+                             std::optional<wire::ErrorCode> refuseWith,
                              QObject* parent)
     : QObject(parent)
     , m_service(service)
@@ -41,7 +43,7 @@ ServerSession::ServerSession(qintptr socketDescriptor, SradService* service, std
     m_peerPort = m_socket->peerPort();
 
     QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-    tls.setProtocol(QSsl::TlsV1_3OrLater);       // TLS 1.2 and older are refused in the handshake
+    tls.setProtocol(QSsl::TlsV1_3OrLater);         // TLS 1.2 and older are refused in the handshake
     tls.setPeerVerifyMode(QSslSocket::VerifyNone); // admins authenticate with the card, not a TLS client cert
     tls.setLocalCertificate(service->identity().certificate);
     tls.setPrivateKey(service->identity().key);
@@ -191,7 +193,7 @@ void ServerSession::handle(const wire::Message& message)
     }
     if (message.type() == MessageType::Error) {
         qCInfo(lcSession).noquote() << describePeer() << "peer reported error"
-                          << message.u32(wire::Field::ErrorCode).value_or(0);
+                                    << message.u32(wire::Field::ErrorCode).value_or(0);
         close();
         return;
     }
@@ -222,8 +224,8 @@ void ServerSession::handleHello(const wire::Message& message)
         return;
     }
     QString detail;
-    const auto check = core::checkAdminCertificate(m_adminCertificate, m_service->config().caBundleFile,
-                                                   QDateTime::currentDateTimeUtc(), &detail);
+    const auto check = core::checkAdminCertificate(
+        m_adminCertificate, m_service->config().caBundleFile, QDateTime::currentDateTimeUtc(), &detail);
     if (check != core::AdminCertificateCheck::Ok) {
         refuse(core::wireErrorFor(check),
                QStringLiteral("admin certificate \"%1\" refused (%2) %3")
@@ -281,8 +283,9 @@ void ServerSession::handleAuthResponse(const wire::Message& message)
     m_service->limiter().recordSuccess(m_peer);
     m_state = State::Authenticated;
     m_decoder = wire::FrameDecoder(wire::kDefaultMaxPayload);
-    qCInfo(lcAudit).noquote() << "authenticated" << describePeer() << "certificate" << QStringLiteral("\"%1\"").arg(subject)
-                              << "as account" << m_account << "by" << match->how << "session" << m_sessionId;
+    qCInfo(lcAudit).noquote() << "authenticated" << describePeer() << "certificate"
+                              << QStringLiteral("\"%1\"").arg(subject) << "as account" << m_account << "by"
+                              << match->how << "session" << m_sessionId;
     wire::Message ok(wire::MessageType::AuthOk);
     ok.set(wire::Field::Account, m_account.toStdString());
     ok.set(wire::Field::SessionId, m_sessionId.toStdString());
@@ -391,7 +394,8 @@ void ServerSession::emitFinished()
 void ServerSession::onDisconnected()
 {
     if (m_state == State::Authenticated) {
-        qCInfo(lcSession).noquote() << describePeer() << "session" << m_sessionId << "of" << m_account << "disconnected";
+        qCInfo(lcSession).noquote() << describePeer() << "session" << m_sessionId << "of" << m_account
+                                    << "disconnected";
     }
     if (m_state != State::Closing) {
         close();

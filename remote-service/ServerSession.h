@@ -39,7 +39,9 @@ public:
 
     // Takes ownership of the socket descriptor. `refuseWith` set: answer only that error after TLS (used for
     // connections beyond the unauthenticated limit).
-    ServerSession(qintptr socketDescriptor, SradService* service, std::optional<wire::ErrorCode> refuseWith,
+    ServerSession(qintptr socketDescriptor,
+                  SradService* service,
+                  std::optional<wire::ErrorCode> refuseWith,
                   QObject* parent = nullptr);
     ~ServerSession() override;
 

@@ -23,7 +23,6 @@
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
 #include <utility>
 #include <vector>
 
@@ -77,8 +76,9 @@ QByteArray readSmallFile(const QString& file, QString& error)
 // The readable form of an address and port: [v6]:port, v4:port.
 QString endpoint(const QHostAddress& address, quint16 port)
 {
-    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol ? QStringLiteral("[%1]").arg(address.toString())
-                                                                             : address.toString();
+    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
+                             ? QStringLiteral("[%1]").arg(address.toString())
+                             : address.toString();
     return QStringLiteral("%1:%2").arg(host).arg(port);
 }
 
@@ -108,7 +108,7 @@ QList<uint> groupsOf(const char* user, gid_t primary)
     int count = 32;
     std::vector<gid_t> groups(static_cast<std::size_t>(count));
     while (::getgrouplist(user, primary, groups.data(), &count) < 0) {
-        groups.resize(static_cast<std::size_t>(count) + 1);   // count now says how many there are
+        groups.resize(static_cast<std::size_t>(count) + 1); // count now says how many there are
         count = static_cast<int>(groups.size());
     }
     QList<uint> result;
@@ -129,8 +129,12 @@ QString setupCommand(const core::SradPaths& paths, bool realRoot, const QString&
 QString missingKeywords(const ReaderConfEntry& entry)
 {
     QStringList missing;
-    for (const auto& [value, keyword] : {std::pair{&entry.friendlyName, "FRIENDLYNAME"}, std::pair{&entry.deviceName, "DEVICENAME"},
-                                         std::pair{&entry.libPath, "LIBPATH"}, std::pair{&entry.channelId, "CHANNELID"}}) {
+    for (const auto& [value, keyword] : {
+             std::pair{&entry.friendlyName, "FRIENDLYNAME"},
+             std::pair{&entry.deviceName,   "DEVICENAME"  },
+             std::pair{&entry.libPath,      "LIBPATH"     },
+             std::pair{&entry.channelId,    "CHANNELID"   }
+    }) {
         if (value->isEmpty()) {
             missing.append(QLatin1String(keyword));
         }
@@ -142,8 +146,8 @@ QString missingKeywords(const ReaderConfEntry& entry)
 
 QString CheckResult::line() const
 {
-    QString text = ok ? QStringLiteral("OK   %1: %2").arg(item, found)
-                      : QStringLiteral("FAIL %1: %2 — %3").arg(item, found, fix);
+    QString text =
+        ok ? QStringLiteral("OK   %1: %2").arg(item, found) : QStringLiteral("FAIL %1: %2 — %3").arg(item, found, fix);
     // Messages from elsewhere (OpenSSL, Qt, a file name) must not break the one-line-per-item promise.
     text.replace(QLatin1Char('\n'), QLatin1Char(' '));
     text.replace(QLatin1Char('\r'), QLatin1Char(' '));
@@ -156,7 +160,7 @@ ReaderConf parseReaderConf(const QByteArray& text)
     ReaderConfEntry entry;
     bool started = false;
     const QList<QByteArray> lines = text.split('\n');
-    QByteArray pendingKey;   // a keyword whose value has not come yet
+    QByteArray pendingKey; // a keyword whose value has not come yet
     int pendingLine = 0;
     for (qsizetype i = 0; i < lines.size(); ++i) {
         const int lineNo = static_cast<int>(i + 1);
@@ -189,7 +193,9 @@ ReaderConf parseReaderConf(const QByteArray& text)
         }
         if (!pendingKey.isEmpty() && !tokens.isEmpty()) {
             // pcscd wants the value on the keyword's line; a value on the next line is an error there.
-            result.errors.append(QStringLiteral("line %1: %2 has no value on its line").arg(pendingLine).arg(QString::fromUtf8(pendingKey)));
+            result.errors.append(QStringLiteral("line %1: %2 has no value on its line")
+                                     .arg(pendingLine)
+                                     .arg(QString::fromUtf8(pendingKey)));
             pendingKey.clear();
         }
         for (const QByteArray& token : tokens) {
@@ -210,7 +216,8 @@ ReaderConf parseReaderConf(const QByteArray& text)
                 field = &entry.channelId;
             }
             if (!field) {
-                result.errors.append(QStringLiteral("line %1: unknown keyword %2").arg(pendingLine).arg(QString::fromUtf8(pendingKey)));
+                result.errors.append(
+                    QStringLiteral("line %1: unknown keyword %2").arg(pendingLine).arg(QString::fromUtf8(pendingKey)));
             } else if (!field->isEmpty()) {
                 result.errors.append(QStringLiteral("line %1: %2 twice in one reader (each reader needs FRIENDLYNAME, "
                                                     "DEVICENAME, LIBPATH and CHANNELID once)")
@@ -234,7 +241,8 @@ ReaderConf parseReaderConf(const QByteArray& text)
         }
     }
     if (!pendingKey.isEmpty()) {
-        result.errors.append(QStringLiteral("line %1: %2 has no value").arg(pendingLine).arg(QString::fromUtf8(pendingKey)));
+        result.errors.append(
+            QStringLiteral("line %1: %2 has no value").arg(pendingLine).arg(QString::fromUtf8(pendingKey)));
     }
     if (started) {
         result.incomplete.append(entry);
@@ -283,7 +291,7 @@ QStringList p11KitModuleCandidates(const QString& module, const QString& moduleP
 bool userMay(const FileOwnership& file, uint uid, const QList<uint>& groups, Access access)
 {
     if (uid == 0) {
-        return true;   // root's DAC override (srad never runs as root, but the rule is the kernel's)
+        return true; // root's DAC override (srad never runs as root, but the rule is the kernel's)
     }
     // The first class that applies decides, even when a later one would allow more (mode 0604: the group may not).
     int shift = 0;
@@ -310,8 +318,7 @@ SradCheck::SradCheck(const core::SradPaths& paths, const QString& configFile, co
     : m_paths(paths)
     , m_configFile(configFile)
     , m_env(environment)
-{
-}
+{}
 
 SradCheck::Status SradCheck::run(const std::function<void(const CheckResult&)>& report)
 {
@@ -361,10 +368,13 @@ CheckResult SradCheck::configuration()
         m_configError = error;
         return fail(item, error, QStringLiteral("correct the file; nothing else can be checked until it reads"));
     }
-    const QString found = QFileInfo::exists(file) ? file : QStringLiteral("%1 does not exist (every key has its default)").arg(file);
+    const QString found =
+        QFileInfo::exists(file) ? file : QStringLiteral("%1 does not exist (every key has its default)").arg(file);
     if (!m_config.enabled) {
-        return fail(item, QStringLiteral("%1: [service] enabled = false").arg(found),
-                    QStringLiteral("activate the service: %1").arg(setupCommand(m_paths, realRoot(), QStringLiteral("-a"))));
+        return fail(
+            item,
+            QStringLiteral("%1: [service] enabled = false").arg(found),
+            QStringLiteral("activate the service: %1").arg(setupCommand(m_paths, realRoot(), QStringLiteral("-a"))));
     }
     return ok(item, found);
 }
@@ -374,13 +384,17 @@ CheckResult SradCheck::license()
     const QString item = QStringLiteral("license");
     const core::LicenseStatus status = SradService::licenseStatus(m_config);
     if (status.isValid()) {
-        return ok(item, QStringLiteral("valid for %1 until %2 (customer %3, %4)")
-                            .arg(QSysInfo::machineHostName(), status.license.expires.toString(Qt::ISODate),
-                                 status.license.licensee, status.source));
+        return ok(item,
+                  QStringLiteral("valid for %1 until %2 (customer %3, %4)")
+                      .arg(QSysInfo::machineHostName(),
+                           status.license.expires.toString(Qt::ISODate),
+                           status.license.licensee,
+                           status.source));
     }
     const QString where = status.source.isEmpty() ? m_config.licenseDir : status.source;
-    const QString install = QStringLiteral("install the license file from your vendor: %1 (the vendor makes one with sra-license issue)")
-                                .arg(setupCommand(m_paths, realRoot(), QStringLiteral("license install FILE")));
+    const QString install =
+        QStringLiteral("install the license file from your vendor: %1 (the vendor makes one with sra-license issue)")
+            .arg(setupCommand(m_paths, realRoot(), QStringLiteral("license install FILE")));
     const QString fix = status.code == core::LicenseStatus::NotYetValid
                             ? QStringLiteral("check the clock (timedatectl), or %1").arg(install)
                             : install;
@@ -393,31 +407,40 @@ QList<CheckResult> SradCheck::identity()
     const QString regenerate = setupCommand(m_paths, realRoot(), QStringLiteral("-g --force"));
     for (const QString& file : {m_config.certificateFile, m_config.keyFile}) {
         if (!QFileInfo::exists(file)) {
-            return {fail(item, QStringLiteral("%1 does not exist").arg(file),
-                         QStringLiteral("generate the identity: %1").arg(setupCommand(m_paths, realRoot(), QStringLiteral("-g"))))};
+            return {fail(item,
+                         QStringLiteral("%1 does not exist").arg(file),
+                         QStringLiteral("generate the identity: %1")
+                             .arg(setupCommand(m_paths, realRoot(), QStringLiteral("-g"))))};
         }
     }
     core::TlsIdentity identity;
     QString error;
     if (!core::TlsIdentity::load(m_config.certificateFile, m_config.keyFile, identity, error)) {
-        return {fail(item, error, QStringLiteral("do as it says, or make a new identity: %1 (admins then confirm its new fingerprint)")
-                                      .arg(regenerate))};
+        return {
+            fail(item,
+                 error,
+                 QStringLiteral("do as it says, or make a new identity: %1 (admins then confirm its new fingerprint)")
+                     .arg(regenerate))};
     }
     m_fingerprint = identity.sha256Fingerprint();
     const QDateTime expiry = identity.certificate.expiryDate().toUTC();
     const qint64 daysLeft = QDateTime::currentDateTimeUtc().daysTo(expiry);
-    const QString renew = QStringLiteral("make a new identity: %1 and give admins the new fingerprint (srad --fingerprint)")
-                              .arg(regenerate);
+    const QString renew =
+        QStringLiteral("make a new identity: %1 and give admins the new fingerprint (srad --fingerprint)")
+            .arg(regenerate);
     QList<CheckResult> results;
     if (expiry <= QDateTime::currentDateTimeUtc()) {
-        results.append(fail(item, QStringLiteral("SHA-256 %1, expired on %2").arg(m_fingerprint, expiry.toString(Qt::ISODate)), renew));
+        results.append(fail(
+            item, QStringLiteral("SHA-256 %1, expired on %2").arg(m_fingerprint, expiry.toString(Qt::ISODate)), renew));
     } else if (daysLeft <= kExpiryWarningDays) {
-        results.append(fail(item, QStringLiteral("SHA-256 %1, expires on %2, in %3 days")
-                                      .arg(m_fingerprint, expiry.toString(Qt::ISODate))
-                                      .arg(daysLeft),
+        results.append(fail(item,
+                            QStringLiteral("SHA-256 %1, expires on %2, in %3 days")
+                                .arg(m_fingerprint, expiry.toString(Qt::ISODate))
+                                .arg(daysLeft),
                             renew));
     } else {
-        results.append(ok(item, QStringLiteral("SHA-256 %1, valid until %2").arg(m_fingerprint, expiry.toString(Qt::ISODate))));
+        results.append(
+            ok(item, QStringLiteral("SHA-256 %1, valid until %2").arg(m_fingerprint, expiry.toString(Qt::ISODate))));
     }
 
     // Whether srad.service (User=sra-srad) can read the key: only root can tell for another user, and only the
@@ -440,19 +463,27 @@ QList<CheckResult> SradCheck::identity()
     }
     steps.append(key);
     for (const QString& path : steps) {
-        struct stat st{};
+        struct stat st
+        {};
+
         if (::stat(QFile::encodeName(path).constData(), &st) != 0) {
-            results.append(fail(keyItem, QStringLiteral("cannot look at %1").arg(path), QStringLiteral("check the path of [identity] key")));
+            results.append(fail(keyItem,
+                                QStringLiteral("cannot look at %1").arg(path),
+                                QStringLiteral("check the path of [identity] key")));
             return results;
         }
         const FileOwnership ownership{st.st_uid, st.st_gid, st.st_mode};
         const bool isKey = path == key;
         if (!userMay(ownership, uid, groups, isKey ? Access::Read : Access::Search)) {
-            const QString fix = isKey ? QStringLiteral("chgrp %1 %2 && chmod 640 %2").arg(QLatin1String(core::kServiceAccount), key)
-                                      : QStringLiteral("chmod 755 %1").arg(path);
-            results.append(fail(keyItem, QStringLiteral("%1 cannot %2 %3 (%4)")
-                                             .arg(QLatin1String(core::kServiceAccount), isKey ? QStringLiteral("read") : QStringLiteral("enter"),
-                                                  path, ownershipText(st)),
+            const QString fix =
+                isKey ? QStringLiteral("chgrp %1 %2 && chmod 640 %2").arg(QLatin1String(core::kServiceAccount), key)
+                      : QStringLiteral("chmod 755 %1").arg(path);
+            results.append(fail(keyItem,
+                                QStringLiteral("%1 cannot %2 %3 (%4)")
+                                    .arg(QLatin1String(core::kServiceAccount),
+                                         isKey ? QStringLiteral("read") : QStringLiteral("enter"),
+                                         path,
+                                         ownershipText(st)),
                                 fix));
             return results;
         }
@@ -481,27 +512,33 @@ QList<CheckResult> SradCheck::listening()
             if (socket.error() == QAbstractSocket::ConnectionRefusedError) {
                 results.append(fail(item, QStringLiteral("nothing listens on %1").arg(where), startFix()));
             } else {
-                results.append(fail(item, QStringLiteral("cannot connect to %1 (%2)").arg(where, socket.errorString()), startFix()));
+                results.append(fail(
+                    item, QStringLiteral("cannot connect to %1 (%2)").arg(where, socket.errorString()), startFix()));
             }
             continue;
         }
         socket.startClientEncryption();
         if (!socket.waitForEncrypted(m_env.networkTimeoutMs)) {
-            results.append(fail(item, QStringLiteral("another program answers on %1: no TLS handshake (%2)").arg(where, socket.errorString()),
-                                findIt));
+            results.append(fail(
+                item,
+                QStringLiteral("another program answers on %1: no TLS handshake (%2)").arg(where, socket.errorString()),
+                findIt));
             continue;
         }
         const QString answered = core::formatFingerprint(core::sha256Fingerprint(socket.peerCertificate()));
         socket.disconnectFromHost();
         if (m_fingerprint.isEmpty()) {
-            results.append(fail(item, QStringLiteral("something answers TLS on %1 with SHA-256 %2, but the configured identity does "
-                                                     "not load to compare it")
-                                          .arg(where, answered),
-                                QStringLiteral("repair the TLS identity first (see above)")));
+            results.append(
+                fail(item,
+                     QStringLiteral("something answers TLS on %1 with SHA-256 %2, but the configured identity does "
+                                    "not load to compare it")
+                         .arg(where, answered),
+                     QStringLiteral("repair the TLS identity first (see above)")));
         } else if (answered != m_fingerprint) {
-            results.append(fail(item, QStringLiteral("another program (or another identity) answers on %1: SHA-256 %2, the "
-                                                     "configured identity is %3")
-                                          .arg(where, answered, m_fingerprint),
+            results.append(fail(item,
+                                QStringLiteral("another program (or another identity) answers on %1: SHA-256 %2, the "
+                                               "configured identity is %3")
+                                    .arg(where, answered, m_fingerprint),
                                 findIt));
         } else {
             results.append(ok(item, QStringLiteral("srad is listening on %1").arg(where)));
@@ -513,12 +550,14 @@ QList<CheckResult> SradCheck::listening()
 QList<CheckResult> SradCheck::pairings()
 {
     const QString item = QStringLiteral("paired accounts");
-    const QString pair = QStringLiteral("pair an admin's certificate: %1")
-                             .arg(setupCommand(m_paths, realRoot(), QStringLiteral("pair --user ACCOUNT --cert CERT.pem")));
+    const QString pair =
+        QStringLiteral("pair an admin's certificate: %1")
+            .arg(setupCommand(m_paths, realRoot(), QStringLiteral("pair --user ACCOUNT --cert CERT.pem")));
     core::PairingStore store;
     QString error;
     if (!core::PairingStore::load(m_config.pairingsFile, store, error)) {
-        return {fail(item, error, QStringLiteral("correct the file (docs/CONFIGURATION.md), or move it away and %1").arg(pair))};
+        return {fail(
+            item, error, QStringLiteral("correct the file (docs/CONFIGURATION.md), or move it away and %1").arg(pair))};
     }
     QStringList accounts;
     for (const core::KeyPairing& key : store.keys()) {
@@ -529,13 +568,13 @@ QList<CheckResult> SradCheck::pairings()
     // Rules apply only to certificates that chain to the CA bundle (PairingStore::match), so without one they
     // let nobody in.
     const bool rulesApply = !m_config.caBundleFile.isEmpty();
-    const QString found = QStringLiteral("%1 paired certificate(s)%2, %3 rule(s)%4 in %5")
-                              .arg(store.keys().size())
-                              .arg(accounts.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(accounts.join(QStringLiteral(", "))))
-                              .arg(store.rules().size())
-                              .arg(store.rules().isEmpty() || rulesApply ? QString()
-                                                                         : QStringLiteral(" (inactive: no [auth] ca_bundle)"))
-                              .arg(m_config.pairingsFile);
+    const QString found =
+        QStringLiteral("%1 paired certificate(s)%2, %3 rule(s)%4 in %5")
+            .arg(store.keys().size())
+            .arg(accounts.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(accounts.join(QStringLiteral(", "))))
+            .arg(store.rules().size())
+            .arg(store.rules().isEmpty() || rulesApply ? QString() : QStringLiteral(" (inactive: no [auth] ca_bundle)"))
+            .arg(m_config.pairingsFile);
     QList<CheckResult> results;
     if (store.keys().isEmpty() && (store.rules().isEmpty() || !rulesApply)) {
         results.append(fail(item, found, pair));
@@ -545,8 +584,9 @@ QList<CheckResult> SradCheck::pairings()
     const QString passwdFile = underRoot(QStringLiteral("/etc/passwd"));
     for (const QString& account : accounts) {
         const QString accountItem = QStringLiteral("paired account %1").arg(account);
-        const QString fix = QStringLiteral("create the account (adduser %1) or remove the pairing: %2")
-                                .arg(account, setupCommand(m_paths, realRoot(), QStringLiteral("unpair --user %1").arg(account)));
+        const QString fix =
+            QStringLiteral("create the account (adduser %1) or remove the pairing: %2")
+                .arg(account, setupCommand(m_paths, realRoot(), QStringLiteral("unpair --user %1").arg(account)));
         if (realRoot()) {
             if (!core::systemAccountExists(account)) {
                 results.append(fail(accountItem, QStringLiteral("there is no such account on this machine"), fix));
@@ -572,7 +612,7 @@ CheckResult SradCheck::pcscdDriver()
     const QString item = QStringLiteral("pcscd driver");
     const QString dir = underRoot(m_env.readerConfDir);
     const QString restart = QStringLiteral("systemctl restart pcscd");
-    QStringList problems;   // what was seen on the way, for the FAIL line when no file registers the driver
+    QStringList problems; // what was seen on the way, for the FAIL line when no file registers the driver
     for (const QFileInfo& info : QDir(dir).entryInfoList(QDir::Files, QDir::Name)) {
         QString error;
         const QByteArray text = readSmallFile(info.filePath(), error);
@@ -582,19 +622,25 @@ CheckResult SradCheck::pcscdDriver()
         }
         const ReaderConf conf = parseReaderConf(text);
         for (const ReaderConfEntry& entry : conf.incomplete) {
-            problems.append(
-                QStringLiteral("%1 line %2: a reader without %3").arg(info.filePath()).arg(entry.line).arg(missingKeywords(entry)));
+            problems.append(QStringLiteral("%1 line %2: a reader without %3")
+                                .arg(info.filePath())
+                                .arg(entry.line)
+                                .arg(missingKeywords(entry)));
         }
         for (const ReaderConfEntry& entry : conf.readers) {
             if (QFileInfo(entry.libPath).fileName() != m_env.ifdFileName) {
                 continue;
             }
             if (!conf.errors.isEmpty()) {
-                return fail(item, QStringLiteral("%1 %2 (pcscd ignores what follows)").arg(info.filePath(), conf.errors.first()),
-                            QStringLiteral("%1, then: %2").arg(reinstallFix(), restart));
+                return fail(
+                    item,
+                    QStringLiteral("%1 %2 (pcscd ignores what follows)").arg(info.filePath(), conf.errors.first()),
+                    QStringLiteral("%1, then: %2").arg(reinstallFix(), restart));
             }
             if (!QFileInfo::exists(underRoot(entry.libPath))) {
-                return fail(item, QStringLiteral("%1 names LIBPATH %2, which does not exist").arg(info.filePath(), underRoot(entry.libPath)),
+                return fail(item,
+                            QStringLiteral("%1 names LIBPATH %2, which does not exist")
+                                .arg(info.filePath(), underRoot(entry.libPath)),
                             QStringLiteral("%1, then: %2").arg(reinstallFix(), restart));
             }
             // The file names the socket as the system sees it; under a staging root it may be the root-less path.
@@ -604,18 +650,22 @@ CheckResult SradCheck::pcscdDriver()
                 socket.remove(0, 4);
             }
             if (socket != m_config.relaySocket && underRoot(socket) != m_config.relaySocket) {
-                return fail(item, QStringLiteral("%1 has DEVICENAME %2, but srad's local socket is %3")
-                                      .arg(info.filePath(), entry.deviceName, m_config.relaySocket),
-                            QStringLiteral("set \"DEVICENAME sra:%1\" in %2, then: %3").arg(m_config.relaySocket, info.filePath(), restart));
+                return fail(item,
+                            QStringLiteral("%1 has DEVICENAME %2, but srad's local socket is %3")
+                                .arg(info.filePath(), entry.deviceName, m_config.relaySocket),
+                            QStringLiteral("set \"DEVICENAME sra:%1\" in %2, then: %3")
+                                .arg(m_config.relaySocket, info.filePath(), restart));
             }
-            return ok(item, QStringLiteral("%1 registers %2 for %3").arg(info.filePath(), entry.libPath, entry.deviceName));
+            return ok(item,
+                      QStringLiteral("%1 registers %2 for %3").arg(info.filePath(), entry.libPath, entry.deviceName));
         }
         if (!conf.errors.isEmpty()) {
             problems.append(QStringLiteral("%1 %2").arg(info.filePath(), conf.errors.first()));
         }
     }
     const QString none = QStringLiteral("no reader in %1 has LIBPATH .../%2").arg(dir, m_env.ifdFileName);
-    return fail(item, problems.isEmpty() ? none : QStringLiteral("%1 (%2)").arg(none, problems.join(QStringLiteral("; "))),
+    return fail(item,
+                problems.isEmpty() ? none : QStringLiteral("%1 (%2)").arg(none, problems.join(QStringLiteral("; "))),
                 QStringLiteral("%1, then: %2").arg(reinstallFix(), restart));
 }
 
@@ -635,7 +685,10 @@ CheckResult SradCheck::pkcs11Module()
                 continue;
             }
             if (!conf.errors.isEmpty()) {
-                return fail(item, QStringLiteral("%1 %2 (p11-kit ignores the file)").arg(info.filePath(), conf.errors.first()), reinstallFix());
+                return fail(
+                    item,
+                    QStringLiteral("%1 %2 (p11-kit ignores the file)").arg(info.filePath(), conf.errors.first()),
+                    reinstallFix());
             }
             QStringList looked;
             for (const QString& candidate : p11KitModuleCandidates(conf.module, m_env.p11KitModulePath)) {
@@ -644,13 +697,16 @@ CheckResult SradCheck::pkcs11Module()
                 }
                 looked.append(underRoot(candidate));
             }
-            return fail(item, QStringLiteral("%1 names module %2, which does not exist (%3)")
-                                  .arg(info.filePath(), conf.module, looked.join(QStringLiteral(", "))),
+            return fail(item,
+                        QStringLiteral("%1 names module %2, which does not exist (%3)")
+                            .arg(info.filePath(), conf.module, looked.join(QStringLiteral(", "))),
                         reinstallFix());
         }
     }
-    return fail(item, QStringLiteral("no *.module file in %1 names %2").arg(dirs.join(QStringLiteral(" or ")), m_env.pkcs11FileName),
-                reinstallFix());
+    return fail(
+        item,
+        QStringLiteral("no *.module file in %1 names %2").arg(dirs.join(QStringLiteral(" or ")), m_env.pkcs11FileName),
+        reinstallFix());
 }
 
 CheckResult SradCheck::localSocket()
@@ -667,10 +723,13 @@ CheckResult SradCheck::localSocket()
         return ok(item, QStringLiteral("srad accepts connections on %1").arg(path));
     }
     if (socket.error() == QLocalSocket::SocketAccessError) {
-        return fail(item, QStringLiteral("%1 refuses this user (%2)").arg(path, socket.errorString()),
-                    QStringLiteral("run the check as root or as %1: sudo srad --check").arg(QLatin1String(core::kServiceAccount)));
+        return fail(item,
+                    QStringLiteral("%1 refuses this user (%2)").arg(path, socket.errorString()),
+                    QStringLiteral("run the check as root or as %1: sudo srad --check")
+                        .arg(QLatin1String(core::kServiceAccount)));
     }
-    return fail(item, QStringLiteral("%1 exists but nothing accepts connections on it (%2)").arg(path, socket.errorString()),
+    return fail(item,
+                QStringLiteral("%1 exists but nothing accepts connections on it (%2)").arg(path, socket.errorString()),
                 startFix());
 }
 
@@ -679,16 +738,20 @@ CheckResult SradCheck::screen()
     const QString item = QStringLiteral("screen sharing");
     const QString& backend = m_config.screenBackend;
     if (backend.isEmpty()) {
-        return ok(item, QStringLiteral("not set up (optional; %1 enables it)").arg(setupCommand(m_paths, realRoot(), QStringLiteral("-s"))));
+        return ok(item,
+                  QStringLiteral("not set up (optional; %1 enables it)")
+                      .arg(setupCommand(m_paths, realRoot(), QStringLiteral("-s"))));
     }
     if (backend == QLatin1String("x11vnc")) {
         // The program srad will start: the configured one, else x11vnc from PATH (X11VncBackend does the same).
-        const QString program = m_config.screenX11vnc.isEmpty() ? QStandardPaths::findExecutable(QStringLiteral("x11vnc"))
-                                                                : m_config.screenX11vnc;
+        const QString program = m_config.screenX11vnc.isEmpty()
+                                    ? QStandardPaths::findExecutable(QStringLiteral("x11vnc"))
+                                    : m_config.screenX11vnc;
         const QFileInfo info(program);
         if (program.isEmpty() || !info.isFile() || !info.isExecutable()) {
-            return fail(item, program.isEmpty() ? QStringLiteral("x11vnc is not in PATH")
-                                                : QStringLiteral("%1 is not an executable program").arg(program),
+            return fail(item,
+                        program.isEmpty() ? QStringLiteral("x11vnc is not in PATH")
+                                          : QStringLiteral("%1 is not an executable program").arg(program),
                         QStringLiteral("install it: apt install x11vnc"));
         }
         return ok(item, QStringLiteral("x11vnc %1 for display %2").arg(program, m_config.screenDisplay));
@@ -701,10 +764,13 @@ CheckResult SradCheck::screen()
         if (QFileInfo::exists(socket)) {
             return ok(item, QStringLiteral("backend agent, screen agents connect to %1").arg(socket));
         }
-        return fail(item, QStringLiteral("backend agent, but %1 does not exist: srad is not running").arg(socket), startFix());
+        return fail(
+            item, QStringLiteral("backend agent, but %1 does not exist: srad is not running").arg(socket), startFix());
     }
-    return fail(item, QStringLiteral("unknown [screen] backend \"%1\"").arg(backend),
-                QStringLiteral("prepare screen sharing again: %1").arg(setupCommand(m_paths, realRoot(), QStringLiteral("-s"))));
+    return fail(item,
+                QStringLiteral("unknown [screen] backend \"%1\"").arg(backend),
+                QStringLiteral("prepare screen sharing again: %1")
+                    .arg(setupCommand(m_paths, realRoot(), QStringLiteral("-s"))));
 }
 
 } // namespace sra::srad

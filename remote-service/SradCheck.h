@@ -18,9 +18,9 @@ namespace sra::srad {
 struct CheckResult
 {
     bool ok = false;
-    QString item;   // "license", "listening 0.0.0.0:4116", ...
-    QString found;  // what was found
-    QString fix;    // FAIL: what to do, with a concrete command
+    QString item;  // "license", "listening 0.0.0.0:4116", ...
+    QString found; // what was found
+    QString fix;   // FAIL: what to do, with a concrete command
 
     // "OK   item: found" or "FAIL item: found — fix"; always one line.
     QString line() const;
@@ -35,14 +35,14 @@ struct ReaderConfEntry
     QString deviceName;
     QString libPath;
     QString channelId;
-    int line = 0;   // where the entry started
+    int line = 0; // where the entry started
 };
 
 struct ReaderConf
 {
-    QList<ReaderConfEntry> readers;       // complete entries, in file order
-    QList<ReaderConfEntry> incomplete;    // an entry the file ends in the middle of (what it has so far)
-    QStringList errors;                   // "line N: ..." for each problem pcscd would refuse
+    QList<ReaderConfEntry> readers;    // complete entries, in file order
+    QList<ReaderConfEntry> incomplete; // an entry the file ends in the middle of (what it has so far)
+    QStringList errors;                // "line N: ..." for each problem pcscd would refuse
 };
 
 ReaderConf parseReaderConf(const QByteArray& text);
@@ -51,8 +51,8 @@ ReaderConf parseReaderConf(const QByteArray& text);
 // "key: value" lines, '#' comments. `module` is the library; a relative one lives in p11-kit's module directory.
 struct P11KitModuleConf
 {
-    QString module;           // empty when the file has no module: line
-    QStringList errors;       // "line N: ..." for lines p11-kit would refuse
+    QString module;     // empty when the file has no module: line
+    QStringList errors; // "line N: ..." for lines p11-kit would refuse
 };
 
 P11KitModuleConf parseP11KitModule(const QByteArray& text);
@@ -67,13 +67,13 @@ struct FileOwnership
 {
     uint owner = 0;
     uint group = 0;
-    uint mode = 0;   // st_mode's permission bits
+    uint mode = 0; // st_mode's permission bits
 };
 
 enum class Access
 {
     Read = 4,
-    Search = 1,   // execute/search, for directories on the way to a file
+    Search = 1, // execute/search, for directories on the way to a file
 };
 
 bool userMay(const FileOwnership& file, uint uid, const QList<uint>& groups, Access access);
@@ -85,25 +85,27 @@ class SradCheck
 public:
     struct Environment
     {
-        QString readerConfDir;          // pcsc-lite's serialconfdir, e.g. /etc/reader.conf.d
-        QStringList p11KitModuleDirs;   // where p11-kit reads *.module files
-        QString p11KitModulePath;       // where p11-kit finds relative module: libraries
-        QString ifdFileName;            // libifd-sra.so
-        QString pkcs11FileName;         // libsra-pkcs11.so
-        int networkTimeoutMs = 3000;    // per connection and per TLS handshake
+        QString readerConfDir;        // pcsc-lite's serialconfdir, e.g. /etc/reader.conf.d
+        QStringList p11KitModuleDirs; // where p11-kit reads *.module files
+        QString p11KitModulePath;     // where p11-kit finds relative module: libraries
+        QString ifdFileName;          // libifd-sra.so
+        QString pkcs11FileName;       // libsra-pkcs11.so
+        int networkTimeoutMs = 3000;  // per connection and per TLS handshake
 
         static Environment build();
     };
 
     // `configFile` as given with --config (empty: the default under the root).
-    SradCheck(const core::SradPaths& paths, const QString& configFile, const Environment& environment = Environment::build());
+    SradCheck(const core::SradPaths& paths,
+              const QString& configFile,
+              const Environment& environment = Environment::build());
 
     // Exit status of srad --check.
     enum Status
     {
         AllOk = 0,
         SomethingFailed = 1,
-        CannotCheck = 2,   // usage error, or a configuration that cannot be read: nothing else can be checked
+        CannotCheck = 2, // usage error, or a configuration that cannot be read: nothing else can be checked
     };
 
     // Runs every check in the documented order and hands each line to `report` as soon as it is known (a check
@@ -129,7 +131,7 @@ private:
     Environment m_env;
     core::SradConfig m_config;
     QString m_configError;
-    QString m_fingerprint;   // of the configured identity, when it loaded
+    QString m_fingerprint; // of the configured identity, when it loaded
 };
 
 } // namespace sra::srad

@@ -60,7 +60,7 @@ QStringList SradService::reload(core::SradConfig fresh)
         fresh.keyFile = m_config.keyFile;
     }
     if (fresh.maxFailures != m_config.maxFailures || fresh.failureWindowSeconds != m_config.failureWindowSeconds) {
-        m_limiter = FailureLimiter(fresh.maxFailures, fresh.failureWindowSeconds);   // counting starts afresh
+        m_limiter = FailureLimiter(fresh.maxFailures, fresh.failureWindowSeconds); // counting starts afresh
     }
     core::RelayPolicy policy;
     policy.allowedSlots = {fresh.relayAllowedSlots.begin(), fresh.relayAllowedSlots.end()};
@@ -70,7 +70,8 @@ QStringList SradService::reload(core::SradConfig fresh)
 
     const auto license = licenseStatus();
     if (license.code != core::LicenseStatus::Code::Valid) {
-        qCWarning(lcService).noquote() << "no valid license: every connection will be refused:" << core::licenseStatusMessage(license);
+        qCWarning(lcService).noquote() << "no valid license: every connection will be refused:"
+                                       << core::licenseStatusMessage(license);
     } else {
         qCInfo(lcService).noquote() << "license valid";
     }
@@ -88,7 +89,8 @@ bool SradService::start(QString& error)
             const QString why = listener->errorString();
             delete listener;
             // A machine without IPv6 (or IPv4) still serves on the other family.
-            qCWarning(lcService).noquote() << "cannot listen on" << address.toString() << "port" << m_config.port << ":" << why;
+            qCWarning(lcService).noquote()
+                << "cannot listen on" << address.toString() << "port" << m_config.port << ":" << why;
             continue;
         }
         connect(listener, &TlsListener::connectionArrived, this, &SradService::onConnection);
@@ -110,7 +112,8 @@ bool SradService::start(QString& error)
     }
     const auto license = licenseStatus();
     if (license.code != core::LicenseStatus::Code::Valid) {
-        qCWarning(lcService).noquote() << "no valid license: every connection will be refused:" << core::licenseStatusMessage(license);
+        qCWarning(lcService).noquote() << "no valid license: every connection will be refused:"
+                                       << core::licenseStatusMessage(license);
     }
     qCInfo(lcService).noquote() << "identity SHA-256 fingerprint" << m_identity.sha256Fingerprint();
     return true;

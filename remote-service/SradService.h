@@ -76,6 +76,7 @@ public:
     // gate before every connection can never disagree.
     static core::LicenseStatus licenseStatus(const core::SradConfig& config);
     bool loadPairings(core::PairingStore& store, QString& error) const;
+
     FailureLimiter& limiter()
     {
         return m_limiter;

@@ -2,13 +2,12 @@
 
 #include <QtGlobal>
 
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
-
 #include <cstddef>
 #include <cstring>
 #include <ctime>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 namespace sra::srad {
 
@@ -17,7 +16,9 @@ class NoManager final : public ServiceManagerNotifier
 {
 public:
     void ready(const QString&) override {}
+
     void reloading() override {}
+
     void stopping() override {}
 };
 } // namespace
@@ -33,8 +34,7 @@ std::unique_ptr<ServiceManagerNotifier> ServiceManagerNotifier::forThisProcess()
 
 SystemdNotifier::SystemdNotifier(QByteArray socketAddress)
     : m_socketAddress(std::move(socketAddress))
-{
-}
+{}
 
 bool SystemdNotifier::send(const QByteArray& state) const
 {
@@ -45,9 +45,10 @@ bool SystemdNotifier::send(const QByteArray& state) const
         return false;
     }
     std::memcpy(address.sun_path, m_socketAddress.constData(), static_cast<std::size_t>(m_socketAddress.size()));
-    socklen_t length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + static_cast<std::size_t>(m_socketAddress.size()));
+    socklen_t length =
+        static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + static_cast<std::size_t>(m_socketAddress.size()));
     if (address.sun_path[0] == '@') {
-        address.sun_path[0] = '\0';   // abstract namespace: no terminating NUL counted
+        address.sun_path[0] = '\0'; // abstract namespace: no terminating NUL counted
     } else {
         length += 1;
     }
@@ -55,8 +56,12 @@ bool SystemdNotifier::send(const QByteArray& state) const
     if (fd < 0) {
         return false;
     }
-    const ssize_t sent = ::sendto(fd, state.constData(), static_cast<std::size_t>(state.size()), MSG_NOSIGNAL,
-                                  reinterpret_cast<const sockaddr*>(&address), length);
+    const ssize_t sent = ::sendto(fd,
+                                  state.constData(),
+                                  static_cast<std::size_t>(state.size()),
+                                  MSG_NOSIGNAL,
+                                  reinterpret_cast<const sockaddr*>(&address),
+                                  length);
     ::close(fd);
     return sent == state.size();
 }

@@ -21,7 +21,9 @@ constexpr int kKeptOutputLines = 20;
 
 bool isSocket(const QString& path)
 {
-    struct stat st{};
+    struct stat st
+    {};
+
     return ::lstat(QFile::encodeName(path).constData(), &st) == 0 && S_ISSOCK(st.st_mode);
 }
 } // namespace
@@ -59,8 +61,8 @@ void X11VncBackend::start(const QString& display, const QByteArray& password)
     if (m_process || m_finished) {
         return;
     }
-    const QString program = m_options.program.isEmpty() ? QStandardPaths::findExecutable(QStringLiteral("x11vnc"))
-                                                        : m_options.program;
+    const QString program =
+        m_options.program.isEmpty() ? QStandardPaths::findExecutable(QStringLiteral("x11vnc")) : m_options.program;
     if (program.isEmpty()) {
         QTimer::singleShot(0, this, [this] { finish(QStringLiteral("x11vnc is not installed (run sra-setup -s)")); });
         return;
@@ -69,7 +71,8 @@ void X11VncBackend::start(const QString& display, const QByteArray& password)
     m_dir = std::make_unique<QTemporaryDir>(m_options.runtimeDir + QStringLiteral("/vnc-XXXXXX"));
     QString error;
     if (!m_dir->isValid()) {
-        error = QStringLiteral("cannot create a private directory in %1: %2").arg(m_options.runtimeDir, m_dir->errorString());
+        error = QStringLiteral("cannot create a private directory in %1: %2")
+                    .arg(m_options.runtimeDir, m_dir->errorString());
     }
     const QString passwordFile = m_dir->filePath(QStringLiteral("passwd"));
     m_socketPath = m_dir->filePath(QStringLiteral("vnc"));
@@ -85,16 +88,16 @@ void X11VncBackend::start(const QString& display, const QByteArray& password)
     if (!m_options.xauthority.isEmpty()) {
         args << QStringLiteral("-auth") << m_options.xauthority;
     }
-    args << QStringLiteral("-rfbauth") << passwordFile       // VNC authentication with the one-time password
-         << QStringLiteral("-unixsock") << m_socketPath      // the only way in
-         << QStringLiteral("-rfbport") << QStringLiteral("0") // no TCP listener on IPv4 ...
+    args << QStringLiteral("-rfbauth") << passwordFile          // VNC authentication with the one-time password
+         << QStringLiteral("-unixsock") << m_socketPath         // the only way in
+         << QStringLiteral("-rfbport") << QStringLiteral("0")   // no TCP listener on IPv4 ...
          << QStringLiteral("-rfbportv6") << QStringLiteral("0") // ... nor on IPv6 (else [::]:5900)
-         << QStringLiteral("-once")                           // one client, then exit
+         << QStringLiteral("-once")                             // one client, then exit
          << QStringLiteral("-timeout") << QString::number(m_options.idleTimeoutSeconds)
-         << QStringLiteral("-norc")                           // no ~/.x11vncrc can add options
-         << QStringLiteral("-noremote")                       // no remote-control commands
-         << QStringLiteral("-nolookup")                       // no DNS
-         << QStringLiteral("-noxdamage");                     // XDAMAGE misses updates on some servers
+         << QStringLiteral("-norc")       // no ~/.x11vncrc can add options
+         << QStringLiteral("-noremote")   // no remote-control commands
+         << QStringLiteral("-nolookup")   // no DNS
+         << QStringLiteral("-noxdamage"); // XDAMAGE misses updates on some servers
     m_process = new QProcess(this);
     m_process->setProgram(program);
     m_process->setArguments(args);
@@ -131,8 +134,8 @@ void X11VncBackend::pollSocket()
     if (isSocket(m_socketPath)) {
         m_poll.stop();
         m_started = true;
-        qCInfo(lcScreen).noquote() << "x11vnc pid" << m_process->processId() << "ready after"
-                                   << m_startClock.elapsed() << "ms";
+        qCInfo(lcScreen).noquote() << "x11vnc pid" << m_process->processId() << "ready after" << m_startClock.elapsed()
+                                   << "ms";
         Q_EMIT started(m_socketPath);
         return;
     }

@@ -26,9 +26,9 @@ class X11VncBackend : public ScreenBackend
 public:
     struct Options
     {
-        QString program;           // x11vnc (absolute, or looked up in PATH)
-        QString xauthority;        // empty: x11vnc's default
-        QString runtimeDir;        // parent of the private directory; must exist
+        QString program;    // x11vnc (absolute, or looked up in PATH)
+        QString xauthority; // empty: x11vnc's default
+        QString runtimeDir; // parent of the private directory; must exist
         int startTimeoutMs = 10000;
         int idleTimeoutSeconds = 60; // x11vnc -timeout: exit if no client connected by then
     };
@@ -52,7 +52,7 @@ private:
     QString m_socketPath;
     QTimer m_poll;
     QElapsedTimer m_startClock;
-    QStringList m_output;       // x11vnc's last lines, for the log when it fails
+    QStringList m_output; // x11vnc's last lines, for the log when it fails
     QString m_stopReason;
     bool m_started = false;
     bool m_finished = false;

@@ -43,16 +43,24 @@ int main(int argc, char** argv)
     QCoreApplication::setApplicationVersion(QStringLiteral(SRA_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Secure Remote Access service: admins authenticate with their PIV card over TLS 1.3."));
+    parser.setApplicationDescription(
+        QStringLiteral("Secure Remote Access service: admins authenticate with their PIV card over TLS 1.3."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({
-        {QStringLiteral("config"), QStringLiteral("Configuration file (default /etc/secure-remote-access/srad.conf)."), QStringLiteral("file")},
-        {QStringLiteral("root"), QStringLiteral("Root of the file tree (tests and staging); default /."), QStringLiteral("dir"), QStringLiteral("/")},
-        {QStringLiteral("fingerprint"), QStringLiteral("Print the SHA-256 fingerprint of this machine's TLS identity and exit.")},
-        {QStringLiteral("check"), QStringLiteral("Check configuration, license, identity, listeners, pairings, pcscd driver, PKCS#11 "
-                                                 "module, local socket and screen sharing; one OK/FAIL line each with the fix. "
-                                                 "Changes nothing. Exit status 0 all OK, 1 a FAIL, 2 cannot check.")},
+        {QStringLiteral("config"),
+         QStringLiteral("Configuration file (default /etc/secure-remote-access/srad.conf)."),
+         QStringLiteral("file")},
+        {QStringLiteral("root"),
+         QStringLiteral("Root of the file tree (tests and staging); default /."),
+         QStringLiteral("dir"),
+         QStringLiteral("/")},
+        {QStringLiteral("fingerprint"),
+         QStringLiteral("Print the SHA-256 fingerprint of this machine's TLS identity and exit.")                                                                     },
+        {QStringLiteral("check"),
+         QStringLiteral("Check configuration, license, identity, listeners, pairings, pcscd driver, PKCS#11 "
+                        "module, local socket and screen sharing; one OK/FAIL line each with the fix. "
+                        "Changes nothing. Exit status 0 all OK, 1 a FAIL, 2 cannot check.")},
     });
     // --check promises exit status 2 for a usage error (1 means "something FAILed"), so its command line is parsed
     // before process(), which would exit with 1.
@@ -74,7 +82,7 @@ int main(int argc, char** argv)
         sra::srad::SradCheck check(paths, parser.value(QStringLiteral("config")));
         return check.run([](const sra::srad::CheckResult& result) {
             std::printf("%s\n", qPrintable(result.line()));
-            std::fflush(stdout);   // each line as soon as it is known: a silent address takes seconds
+            std::fflush(stdout); // each line as soon as it is known: a silent address takes seconds
         });
     }
     sra::core::SradConfig config;
@@ -113,7 +121,8 @@ int main(int argc, char** argv)
             sra::core::SradConfig fresh;
             QString reloadError;
             if (!sra::core::SradConfig::load(paths, parser.value(QStringLiteral("config")), fresh, reloadError)) {
-                qCWarning(sra::srad::lcService).noquote() << "configuration not reloaded, the running one stays:" << reloadError;
+                qCWarning(sra::srad::lcService).noquote()
+                    << "configuration not reloaded, the running one stays:" << reloadError;
             } else {
                 const QStringList notApplied = service.reload(std::move(fresh));
                 for (const QString& note : notApplied) {
@@ -124,7 +133,10 @@ int main(int argc, char** argv)
             manager->ready(QStringLiteral("configuration reloaded"));
         }
     });
-    struct sigaction sa{};
+
+    struct sigaction sa
+    {};
+
     sa.sa_handler = onSignal;
     sa.sa_flags = SA_RESTART;
     sigaction(SIGTERM, &sa, nullptr);

@@ -1,7 +1,7 @@
 #include "screen-agent/ScreenAgent.h"
 
-#include "core/net/UnixFrameSocket.h"
 #include "core/base/Bytes.h"
+#include "core/net/UnixFrameSocket.h"
 #include "core/wire/Message.h"
 #include "screen-agent/VncServer.h"
 

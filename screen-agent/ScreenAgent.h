@@ -10,6 +10,7 @@
 namespace sra::core {
 class UnixFrameSocket;
 }
+
 namespace sra::wire {
 class Message;
 }
@@ -29,8 +30,8 @@ public:
     struct Options
     {
         QString socketPath;
-        QString x11vnc;       // program; empty: x11vnc from PATH
-        QString display;      // ":N" or ":N.M"
+        QString x11vnc;  // program; empty: x11vnc from PATH
+        QString display; // ":N" or ":N.M"
         QString version;
         int minBackoffMs = 250;
         int maxBackoffMs = 5000;

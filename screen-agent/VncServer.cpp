@@ -25,8 +25,7 @@ constexpr int kKeptOutputLines = 20;
 VncServer::VncServer(Options options, QObject* parent)
     : QObject(parent)
     , m_options(std::move(options))
-{
-}
+{}
 
 VncServer::~VncServer()
 {
@@ -88,8 +87,8 @@ void VncServer::onPasswordFileEvent()
 
 bool VncServer::start(const QByteArray& password, int& peerSocket, QString& error)
 {
-    const QString program = m_options.program.isEmpty() ? QStandardPaths::findExecutable(QStringLiteral("x11vnc"))
-                                                        : m_options.program;
+    const QString program =
+        m_options.program.isEmpty() ? QStandardPaths::findExecutable(QStringLiteral("x11vnc")) : m_options.program;
     if (program.isEmpty()) {
         error = QStringLiteral("x11vnc is not installed (apt install x11vnc)");
         return false;
@@ -97,7 +96,8 @@ bool VncServer::start(const QByteArray& password, int& peerSocket, QString& erro
     // QTemporaryDir makes the directory 0700: only this user can read the password file.
     m_dir = std::make_unique<QTemporaryDir>(m_options.baseDir + QStringLiteral("/sra-vnc-XXXXXX"));
     if (!m_dir->isValid()) {
-        error = QStringLiteral("cannot create a private directory in %1: %2").arg(m_options.baseDir, m_dir->errorString());
+        error =
+            QStringLiteral("cannot create a private directory in %1: %2").arg(m_options.baseDir, m_dir->errorString());
         return false;
     }
     m_passwordFile = m_dir->filePath(QStringLiteral("passwd"));
@@ -105,7 +105,8 @@ bool VncServer::start(const QByteArray& password, int& peerSocket, QString& erro
         return false;
     }
     m_inotify = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (m_inotify >= 0 && ::inotify_add_watch(m_inotify, QFile::encodeName(m_passwordFile).constData(), IN_CLOSE_NOWRITE) >= 0) {
+    if (m_inotify >= 0
+        && ::inotify_add_watch(m_inotify, QFile::encodeName(m_passwordFile).constData(), IN_CLOSE_NOWRITE) >= 0) {
         m_inotifyNotifier = new QSocketNotifier(m_inotify, QSocketNotifier::Read, this);
         connect(m_inotifyNotifier, &QSocketNotifier::activated, this, &VncServer::onPasswordFileEvent);
     }
@@ -116,14 +117,16 @@ bool VncServer::start(const QByteArray& password, int& peerSocket, QString& erro
         return false;
     }
     const int serverEnd = pair[0];
-    QStringList args{QStringLiteral("-inetd"),                    // the client is on stdin/stdout
-                     QStringLiteral("-display"), m_options.display,
-                     QStringLiteral("-rfbauth"), m_passwordFile,  // VNC authentication with the one-time password
-                     QStringLiteral("-once"),                     // one client, then exit
-                     QStringLiteral("-norc"),                     // no ~/.x11vncrc can add options
-                     QStringLiteral("-noremote"),                 // no remote-control commands
-                     QStringLiteral("-nolookup"),                 // no DNS
-                     QStringLiteral("-noxdamage")};               // XDAMAGE misses updates on some servers
+    QStringList args{QStringLiteral("-inetd"), // the client is on stdin/stdout
+                     QStringLiteral("-display"),
+                     m_options.display,
+                     QStringLiteral("-rfbauth"),
+                     m_passwordFile,                // VNC authentication with the one-time password
+                     QStringLiteral("-once"),       // one client, then exit
+                     QStringLiteral("-norc"),       // no ~/.x11vncrc can add options
+                     QStringLiteral("-noremote"),   // no remote-control commands
+                     QStringLiteral("-nolookup"),   // no DNS
+                     QStringLiteral("-noxdamage")}; // XDAMAGE misses updates on some servers
     m_process = new QProcess(this);
     m_process->setProgram(program);
     m_process->setArguments(args);
@@ -153,11 +156,12 @@ bool VncServer::start(const QByteArray& password, int& peerSocket, QString& erro
             return;
         }
         m_finished = true;
-        Q_EMIT finished(m_stopping ? QStringLiteral("stopped")
-                                   : QStringLiteral("x11vnc exited (%1)")
-                                         .arg(status == QProcess::NormalExit ? QStringLiteral("exit code %1").arg(exitCode)
-                                                                             : QStringLiteral("killed"))
-                                         + (m_output.isEmpty() ? QString() : QStringLiteral(": ") + m_output.last().right(300)));
+        Q_EMIT finished(
+            m_stopping ? QStringLiteral("stopped")
+                       : QStringLiteral("x11vnc exited (%1)")
+                                 .arg(status == QProcess::NormalExit ? QStringLiteral("exit code %1").arg(exitCode)
+                                                                     : QStringLiteral("killed"))
+                             + (m_output.isEmpty() ? QString() : QStringLiteral(": ") + m_output.last().right(300)));
     });
     m_process->start();
     ::close(serverEnd); // the child has its copies (0 and 1)

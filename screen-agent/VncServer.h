@@ -22,9 +22,9 @@ class VncServer : public QObject
 public:
     struct Options
     {
-        QString program;      // x11vnc (absolute, or looked up in PATH)
+        QString program; // x11vnc (absolute, or looked up in PATH)
         QString display;
-        QString baseDir;      // parent of the private directory ($XDG_RUNTIME_DIR, else the temp directory)
+        QString baseDir; // parent of the private directory ($XDG_RUNTIME_DIR, else the temp directory)
     };
 
     explicit VncServer(Options options, QObject* parent = nullptr);

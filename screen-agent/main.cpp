@@ -1,8 +1,7 @@
 // sra-screen-agent: runs in the console user's desktop session and starts x11vnc on that session's display
 // when srad asks (srad itself is sandboxed away from the session's X server). docs/SERVICE.md.
-#include "screen-agent/ScreenAgent.h"
-
 #include "core/config/SradConfig.h"
+#include "screen-agent/ScreenAgent.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -12,7 +11,6 @@
 
 #include <csignal>
 #include <cstdio>
-
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -48,23 +46,30 @@ int main(int argc, char** argv)
         "Exit codes: 0 stopped by a signal, 1 usage."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption socket(QStringLiteral("socket"), tr("srad's screen agent socket (default %1).")
-                                                                   .arg(QStringLiteral(SRA_AGENT_SOCKET)),
-                                    QStringLiteral("path"), QStringLiteral(SRA_AGENT_SOCKET));
-    const QCommandLineOption x11vnc(QStringLiteral("x11vnc"), tr("The x11vnc program (default: x11vnc from PATH)."),
-                                    QStringLiteral("program"));
-    const QCommandLineOption display(QStringLiteral("display"), tr("The X display to share (default $DISPLAY)."),
-                                     QStringLiteral("display"), qEnvironmentVariable("DISPLAY"));
+    const QCommandLineOption socket(
+        QStringLiteral("socket"),
+        tr("srad's screen agent socket (default %1).").arg(QStringLiteral(SRA_AGENT_SOCKET)),
+        QStringLiteral("path"),
+        QStringLiteral(SRA_AGENT_SOCKET));
+    const QCommandLineOption x11vnc(
+        QStringLiteral("x11vnc"), tr("The x11vnc program (default: x11vnc from PATH)."), QStringLiteral("program"));
+    const QCommandLineOption display(QStringLiteral("display"),
+                                     tr("The X display to share (default $DISPLAY)."),
+                                     QStringLiteral("display"),
+                                     qEnvironmentVariable("DISPLAY"));
     parser.addOptions({socket, x11vnc, display});
     parser.process(app);
 
     if (!parser.positionalArguments().isEmpty()) {
-        std::fprintf(stderr, "sra-screen-agent: %s\n", qPrintable(tr("No arguments are taken besides the options (see --help).")));
+        std::fprintf(stderr,
+                     "sra-screen-agent: %s\n",
+                     qPrintable(tr("No arguments are taken besides the options (see --help).")));
         return 1;
     }
     const QString shownDisplay = parser.value(display);
     if (!sra::core::SradConfig::isValidDisplay(shownDisplay)) {
-        std::fprintf(stderr, "sra-screen-agent: %s\n",
+        std::fprintf(stderr,
+                     "sra-screen-agent: %s\n",
                      qPrintable(tr("\"%1\" is not an X display; give --display :N, or run the agent in the desktop "
                                    "session (where DISPLAY is set).")
                                     .arg(shownDisplay)));
@@ -79,12 +84,16 @@ int main(int argc, char** argv)
     lock.setStaleLockTime(0); // a stale lock is one whose process is gone, however old
     if (!lock.tryLock(0)) {
         if (lock.error() == QLockFile::LockFailedError) {
-            std::fprintf(stderr, "sra-screen-agent: %s\n",
-                         qPrintable(tr("an agent for display %1 is already running (%2)").arg(shownDisplay, lock.fileName())));
+            std::fprintf(
+                stderr,
+                "sra-screen-agent: %s\n",
+                qPrintable(tr("an agent for display %1 is already running (%2)").arg(shownDisplay, lock.fileName())));
             return 0;
         }
-        std::fprintf(stderr, "sra-screen-agent: %s\n",
-                     qPrintable(tr("cannot create %1; running without the single-instance check").arg(lock.fileName())));
+        std::fprintf(
+            stderr,
+            "sra-screen-agent: %s\n",
+            qPrintable(tr("cannot create %1; running without the single-instance check").arg(lock.fileName())));
     }
 
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, g_signalPipe) == 0) {

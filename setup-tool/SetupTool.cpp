@@ -45,8 +45,7 @@ QString firstLine(const QByteArray& text)
 
 SetupTool::SetupTool(const core::SradPaths& paths)
     : m_paths(paths)
-{
-}
+{}
 
 int SetupTool::fail(const QString& message, int code) const
 {
@@ -148,7 +147,9 @@ int SetupTool::generateIdentity(const QString& hostName, bool force)
         return fail(error);
     }
     say(tr("Generated a self-signed identity for %1: %2 (key %3, mode %4).")
-            .arg(hostName, certificate, key,
+            .arg(hostName,
+                 certificate,
+                 key,
                  QString::number(QFileInfo(key).permissions() & QFileDevice::ReadGroup ? 640 : 600)));
     say(tr("SHA-256 fingerprint, for comparison on first connect: %1").arg(identity.sha256Fingerprint()));
     return kSetupOk;
@@ -159,8 +160,8 @@ int SetupTool::useInstalledIdentity(const QString& fingerprint)
     QString certificate;
     QString key;
     QString error;
-    if (!core::TlsIdentity::findInstalled(fingerprint, m_paths.certificateStoreDir(), m_paths.privateKeyStoreDir(),
-                                          certificate, key, error)) {
+    if (!core::TlsIdentity::findInstalled(
+            fingerprint, m_paths.certificateStoreDir(), m_paths.privateKeyStoreDir(), certificate, key, error)) {
         return fail(error);
     }
     core::TlsIdentity identity;
@@ -397,7 +398,8 @@ bool SetupTool::updateLoginMapping(const core::PairingStore& store, const QSslCe
     core::SmartcardLoginState state;
     bool enabled = false;
     if (!login.loadState(state, enabled, error) || (enabled && !login.refreshMapfile(store, error))) {
-        return fail(tr("The pairing is saved, but smart-card login's mapping was not updated: %1").arg(error)) == kSetupOk;
+        return fail(tr("The pairing is saved, but smart-card login's mapping was not updated: %1").arg(error))
+               == kSetupOk;
     }
     if (enabled) {
         say(tr("Smart-card login mapping updated (%1).").arg(login.mapFile()));
@@ -405,7 +407,9 @@ bool SetupTool::updateLoginMapping(const core::PairingStore& store, const QSslCe
     return true;
 }
 
-int SetupTool::pairCertificate(const QString& account, const QSslCertificate& certificate, const QString& source,
+int SetupTool::pairCertificate(const QString& account,
+                               const QSslCertificate& certificate,
+                               const QString& source,
                                const AccountCheck& check)
 {
     QString error;
@@ -516,7 +520,9 @@ int SetupTool::list()
         say(tr("Key pairings (account, public key SHA-256, subject, added):"));
         for (const core::KeyPairing& key : store.keys()) {
             say(QStringLiteral("  %1  %2  %3  %4")
-                    .arg(key.account, QString::fromLatin1(key.publicKeySha256.toHex()), key.subject,
+                    .arg(key.account,
+                         QString::fromLatin1(key.publicKeySha256.toHex()),
+                         key.subject,
                          key.added.isValid() ? key.added.toUTC().toString(Qt::ISODate) : QStringLiteral("-")));
         }
     }
@@ -576,7 +582,8 @@ int SetupTool::removeRule(const QString& number)
         return fail(error);
     }
     if (n > store.rules().size()) {
-        return fail(tr("There is no rule %1 (there are %2); \"sra-setup list\" shows them.").arg(n).arg(store.rules().size()));
+        return fail(
+            tr("There is no rule %1 (there are %2); \"sra-setup list\" shows them.").arg(n).arg(store.rules().size()));
     }
     const core::AttributeRule removed = store.rules().at(n - 1);
     store.removeRule(n - 1);

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/remote/PairingStore.h"
 #include "core/config/SradConfig.h"
+#include "core/remote/PairingStore.h"
 
 #include <QString>
 
@@ -31,16 +31,18 @@ public:
     explicit SetupTool(const core::SradPaths& paths);
 
     int init();
+
     const core::SradConfig& config() const
     {
         return m_config;
     }
 
-    int generateIdentity(const QString& hostName, bool force);   // -g
-    int useInstalledIdentity(const QString& fingerprint);         // -c FP
-    int prepareScreenSharing(const QString& display, const QString& backend); // -s (display empty: keep the configured one)
-    int activate();                                               // -a
-    int deactivate();                                             // -d
+    int generateIdentity(const QString& hostName, bool force); // -g
+    int useInstalledIdentity(const QString& fingerprint);      // -c FP
+    int prepareScreenSharing(const QString& display,
+                             const QString& backend); // -s (display empty: keep the configured one)
+    int activate();                                   // -a
+    int deactivate();                                 // -d
 
     int pair(const QString& account, const QString& certificateFile, const AccountCheck& check);
     // pair --from-session: the certificate of the admin signed in to srad now (sessionId empty: the only one).
@@ -50,8 +52,8 @@ public:
     int list();
     int addRule(const QString& attribute, const QString& pattern, const QString& account);
     int removeRule(const QString& number);
-    int installLicense(const QString& file);   // license install FILE: verify, then copy into the license directory
-    int showLicense();                         // license show: this machine's verdict
+    int installLicense(const QString& file); // license install FILE: verify, then copy into the license directory
+    int showLicense();                       // license show: this machine's verdict
 
 private:
     int fail(const QString& message, int code = kSetupFailed) const;
@@ -65,8 +67,10 @@ private:
     // Runs `systemctl <verb> --now srad.service` where systemd manages this root; otherwise says how to go on.
     int serviceControl(const QString& verb);
     void noteRulesWithoutCa() const;
-    int checkAccountName(const QString& account) const;   // kSetupOk, or kSetupUsage after saying why
-    int pairCertificate(const QString& account, const QSslCertificate& certificate, const QString& source,
+    int checkAccountName(const QString& account) const; // kSetupOk, or kSetupUsage after saying why
+    int pairCertificate(const QString& account,
+                        const QSslCertificate& certificate,
+                        const QString& source,
                         const AccountCheck& check);
     // Keeps a newly paired certificate and regenerates smart-card login's mapping (false: said why).
     bool updateLoginMapping(const core::PairingStore& store, const QSslCertificate* paired);

@@ -25,10 +25,13 @@ constexpr qint64 kMaxPamFile = 256 * 1024;
 // Where Debian and others put the two modules; --pkcs11-module names any other.
 const QStringList kOpenScModules{QStringLiteral("/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"),
                                  QStringLiteral("/usr/lib/x86_64-linux-gnu/pkcs11/opensc-pkcs11.so"),
-                                 QStringLiteral("/usr/lib64/opensc-pkcs11.so"), QStringLiteral("/usr/lib/opensc-pkcs11.so")};
+                                 QStringLiteral("/usr/lib64/opensc-pkcs11.so"),
+                                 QStringLiteral("/usr/lib/opensc-pkcs11.so")};
 const QStringList kPamModuleDirs{QStringLiteral("/lib/x86_64-linux-gnu/security"),
-                                 QStringLiteral("/usr/lib/x86_64-linux-gnu/security"), QStringLiteral("/lib/security"),
-                                 QStringLiteral("/lib64/security"), QStringLiteral("/usr/lib64/security")};
+                                 QStringLiteral("/usr/lib/x86_64-linux-gnu/security"),
+                                 QStringLiteral("/lib/security"),
+                                 QStringLiteral("/lib64/security"),
+                                 QStringLiteral("/usr/lib64/security")};
 
 // A PAM argument and an scconf string cannot hold blanks or quotes.
 bool isPlainPath(const QString& path)
@@ -55,7 +58,9 @@ bool readSmall(const QString& file, QByteArray& out, QString& error)
     }
     out = f.read(kMaxPamFile + 1);
     if (out.size() > kMaxPamFile) {
-        error = tr("%1 is larger than %2 bytes, which no PAM service file is; it was not changed.").arg(file).arg(kMaxPamFile);
+        error = tr("%1 is larger than %2 bytes, which no PAM service file is; it was not changed.")
+                    .arg(file)
+                    .arg(kMaxPamFile);
         return false;
     }
     return true;
@@ -64,12 +69,15 @@ bool readSmall(const QString& file, QByteArray& out, QString& error)
 // Writes a PAM file in place of the old one, atomically, with the old one's mode (0644 when new).
 bool writePamFile(const QString& file, const QByteArray& bytes, QString& error)
 {
-    const QFileDevice::Permissions mode = QFileInfo::exists(file) ? QFile::permissions(file)
-                                                                  : QFileDevice::ReadOwner | QFileDevice::WriteOwner
-                                                                        | QFileDevice::ReadGroup | QFileDevice::ReadOther;
+    const QFileDevice::Permissions mode =
+        QFileInfo::exists(file)
+            ? QFile::permissions(file)
+            : QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther;
     QSaveFile out(file);
-    if (!out.open(QIODevice::WriteOnly) || !out.setPermissions(mode) || out.write(bytes) != bytes.size() || !out.commit()) {
-        error = tr("Cannot write %1 (%2); check permissions (sra-setup normally runs as root).").arg(file, out.errorString());
+    if (!out.open(QIODevice::WriteOnly) || !out.setPermissions(mode) || out.write(bytes) != bytes.size()
+        || !out.commit()) {
+        error = tr("Cannot write %1 (%2); check permissions (sra-setup normally runs as root).")
+                    .arg(file, out.errorString());
         return false;
     }
     return true;
@@ -80,8 +88,7 @@ SmartcardLoginSetup::SmartcardLoginSetup(const core::SradConfig& config, const S
     : m_config(config)
     , m_options(options)
     , m_login(config)
-{
-}
+{}
 
 int SmartcardLoginSetup::fail(const QString& message, int code) const
 {
@@ -98,8 +105,13 @@ void SmartcardLoginSetup::say(const QString& message) const
 QStringList SmartcardLoginSetup::defaultServices()
 {
     // The display managers' smart-card services, the console, and screen lockers with their own service.
-    return {QStringLiteral("gdm-smartcard"), QStringLiteral("lightdm"), QStringLiteral("sddm"), QStringLiteral("login"),
-            QStringLiteral("xscreensaver"), QStringLiteral("mate-screensaver"), QStringLiteral("kde")};
+    return {QStringLiteral("gdm-smartcard"),
+            QStringLiteral("lightdm"),
+            QStringLiteral("sddm"),
+            QStringLiteral("login"),
+            QStringLiteral("xscreensaver"),
+            QStringLiteral("mate-screensaver"),
+            QStringLiteral("kde")};
 }
 
 QString SmartcardLoginSetup::pamDir() const
@@ -171,7 +183,8 @@ bool SmartcardLoginSetup::enableService(const QString& service, core::SmartcardL
         return true;
     }
     if (parsed.usesPamPkcs11()) {
-        say(tr("%1: note: it already uses pam_pkcs11 with another configuration; the relayed card is tried first.").arg(service));
+        say(tr("%1: note: it already uses pam_pkcs11 with another configuration; the relayed card is tried first.")
+                .arg(service));
     }
     const QByteArray changed = parsed.withEntry(m_login.pamConfigFile());
     // The state first: if writing the PAM file fails, disable still knows the original.
@@ -239,7 +252,8 @@ int SmartcardLoginSetup::enable()
         return fail(error);
     }
     if (!QDir().mkpath(m_login.directory())) {
-        return fail(tr("Cannot create %1; check permissions (sra-setup normally runs as root).").arg(m_login.directory()));
+        return fail(
+            tr("Cannot create %1; check permissions (sra-setup normally runs as root).").arg(m_login.directory()));
     }
     state.backend = m_options.backend;
     state.pkcs11Module = module;
@@ -259,7 +273,9 @@ int SmartcardLoginSetup::enable()
         }
     }
     const int entries = static_cast<int>(m_login.mapfileText(store).count("\n") - 2);
-    say(tr("%1 paired certificate(s) log in (%2). Pair more with \"sra-setup pair\".").arg(entries).arg(m_login.mapFile()));
+    say(tr("%1 paired certificate(s) log in (%2). Pair more with \"sra-setup pair\".")
+            .arg(entries)
+            .arg(m_login.mapFile()));
     if (services.contains(QStringLiteral("sudo"))) {
         say(tr("sudo accepts the card: whoever holds it and its PIN runs commands as root there."));
     }
@@ -308,7 +324,7 @@ int SmartcardLoginSetup::disable()
         return 0;
     }
     QList<core::SmartcardLoginService> keep;
-    const QList<core::SmartcardLoginService> entries = state.services;   // state.services shrinks in the loop
+    const QList<core::SmartcardLoginService> entries = state.services; // state.services shrinks in the loop
     for (const core::SmartcardLoginService& entry : entries) {
         const bool chosen = m_options.services.isEmpty() || m_options.services.contains(entry.service);
         if (!chosen || (!m_options.pamDir.isEmpty() && entry.pamDir != pamDir())) {

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/remote/SmartcardLogin.h"
 #include "core/config/SradConfig.h"
+#include "core/remote/SmartcardLogin.h"
 
 #include <QString>
 #include <QStringList>
@@ -10,10 +10,10 @@ namespace sra::srad {
 
 struct SmartcardLoginOptions
 {
-    QString backend = QStringLiteral("sra");   // "sra": our PKCS#11 module; "opensc": OpenSC's over our reader
-    QString pkcs11Module;                      // empty: the backend's installed module
-    QString pamDir;                            // empty: <root>/etc/pam.d
-    QStringList services;                      // empty: the display manager's, console and screen-locker services present
+    QString backend = QStringLiteral("sra"); // "sra": our PKCS#11 module; "opensc": OpenSC's over our reader
+    QString pkcs11Module;                    // empty: the backend's installed module
+    QString pamDir;                          // empty: <root>/etc/pam.d
+    QStringList services;                    // empty: the display manager's, console and screen-locker services present
 };
 
 // sra-setup smartcard-login enable|disable|status: pam_pkcs11 for the relayed card in the PAM services the

@@ -32,28 +32,30 @@ int main(int argc, char** argv)
     QCoreApplication::setApplicationVersion(QStringLiteral(SRA_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(tr(
-        "Sets up this machine as a Secure Remote Access remote (srad).\n"
-        "Actions (may be combined; -d only alone):\n"
-        "  -a            activate: write srad.conf with [service] enabled = true, enable and start srad.service\n"
-        "  -g            generate a self-signed TLS identity and print its SHA-256 fingerprint\n"
-        "  -c FP         use the installed certificate with this SHA-256 (or SHA-1) fingerprint and its key\n"
-        "  -s            prepare screen sharing ([screen] section; --screen-backend agent or x11vnc)\n"
-        "  -d            deactivate: [service] enabled = false, stop and disable srad.service\n"
-        "Commands:\n"
-        "  pair --user NAME --cert FILE       pair a certificate's public key with an account\n"
-        "  pair --user NAME --from-session [--session ID]   pair the certificate of the admin signed in now\n"
-        "  unpair --user NAME | --cert FILE   remove pairings\n"
-        "  list                               show key pairings and rules\n"
-        "  rule add --attribute cn|upn|email --pattern RE --account NAME   add an attribute rule\n"
-        "  rule remove N                      remove rule N (as list numbers them)\n"
-        "  smartcard-login enable|disable|status [--service NAME]... [--backend sra|opensc]\n"
-        "                [--pkcs11-module FILE] [--pam-dir DIR]   log in with the relayed card (pam_pkcs11)\n"
-        "Exit codes: 0 ok, 1 usage, 2 failure."));
+    parser.setApplicationDescription(
+        tr("Sets up this machine as a Secure Remote Access remote (srad).\n"
+           "Actions (may be combined; -d only alone):\n"
+           "  -a            activate: write srad.conf with [service] enabled = true, enable and start srad.service\n"
+           "  -g            generate a self-signed TLS identity and print its SHA-256 fingerprint\n"
+           "  -c FP         use the installed certificate with this SHA-256 (or SHA-1) fingerprint and its key\n"
+           "  -s            prepare screen sharing ([screen] section; --screen-backend agent or x11vnc)\n"
+           "  -d            deactivate: [service] enabled = false, stop and disable srad.service\n"
+           "Commands:\n"
+           "  pair --user NAME --cert FILE       pair a certificate's public key with an account\n"
+           "  pair --user NAME --from-session [--session ID]   pair the certificate of the admin signed in now\n"
+           "  unpair --user NAME | --cert FILE   remove pairings\n"
+           "  list                               show key pairings and rules\n"
+           "  rule add --attribute cn|upn|email --pattern RE --account NAME   add an attribute rule\n"
+           "  rule remove N                      remove rule N (as list numbers them)\n"
+           "  smartcard-login enable|disable|status [--service NAME]... [--backend sra|opensc]\n"
+           "                [--pkcs11-module FILE] [--pam-dir DIR]   log in with the relayed card (pam_pkcs11)\n"
+           "Exit codes: 0 ok, 1 usage, 2 failure."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("command"), tr("pair, unpair, list, rule, license or smartcard-login (instead of -a -g -c -s -d)."),
-                                 QStringLiteral("[command]"));
+    parser.addPositionalArgument(
+        QStringLiteral("command"),
+        tr("pair, unpair, list, rule, license or smartcard-login (instead of -a -g -c -s -d)."),
+        QStringLiteral("[command]"));
     const QCommandLineOption activate({QStringLiteral("a"), QStringLiteral("activate")}, tr("Activate the service."));
     const QCommandLineOption generate({QStringLiteral("g"), QStringLiteral("generate")},
                                       tr("Generate and install a self-signed identity."));
@@ -63,33 +65,36 @@ int main(int argc, char** argv)
     const QCommandLineOption screen({QStringLiteral("s"), QStringLiteral("screen")}, tr("Prepare screen sharing."));
     const QCommandLineOption deactivate({QStringLiteral("d"), QStringLiteral("deactivate")},
                                         tr("Deactivate the service."));
-    const QCommandLineOption root(QStringLiteral("root"), tr("Work on the tree under DIR instead of / (tests)."),
-                                  QStringLiteral("dir"), QStringLiteral("/"));
+    const QCommandLineOption root(QStringLiteral("root"),
+                                  tr("Work on the tree under DIR instead of / (tests)."),
+                                  QStringLiteral("dir"),
+                                  QStringLiteral("/"));
     const QCommandLineOption force(QStringLiteral("force"), tr("With -g: replace an existing identity."));
     const QCommandLineOption hostName(QStringLiteral("hostname"),
                                       tr("With -g: the name in the certificate (default: this machine's host name)."),
                                       QStringLiteral("name"));
-    const QCommandLineOption display(QStringLiteral("display"), tr("With -s: the X display to share (default :0)."),
-                                     QStringLiteral("display"));
+    const QCommandLineOption display(
+        QStringLiteral("display"), tr("With -s: the X display to share (default :0)."), QStringLiteral("display"));
     const QCommandLineOption screenBackend(QStringLiteral("screen-backend"),
                                            tr("With -s: agent (default: x11vnc run by the desktop session's "
                                               "sra-screen-agent, which works under the sandboxed unit) or x11vnc (run "
                                               "by srad itself, which needs access to the display)."),
-                                           QStringLiteral("backend"), QStringLiteral("agent"));
+                                           QStringLiteral("backend"),
+                                           QStringLiteral("agent"));
     const QCommandLineOption user(QStringLiteral("user"), tr("pair/unpair: the account."), QStringLiteral("name"));
-    const QCommandLineOption cert(QStringLiteral("cert"), tr("pair/unpair: the admin's certificate (PEM or DER)."),
-                                  QStringLiteral("file"));
+    const QCommandLineOption cert(
+        QStringLiteral("cert"), tr("pair/unpair: the admin's certificate (PEM or DER)."), QStringLiteral("file"));
     const QCommandLineOption allowUnknown(QStringLiteral("allow-unknown-user"),
                                           tr("pair: do not check that the account exists."));
-    const QCommandLineOption passwd(QStringLiteral("passwd"), tr("pair: check the account in this passwd file."),
-                                    QStringLiteral("file"));
-    const QCommandLineOption attribute(QStringLiteral("attribute"), tr("rule add: cn, upn or email."),
-                                       QStringLiteral("name"));
+    const QCommandLineOption passwd(
+        QStringLiteral("passwd"), tr("pair: check the account in this passwd file."), QStringLiteral("file"));
+    const QCommandLineOption attribute(
+        QStringLiteral("attribute"), tr("rule add: cn, upn or email."), QStringLiteral("name"));
     const QCommandLineOption pattern(QStringLiteral("pattern"),
                                      tr("rule add: regular expression matched against the whole attribute."),
                                      QStringLiteral("regex"));
-    const QCommandLineOption account(QStringLiteral("account"), tr("rule add: the account; \\1..\\9 insert groups."),
-                                     QStringLiteral("name"));
+    const QCommandLineOption account(
+        QStringLiteral("account"), tr("rule add: the account; \\1..\\9 insert groups."), QStringLiteral("name"));
     const QCommandLineOption fromSession(QStringLiteral("from-session"),
                                          tr("pair: the certificate of the admin signed in to srad now."));
     const QCommandLineOption session(QStringLiteral("session"),
@@ -103,7 +108,8 @@ int main(int argc, char** argv)
     const QCommandLineOption backend(QStringLiteral("backend"),
                                      tr("smartcard-login enable: sra (our PKCS#11 module, default) or opensc (OpenSC's "
                                         "module over the SRA virtual reader)."),
-                                     QStringLiteral("name"), QStringLiteral("sra"));
+                                     QStringLiteral("name"),
+                                     QStringLiteral("sra"));
     const QCommandLineOption pkcs11Module(QStringLiteral("pkcs11-module"),
                                           tr("smartcard-login enable: the PKCS#11 module file (default: the backend's "
                                              "installed module)."),
@@ -111,9 +117,9 @@ int main(int argc, char** argv)
     const QCommandLineOption pamDir(QStringLiteral("pam-dir"),
                                     tr("smartcard-login: the PAM configuration directory (default <root>/etc/pam.d)."),
                                     QStringLiteral("dir"));
-    parser.addOptions({activate, generate, installed, screen, deactivate, root, force, hostName, display, screenBackend, user, cert,
-                       allowUnknown, passwd, attribute, pattern, account, fromSession, session, service, backend,
-                       pkcs11Module, pamDir});
+    parser.addOptions({activate, generate,      installed, screen,  deactivate,   root,         force,     hostName,
+                       display,  screenBackend, user,      cert,    allowUnknown, passwd,       attribute, pattern,
+                       account,  fromSession,   session,   service, backend,      pkcs11Module, pamDir});
     parser.process(app);
 
     const QStringList args = parser.positionalArguments();
@@ -228,7 +234,9 @@ int main(int argc, char** argv)
         if (args.size() == 2 && args.at(1) == QLatin1String("show")) {
             return tool.showLicense();
         }
-        return usage(tr("Use \"license install FILE\" (a .sralic file or a .mobileconfig profile) or \"license show\"."));
+        return usage(
+            tr("Use \"license install FILE\" (a .sralic file or a .mobileconfig profile) or \"license show\"."));
     }
-    return usage(tr("Unknown command \"%1\"; use pair, unpair, list, rule, license or smartcard-login (see --help).").arg(command));
+    return usage(tr("Unknown command \"%1\"; use pair, unpair, list, rule, license or smartcard-login (see --help).")
+                     .arg(command));
 }

@@ -9,8 +9,6 @@
 #include <QJsonObject>
 #include <QSaveFile>
 
-#include <functional>
-
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/pem.h>
@@ -18,6 +16,8 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+
+#include <functional>
 
 namespace sra::softcard {
 
@@ -109,8 +109,12 @@ bool addExtension(X509* cert, X509* issuer, int nid, const char* value)
     return ok;
 }
 
-X509Ptr makeCertificate(EVP_PKEY* subjectKey, X509_NAME* subject, X509* issuerCert, EVP_PKEY* issuerKey,
-                        long notBeforeOffset, long notAfterOffset,
+X509Ptr makeCertificate(EVP_PKEY* subjectKey,
+                        X509_NAME* subject,
+                        X509* issuerCert,
+                        EVP_PKEY* issuerKey,
+                        long notBeforeOffset,
+                        long notAfterOffset,
                         const std::vector<std::pair<int, const char*>>& extensions)
 {
     X509Ptr cert(X509_new());
@@ -240,17 +244,31 @@ QString SoftCard::create(const QString& dir, const CreateOptions& options)
     // A small CA per card, so tests can configure a trust bundle that the card's certificates chain to.
     EvpPkeyPtr caKey = generateKey(PivAlgorithm::EccP256);
     X509_NAME* caName = X509_NAME_new();
-    X509_NAME_add_entry_by_txt(caName, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>("SRA Soft Card CA"), -1, -1, 0);
-    X509Ptr caCert = makeCertificate(caKey.get(), caName, nullptr, caKey.get(), -30 * day, 3650 * day,
-                                     {{NID_basic_constraints, "critical,CA:TRUE"},
-                                      {NID_key_usage, "critical,keyCertSign,cRLSign"},
-                                      {NID_subject_key_identifier, "hash"}});
+    X509_NAME_add_entry_by_txt(
+        caName, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>("SRA Soft Card CA"), -1, -1, 0);
+    X509Ptr caCert = makeCertificate(caKey.get(),
+                                     caName,
+                                     nullptr,
+                                     caKey.get(),
+                                     -30 * day,
+                                     3650 * day,
+                                     {
+                                         {NID_basic_constraints,      "critical,CA:TRUE"            },
+                                         {NID_key_usage,              "critical,keyCertSign,cRLSign"},
+                                         {NID_subject_key_identifier, "hash"                        }
+    });
     X509_NAME_free(caName);
     if (!caKey || !caCert) {
         return QStringLiteral("could not create the card's CA");
     }
-    if (!writePem(d.filePath(QStringLiteral("ca.key.pem")), [&](BIO* b) { return PEM_write_bio_PrivateKey(b, caKey.get(), nullptr, nullptr, 0, nullptr, nullptr); }, true)
-        || !writePem(d.filePath(QStringLiteral("ca.cert.pem")), [&](BIO* b) { return PEM_write_bio_X509(b, caCert.get()); }, false)) {
+    if (!writePem(
+            d.filePath(QStringLiteral("ca.key.pem")),
+            [&](BIO* b) { return PEM_write_bio_PrivateKey(b, caKey.get(), nullptr, nullptr, 0, nullptr, nullptr); },
+            true)
+        || !writePem(
+            d.filePath(QStringLiteral("ca.cert.pem")),
+            [&](BIO* b) { return PEM_write_bio_X509(b, caCert.get()); },
+            false)) {
         return QStringLiteral("cannot write the CA files in %1").arg(dir);
     }
 
@@ -262,9 +280,11 @@ QString SoftCard::create(const QString& dir, const CreateOptions& options)
     }
     for (const auto& slot : piv::pivKeySlots()) {
         EvpPkeyPtr key = generateKey(options.algorithm);
-        std::vector<std::pair<int, const char*>> ext{{NID_basic_constraints, "critical,CA:FALSE"},
-                                                      {NID_key_usage, keyUsageFor(slot.id)},
-                                                      {NID_authority_key_identifier, "keyid"}};
+        std::vector<std::pair<int, const char*>> ext{
+            {NID_basic_constraints,        "critical,CA:FALSE" },
+            {NID_key_usage,                keyUsageFor(slot.id)},
+            {NID_authority_key_identifier, "keyid"             }
+        };
         if (slot.id == 0x9A) {
             // TLS client authentication and Microsoft smart-card logon, as PIV Authentication certificates carry.
             ext.push_back({NID_ext_key_usage, "clientAuth,1.3.6.1.4.1.311.20.2.2"});
@@ -274,8 +294,14 @@ QString SoftCard::create(const QString& dir, const CreateOptions& options)
             X509_NAME_free(subject);
             return QStringLiteral("could not create the key or certificate of slot %1").arg(slot.id, 2, 16);
         }
-        if (!writePem(d.filePath(slotFile(slot.id, "key.pem")), [&](BIO* b) { return PEM_write_bio_PrivateKey(b, key.get(), nullptr, nullptr, 0, nullptr, nullptr); }, true)
-            || !writePem(d.filePath(slotFile(slot.id, "cert.pem")), [&](BIO* b) { return PEM_write_bio_X509(b, cert.get()); }, false)) {
+        if (!writePem(
+                d.filePath(slotFile(slot.id, "key.pem")),
+                [&](BIO* b) { return PEM_write_bio_PrivateKey(b, key.get(), nullptr, nullptr, 0, nullptr, nullptr); },
+                true)
+            || !writePem(
+                d.filePath(slotFile(slot.id, "cert.pem")),
+                [&](BIO* b) { return PEM_write_bio_X509(b, cert.get()); },
+                false)) {
             X509_NAME_free(subject);
             return QStringLiteral("cannot write slot files in %1").arg(dir);
         }
@@ -289,7 +315,8 @@ QString SoftCard::create(const QString& dir, const CreateOptions& options)
     card.m_dir = dir;
     card.m_pinSalt = QByteArray(16, '\0');
     RAND_bytes(reinterpret_cast<unsigned char*>(card.m_pinSalt.data()), 16);
-    card.m_pinHash = hashPin(card.m_pinSalt, base::view(std::string_view(pin.constData(), static_cast<std::size_t>(pin.size()))));
+    card.m_pinHash =
+        hashPin(card.m_pinSalt, base::view(std::string_view(pin.constData(), static_cast<std::size_t>(pin.size()))));
     card.m_triesLeft = kMaxPinTries;
     QString error;
     if (!card.savePinState(&error)) {
@@ -299,7 +326,8 @@ QString SoftCard::create(const QString& dir, const CreateOptions& options)
     QJsonObject meta;
     meta[QStringLiteral("format")] = 1;
     meta[QStringLiteral("algorithm")] = algorithmKey(options.algorithm);
-    meta[QStringLiteral("guid")] = QString::fromLatin1(QByteArray(reinterpret_cast<const char*>(guid.data()), 16).toHex());
+    meta[QStringLiteral("guid")] =
+        QString::fromLatin1(QByteArray(reinterpret_cast<const char*>(guid.data()), 16).toHex());
     meta[QStringLiteral("compressCertificates")] = options.compressCertificates;
     QSaveFile metaFile(d.filePath(QStringLiteral("card.json")));
     if (!metaFile.open(QIODevice::WriteOnly)) {
@@ -336,7 +364,8 @@ std::unique_ptr<SoftCard> SoftCard::load(const QString& dir, QString* error)
         EvpPkeyPtr key = readKey(d.filePath(slotFile(slot.id, "key.pem")));
         auto der = readCertificateDer(d.filePath(slotFile(slot.id, "cert.pem")));
         if (!key || !der) {
-            *error = QStringLiteral("%1: key or certificate of slot %2 missing or unreadable").arg(dir).arg(slot.id, 2, 16);
+            *error =
+                QStringLiteral("%1: key or certificate of slot %2 missing or unreadable").arg(dir).arg(slot.id, 2, 16);
             return nullptr;
         }
         card->m_keys[slot.id] = std::move(key);

@@ -10,7 +10,6 @@
 #include <map>
 #include <memory>
 
-
 namespace sra::softcard {
 
 using EvpPkeyPtr = crypto::Owned<EVP_PKEY>;
@@ -21,7 +20,7 @@ struct CreateOptions
     QString pin = QStringLiteral("123456");
     QString subject = QStringLiteral("/CN=SRA Demo Admin/O=SRA Demo");
     int validDays = 365;
-    bool expired = false;        // certificates that ended yesterday, for tests of expiry handling
+    bool expired = false; // certificates that ended yesterday, for tests of expiry handling
     bool compressCertificates = false;
 };
 
@@ -61,7 +60,7 @@ private:
     QString m_dir;
     piv::PivAlgorithm m_algorithm = piv::PivAlgorithm::Rsa2048;
     std::map<std::uint8_t, EvpPkeyPtr> m_keys;
-    std::map<std::uint8_t, base::Bytes> m_certificates;   // DER
+    std::map<std::uint8_t, base::Bytes> m_certificates; // DER
     std::array<std::uint8_t, 16> m_guid{};
     bool m_compress = false;
     QByteArray m_pinSalt;

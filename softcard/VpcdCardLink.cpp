@@ -122,8 +122,7 @@ VpcdCardLink::VpcdCardLink(piv::PivCardEmulator& emulator, QString host, std::ui
     : m_emulator(emulator)
     , m_host(std::move(host))
     , m_port(port)
-{
-}
+{}
 
 void VpcdCardLink::stop() noexcept
 {

@@ -75,7 +75,10 @@ int runServe(const QCommandLineParser& parser, const QString& dir)
     card->installObjects(emulator);
     sra::softcard::VpcdCardLink link(emulator, target.left(colon), static_cast<std::uint16_t>(port));
     g_link = &link;
-    struct sigaction sa{};
+
+    struct sigaction sa
+    {};
+
     sa.sa_handler = onStopSignal; // no SA_RESTART: a blocked recv() returns EINTR
     sigaction(SIGTERM, &sa, nullptr);
     sigaction(SIGINT, &sa, nullptr);
@@ -104,23 +107,34 @@ int main(int argc, char** argv)
     QCoreApplication::setApplicationVersion(QStringLiteral(SRA_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "A software PIV card for demos and tests.\n"
-        "  create DIR   make keys and certificates for slots 9A 9C 9D 9E\n"
-        "  serve DIR    present the card to vpcd (--vpcd HOST:PORT)\n"
-        "  status DIR   show the PIN retry counter"));
+    parser.setApplicationDescription(QStringLiteral("A software PIV card for demos and tests.\n"
+                                                    "  create DIR   make keys and certificates for slots 9A 9C 9D 9E\n"
+                                                    "  serve DIR    present the card to vpcd (--vpcd HOST:PORT)\n"
+                                                    "  status DIR   show the PIN retry counter"));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("create, serve or status"));
     parser.addPositionalArgument(QStringLiteral("dir"), QStringLiteral("the card's directory"));
     parser.addOptions({
-        {QStringLiteral("key"), QStringLiteral("Key type: rsa2048, p256 or p384."), QStringLiteral("type"), QStringLiteral("rsa2048")},
-        {QStringLiteral("pin"), QStringLiteral("PIN (6 to 8 characters)."), QStringLiteral("pin"), QStringLiteral("123456")},
-        {QStringLiteral("subject"), QStringLiteral("Certificate subject, e.g. /CN=Jane Doe/O=Example."), QStringLiteral("dn"), QStringLiteral("/CN=SRA Demo Admin/O=SRA Demo")},
-        {QStringLiteral("days"), QStringLiteral("Certificate validity in days."), QStringLiteral("n"), QStringLiteral("365")},
-        {QStringLiteral("expired"), QStringLiteral("Issue certificates that expired yesterday (for tests).")},
-        {QStringLiteral("compress"), QStringLiteral("Store certificates gzip-compressed (CertInfo 01).")},
-        {QStringLiteral("vpcd"), QStringLiteral("vpcd reader to serve into."), QStringLiteral("host:port")},
+        {QStringLiteral("key"),
+         QStringLiteral("Key type: rsa2048, p256 or p384."),
+         QStringLiteral("type"),
+         QStringLiteral("rsa2048")},
+        {QStringLiteral("pin"),
+         QStringLiteral("PIN (6 to 8 characters)."),
+         QStringLiteral("pin"),
+         QStringLiteral("123456")},
+        {QStringLiteral("subject"),
+         QStringLiteral("Certificate subject, e.g. /CN=Jane Doe/O=Example."),
+         QStringLiteral("dn"),
+         QStringLiteral("/CN=SRA Demo Admin/O=SRA Demo")},
+        {QStringLiteral("days"),
+         QStringLiteral("Certificate validity in days."),
+         QStringLiteral("n"),
+         QStringLiteral("365")},
+        {QStringLiteral("expired"),                      QStringLiteral("Issue certificates that expired yesterday (for tests).")                                                                                                     },
+        {QStringLiteral("compress"),                                            QStringLiteral("Store certificates gzip-compressed (CertInfo 01).")},
+        {QStringLiteral("vpcd"),QStringLiteral("vpcd reader to serve into."),        QStringLiteral("host:port")                               },
     });
     parser.process(app);
 

@@ -85,8 +85,10 @@ QByteArray authChallengeDigest(const QByteArray& serverCertificateDer,
     return h.result();
 }
 
-AdminCertificateCheck checkAdminCertificate(const QSslCertificate& certificate, const QString& caBundleFile,
-                                            const QDateTime& now, QString* detail)
+AdminCertificateCheck checkAdminCertificate(const QSslCertificate& certificate,
+                                            const QString& caBundleFile,
+                                            const QDateTime& now,
+                                            QString* detail)
 {
     if (certificate.isNull() || !isSupportedKey(certificate)) {
         return AdminCertificateCheck::Unsupported;
@@ -141,7 +143,8 @@ bool verifyAuthSignature(const QSslCertificate& adminCertificate, const QByteArr
     if (EVP_PKEY_CTX_set_signature_md(ctx.get(), EVP_sha256()) != 1) {
         return false;
     }
-    if (EVP_PKEY_get_base_id(key.get()) == EVP_PKEY_RSA && EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1) {
+    if (EVP_PKEY_get_base_id(key.get()) == EVP_PKEY_RSA
+        && EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING) != 1) {
         return false;
     }
     return EVP_PKEY_verify(ctx.get(),

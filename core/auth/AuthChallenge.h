@@ -25,19 +25,23 @@ QByteArray authChallengeDigest(const QByteArray& serverCertificateDer,
 enum class AdminCertificateCheck
 {
     Ok,
-    Unsupported,   // not RSA-2048, EC P-256 or EC P-384
+    Unsupported, // not RSA-2048, EC P-256 or EC P-384
     NotYetValid,
     Expired,
-    Untrusted,     // a CA bundle is configured and the certificate does not chain to it
+    Untrusted, // a CA bundle is configured and the certificate does not chain to it
 };
 
 // Validity period at `now` and, when `caBundleFile` is not empty, an X.509 chain to one of its certificates.
-AdminCertificateCheck checkAdminCertificate(const QSslCertificate& certificate, const QString& caBundleFile,
-                                            const QDateTime& now, QString* detail = nullptr);
+AdminCertificateCheck checkAdminCertificate(const QSslCertificate& certificate,
+                                            const QString& caBundleFile,
+                                            const QDateTime& now,
+                                            QString* detail = nullptr);
 
 // Verifies a card signature over D with the certificate's public key: RSA PKCS#1 v1.5 with a SHA-256
 // DigestInfo, or ECDSA (DER) over D.
-bool verifyAuthSignature(const QSslCertificate& adminCertificate, const QByteArray& digest, const QByteArray& signature);
+bool verifyAuthSignature(const QSslCertificate& adminCertificate,
+                         const QByteArray& digest,
+                         const QByteArray& signature);
 
 wire::ErrorCode wireErrorFor(AdminCertificateCheck check);
 

@@ -27,8 +27,7 @@ struct ZeroizingAllocator
 
     template <typename U>
     ZeroizingAllocator(const ZeroizingAllocator<U>&) noexcept
-    {
-    }
+    {}
 
     T* allocate(std::size_t n)
     {

@@ -9,29 +9,29 @@ namespace sra::base {
 // Why a card operation failed. Callers map these to user-facing sentences (with the fix) at the edge.
 enum class ErrorCode
 {
-    Malformed,          // bytes that do not parse (TLV, APDU, object)
-    NoService,          // the PC/SC service (pcscd) is not running
-    NoReader,           // no reader, or the named reader is gone
-    NoCard,             // the reader is empty
-    CardRemoved,        // the card left during the operation
-    Transport,          // any other I/O failure between host and card
-    NotPiv,             // the card has no PIV application
-    NotFound,           // data object or key not on the card
-    WrongPin,           // triesLeft says how many remain
-    PinBlocked,         // retry counter at zero
-    InvalidPinFormat,   // PIN not 6..8 characters
-    SecurityStatus,     // PIN not verified for an operation that needs it
-    Unsupported,        // algorithm or command this card does not do
-    CardError,          // any other status word; sw holds it
+    Malformed,        // bytes that do not parse (TLV, APDU, object)
+    NoService,        // the PC/SC service (pcscd) is not running
+    NoReader,         // no reader, or the named reader is gone
+    NoCard,           // the reader is empty
+    CardRemoved,      // the card left during the operation
+    Transport,        // any other I/O failure between host and card
+    NotPiv,           // the card has no PIV application
+    NotFound,         // data object or key not on the card
+    WrongPin,         // triesLeft says how many remain
+    PinBlocked,       // retry counter at zero
+    InvalidPinFormat, // PIN not 6..8 characters
+    SecurityStatus,   // PIN not verified for an operation that needs it
+    Unsupported,      // algorithm or command this card does not do
+    CardError,        // any other status word; sw holds it
     Cancelled,
 };
 
 struct Error
 {
     ErrorCode code = ErrorCode::CardError;
-    int triesLeft = -1;      // WrongPin: remaining tries
-    unsigned sw = 0;         // status word when the card answered one
-    std::string detail;      // technical context for logs (never secrets)
+    int triesLeft = -1; // WrongPin: remaining tries
+    unsigned sw = 0;    // status word when the card answered one
+    std::string detail; // technical context for logs (never secrets)
 };
 
 const char* errorCodeName(ErrorCode code) noexcept;
@@ -43,13 +43,11 @@ class Result
 public:
     Result(T value)
         : m_v(std::move(value))
-    {
-    }
+    {}
 
     Result(Error error)
         : m_v(std::move(error))
-    {
-    }
+    {}
 
     bool ok() const noexcept
     {
@@ -101,8 +99,7 @@ private:
 };
 
 struct Unit
-{
-};
+{};
 
 using Status = Result<Unit>;
 

@@ -16,7 +16,8 @@ QString cardErrorMessage(const base::Error& error)
 {
     switch (error.code) {
     case base::ErrorCode::NoService:
-        return CardErrors::tr("The smart card service (pcscd) is not running. Start it with \"systemctl start pcscd\".");
+        return CardErrors::tr(
+            "The smart card service (pcscd) is not running. Start it with \"systemctl start pcscd\".");
     case base::ErrorCode::NoReader:
         return CardErrors::tr("No smart card reader found. Connect a reader and try again.");
     case base::ErrorCode::NoCard:

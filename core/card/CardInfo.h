@@ -1,8 +1,8 @@
 #pragma once
 
+#include "core/base/Result.h"
 #include "core/piv/ApduChannel.h"
 #include "core/piv/PivObjects.h"
-#include "core/base/Result.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -19,11 +19,11 @@ struct SlotCertificate
 {
     std::uint8_t slot = 0;
     QSslCertificate certificate;
-    std::optional<piv::PivAlgorithm> algorithm;   // from the certificate's public key; nullopt if unsupported
+    std::optional<piv::PivAlgorithm> algorithm; // from the certificate's public key; nullopt if unsupported
 
-    QString subject() const;                      // RFC 4514-like "CN=…, O=…"
-    QByteArray sha256Fingerprint() const;         // raw 32 bytes of SHA-256 over the DER certificate
-    QString fingerprintText() const;              // AA:BB:… as users compare them
+    QString subject() const;              // RFC 4514-like "CN=…, O=…"
+    QByteArray sha256Fingerprint() const; // raw 32 bytes of SHA-256 over the DER certificate
+    QString fingerprintText() const;      // AA:BB:… as users compare them
 };
 
 // What the admin window and `sra-card list` show about a card.

@@ -5,11 +5,11 @@
 namespace sra::core {
 
 base::Result<QByteArray> signDigestWithCard(piv::ApduChannel& channel,
-                                           std::uint8_t slot,
-                                           piv::PivAlgorithm algorithm,
-                                           piv::HashAlgorithm hash,
-                                           const QByteArray& digest,
-                                           base::SecureBytes pin)
+                                            std::uint8_t slot,
+                                            piv::PivAlgorithm algorithm,
+                                            piv::HashAlgorithm hash,
+                                            const QByteArray& digest,
+                                            base::SecureBytes pin)
 {
     piv::TransactionGuard transaction(channel);
     if (!transaction.status()) {
@@ -24,11 +24,11 @@ base::Result<QByteArray> signDigestWithCard(piv::ApduChannel& channel,
     if (auto verified = client.verifyPin(std::move(pin)); !verified) {
         return verified.error();
     }
-    auto signature = client.signDigest(
-        slot,
-        algorithm,
-        hash,
-        base::ByteView(reinterpret_cast<const std::uint8_t*>(digest.constData()), static_cast<std::size_t>(digest.size())));
+    auto signature = client.signDigest(slot,
+                                       algorithm,
+                                       hash,
+                                       base::ByteView(reinterpret_cast<const std::uint8_t*>(digest.constData()),
+                                                      static_cast<std::size_t>(digest.size())));
     // Leave the card locked again: a PIN typed for this one signature must not unlock later ones (a relayed
     // request from the remote must prove the PIN itself). Cards without the reset still sign correctly.
     (void)client.resetPinStatus();

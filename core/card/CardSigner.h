@@ -1,10 +1,10 @@
 #pragma once
 
-#include "core/piv/ApduChannel.h"
 #include "core/base/Bytes.h"
-#include "core/piv/Pkcs1.h"
-#include "core/piv/PivObjects.h"
 #include "core/base/Result.h"
+#include "core/piv/ApduChannel.h"
+#include "core/piv/PivObjects.h"
+#include "core/piv/Pkcs1.h"
 
 #include <QByteArray>
 
@@ -15,10 +15,10 @@ namespace sra::core {
 // status so the card does not stay unlocked. The PIN is wiped before this returns, whatever the outcome.
 // RSA: PKCS#1 v1.5 with the DigestInfo built on the host. ECDSA: DER.
 base::Result<QByteArray> signDigestWithCard(piv::ApduChannel& channel,
-                                           std::uint8_t slot,
-                                           piv::PivAlgorithm algorithm,
-                                           piv::HashAlgorithm hash,
-                                           const QByteArray& digest,
-                                           base::SecureBytes pin);
+                                            std::uint8_t slot,
+                                            piv::PivAlgorithm algorithm,
+                                            piv::HashAlgorithm hash,
+                                            const QByteArray& digest,
+                                            base::SecureBytes pin);
 
 } // namespace sra::core

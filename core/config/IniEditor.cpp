@@ -26,10 +26,10 @@ QString keyOf(const QString& trimmed)
 // Where one section's lines are, and where its key is set or documented.
 struct SectionLines
 {
-    qsizetype header = -1;       // index of "[section]", -1 if the section is missing
-    qsizetype lastContent = -1;  // last non-blank line of the section (the header if it has none)
-    qsizetype active = -1;       // "key = ..." (the last one: the reader refuses duplicates anyway)
-    qsizetype commented = -1;    // ";key = ..." / "# key = ..."
+    qsizetype header = -1;      // index of "[section]", -1 if the section is missing
+    qsizetype lastContent = -1; // last non-blank line of the section (the header if it has none)
+    qsizetype active = -1;      // "key = ..." (the last one: the reader refuses duplicates anyway)
+    qsizetype commented = -1;   // ";key = ..." / "# key = ..."
 };
 
 SectionLines locate(const QStringList& lines, const QString& section, const QString& key)

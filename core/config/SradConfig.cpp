@@ -7,8 +7,8 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
-#include <QRegularExpression>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QStringDecoder>
 
@@ -32,34 +32,36 @@ struct KnownKey
     const char* key;
 };
 
-constexpr std::array<KnownKey, 26> kKnownKeys{{
-    {"network", "port"},
-    {"network", "listen"},
-    {"identity", "certificate"},
-    {"identity", "key"},
-    {"license", "directory"},
-    {"auth", "pairings"},
-    {"auth", "ca_bundle"},
-    {"auth", "handshake_timeout_ms"},
-    {"auth", "max_unauthenticated"},
-    {"auth", "max_failures"},
-    {"auth", "failure_window_s"},
-    {"auth", "keepalive_interval_s"},
-    {"service", "enabled"},
-    {"screen", "backend"},
-    {"screen", "display"},
-    {"screen", "x11vnc"},
-    {"screen", "xauthority"},
-    {"screen", "ticket_ttl_ms"},
-    {"screen", "max_streams"},
-    {"screen", "agent_users"},
-    {"relay", "socket"},
-    {"relay", "allowed_slots"},
-    {"relay", "request_timeout_ms"},
-    {"login", "removal_policy"},
-    {"login", "lock_command"},
-    {"login", "logout_command"},
-}};
+constexpr std::array<KnownKey, 26> kKnownKeys{
+    {
+     {"network", "port"},
+     {"network", "listen"},
+     {"identity", "certificate"},
+     {"identity", "key"},
+     {"license", "directory"},
+     {"auth", "pairings"},
+     {"auth", "ca_bundle"},
+     {"auth", "handshake_timeout_ms"},
+     {"auth", "max_unauthenticated"},
+     {"auth", "max_failures"},
+     {"auth", "failure_window_s"},
+     {"auth", "keepalive_interval_s"},
+     {"service", "enabled"},
+     {"screen", "backend"},
+     {"screen", "display"},
+     {"screen", "x11vnc"},
+     {"screen", "xauthority"},
+     {"screen", "ticket_ttl_ms"},
+     {"screen", "max_streams"},
+     {"screen", "agent_users"},
+     {"relay", "socket"},
+     {"relay", "allowed_slots"},
+     {"relay", "request_timeout_ms"},
+     {"login", "removal_policy"},
+     {"login", "lock_command"},
+     {"login", "logout_command"},
+     }
+};
 
 bool knownSection(const QString& section)
 {
@@ -112,12 +114,14 @@ bool parseIni(const QString& fileName, const QString& text, QHash<QString, Entry
         }
         if (line.startsWith(QLatin1Char('['))) {
             if (!line.endsWith(QLatin1Char(']'))) {
-                error = tr("%1 line %2: a section header must look like [name]; fix the line.").arg(fileName).arg(lineNo);
+                error =
+                    tr("%1 line %2: a section header must look like [name]; fix the line.").arg(fileName).arg(lineNo);
                 return false;
             }
             section = line.mid(1, line.size() - 2).trimmed();
             if (!knownSection(section)) {
-                error = tr("%1 line %2: unknown section [%3]; use network, identity, license, auth, service, screen, relay or login.")
+                error = tr("%1 line %2: unknown section [%3]; use network, identity, license, auth, service, screen, "
+                           "relay or login.")
                             .arg(fileName)
                             .arg(lineNo)
                             .arg(section);
@@ -167,8 +171,7 @@ public:
         : m_fileName(fileName)
         , m_entries(entries)
         , m_baseDir(baseDir)
-    {
-    }
+    {}
 
     QString error() const
     {
@@ -209,9 +212,11 @@ public:
             return;
         }
         const QString v = e->value.toLower();
-        if (v == QLatin1String("true") || v == QLatin1String("yes") || v == QLatin1String("on") || v == QLatin1String("1")) {
+        if (v == QLatin1String("true") || v == QLatin1String("yes") || v == QLatin1String("on")
+            || v == QLatin1String("1")) {
             out = true;
-        } else if (v == QLatin1String("false") || v == QLatin1String("no") || v == QLatin1String("off") || v == QLatin1String("0")) {
+        } else if (v == QLatin1String("false") || v == QLatin1String("no") || v == QLatin1String("off")
+                   || v == QLatin1String("0")) {
             out = false;
         } else {
             fail(e, section, key, tr("is not true or false"));
@@ -379,12 +384,12 @@ QString pathForFile(const QString& baseDir, const QString& path)
         return path;
     }
     const QString relative = QDir(baseDir).relativeFilePath(path);
-    if (relative == QLatin1String("..") || relative.startsWith(QLatin1String("../")) || QDir::isAbsolutePath(relative)) {
+    if (relative == QLatin1String("..") || relative.startsWith(QLatin1String("../"))
+        || QDir::isAbsolutePath(relative)) {
         return QDir::cleanPath(path);
     }
     return relative;
 }
-
 
 // The built-in defaults; paths are resolved against `baseDir`, the directory of the file being read.
 SradConfig defaultConfig(const SradPaths& paths, const QString& baseDir)
@@ -424,7 +429,6 @@ bool readConfigText(QFile& f, QString& text, QString& error)
     return true;
 }
 
-
 // One key of srad.conf as sra-setup writes it, in file order.
 struct ConfigLine
 {
@@ -446,32 +450,32 @@ QList<ConfigLine> configLines(const SradConfig& c, const QString& baseDir)
     }
     const QString slotsText = slotList.join(QStringLiteral(", "));
     return {
-        {"network", "port", QString::number(c.port)},
-        {"network", "listen", listenText.join(QStringLiteral(", "))},
-        {"identity", "certificate", pathForFile(baseDir, c.certificateFile)},
-        {"identity", "key", pathForFile(baseDir, c.keyFile)},
-        {"license", "directory", pathForFile(baseDir, c.licenseDir)},
-        {"auth", "pairings", pathForFile(baseDir, c.pairingsFile)},
-        {"auth", "ca_bundle", pathForFile(baseDir, c.caBundleFile)},
-        {"auth", "handshake_timeout_ms", QString::number(c.handshakeTimeoutMs)},
-        {"auth", "max_unauthenticated", QString::number(c.maxUnauthenticated)},
-        {"auth", "max_failures", QString::number(c.maxFailures)},
-        {"auth", "failure_window_s", QString::number(c.failureWindowSeconds)},
-        {"auth", "keepalive_interval_s", QString::number(c.keepaliveIntervalSeconds)},
-        {"service", "enabled", c.enabled ? QStringLiteral("true") : QStringLiteral("false")},
-        {"screen", "backend", c.screenBackend},
-        {"screen", "display", c.screenDisplay},
-        {"screen", "x11vnc", pathForFile(baseDir, c.screenX11vnc)},
-        {"screen", "xauthority", pathForFile(baseDir, c.screenXauthority)},
-        {"screen", "ticket_ttl_ms", QString::number(c.screenTicketTtlMs)},
-        {"screen", "max_streams", QString::number(c.screenMaxStreams)},
-        {"screen", "agent_users", c.screenAgentUsers.join(QStringLiteral(", "))},
-        {"relay", "socket", pathForFile(baseDir, c.relaySocket)},
-        {"relay", "allowed_slots", slotsText},
-        {"relay", "request_timeout_ms", QString::number(c.relayRequestTimeoutMs)},
-        {"login", "removal_policy", c.loginRemovalPolicy},
-        {"login", "lock_command", c.loginLockCommand},
-        {"login", "logout_command", c.loginLogoutCommand},
+        {"network",            "port",                                  QString::number(c.port)                 },
+        {"network",            "listen",                                listenText.join(QStringLiteral(", "))   },
+        {"identity",           "certificate",                           pathForFile(baseDir,                      c.certificateFile)},
+        {"identity",                    "key",                                                  pathForFile(baseDir,                                                                  c.keyFile)},
+        {"license",          "directory",                                                 pathForFile(baseDir,                c.licenseDir)},
+        {"auth", "pairings",pathForFile(baseDir,    c.pairingsFile)},
+        {"auth",          "ca_bundle",                                                    pathForFile(baseDir,                                                                          c.caBundleFile)},
+        {"auth",               "handshake_timeout_ms",                                  QString::number(c.handshakeTimeoutMs)   },
+        {"auth",                    "max_unauthenticated",                                                      QString::number(c.maxUnauthenticated)                                                         },
+        {"auth",                    "max_failures",                                                      QString::number(c.maxFailures)                                                  },
+        {"auth",                    "failure_window_s",                                                      QString::number(c.failureWindowSeconds)   },
+        {"auth",                    "keepalive_interval_s",                                                      QString::number(c.keepaliveIntervalSeconds)      },
+        {"service",                    "enabled",                                                      c.enabled ? QStringLiteral("true") : QStringLiteral("false")                                                 },
+        {"screen",                    "backend",                                                   c.screenBackend                                                        },
+        {"screen",                    "display",                                                    c.screenDisplay              },
+        {"screen",                    "x11vnc",                                                    pathForFile(baseDir,        c.screenX11vnc)},
+        {"screen",                    "xauthority",                                                    pathForFile(baseDir,                                                   c.screenXauthority)},
+        {"screen",     "ticket_ttl_ms",                                            QString::number(c.screenTicketTtlMs)                                                                     },
+        {"screen", "max_streams",QString::number(c.screenMaxStreams)},
+        {"screen", "agent_users",c.screenAgentUsers.join(QStringLiteral(", "))},
+        {"relay",       "socket",                                          pathForFile(baseDir,                                                                                                                           c.relaySocket)},
+        {"relay",       "allowed_slots",                                         slotsText                                                                                                                                                     },
+        {"relay",      "request_timeout_ms",QString::number(c.relayRequestTimeoutMs)},
+        {"login",              "removal_policy",                                c.loginRemovalPolicy                      },
+        {"login",              "lock_command",                            c.loginLockCommand                                           },
+        {"login",              "logout_command",                        c.loginLogoutCommand            },
     };
 }
 
@@ -578,7 +582,9 @@ bool SradConfig::load(const SradPaths& paths, const QString& file, SradConfig& o
     r.path("relay", "socket", false, config.relaySocket);
     r.slots("relay", "allowed_slots", config.relayAllowedSlots);
     r.integer("relay", "request_timeout_ms", 100, 600 * 1000, config.relayRequestTimeoutMs);
-    r.choice("login", "removal_policy", {QStringLiteral("none"), QStringLiteral("lock"), QStringLiteral("logout")},
+    r.choice("login",
+             "removal_policy",
+             {QStringLiteral("none"), QStringLiteral("lock"), QStringLiteral("logout")},
              config.loginRemovalPolicy);
     r.command("login", "lock_command", config.loginLockCommand);
     r.command("login", "logout_command", config.loginLogoutCommand);
@@ -619,7 +625,9 @@ bool SradConfig::save(const QString& file, QString& error) const
         }
         QList<IniSetting> settings;
         for (qsizetype i = 0; i < lines.size(); ++i) {
-            settings.append({QLatin1String(lines.at(i).section), QLatin1String(lines.at(i).key), lines.at(i).value,
+            settings.append({QLatin1String(lines.at(i).section),
+                             QLatin1String(lines.at(i).key),
+                             lines.at(i).value,
                              lines.at(i).value == defaults.at(i).value});
         }
         text = applyIniSettings(text, settings);

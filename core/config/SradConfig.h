@@ -17,12 +17,12 @@ struct SradPaths
 {
     QString root = QStringLiteral("/");
 
-    QString configDir() const;       // <root>/etc/secure-remote-access
-    QString configFile() const;      // <configDir>/srad.conf
-    QString stateDir() const;        // <root>/var/lib/secure-remote-access
-    QString runtimeDir() const;      // <root>/run/secure-remote-access
-    QString activeSeatFile() const;  // <root>/run/systemd/seats/seat0: logind's state of seat0 (ACTIVE_UID=)
-    QString pairingsFile() const;    // <configDir>/pairings.json
+    QString configDir() const;           // <root>/etc/secure-remote-access
+    QString configFile() const;          // <configDir>/srad.conf
+    QString stateDir() const;            // <root>/var/lib/secure-remote-access
+    QString runtimeDir() const;          // <root>/run/secure-remote-access
+    QString activeSeatFile() const;      // <root>/run/systemd/seats/seat0: logind's state of seat0 (ACTIVE_UID=)
+    QString pairingsFile() const;        // <configDir>/pairings.json
     QString identityCertificate() const; // <configDir>/identity.crt  (generated self-signed identity)
     QString identityKey() const;         // <configDir>/identity.key  (mode 0600)
     QString certificateStoreDir() const; // <root>/etc/ssl/certs: where -c FP looks for installed certificates
@@ -69,28 +69,28 @@ struct SradConfig
     SradPaths paths;
     quint16 port = 4116;
     QList<QHostAddress> listen{QHostAddress(QHostAddress::AnyIPv4), QHostAddress(QHostAddress::AnyIPv6)};
-    QString certificateFile;  // absolute after load()
-    QString keyFile;          // absolute after load()
-    QString licenseDir;       // absolute after load()
-    QString pairingsFile;     // absolute after load()
-    QString caBundleFile;     // empty: no CA check
+    QString certificateFile; // absolute after load()
+    QString keyFile;         // absolute after load()
+    QString licenseDir;      // absolute after load()
+    QString pairingsFile;    // absolute after load()
+    QString caBundleFile;    // empty: no CA check
     int handshakeTimeoutMs = 60000;
     int maxUnauthenticated = 16;
     int maxFailures = 5;
     int failureWindowSeconds = 300;
-    int keepaliveIntervalSeconds = 30;   // srad's keepalive; an authenticated session silent 3× as long is closed
+    int keepaliveIntervalSeconds = 30; // srad's keepalive; an authenticated session silent 3× as long is closed
     bool enabled = false;
-    QString screenBackend;                         // empty: screen sharing not set up
+    QString screenBackend; // empty: screen sharing not set up
     QString screenDisplay = QStringLiteral(":0");
-    QString screenX11vnc;                          // empty: "x11vnc" from PATH
-    QString screenXauthority;                      // empty: x11vnc's own default (XAUTHORITY, ~/.Xauthority)
+    QString screenX11vnc;     // empty: "x11vnc" from PATH
+    QString screenXauthority; // empty: x11vnc's own default (XAUTHORITY, ~/.Xauthority)
     int screenTicketTtlMs = 30000;
     int screenMaxStreams = 4;
-    QStringList screenAgentUsers;                  // names or uids whose screen agent srad accepts (besides seat0's)
-    QString relaySocket;                 // absolute after load(); default <runtimeDir>/local.sock
+    QStringList screenAgentUsers; // names or uids whose screen agent srad accepts (besides seat0's)
+    QString relaySocket;          // absolute after load(); default <runtimeDir>/local.sock
     QList<quint8> relayAllowedSlots{0x9A};
-    int relayRequestTimeoutMs = 30000;   // how long srad waits for the admin's answer to a relayed request
-    QString loginRemovalPolicy = QStringLiteral("none");   // none | lock | logout, when the card leaves the remote
+    int relayRequestTimeoutMs = 30000; // how long srad waits for the admin's answer to a relayed request
+    QString loginRemovalPolicy = QStringLiteral("none"); // none | lock | logout, when the card leaves the remote
     QString loginLockCommand = QStringLiteral("loginctl lock-sessions");
     QString loginLogoutCommand = QStringLiteral("loginctl terminate-user %u");
 

@@ -1,7 +1,5 @@
 #pragma once
 
-#include <memory>
-
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -10,6 +8,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
+
+#include <memory>
 
 namespace sra::crypto {
 

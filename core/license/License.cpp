@@ -1,7 +1,6 @@
 #include "core/license/License.h"
 
 #include "core/crypto/OpenSslPtr.h"
-
 #include "core/license/BuiltInLicenseKey.h" // generated into the build directory from SRA_LICENSE_PUBLIC_KEY
 #include "core/license/LicenseContainer.h"
 #include "core/license/LicensePayload.h"
@@ -26,8 +25,6 @@ struct LicenseText
 {
     Q_DECLARE_TR_FUNCTIONS(sra::core::License)
 };
-
-
 
 bool verifyEd25519(const QByteArray& publicKeyRaw, const QByteArray& message, const QByteArray& signature)
 {
@@ -278,25 +275,31 @@ QString licenseStatusMessage(const LicenseStatus& status)
         return LicenseText::tr("This machine is licensed to %1 for %n seat(s) until %2.", nullptr, license.seats)
             .arg(license.licensee, license.expires.toString(Qt::ISODate));
     case LicenseStatus::Missing:
-        return LicenseText::tr("This machine has no license. Install the license file from your vendor with sra-setup or in "
-                  "Preferences.");
+        return LicenseText::tr(
+            "This machine has no license. Install the license file from your vendor with sra-setup or in "
+            "Preferences.");
     case LicenseStatus::Expired:
-        return LicenseText::tr("This machine's license expired on %1. Install a renewed license with sra-setup or in Preferences.")
+        return LicenseText::tr(
+                   "This machine's license expired on %1. Install a renewed license with sra-setup or in Preferences.")
             .arg(license.expires.toString(Qt::ISODate));
     case LicenseStatus::NotYetValid:
-        return LicenseText::tr("This machine's license is valid only from %1. Check the system date, or install a license that "
-                  "is already valid.")
+        return LicenseText::tr(
+                   "This machine's license is valid only from %1. Check the system date, or install a license that "
+                   "is already valid.")
             .arg(license.issued.toString(Qt::ISODate));
     case LicenseStatus::BadSignature:
-        return LicenseText::tr("This machine's license has an invalid signature: it was altered or not issued by the vendor. "
-                  "Install the original license file from your vendor.");
+        return LicenseText::tr(
+            "This machine's license has an invalid signature: it was altered or not issued by the vendor. "
+            "Install the original license file from your vendor.");
     case LicenseStatus::WrongProduct:
-        return LicenseText::tr("This machine's license is for another product (%1). Install a Secure Remote Access license.")
+        return LicenseText::tr(
+                   "This machine's license is for another product (%1). Install a Secure Remote Access license.")
             .arg(license.product);
     case LicenseStatus::Invalid:
         break;
     }
-    return LicenseText::tr("This machine's license file cannot be read (%1). Install the license file from your vendor again.")
+    return LicenseText::tr(
+               "This machine's license file cannot be read (%1). Install the license file from your vendor again.")
         .arg(status.detail);
 }
 
@@ -304,19 +307,24 @@ QString remoteLicenseErrorMessage(wire::ErrorCode code)
 {
     switch (code) {
     case wire::ErrorCode::LicenseMissing:
-        return LicenseText::tr("The remote machine has no license. Install one there with sra-setup or in Preferences.");
+        return LicenseText::tr(
+            "The remote machine has no license. Install one there with sra-setup or in Preferences.");
     case wire::ErrorCode::LicenseExpired:
-        return LicenseText::tr("The remote machine's license has expired. Install a renewed license there with sra-setup or in "
-                  "Preferences.");
+        return LicenseText::tr(
+            "The remote machine's license has expired. Install a renewed license there with sra-setup or in "
+            "Preferences.");
     case wire::ErrorCode::LicenseBadSignature:
-        return LicenseText::tr("The remote machine's license has an invalid signature. Install the original license file from "
-                  "your vendor there.");
+        return LicenseText::tr(
+            "The remote machine's license has an invalid signature. Install the original license file from "
+            "your vendor there.");
     case wire::ErrorCode::LicenseWrongProduct:
-        return LicenseText::tr("The remote machine's license is for another product. Install a Secure Remote Access license "
-                  "there.");
+        return LicenseText::tr(
+            "The remote machine's license is for another product. Install a Secure Remote Access license "
+            "there.");
     case wire::ErrorCode::LicenseInvalid:
-        return LicenseText::tr("The remote machine's license is not valid (unreadable, or not valid yet). Check its date and "
-                  "install the license file from your vendor there again.");
+        return LicenseText::tr(
+            "The remote machine's license is not valid (unreadable, or not valid yet). Check its date and "
+            "install the license file from your vendor there again.");
     default:
         break;
     }

@@ -1,7 +1,6 @@
 #include "core/license/LicenseContainer.h"
 
 #include "core/crypto/OpenSslPtr.h"
-
 #include "core/license/License.h"
 
 #include <QXmlStreamReader>
@@ -264,8 +263,6 @@ private:
     int m_nodes = 0;
 };
 
-
-
 } // namespace
 
 bool looksLikeCms(const QByteArray& contents)
@@ -291,8 +288,7 @@ bool extractCmsContent(const QByteArray& der, QByteArray& content, QString& deta
     }
     const auto* cursor = reinterpret_cast<const unsigned char*>(der.constData());
     const auto* const end = cursor + der.size();
-    crypto::Owned<CMS_ContentInfo> cms(
-        d2i_CMS_ContentInfo(nullptr, &cursor, static_cast<long>(der.size())));
+    crypto::Owned<CMS_ContentInfo> cms(d2i_CMS_ContentInfo(nullptr, &cursor, static_cast<long>(der.size())));
     if (!cms) {
         detail = QStringLiteral("not a CMS (PKCS#7) structure");
         return false;

@@ -11,9 +11,9 @@ namespace sra::core {
 struct LicenseInstallResult
 {
     bool ok = false;
-    QString target;        // the file written (ok), in the license directory
-    QString error;         // one translated sentence with the cause and the fix (not ok)
-    LicenseStatus status;  // the verdict on the file that was offered
+    QString target;          // the file written (ok), in the license directory
+    QString error;           // one translated sentence with the cause and the fix (not ok)
+    LicenseStatus status;    // the verdict on the file that was offered
     LicenseStatus installed; // ok: the license directory's verdict afterwards (what srad will use)
 };
 

@@ -1,7 +1,6 @@
 #include "core/license/LicenseIssuer.h"
 
 #include "core/crypto/OpenSslPtr.h"
-
 #include "core/license/LicensePayload.h"
 
 #include <openssl/bio.h>

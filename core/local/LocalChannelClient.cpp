@@ -4,7 +4,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -64,8 +63,7 @@ base::SecureBytes encodeSecure(const wire::Message& message)
 LocalChannelClient::LocalChannelClient(Options options)
     : m_options(std::move(options))
     , m_snapshot(std::make_shared<CardSnapshot>())
-{
-}
+{}
 
 LocalChannelClient::~LocalChannelClient()
 {
@@ -129,7 +127,8 @@ std::shared_ptr<const CardSnapshot> LocalChannelClient::snapshot() const
     return m_snapshot;
 }
 
-std::shared_ptr<const CardSnapshot> LocalChannelClient::waitForChange(std::uint64_t seenSerial, std::chrono::milliseconds timeout)
+std::shared_ptr<const CardSnapshot> LocalChannelClient::waitForChange(std::uint64_t seenSerial,
+                                                                      std::chrono::milliseconds timeout)
 {
     std::unique_lock lock(m_mutex);
     m_changed.wait_for(lock, timeout, [&] { return m_snapshot->serial != seenSerial || m_stopping; });
@@ -220,7 +219,7 @@ void LocalChannelClient::closeConnection(int fd)
     {
         std::lock_guard lock(m_mutex);
         m_fd = -1;
-        ++m_epoch;   // waiting requests see it and answer NoCard
+        ++m_epoch; // waiting requests see it and answer NoCard
         wasConnected = m_snapshot->connected;
         m_firstSettled = true;
     }
@@ -230,16 +229,19 @@ void LocalChannelClient::closeConnection(int fd)
     }
     m_changed.notify_all();
     if (wasConnected) {
-        publish(std::make_shared<CardSnapshot>());   // srad gone: no card
+        publish(std::make_shared<CardSnapshot>()); // srad gone: no card
     }
 }
 
 bool LocalChannelClient::readLoop(int fd)
 {
-    wire::FrameDecoder decoder;   // CardStatus carries certificates: the default (256 KiB) maximum
+    wire::FrameDecoder decoder; // CardStatus carries certificates: the default (256 KiB) maximum
     base::Bytes buffer(64 * 1024);
     for (;;) {
-        pollfd fds[2] = {{fd, POLLIN, 0}, {m_wakeFd, POLLIN, 0}};
+        pollfd fds[2] = {
+            {fd,       POLLIN, 0},
+            {m_wakeFd, POLLIN, 0}
+        };
         const int n = ::poll(fds, 2, -1);
         if (n < 0) {
             if (errno == EINTR) {
@@ -248,7 +250,7 @@ bool LocalChannelClient::readLoop(int fd)
             return false;
         }
         if (fds[1].revents != 0) {
-            return false;   // stopping
+            return false; // stopping
         }
         if (fds[0].revents == 0) {
             continue;
@@ -264,7 +266,7 @@ bool LocalChannelClient::readLoop(int fd)
         while (auto frame = decoder.next()) {
             auto message = wire::decodeMessage(*frame);
             if (!message) {
-                return false;   // srad speaks the schema: anything else ends the connection
+                return false; // srad speaks the schema: anything else ends the connection
             }
             handleMessage(message.value());
         }
@@ -308,7 +310,7 @@ void LocalChannelClient::handleMessage(const wire::Message& message)
             std::lock_guard lock(m_mutex);
             const auto it = m_pending.find(id);
             if (it == m_pending.end()) {
-                return;   // a late answer to a request that already gave up
+                return; // a late answer to a request that already gave up
             }
             it->second = std::move(reply);
         }
@@ -316,7 +318,7 @@ void LocalChannelClient::handleMessage(const wire::Message& message)
         break;
     }
     default:
-        break;   // nothing else is sent to local clients; ignore rather than fail
+        break; // nothing else is sent to local clients; ignore rather than fail
     }
 }
 
@@ -372,7 +374,7 @@ LocalChannelClient::Reply LocalChannelClient::request(std::uint32_t id, const ba
     } else if (sent && m_epoch == epoch && !m_stopping) {
         reply.status = wire::RelayStatus::Timeout;
     } else {
-        reply.status = wire::RelayStatus::NoCard;   // not connected, or the connection closed meanwhile
+        reply.status = wire::RelayStatus::NoCard; // not connected, or the connection closed meanwhile
     }
     if (it != m_pending.end()) {
         m_pending.erase(it);
@@ -403,7 +405,9 @@ LocalChannelClient::Reply LocalChannelClient::verifyPin(base::ByteView pin, std:
     return request(id, pinFrame(id, pin, *generation));
 }
 
-LocalChannelClient::Reply LocalChannelClient::sign(std::uint8_t slot, std::uint8_t algorithm, base::ByteView input,
+LocalChannelClient::Reply LocalChannelClient::sign(std::uint8_t slot,
+                                                   std::uint8_t algorithm,
+                                                   base::ByteView input,
                                                    std::optional<std::uint32_t> generation)
 {
     std::uint32_t id = 0;
@@ -423,7 +427,7 @@ void LocalChannelClient::resync() noexcept
 {
     std::lock_guard lock(m_mutex);
     if (m_fd >= 0) {
-        ::shutdown(m_fd, SHUT_RDWR);   // the reader thread sees EOF, closes and reconnects
+        ::shutdown(m_fd, SHUT_RDWR); // the reader thread sees EOF, closes and reconnects
     }
 }
 

@@ -19,8 +19,8 @@ namespace sra::local {
 // The card as srad last described it (CardStatus), plus whether the channel is up at all.
 struct CardSnapshot
 {
-    bool connected = false;   // a connection to srad with a CardStatus received on it
-    bool present = false;     // Present=1 in the last CardStatus (always false while not connected)
+    bool connected = false; // a connection to srad with a CardStatus received on it
+    bool present = false;   // Present=1 in the last CardStatus (always false while not connected)
     std::uint32_t generation = 0;
     base::Bytes cardObjects;   // BER-TLV list: PIV object tag → object as GET DATA returns it
     base::Bytes keyAlgorithms; // pairs (key reference, PIV algorithm id)
@@ -49,7 +49,7 @@ public:
         std::string socketPath;
         wire::LocalRole role = wire::LocalRole::Pkcs11Module;
         std::string clientName;
-        std::chrono::milliseconds requestTimeout{35000};   // a little above srad's own relay deadline (30 s)
+        std::chrono::milliseconds requestTimeout{35000}; // a little above srad's own relay deadline (30 s)
         std::chrono::milliseconds minBackoff{100};
         std::chrono::milliseconds maxBackoff{2000};
     };
@@ -64,7 +64,7 @@ public:
     using StatusCallback = std::function<void(const CardSnapshot&)>;
 
     explicit LocalChannelClient(Options options);
-    ~LocalChannelClient();   // stops and joins the reader thread
+    ~LocalChannelClient(); // stops and joins the reader thread
 
     LocalChannelClient(const LocalChannelClient&) = delete;
     LocalChannelClient& operator=(const LocalChannelClient&) = delete;
@@ -89,7 +89,9 @@ public:
     // of the card, like the pcscd driver), else the latest CardStatus's. srad refuses it (NoCard) when that
     // card has been replaced meanwhile, so a PIN typed for one card never reaches another.
     Reply verifyPin(base::ByteView pin, std::optional<std::uint32_t> generation = std::nullopt);
-    Reply sign(std::uint8_t slot, std::uint8_t algorithm, base::ByteView input,
+    Reply sign(std::uint8_t slot,
+               std::uint8_t algorithm,
+               base::ByteView input,
                std::optional<std::uint32_t> generation = std::nullopt);
 
     // Drops the connection (the reader thread reconnects and srad sends a fresh CardStatus). For a caller
@@ -112,14 +114,14 @@ private:
     Options m_options;
     StatusCallback m_callback;
     std::thread m_thread;
-    int m_wakeFd = -1;   // eventfd: stop
+    int m_wakeFd = -1; // eventfd: stop
 
     mutable std::mutex m_mutex;
     std::condition_variable m_changed;
     bool m_stopping = false;
     bool m_firstSettled = false;
     int m_fd = -1;
-    std::uint64_t m_epoch = 0;   // increases with every connection and disconnection
+    std::uint64_t m_epoch = 0; // increases with every connection and disconnection
     std::uint64_t m_serial = 0;
     std::shared_ptr<const CardSnapshot> m_snapshot;
     std::uint32_t m_nextRequestId = 0;

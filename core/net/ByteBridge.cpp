@@ -43,25 +43,35 @@ void ByteBridge::watch(QIODevice* side)
         s->setReadBufferSize(kHighWater);
         // Queued: Qt's TLS backend reports errors from inside its own processing (see ServerSession).
         connect(
-            s, &QAbstractSocket::errorOccurred, this,
+            s,
+            &QAbstractSocket::errorOccurred,
+            this,
             [this, s](QAbstractSocket::SocketError e) {
-                sideEnded(s, e == QAbstractSocket::RemoteHostClosedError ? QStringLiteral("closed by the peer")
-                                                                          : s->errorString());
+                sideEnded(s,
+                          e == QAbstractSocket::RemoteHostClosedError ? QStringLiteral("closed by the peer")
+                                                                      : s->errorString());
             },
             Qt::QueuedConnection);
-        connect(s, &QAbstractSocket::disconnected, this, [this, s] { sideEnded(s, QStringLiteral("closed by the peer")); });
+        connect(
+            s, &QAbstractSocket::disconnected, this, [this, s] { sideEnded(s, QStringLiteral("closed by the peer")); });
     } else if (auto* l = qobject_cast<QLocalSocket*>(side)) {
         l->setReadBufferSize(kHighWater);
         connect(
-            l, &QLocalSocket::errorOccurred, this,
+            l,
+            &QLocalSocket::errorOccurred,
+            this,
             [this, l](QLocalSocket::LocalSocketError e) {
-                sideEnded(l, e == QLocalSocket::PeerClosedError ? QStringLiteral("closed by the peer") : l->errorString());
+                sideEnded(l,
+                          e == QLocalSocket::PeerClosedError ? QStringLiteral("closed by the peer") : l->errorString());
             },
             Qt::QueuedConnection);
-        connect(l, &QLocalSocket::disconnected, this, [this, l] { sideEnded(l, QStringLiteral("closed by the peer")); });
+        connect(
+            l, &QLocalSocket::disconnected, this, [this, l] { sideEnded(l, QStringLiteral("closed by the peer")); });
     }
     connect(side, &QIODevice::readyRead, this, [this, side] { pump(side, other(side)); });
-    connect(side, &QIODevice::readChannelFinished, this, [this, side] { sideEnded(side, QStringLiteral("closed by the peer")); });
+    connect(side, &QIODevice::readChannelFinished, this, [this, side] {
+        sideEnded(side, QStringLiteral("closed by the peer"));
+    });
     // Room on this side: resume reading the other one.
     connect(side, &QIODevice::bytesWritten, this, [this, side] {
         pump(other(side), side);

@@ -66,6 +66,7 @@ private:
     void closeSide(QIODevice* side, bool force);
     void finishIfClosed();
     void finish();
+
     QIODevice* other(QIODevice* side) const
     {
         return side == m_first ? m_second : m_first;

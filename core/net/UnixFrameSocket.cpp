@@ -1,6 +1,5 @@
 #include "core/net/UnixFrameSocket.h"
 
-
 #include <QFile>
 #include <QPointer>
 #include <QSocketNotifier>
@@ -9,7 +8,6 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
-
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -138,7 +136,7 @@ void UnixFrameSocket::flush()
             return;
         }
         if (p.fd >= 0) {
-            closeFd(p.fd);   // the peer has its own copy now
+            closeFd(p.fd); // the peer has its own copy now
             p.fd = -1;
         }
         p.offset += static_cast<std::size_t>(n);

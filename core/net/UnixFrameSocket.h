@@ -9,7 +9,6 @@
 
 #include <deque>
 #include <optional>
-
 #include <sys/types.h>
 
 class QSocketNotifier;
@@ -52,6 +51,7 @@ public:
 
     // Closes the connection now (pending output is dropped); closed() follows once, queued.
     void close(const QString& reason);
+
     bool isOpen() const
     {
         return m_fd >= 0;
@@ -62,6 +62,7 @@ public:
     {
         return m_peerUid;
     }
+
     qint64 peerPid() const
     {
         return m_peerPid;
@@ -81,7 +82,7 @@ private:
     {
         base::SecureBytes bytes;
         std::size_t offset = 0;
-        int fd = -1;   // sent with the first byte, then closed here
+        int fd = -1; // sent with the first byte, then closed here
     };
 
     int m_fd;

@@ -165,10 +165,12 @@ base::Result<ResponseApdu> exchangeApdu(ApduChannel& channel, const CommandApdu&
             // The caller sees the card's refusal of the chain, with the same guarantees as a final answer:
             // never a 61xx (there is no GET RESPONSE in the middle of a chain) and never more than the cap.
             if ((r->sw & 0xFF00) == sw::kBytesAvailable) {
-                return base::makeError(base::ErrorCode::Transport, "card announced response data in the middle of a command chain");
+                return base::makeError(base::ErrorCode::Transport,
+                                       "card announced response data in the middle of a command chain");
             }
             if (r->data.size() > maxResponse) {
-                return base::makeError(base::ErrorCode::Malformed, "card response longer than " + std::to_string(maxResponse));
+                return base::makeError(base::ErrorCode::Malformed,
+                                       "card response longer than " + std::to_string(maxResponse));
             }
             return r;
         }
@@ -211,7 +213,8 @@ base::Result<ResponseApdu> exchangeApdu(ApduChannel& channel, const CommandApdu&
             return base::makeError(base::ErrorCode::Transport, "GET RESPONSE returned no data but announced more");
         }
         if (total.data.size() + next->data.size() > maxResponse) {
-            return base::makeError(base::ErrorCode::Malformed, "card response longer than " + std::to_string(maxResponse));
+            return base::makeError(base::ErrorCode::Malformed,
+                                   "card response longer than " + std::to_string(maxResponse));
         }
         base::append(total.data, next->data);
         status = next->sw;

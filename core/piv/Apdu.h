@@ -1,19 +1,19 @@
 #pragma once
 
-#include "core/piv/ApduChannel.h"
 #include "core/base/Bytes.h"
 #include "core/base/Result.h"
+#include "core/piv/ApduChannel.h"
 
 #include <cstdint>
 #include <optional>
 
 namespace sra::piv {
 
-constexpr std::uint8_t kClaChaining = 0x10;       // ISO 7816-4 5.1.1: "more commands of this chain follow"
-constexpr std::size_t kMaxShortData = 255;        // Lc of a short APDU
-constexpr std::size_t kMaxShortLe = 256;          // Le 00 in a short APDU
+constexpr std::uint8_t kClaChaining = 0x10; // ISO 7816-4 5.1.1: "more commands of this chain follow"
+constexpr std::size_t kMaxShortData = 255;  // Lc of a short APDU
+constexpr std::size_t kMaxShortLe = 256;    // Le 00 in a short APDU
 constexpr std::size_t kMaxExtendedData = 65535;
-constexpr std::size_t kMaxExtendedLe = 65536;     // Le 0000 in an extended APDU
+constexpr std::size_t kMaxExtendedLe = 65536; // Le 0000 in an extended APDU
 
 // A command APDU in ISO 7816-4 terms. `le` absent means no response data is expected (case 1/3).
 struct CommandApdu
@@ -23,8 +23,8 @@ struct CommandApdu
     std::uint8_t p1 = 0;
     std::uint8_t p2 = 0;
     base::Bytes data;
-    std::optional<std::size_t> le;   // 1..65536
-    bool extended = false;           // how it was (or must be) encoded
+    std::optional<std::size_t> le; // 1..65536
+    bool extended = false;         // how it was (or must be) encoded
 
     bool chained() const noexcept
     {
@@ -57,7 +57,7 @@ base::Bytes encodeResponseApdu(base::ByteView data, std::uint16_t sw);
 // APDU goes as a command chain (CLA bit 0x10) unless the channel takes extended APDUs; `61xx` is followed by
 // GET RESPONSE until the card has nothing left; `6Cxx` repeats the command with the corrected Le. The
 // returned status word is the card's final one (not 61xx). The response is capped at `maxResponse` bytes.
-base::Result<ResponseApdu> exchangeApdu(ApduChannel& channel, const CommandApdu& command,
-                                  std::size_t maxResponse = 65536);
+base::Result<ResponseApdu>
+exchangeApdu(ApduChannel& channel, const CommandApdu& command, std::size_t maxResponse = 65536);
 
 } // namespace sra::piv

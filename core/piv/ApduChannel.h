@@ -29,9 +29,7 @@ public:
         return base::okStatus();
     }
 
-    virtual void endTransaction()
-    {
-    }
+    virtual void endTransaction() {}
 };
 
 // Holds a transaction for the lifetime of a scope.
@@ -41,8 +39,7 @@ public:
     explicit TransactionGuard(ApduChannel& channel)
         : m_channel(channel)
         , m_status(channel.beginTransaction())
-    {
-    }
+    {}
 
     ~TransactionGuard()
     {

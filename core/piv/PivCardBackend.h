@@ -1,8 +1,8 @@
 #pragma once
 
 #include "core/base/Bytes.h"
-#include "core/piv/PivObjects.h"
 #include "core/base/Result.h"
+#include "core/piv/PivObjects.h"
 
 #include <cstdint>
 #include <optional>
@@ -16,7 +16,7 @@ struct PinCheck
         Verified,
         Wrong,
         Blocked,
-        Failed,   // the backend could not check (device error); the counter is unchanged
+        Failed, // the backend could not check (device error); the counter is unchanged
     };
     Outcome outcome = Outcome::Failed;
     int triesLeft = -1;

@@ -18,7 +18,7 @@ constexpr std::uint8_t kInsGetResponse = 0xC0;
 constexpr std::uint8_t kInsGetVersion = 0xFD; // vendor extension that yubico-piv-tool asks for
 constexpr std::uint8_t kPinReference = 0x80;  // PIV Card Application PIN
 constexpr std::size_t kMaxChainData = 65536;
-constexpr std::size_t kMinAidPrefix = 5;      // RID A0 00 00 03 08
+constexpr std::size_t kMinAidPrefix = 5; // RID A0 00 00 03 08
 
 ResponseApdu status(std::uint16_t value)
 {
@@ -41,8 +41,7 @@ std::uint16_t triesLeftStatus(int tries)
 
 PivCardEmulator::PivCardEmulator(PivCardBackend& backend)
     : m_backend(backend)
-{
-}
+{}
 
 void PivCardEmulator::setDataObject(std::uint32_t tag, base::Bytes encoded)
 {
@@ -105,8 +104,8 @@ base::Bytes PivCardEmulator::process(base::ByteView commandApdu)
     m_pendingResponse.clear();
 
     if (command.chained()) {
-        const bool sameCommand = m_chaining && command.ins == m_chainIns && command.p1 == m_chainP1
-                                 && command.p2 == m_chainP2;
+        const bool sameCommand =
+            m_chaining && command.ins == m_chainIns && command.p1 == m_chainP1 && command.p2 == m_chainP2;
         if (m_chaining && !sameCommand) {
             m_chaining = false;
             m_chainData.clear();
@@ -292,8 +291,9 @@ ResponseApdu PivCardEmulator::verify(const CommandApdu& command)
         --length;
     }
     // Padding only at the end: an FF inside the PIN is a malformed block, refused without spending a try.
-    if (length < 6 || std::find(command.data.begin(), command.data.begin() + static_cast<std::ptrdiff_t>(length), 0xFF)
-                          != command.data.begin() + static_cast<std::ptrdiff_t>(length)) {
+    if (length < 6
+        || std::find(command.data.begin(), command.data.begin() + static_cast<std::ptrdiff_t>(length), 0xFF)
+               != command.data.begin() + static_cast<std::ptrdiff_t>(length)) {
         return status(sw::kIncorrectData);
     }
     const base::SecureBytes pin(command.data.begin(), command.data.begin() + static_cast<std::ptrdiff_t>(length));
@@ -373,8 +373,7 @@ ResponseApdu PivCardEmulator::generalAuthenticate(const CommandApdu& command)
         return status(sw::kIncorrectData);
     }
 
-    const bool allowed = slot->pinPolicy == PinPolicy::Never
-                         || (slot->pinPolicy == PinPolicy::Once && m_pinVerified)
+    const bool allowed = slot->pinPolicy == PinPolicy::Never || (slot->pinPolicy == PinPolicy::Once && m_pinVerified)
                          || (slot->pinPolicy == PinPolicy::Always && m_pinVerified && pinJustVerified);
     if (!allowed) {
         return status(sw::kSecurityStatusNotSatisfied);
@@ -383,7 +382,7 @@ ResponseApdu PivCardEmulator::generalAuthenticate(const CommandApdu& command)
     auto signature = m_backend.sign(slot->id, *algorithm, *challenge);
     if (!signature) {
         return status(signature.error().code == base::ErrorCode::SecurityStatus ? sw::kSecurityStatusNotSatisfied
-                                                                          : sw::kNoPreciseDiagnosis);
+                                                                                : sw::kNoPreciseDiagnosis);
     }
     return success(makeTlv(0x7C, makeTlv(0x82, signature.value())));
 }

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "core/piv/Apdu.h"
 #include "core/base/Bytes.h"
+#include "core/piv/Apdu.h"
 #include "core/piv/PivCardBackend.h"
 
 #include <cstdint>
@@ -22,6 +22,7 @@ public:
 
     // Stores a data object exactly as GET DATA returns it (with its 53/7E wrapper), keyed by its tag.
     void setDataObject(std::uint32_t tag, base::Bytes encoded);
+
     const std::map<std::uint32_t, base::Bytes>& dataObjects() const
     {
         return m_objects;
@@ -55,13 +56,13 @@ private:
     std::map<std::uint32_t, base::Bytes> m_objects;
     bool m_selected = false;
     bool m_pinVerified = false;
-    bool m_pinJustVerified = false;   // for PIN-always slots (9C): the VERIFY immediately before counts
-    base::Bytes m_chainData;                // data of a command chain so far
+    bool m_pinJustVerified = false; // for PIN-always slots (9C): the VERIFY immediately before counts
+    base::Bytes m_chainData;        // data of a command chain so far
     std::uint8_t m_chainIns = 0;
     std::uint8_t m_chainP1 = 0;
     std::uint8_t m_chainP2 = 0;
     bool m_chaining = false;
-    base::Bytes m_pendingResponse;          // what GET RESPONSE still has to hand out
+    base::Bytes m_pendingResponse; // what GET RESPONSE still has to hand out
     std::uint16_t m_pendingSw = 0;
 };
 

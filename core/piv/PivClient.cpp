@@ -128,7 +128,8 @@ base::Status PivClient::resetPinStatus()
     return base::okStatus();
 }
 
-base::Result<base::Bytes> PivClient::generalAuthenticate(std::uint8_t slot, PivAlgorithm algorithm, base::ByteView input)
+base::Result<base::Bytes>
+PivClient::generalAuthenticate(std::uint8_t slot, PivAlgorithm algorithm, base::ByteView input)
 {
     base::Bytes inner;
     appendTlv(inner, 0x82, {});
@@ -157,7 +158,8 @@ base::Result<base::Bytes> PivClient::generalAuthenticate(std::uint8_t slot, PivA
     return base::Bytes(response->begin(), response->end());
 }
 
-base::Result<base::Bytes> PivClient::signDigest(std::uint8_t slot, PivAlgorithm algorithm, HashAlgorithm hash, base::ByteView digest)
+base::Result<base::Bytes>
+PivClient::signDigest(std::uint8_t slot, PivAlgorithm algorithm, HashAlgorithm hash, base::ByteView digest)
 {
     if (digest.size() != hashSize(hash)) {
         return base::makeError(base::ErrorCode::Malformed, std::string("digest is not ") + hashName(hash));

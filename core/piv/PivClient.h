@@ -1,10 +1,10 @@
 #pragma once
 
-#include "core/piv/ApduChannel.h"
 #include "core/base/Bytes.h"
-#include "core/piv/Pkcs1.h"
-#include "core/piv/PivObjects.h"
 #include "core/base/Result.h"
+#include "core/piv/ApduChannel.h"
+#include "core/piv/PivObjects.h"
+#include "core/piv/Pkcs1.h"
 
 #include <cstdint>
 
@@ -18,8 +18,7 @@ class PivClient
 public:
     explicit PivClient(ApduChannel& channel)
         : m_channel(channel)
-    {
-    }
+    {}
 
     // SELECT the PIV application. NotPiv when the card does not have it.
     base::Status select();
@@ -48,7 +47,8 @@ public:
 
     // A signature over a message digest: RSA PKCS#1 v1.5 (DigestInfo and padding built here, on the host) or
     // ECDSA (DER ECDSA-Sig-Value as the card returns it).
-    base::Result<base::Bytes> signDigest(std::uint8_t slot, PivAlgorithm algorithm, HashAlgorithm hash, base::ByteView digest);
+    base::Result<base::Bytes>
+    signDigest(std::uint8_t slot, PivAlgorithm algorithm, HashAlgorithm hash, base::ByteView digest);
 
 private:
     ApduChannel& m_channel;

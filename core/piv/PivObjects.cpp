@@ -33,6 +33,7 @@ constexpr std::array<PivKeySlot, 4> kSlots{{
     {0x9D, "Key Management",      PivObject::KeyManagementCertificate,      PinPolicy::Once},
     {0x9E, "Card Authentication", PivObject::CardAuthenticationCertificate, PinPolicy::Never},
 }};
+
 // clang-format on
 
 base::Error malformed(const std::string& what)
@@ -237,8 +238,8 @@ base::Bytes encodeTestFascn()
     // SP 800-73-4 / TIG: 40 characters of 5 bits (4 data bits LSB first + odd parity), then packed MSB first.
     // Agency 9999, system 9999, credential 999999, CS 1, ICI 1, PI 9999999999, OC 1, OI 9999, POA 1.
     constexpr int kSS = 0xB, kFS = 0xD, kES = 0xF;
-    const int chars[] = {kSS, 9, 9, 9, 9, kFS, 9, 9, 9, 9, kFS, 9, 9, 9, 9, 9, 9, kFS, 1, kFS, 1, kFS,
-                         9,   9, 9, 9, 9, 9,   9, 9, 9, 9, 1, 9, 9, 9, 9, 1, kES};
+    const int chars[] = {kSS, 9,   9, 9, 9, kFS, 9, 9, 9, 9, kFS, 9, 9, 9, 9, 9, 9, kFS, 1,  kFS,
+                         1,   kFS, 9, 9, 9, 9,   9, 9, 9, 9, 9,   9, 1, 9, 9, 9, 9, 1,   kES};
     std::uint64_t acc = 0;
     int bits = 0;
     base::Bytes out;

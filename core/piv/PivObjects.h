@@ -18,21 +18,21 @@ inline constexpr std::size_t kPivAidPrefixLength = 9;
 
 enum class ObjectAccess
 {
-    Always,   // readable without PIN
-    Pin,      // readable after PIN verification
+    Always, // readable without PIN
+    Pin,    // readable after PIN verification
 };
 
 enum class PivObject
 {
     CardCapabilityContainer,
     Chuid,
-    PivAuthenticationCertificate,   // slot 9A
+    PivAuthenticationCertificate, // slot 9A
     CardholderFingerprints,
     SecurityObject,
     CardholderFacialImage,
-    CardAuthenticationCertificate,  // slot 9E
-    DigitalSignatureCertificate,    // slot 9C
-    KeyManagementCertificate,       // slot 9D
+    CardAuthenticationCertificate, // slot 9E
+    DigitalSignatureCertificate,   // slot 9C
+    KeyManagementCertificate,      // slot 9D
     PrintedInformation,
     DiscoveryObject,
     KeyHistoryObject,
@@ -47,7 +47,7 @@ struct PivObjectInfo
 {
     PivObject object;
     const char* name;
-    std::uint32_t tag;          // the GET DATA tag (5FC1xx, 7E or 7F61)
+    std::uint32_t tag; // the GET DATA tag (5FC1xx, 7E or 7F61)
     std::uint16_t containerId;
     ObjectAccess access;
 };
@@ -74,14 +74,14 @@ bool isEcc(PivAlgorithm algorithm) noexcept;
 
 enum class PinPolicy
 {
-    Never,    // 9E: usable without PIN (contactless card authentication)
-    Once,     // 9A, 9D: after one successful VERIFY in this card session
-    Always,   // 9C: VERIFY immediately before each use
+    Never,  // 9E: usable without PIN (contactless card authentication)
+    Once,   // 9A, 9D: after one successful VERIFY in this card session
+    Always, // 9C: VERIFY immediately before each use
 };
 
 struct PivKeySlot
 {
-    std::uint8_t id;            // key reference: 9A, 9C, 9D, 9E
+    std::uint8_t id; // key reference: 9A, 9C, 9D, 9E
     const char* name;
     PivObject certificate;
     PinPolicy pinPolicy;

@@ -61,8 +61,8 @@ base::Error statusWordError(std::uint16_t value, const char* context)
 {
     const auto* row = lookupStatusWord(value);
     base::Error e = base::makeError(row ? row->code : base::ErrorCode::CardError,
-                        std::string(context) + ": card answered " + describeStatusWord(value),
-                        value);
+                                    std::string(context) + ": card answered " + describeStatusWord(value),
+                                    value);
     if (e.code == base::ErrorCode::WrongPin) {
         e.triesLeft = value & 0x0F;
         if (e.triesLeft == 0) {

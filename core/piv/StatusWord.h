@@ -9,9 +9,9 @@ namespace sra::piv {
 
 namespace sw {
 constexpr std::uint16_t kSuccess = 0x9000;
-constexpr std::uint16_t kBytesAvailable = 0x6100;          // 61xx: xx more bytes with GET RESPONSE
-constexpr std::uint16_t kWrongLe = 0x6C00;                 // 6Cxx: repeat with Le = xx
-constexpr std::uint16_t kVerifyFailed = 0x63C0;            // 63Cx: x tries left
+constexpr std::uint16_t kBytesAvailable = 0x6100; // 61xx: xx more bytes with GET RESPONSE
+constexpr std::uint16_t kWrongLe = 0x6C00;        // 6Cxx: repeat with Le = xx
+constexpr std::uint16_t kVerifyFailed = 0x63C0;   // 63Cx: x tries left
 constexpr std::uint16_t kWrongLength = 0x6700;
 constexpr std::uint16_t kLastCommandOfChainExpected = 0x6883;
 constexpr std::uint16_t kSecurityStatusNotSatisfied = 0x6982;

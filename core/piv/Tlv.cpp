@@ -12,7 +12,8 @@ constexpr std::size_t kMaxTagBytes = 3;
 
 base::Error malformed(const char* what, std::size_t offset)
 {
-    return base::makeError(base::ErrorCode::Malformed, std::string("BER-TLV: ") + what + " at offset " + std::to_string(offset));
+    return base::makeError(base::ErrorCode::Malformed,
+                           std::string("BER-TLV: ") + what + " at offset " + std::to_string(offset));
 }
 } // namespace
 

@@ -16,8 +16,8 @@ namespace sra::piv {
 struct Tlv
 {
     std::uint32_t tag = 0;
-    base::ByteView value;        // points into the parsed buffer
-    std::size_t size = 0;  // tag + length + value bytes
+    base::ByteView value; // points into the parsed buffer
+    std::size_t size = 0; // tag + length + value bytes
 };
 
 class TlvReader
@@ -25,8 +25,7 @@ class TlvReader
 public:
     explicit TlvReader(base::ByteView data) noexcept
         : m_data(data)
-    {
-    }
+    {}
 
     bool atEnd() const noexcept
     {

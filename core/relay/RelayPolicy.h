@@ -14,7 +14,7 @@ namespace sra::core {
 // has to trust the other to have checked. Qt-free so the C-ABI modules could apply it too.
 struct RelayPolicy
 {
-    std::set<std::uint8_t> allowedSlots{0x9A};   // private-key use only on these key references
+    std::set<std::uint8_t> allowedSlots{0x9A}; // private-key use only on these key references
 
     enum class Verdict
     {
@@ -22,8 +22,8 @@ struct RelayPolicy
         SlotNotAllowed,
         UnknownAlgorithm,
         WrongInputSize,
-        NotASignatureBlock,   // RSA input that is not a PKCS#1 v1.5 type-01 block: would make us a decryption oracle
-        NeedsConfirmation,    // PIN check with one try left: only with the admin's explicit confirmation
+        NotASignatureBlock, // RSA input that is not a PKCS#1 v1.5 type-01 block: would make us a decryption oracle
+        NeedsConfirmation,  // PIN check with one try left: only with the admin's explicit confirmation
         PinFormat,
     };
 

@@ -24,8 +24,7 @@ QString tr(const char* text)
 
 ConnectedAdmins::ConnectedAdmins(const SradPaths& paths)
     : m_paths(paths)
-{
-}
+{}
 
 QString ConnectedAdmins::directory() const
 {
@@ -95,7 +94,8 @@ bool ConnectedAdmins::parse(const QByteArray& text, ConnectedAdmin& out)
 bool ConnectedAdmins::record(const ConnectedAdmin& admin, QString& error) const
 {
     const QString dir = directory();
-    if (!QDir().mkpath(dir) || !QFile::setPermissions(dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner)) {
+    if (!QDir().mkpath(dir)
+        || !QFile::setPermissions(dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner)) {
         error = tr("cannot create %1 (mode 700)").arg(dir);
         return false;
     }
@@ -139,8 +139,9 @@ QList<ConnectedAdmin> ConnectedAdmins::list() const
             admins.append(admin);
         }
     }
-    std::sort(admins.begin(), admins.end(),
-              [](const ConnectedAdmin& a, const ConnectedAdmin& b) { return a.since < b.since; });
+    std::sort(admins.begin(), admins.end(), [](const ConnectedAdmin& a, const ConnectedAdmin& b) {
+        return a.since < b.since;
+    });
     return admins;
 }
 

@@ -13,10 +13,10 @@ namespace sra::core {
 struct ConnectedAdmin
 {
     QString sessionId;
-    QString account;   // what srad mapped the certificate to
-    QString peer;      // "[address]:port"
-    QDateTime since;   // UTC
-    QSslCertificate certificate;   // the certificate the admin signed in with (Hello)
+    QString account;             // what srad mapped the certificate to
+    QString peer;                // "[address]:port"
+    QDateTime since;             // UTC
+    QSslCertificate certificate; // the certificate the admin signed in with (Hello)
 };
 
 // Who is signed in to srad right now, for `sra-setup pair --from-session`: srad writes one file per
@@ -33,7 +33,7 @@ class ConnectedAdmins
 public:
     explicit ConnectedAdmins(const SradPaths& paths);
 
-    QString directory() const;   // <runtimeDir>/admins
+    QString directory() const; // <runtimeDir>/admins
 
     // srad.
     bool record(const ConnectedAdmin& admin, QString& error) const;

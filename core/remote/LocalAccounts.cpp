@@ -16,8 +16,9 @@ PasswdLookup lookUpPasswdFile(const QString& passwdFile, const QString& account,
 {
     QFile f(passwdFile);
     if (!f.open(QIODevice::ReadOnly)) {
-        error = QCoreApplication::translate("sra::core::LocalAccounts", "Cannot read %1 (%2); give a readable passwd file.")
-                    .arg(passwdFile, f.errorString());
+        error =
+            QCoreApplication::translate("sra::core::LocalAccounts", "Cannot read %1 (%2); give a readable passwd file.")
+                .arg(passwdFile, f.errorString());
         return PasswdLookup::Unreadable;
     }
     const QByteArray text = f.read(kMaxPasswdFile);

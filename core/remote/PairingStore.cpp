@@ -35,9 +35,20 @@ const char kUpnOid[] = "1.3.6.1.4.1.311.20.2.3";
 
 struct X509Free
 {
-    void operator()(X509* p) const { X509_free(p); }
-    void operator()(GENERAL_NAMES* p) const { GENERAL_NAMES_free(p); }
-    void operator()(BIO* p) const { BIO_free(p); }
+    void operator()(X509* p) const
+    {
+        X509_free(p);
+    }
+
+    void operator()(GENERAL_NAMES* p) const
+    {
+        GENERAL_NAMES_free(p);
+    }
+
+    void operator()(BIO* p) const
+    {
+        BIO_free(p);
+    }
 };
 
 // A certificate string value as text; empty when it is not clean UTF-8 or holds a NUL (which could make one
@@ -107,7 +118,8 @@ QString subjectText(const QSslCertificate& certificate)
     std::unique_ptr<X509, X509Free> x509(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
     std::unique_ptr<BIO, X509Free> bio(BIO_new(BIO_s_mem()));
     if (!x509 || !bio
-        || X509_NAME_print_ex(bio.get(), X509_get_subject_name(x509.get()), 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) < 0) {
+        || X509_NAME_print_ex(bio.get(), X509_get_subject_name(x509.get()), 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB)
+               < 0) {
         return certificate.subjectDisplayName();
     }
     char* data = nullptr;
@@ -159,8 +171,8 @@ bool onlyMembers(const QJsonObject& object, const QStringList& allowed, const QS
     return true;
 }
 
-bool stringMember(const QJsonObject& object, const QString& name, bool required, const QString& where, QString& out,
-                  QString& error)
+bool stringMember(
+    const QJsonObject& object, const QString& name, bool required, const QString& where, QString& out, QString& error)
 {
     const QJsonValue value = object.value(name);
     if (value.isUndefined() && !required) {
@@ -190,7 +202,13 @@ bool parseKey(const QJsonValue& value, const QString& where, KeyPairing& out, QS
     const QJsonObject object = value.toObject();
     QString hash;
     QString added;
-    if (!onlyMembers(object, {QStringLiteral("account"), QStringLiteral("spki_sha256"), QStringLiteral("subject"), QStringLiteral("added")}, where, error)
+    if (!onlyMembers(object,
+                     {QStringLiteral("account"),
+                      QStringLiteral("spki_sha256"),
+                      QStringLiteral("subject"),
+                      QStringLiteral("added")},
+                     where,
+                     error)
         || !stringMember(object, QStringLiteral("account"), true, where, out.account, error)
         || !stringMember(object, QStringLiteral("spki_sha256"), true, where, hash, error)
         || !stringMember(object, QStringLiteral("subject"), false, where, out.subject, error)
@@ -235,7 +253,8 @@ bool parseRule(const QJsonValue& value, const QString& where, AttributeRule& out
     }
     const QJsonObject object = value.toObject();
     QString attribute;
-    if (!onlyMembers(object, {QStringLiteral("attribute"), QStringLiteral("pattern"), QStringLiteral("account")}, where, error)
+    if (!onlyMembers(
+            object, {QStringLiteral("attribute"), QStringLiteral("pattern"), QStringLiteral("account")}, where, error)
         || !stringMember(object, QStringLiteral("attribute"), true, where, attribute, error)
         || !stringMember(object, QStringLiteral("pattern"), true, where, out.pattern, error)
         || !stringMember(object, QStringLiteral("account"), true, where, out.account, error)) {
@@ -278,7 +297,8 @@ QString PairingStore::attributeName(MappedAttribute attribute)
 
 std::optional<MappedAttribute> PairingStore::attributeFromName(const QString& name)
 {
-    for (MappedAttribute a : {MappedAttribute::CommonName, MappedAttribute::UserPrincipalName, MappedAttribute::Email}) {
+    for (MappedAttribute a :
+         {MappedAttribute::CommonName, MappedAttribute::UserPrincipalName, MappedAttribute::Email}) {
         if (name == attributeName(a)) {
             return a;
         }
@@ -339,7 +359,10 @@ bool PairingStore::parse(const QByteArray& json, PairingStore& out, QString& err
         return false;
     }
     const QJsonObject root = document.object();
-    if (!onlyMembers(root, {QStringLiteral("version"), QStringLiteral("keys"), QStringLiteral("rules")}, tr("the top level"), error)) {
+    if (!onlyMembers(root,
+                     {QStringLiteral("version"), QStringLiteral("keys"), QStringLiteral("rules")},
+                     tr("the top level"),
+                     error)) {
         return false;
     }
     const QJsonValue version = root.value(QStringLiteral("version"));
@@ -408,9 +431,9 @@ QByteArray PairingStore::toJson() const
     QJsonArray keys;
     for (const KeyPairing& key : m_keys) {
         QJsonObject object{
-            {QStringLiteral("account"), key.account},
+            {QStringLiteral("account"),     key.account                                     },
             {QStringLiteral("spki_sha256"), QString::fromLatin1(key.publicKeySha256.toHex())},
-            {QStringLiteral("subject"), key.subject},
+            {QStringLiteral("subject"),     key.subject                                     },
         };
         if (key.added.isValid()) {
             object.insert(QStringLiteral("added"), key.added.toUTC().toString(Qt::ISODate));
@@ -421,14 +444,14 @@ QByteArray PairingStore::toJson() const
     for (const AttributeRule& rule : m_rules) {
         rules.append(QJsonObject{
             {QStringLiteral("attribute"), attributeName(rule.attribute)},
-            {QStringLiteral("pattern"), rule.pattern},
-            {QStringLiteral("account"), rule.account},
+            {QStringLiteral("pattern"),   rule.pattern                 },
+            {QStringLiteral("account"),   rule.account                 },
         });
     }
     const QJsonObject root{
-        {QStringLiteral("version"), 1},
-        {QStringLiteral("keys"), keys},
-        {QStringLiteral("rules"), rules},
+        {QStringLiteral("version"), 1    },
+        {QStringLiteral("keys"),    keys },
+        {QStringLiteral("rules"),   rules},
     };
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
@@ -438,7 +461,8 @@ bool PairingStore::save(const QString& file, QString& error) const
     const QByteArray bytes = toJson();
     QSaveFile out(file);
     if (!out.open(QIODevice::WriteOnly)) {
-        error = tr("Cannot write %1 (%2); check that its directory exists and is writable.").arg(file, out.errorString());
+        error =
+            tr("Cannot write %1 (%2); check that its directory exists and is writable.").arg(file, out.errorString());
         return false;
     }
     out.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup
@@ -465,8 +489,8 @@ QByteArray PairingStore::publicKeySha256(const QSslCertificate& certificate)
     if (length <= 0) {
         return {};
     }
-    const QByteArray hash = QCryptographicHash::hash(
-        QByteArrayView(reinterpret_cast<const char*>(spkiDer), length), QCryptographicHash::Sha256);
+    const QByteArray hash = QCryptographicHash::hash(QByteArrayView(reinterpret_cast<const char*>(spkiDer), length),
+                                                     QCryptographicHash::Sha256);
     OPENSSL_free(spkiDer);
     return hash;
 }
@@ -479,7 +503,8 @@ void PairingStore::pair(const QString& account, const QSslCertificate& certifica
     pairing.publicKeySha256 = hash;
     pairing.subject = subjectText(certificate);
     pairing.added = QDateTime::currentDateTimeUtc();
-    pairing.added.setTime(QTime(pairing.added.time().hour(), pairing.added.time().minute(), pairing.added.time().second()));
+    pairing.added.setTime(
+        QTime(pairing.added.time().hour(), pairing.added.time().minute(), pairing.added.time().second()));
     for (KeyPairing& existing : m_keys) {
         if (existing.publicKeySha256 == hash) {
             existing = pairing;

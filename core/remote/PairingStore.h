@@ -17,8 +17,8 @@ namespace sra::core {
 struct KeyPairing
 {
     QString account;
-    QByteArray publicKeySha256;   // raw 32 bytes
-    QString subject;              // for listing only
+    QByteArray publicKeySha256; // raw 32 bytes
+    QString subject;            // for listing only
     QDateTime added;
 };
 
@@ -32,14 +32,14 @@ enum class MappedAttribute
 struct AttributeRule
 {
     MappedAttribute attribute = MappedAttribute::CommonName;
-    QString pattern;   // a regular expression matched against the whole attribute value
-    QString account;   // the account; \1..\9 are replaced by the pattern's capture groups
+    QString pattern; // a regular expression matched against the whole attribute value
+    QString account; // the account; \1..\9 are replaced by the pattern's capture groups
 };
 
 struct AccountMatch
 {
     QString account;
-    QString how;   // "public key" or "rule N (email)" — for logs and the admin's feedback
+    QString how; // "public key" or "rule N (email)" — for logs and the admin's feedback
 };
 
 // pairings.json: {"version":1, "keys":[{"account","spki_sha256" (hex),"subject","added"}],
@@ -52,7 +52,7 @@ public:
     // names, attribute names, patterns that compile, \N only for groups the pattern has. Unknown members are
     // errors, so that a typo cannot silently drop a restriction.
     static bool load(const QString& file, PairingStore& out, QString& error);
-    bool save(const QString& file, QString& error) const;   // atomic, mode 0644 (holds no secrets)
+    bool save(const QString& file, QString& error) const; // atomic, mode 0644 (holds no secrets)
 
     // The same checks on bytes already read (the fuzz target's entry point), and the bytes save() writes.
     static bool parse(const QByteArray& json, PairingStore& out, QString& error);
@@ -77,7 +77,7 @@ public:
     int unpairCertificate(const QSslCertificate& certificate);
     // Appends a rule (check it with checkRule first: a rule that does not pass never matches).
     void addRule(const AttributeRule& rule);
-    bool removeRule(int index);   // 0-based; false when out of range
+    bool removeRule(int index); // 0-based; false when out of range
 
     // Key pairings first, then (when applyRules) the rules in order; a rule whose account, after substituting
     // the captures, is not a valid account name does not match. Attribute values are only as trustworthy as

@@ -72,8 +72,9 @@ PamServiceFile PamServiceFile::parse(const QByteArray& text)
 
 QByteArray PamServiceFile::markerLine()
 {
-    return QByteArrayLiteral("# Added by \"sra-setup smartcard-login enable\": the card relayed by Secure Remote Access "
-                             "logs in here. \"sra-setup smartcard-login disable\" removes it.");
+    return QByteArrayLiteral(
+        "# Added by \"sra-setup smartcard-login enable\": the card relayed by Secure Remote Access "
+        "logs in here. \"sra-setup smartcard-login disable\" removes it.");
 }
 
 QByteArray PamServiceFile::entryLine(const QString& pamPkcs11Config)

@@ -16,9 +16,9 @@ public:
     // One logical line: its physical lines (a backslash at the end continues a line, as PAM reads it).
     struct Line
     {
-        qsizetype firstPhysical = 0;   // index into the physical lines
+        qsizetype firstPhysical = 0; // index into the physical lines
         qsizetype physicalCount = 1;
-        QList<QByteArray> tokens;      // whitespace-separated, comments removed; empty for blank/comment lines
+        QList<QByteArray> tokens; // whitespace-separated, comments removed; empty for blank/comment lines
     };
 
     static PamServiceFile parse(const QByteArray& text);
@@ -55,7 +55,7 @@ private:
     bool isOurEntry(const Line& line, const QByteArray& configArgument) const;
     static QByteArray join(const QList<QByteArray>& lines);
 
-    QList<QByteArray> m_physical;   // without their '\n'; the last one may be empty (text ended with '\n')
+    QList<QByteArray> m_physical; // without their '\n'; the last one may be empty (text ended with '\n')
     QList<Line> m_lines;
 };
 

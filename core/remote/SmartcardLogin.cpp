@@ -28,7 +28,8 @@ bool writeAtomically(const QString& file, const QByteArray& bytes, QFileDevice::
 {
     QSaveFile out(file);
     if (!out.open(QIODevice::WriteOnly)) {
-        error = tr("Cannot write %1 (%2); check permissions (sra-setup normally runs as root).").arg(file, out.errorString());
+        error = tr("Cannot write %1 (%2); check permissions (sra-setup normally runs as root).")
+                    .arg(file, out.errorString());
         return false;
     }
     out.setPermissions(permissions);
@@ -45,8 +46,7 @@ constexpr QFileDevice::Permissions kPublic =
 
 SmartcardLogin::SmartcardLogin(const SradConfig& config)
     : m_config(config)
-{
-}
+{}
 
 QString SmartcardLogin::directory() const
 {
@@ -86,7 +86,9 @@ bool SmartcardLogin::keepCertificate(const QSslCertificate& certificate, QString
     }
     const QByteArray hash = certificate.digest(QCryptographicHash::Sha256).toHex();
     return writeAtomically(certificatesDir() + QLatin1Char('/') + QString::fromLatin1(hash) + QStringLiteral(".pem"),
-                           certificate.toPem(), kPublic, error);
+                           certificate.toPem(),
+                           kPublic,
+                           error);
 }
 
 QList<QSslCertificate> SmartcardLogin::keptCertificates() const
@@ -96,7 +98,7 @@ QList<QSslCertificate> SmartcardLogin::keptCertificates() const
     for (const QFileInfo& info : dir.entryInfoList({QStringLiteral("*.pem")}, QDir::Files, QDir::Name)) {
         QFile f(info.filePath());
         if (info.size() > kMaxKeptCertificate || !f.open(QIODevice::ReadOnly)) {
-            continue;   // not one of ours; a damaged file must not stop the others from logging in
+            continue; // not one of ours; a damaged file must not stop the others from logging in
         }
         const QList<QSslCertificate> certificates = QSslCertificate::fromData(f.readAll(), QSsl::Pem);
         if (certificates.size() == 1 && !certificates.first().isNull()) {
@@ -122,9 +124,10 @@ int SmartcardLogin::forgetUnpaired(const PairingStore& store) const
             continue;
         }
         const QByteArray hash = certificate.digest(QCryptographicHash::Sha256).toHex();
-        removed += QFile::remove(certificatesDir() + QLatin1Char('/') + QString::fromLatin1(hash) + QStringLiteral(".pem"))
-                       ? 1
-                       : 0;
+        removed +=
+            QFile::remove(certificatesDir() + QLatin1Char('/') + QString::fromLatin1(hash) + QStringLiteral(".pem"))
+                ? 1
+                : 0;
     }
     return removed;
 }

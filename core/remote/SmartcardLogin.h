@@ -1,8 +1,8 @@
 #pragma once
 
+#include "core/config/SradConfig.h"
 #include "core/remote/PairingStore.h"
 #include "core/remote/SmartcardLoginState.h"
-#include "core/config/SradConfig.h"
 
 #include <QByteArray>
 #include <QList>
@@ -16,8 +16,8 @@ namespace sra::core {
 // Which account a card logs in as on this machine, or why none (srad tells the admin after Insert card).
 struct LoginAdvice
 {
-    QString account;    // empty: none
-    QString reason;     // English sentence: why none, or which PAM services accept the card
+    QString account; // empty: none
+    QString reason;  // English sentence: why none, or which PAM services accept the card
 };
 
 // The files of smart-card login (PAM, pam_pkcs11) under the configuration directory, shared by sra-setup
@@ -34,11 +34,11 @@ class SmartcardLogin
 public:
     explicit SmartcardLogin(const SradConfig& config);
 
-    QString directory() const;         // <configDir>/smartcard-login
-    QString pamConfigFile() const;     // <directory>/pam_pkcs11.conf
-    QString mapFile() const;           // <directory>/digest_mapping
-    QString stateFile() const;         // <directory>/state.json
-    QString certificatesDir() const;   // <configDir>/paired-certificates
+    QString directory() const;       // <configDir>/smartcard-login
+    QString pamConfigFile() const;   // <directory>/pam_pkcs11.conf
+    QString mapFile() const;         // <directory>/digest_mapping
+    QString stateFile() const;       // <directory>/state.json
+    QString certificatesDir() const; // <configDir>/paired-certificates
 
     // Kept certificates (PEM files named by the certificate's SHA-256).
     bool keepCertificate(const QSslCertificate& certificate, QString& error) const;
@@ -52,7 +52,7 @@ public:
     bool refreshMapfile(const PairingStore& store, QString& error) const;
     // The account of a certificate SHA-256 in a mapper file's text (the first line that names it).
     static std::optional<QString> lookup(const QByteArray& mapfile, const QByteArray& certificateSha256);
-    static QString digestText(const QByteArray& sha256);   // upper-case hex pairs joined by ':'
+    static QString digestText(const QByteArray& sha256); // upper-case hex pairs joined by ':'
 
     // pam_pkcs11's configuration: the PKCS#11 module, signature check of the card's key, the digest mapper.
     static QByteArray pamPkcs11Config(const QString& module, const QString& description, const QString& mapfile);

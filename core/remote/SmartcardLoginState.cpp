@@ -16,7 +16,7 @@ QString tr(const char* text)
     return QCoreApplication::translate("SmartcardLoginState", text);
 }
 
-constexpr qsizetype kMaxStateSize = 4 * 1024 * 1024;   // PAM files are small; this is many of them
+constexpr qsizetype kMaxStateSize = 4 * 1024 * 1024; // PAM files are small; this is many of them
 constexpr qsizetype kMaxOriginal = 256 * 1024;
 
 bool onlyKeys(const QJsonObject& object, const QStringList& allowed, QString& unknown)
@@ -70,8 +70,11 @@ bool SmartcardLoginState::parse(const QByteArray& json, SmartcardLoginState& out
     }
     const QJsonObject root = doc.object();
     QString unknown;
-    if (!onlyKeys(root, {QStringLiteral("version"), QStringLiteral("backend"), QStringLiteral("pkcs11_module"),
-                         QStringLiteral("services")},
+    if (!onlyKeys(root,
+                  {QStringLiteral("version"),
+                   QStringLiteral("backend"),
+                   QStringLiteral("pkcs11_module"),
+                   QStringLiteral("services")},
                   unknown)) {
         error = tr("%1: unknown member \"%2\".").arg(file, unknown);
         return false;
@@ -106,8 +109,11 @@ bool SmartcardLoginState::parse(const QByteArray& json, SmartcardLoginState& out
             return false;
         }
         const QJsonObject entry = list.at(i).toObject();
-        if (!onlyKeys(entry, {QStringLiteral("pam_dir"), QStringLiteral("service"), QStringLiteral("original"),
-                              QStringLiteral("written_sha256")},
+        if (!onlyKeys(entry,
+                      {QStringLiteral("pam_dir"),
+                       QStringLiteral("service"),
+                       QStringLiteral("original"),
+                       QStringLiteral("written_sha256")},
                       unknown)) {
             error = tr("%1: unknown member \"%2\".").arg(where, unknown);
             return false;
@@ -131,8 +137,8 @@ bool SmartcardLoginState::parse(const QByteArray& json, SmartcardLoginState& out
         seen.insert(key);
         const QJsonValue original = entry.value(QStringLiteral("original"));
         if (original.isString()) {
-            const auto decoded = QByteArray::fromBase64Encoding(original.toString().toLatin1(),
-                                                                QByteArray::AbortOnBase64DecodingErrors);
+            const auto decoded =
+                QByteArray::fromBase64Encoding(original.toString().toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
             if (!decoded || decoded.decoded.size() > kMaxOriginal) {
                 error = tr("%1.original is not base64 of a PAM file.").arg(where);
                 return false;
@@ -162,7 +168,8 @@ QByteArray SmartcardLoginState::toJson() const
         entry.insert(QStringLiteral("pam_dir"), s.pamDir);
         entry.insert(QStringLiteral("service"), s.service);
         entry.insert(QStringLiteral("original"),
-                     s.original ? QJsonValue(QString::fromLatin1(s.original->toBase64())) : QJsonValue(QJsonValue::Null));
+                     s.original ? QJsonValue(QString::fromLatin1(s.original->toBase64()))
+                                : QJsonValue(QJsonValue::Null));
         entry.insert(QStringLiteral("written_sha256"), QString::fromLatin1(s.writtenSha256.toHex()));
         list.append(entry);
     }

@@ -24,13 +24,13 @@ struct SmartcardLoginService
     QString pamDir;
     QString service;
     std::optional<QByteArray> original;
-    QByteArray writtenSha256;   // raw 32 bytes
+    QByteArray writtenSha256; // raw 32 bytes
 };
 
 struct SmartcardLoginState
 {
-    QString backend;        // "sra" or "opensc"
-    QString pkcs11Module;   // absolute path of the PKCS#11 module pam_pkcs11 loads
+    QString backend;      // "sra" or "opensc"
+    QString pkcs11Module; // absolute path of the PKCS#11 module pam_pkcs11 loads
     QList<SmartcardLoginService> services;
 
     // Strict, like pairings.json: any unknown member, wrong type, bad base64 or hash, a service name that is

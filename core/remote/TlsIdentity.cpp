@@ -44,6 +44,7 @@ using crypto::Owned;
 struct Wipe
 {
     QByteArray& bytes;
+
     ~Wipe()
     {
         if (!bytes.isEmpty()) {
@@ -124,12 +125,13 @@ QString openSslError()
 }
 
 // Writes `data` atomically; `permissions` are set on the temporary file before anything is written.
-bool writeAtomically(const QString& file, const char* data, qsizetype size, QFileDevice::Permissions permissions,
-                     QString& error)
+bool writeAtomically(
+    const QString& file, const char* data, qsizetype size, QFileDevice::Permissions permissions, QString& error)
 {
     QSaveFile out(file);
     if (!out.open(QIODevice::WriteOnly)) {
-        error = tr("Cannot write %1 (%2); check that its directory exists and is writable.").arg(file, out.errorString());
+        error =
+            tr("Cannot write %1 (%2); check that its directory exists and is writable.").arg(file, out.errorString());
         return false;
     }
     if (!out.setPermissions(permissions)) {
@@ -187,7 +189,10 @@ bool addSubjectAltName(X509* certificate, const QString& hostName)
             bytes = QByteArray(reinterpret_cast<const char*>(v6.c), 16);
         }
         ASN1_OCTET_STRING* ip = ASN1_OCTET_STRING_new();
-        if (!ip || ASN1_OCTET_STRING_set(ip, reinterpret_cast<const unsigned char*>(bytes.constData()), static_cast<int>(bytes.size())) != 1) {
+        if (!ip
+            || ASN1_OCTET_STRING_set(
+                   ip, reinterpret_cast<const unsigned char*>(bytes.constData()), static_cast<int>(bytes.size()))
+                   != 1) {
             ASN1_OCTET_STRING_free(ip);
             GENERAL_NAME_free(name);
             return false;
@@ -249,8 +254,9 @@ bool loadCertificateFile(const QString& file, QSslCertificate& out, QString& err
     }
     const QList<QSslCertificate> certificates = parseCertificates(bytes);
     if (certificates.isEmpty() || certificates.first().isNull()) {
-        error = tr("%1 holds no X.509 certificate in PEM or DER form; export the certificate itself, not a key or request.")
-                    .arg(file);
+        error =
+            tr("%1 holds no X.509 certificate in PEM or DER form; export the certificate itself, not a key or request.")
+                .arg(file);
         return false;
     }
     out = certificates.first();
@@ -280,7 +286,8 @@ bool TlsIdentity::load(const QString& certificateFile, const QString& keyFile, T
             error = tr("The private key %1 is encrypted; srad needs it unencrypted (protect it with mode 600 instead).")
                         .arg(keyFile);
         } else {
-            error = tr("%1 holds no private key in PEM or DER form; point to the key file of the certificate.").arg(keyFile);
+            error = tr("%1 holds no private key in PEM or DER form; point to the key file of the certificate.")
+                        .arg(keyFile);
         }
         return false;
     }
@@ -288,14 +295,16 @@ bool TlsIdentity::load(const QString& certificateFile, const QString& keyFile, T
     const QFileInfo keyInfo(keyFile);
     if (keyInfo.exists()
         && (keyInfo.permissions() & (QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther))) {
-        error = tr("The private key %1 is accessible to every user; run \"chmod 600 %1\" (or 640 with a trusted group).")
-                    .arg(keyFile);
+        error =
+            tr("The private key %1 is accessible to every user; run \"chmod 600 %1\" (or 640 with a trusted group).")
+                .arg(keyFile);
         return false;
     }
     Owned<X509> x509 = toX509(identity.certificate);
     if (!x509 || !keyBelongsTo(x509.get(), key.get())) {
-        error = tr("The private key %1 does not belong to the certificate %2; use the key the certificate was made for.")
-                    .arg(keyFile, certificateFile);
+        error =
+            tr("The private key %1 does not belong to the certificate %2; use the key the certificate was made for.")
+                .arg(keyFile, certificateFile);
         return false;
     }
     QSsl::KeyAlgorithm algorithm;
@@ -318,8 +327,8 @@ bool TlsIdentity::load(const QString& certificateFile, const QString& keyFile, T
     }
     char* data = nullptr;
     const long size = BIO_get_mem_data(pem.get(), &data);
-    identity.key = QSslKey(QByteArray::fromRawData(data, static_cast<qsizetype>(size)), algorithm, QSsl::Pem,
-                           QSsl::PrivateKey);
+    identity.key =
+        QSslKey(QByteArray::fromRawData(data, static_cast<qsizetype>(size)), algorithm, QSsl::Pem, QSsl::PrivateKey);
     if (identity.key.isNull()) {
         error = tr("Qt's TLS backend cannot use the private key %1; check that the Qt OpenSSL backend is installed.")
                     .arg(keyFile);
@@ -329,7 +338,9 @@ bool TlsIdentity::load(const QString& certificateFile, const QString& keyFile, T
     return true;
 }
 
-bool TlsIdentity::generateSelfSigned(const QString& hostName, const QString& certificateFile, const QString& keyFile,
+bool TlsIdentity::generateSelfSigned(const QString& hostName,
+                                     const QString& certificateFile,
+                                     const QString& keyFile,
                                      QString& error)
 {
     QHostAddress address;
@@ -358,9 +369,13 @@ bool TlsIdentity::generateSelfSigned(const QString& hostName, const QString& cer
               // An hour back, for clocks that are a little behind; ten years ahead.
               && X509_gmtime_adj(X509_getm_notBefore(x509.get()), -3600) != nullptr
               && X509_time_adj_ex(X509_getm_notAfter(x509.get()), 3650, 0, nullptr) != nullptr
-              && X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+              && X509_NAME_add_entry_by_txt(name,
+                                            "CN",
+                                            MBSTRING_UTF8,
                                             reinterpret_cast<const unsigned char*>(commonName.constData()),
-                                            static_cast<int>(commonName.size()), -1, 0)
+                                            static_cast<int>(commonName.size()),
+                                            -1,
+                                            0)
                      == 1
               && X509_set_issuer_name(x509.get(), name) == 1 && X509_set_pubkey(x509.get(), key.get()) == 1;
     if (ok) {
@@ -400,14 +415,20 @@ bool TlsIdentity::generateSelfSigned(const QString& hostName, const QString& cer
     }
     char* certificateData = nullptr;
     const long certificateSize = BIO_get_mem_data(certificatePem.get(), &certificateData);
-    return writeAtomically(certificateFile, certificateData, certificateSize,
+    return writeAtomically(certificateFile,
+                           certificateData,
+                           certificateSize,
                            QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup
                                | QFileDevice::ReadOther,
                            error);
 }
 
-bool TlsIdentity::findInstalled(const QString& fingerprint, const QString& certificateDir, const QString& keyDir,
-                                QString& certificateFile, QString& keyFile, QString& error)
+bool TlsIdentity::findInstalled(const QString& fingerprint,
+                                const QString& certificateDir,
+                                const QString& keyDir,
+                                QString& certificateFile,
+                                QString& keyFile,
+                                QString& error)
 {
     const QByteArray wanted = parseFingerprint(fingerprint);
     if (wanted.isEmpty()) {

@@ -31,8 +31,8 @@ wire::RelayStatus statusFor(const base::Error& error)
 }
 } // namespace
 
-AdminCardRelay::AdminCardRelay(AdminSession* session, PcscSessionSigner* card, RelayPolicy policy, Approval approval,
-                               QObject* parent)
+AdminCardRelay::AdminCardRelay(
+    AdminSession* session, PcscSessionSigner* card, RelayPolicy policy, Approval approval, QObject* parent)
     : QObject(parent)
     , m_session(session)
     , m_card(card)
@@ -86,11 +86,13 @@ QString AdminCardRelay::describe(const RelayRequest& request) const
     }
     const auto* slot = piv::findPivKeySlot(request.slot);
     return tr("signature with slot %1 (%2) for %3")
-        .arg(QString::number(request.slot, 16).toUpper(), QString::fromLatin1(slot ? slot->name : "?"), request.requester);
+        .arg(QString::number(request.slot, 16).toUpper(),
+             QString::fromLatin1(slot ? slot->name : "?"),
+             request.requester);
 }
 
-void AdminCardRelay::finish(const RelayRequest& request, wire::RelayStatus status, const QByteArray& data, int triesLeft,
-                            const QString& note)
+void AdminCardRelay::finish(
+    const RelayRequest& request, wire::RelayStatus status, const QByteArray& data, int triesLeft, const QString& note)
 {
     m_session->answerRelay(request.id, status, data, triesLeft);
     const QString line = QStringLiteral("%1: status %2%3")
@@ -99,7 +101,8 @@ void AdminCardRelay::finish(const RelayRequest& request, wire::RelayStatus statu
                              .arg(note.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(note));
     qCInfo(lcRelayAudit).noquote() << "relayed" << line;
     Q_EMIT relayed(line);
-    Q_EMIT finished(RelayLogEntry{QDateTime::currentDateTimeUtc(), request.requester, request.kind, request.slot, status, note});
+    Q_EMIT finished(
+        RelayLogEntry{QDateTime::currentDateTimeUtc(), request.requester, request.kind, request.slot, status, note});
 }
 
 void AdminCardRelay::onRequest(RelayRequest& request)
@@ -114,7 +117,7 @@ void AdminCardRelay::onRequest(RelayRequest& request)
         verdict = m_policy.checkSign(request.slot,
                                      request.algorithm,
                                      base::ByteView(reinterpret_cast<const std::uint8_t*>(request.input.constData()),
-                                                   static_cast<std::size_t>(request.input.size())));
+                                                    static_cast<std::size_t>(request.input.size())));
     } else {
         verdict = m_policy.checkVerifyPin(request.pin.size(), m_card->pinTriesLeft(), false);
     }
@@ -123,13 +126,18 @@ void AdminCardRelay::onRequest(RelayRequest& request)
     if (verdict == RelayPolicy::Verdict::Allowed && request.kind == RelayRequest::Kind::Sign && !m_remoteVerifiedPin) {
         const auto* slot = piv::findPivKeySlot(request.slot);
         if (slot && slot->pinPolicy != piv::PinPolicy::Never) {
-            finish(request, wire::RelayStatus::SecurityStatus, {}, -1, QStringLiteral("no PIN verified from the remote"));
+            finish(
+                request, wire::RelayStatus::SecurityStatus, {}, -1, QStringLiteral("no PIN verified from the remote"));
             return;
         }
     }
     const bool needsConfirmation = verdict == RelayPolicy::Verdict::NeedsConfirmation;
     if (verdict != RelayPolicy::Verdict::Allowed && !needsConfirmation) {
-        finish(request, wire::RelayStatus::RefusedByPolicy, {}, -1, QString::fromLatin1(RelayPolicy::verdictText(verdict)));
+        finish(request,
+               wire::RelayStatus::RefusedByPolicy,
+               {},
+               -1,
+               QString::fromLatin1(RelayPolicy::verdictText(verdict)));
         return;
     }
     if (m_approval == Approval::Session && !needsConfirmation) {
@@ -178,7 +186,11 @@ void AdminCardRelay::perform(RelayRequest& request)
         base::secureZero(request.pin.data(), request.pin.size());
         m_remoteVerifiedPin = verified.ok();
         if (!verified) {
-            finish(request, statusFor(verified.error()), {}, verified.error().triesLeft, cardErrorMessage(verified.error()));
+            finish(request,
+                   statusFor(verified.error()),
+                   {},
+                   verified.error().triesLeft,
+                   cardErrorMessage(verified.error()));
             return;
         }
         finish(request, wire::RelayStatus::Ok);

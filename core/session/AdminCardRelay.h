@@ -15,12 +15,12 @@ class PcscSessionSigner;
 // One finished relay request as the admin's log shows it (no PIN, no input data).
 struct RelayLogEntry
 {
-    QDateTime time;          // when it was answered (UTC)
-    QString requester;       // the process on the remote, from its peer credentials
+    QDateTime time;    // when it was answered (UTC)
+    QString requester; // the process on the remote, from its peer credentials
     RelayRequest::Kind kind = RelayRequest::Kind::Sign;
-    quint8 slot = 0;         // Sign only
+    quint8 slot = 0; // Sign only
     wire::RelayStatus status = wire::RelayStatus::Ok;
-    QString note;            // why it was refused or failed (English, as in the audit log), may be empty
+    QString note; // why it was refused or failed (English, as in the audit log), may be empty
 };
 
 // The admin side of "Insert card": sends the card's objects to the remote, then serves the remote's PIN checks
@@ -39,12 +39,16 @@ public:
         Session,
     };
 
-    AdminCardRelay(AdminSession* session, PcscSessionSigner* card, RelayPolicy policy, Approval approval,
+    AdminCardRelay(AdminSession* session,
+                   PcscSessionSigner* card,
+                   RelayPolicy policy,
+                   Approval approval,
                    QObject* parent = nullptr);
     ~AdminCardRelay() override;
 
     base::Status insert();
     void remove(const QString& reason);
+
     bool inserted() const
     {
         return m_inserted;
@@ -54,6 +58,7 @@ public:
     // An answer that comes after `approvalTimeoutMs` is too late: srad has given up on the request, so the card
     // is not touched and the request is answered Timeout.
     void approve(quint32 id, bool allow, bool forSession = false);
+
     void setApprovalTimeout(int ms)
     {
         m_approvalTimeoutMs = ms;
@@ -61,14 +66,17 @@ public:
 
 Q_SIGNALS:
     void approvalNeeded(quint32 id, const QString& description);
-    void relayed(const QString& line);   // the audit line of each finished request
-    void finished(const sra::core::RelayLogEntry& entry);   // the same, structured (admin window log)
+    void relayed(const QString& line);                    // the audit line of each finished request
+    void finished(const sra::core::RelayLogEntry& entry); // the same, structured (admin window log)
 
 private:
     void onRequest(RelayRequest& request);
     void perform(RelayRequest& request);
     QString describe(const RelayRequest& request) const;
-    void finish(const RelayRequest& request, wire::RelayStatus status, const QByteArray& data = {}, int triesLeft = -1,
+    void finish(const RelayRequest& request,
+                wire::RelayStatus status,
+                const QByteArray& data = {},
+                int triesLeft = -1,
                 const QString& note = {});
 
     AdminSession* m_session;
@@ -76,11 +84,11 @@ private:
     RelayPolicy m_policy;
     Approval m_approval;
     bool m_inserted = false;
-    bool m_remoteVerifiedPin = false;   // a relayed VERIFY succeeded since this insertion
-    QHash<quint32, RelayRequest> m_waiting;   // waiting for the admin's decision (PINs in zeroizing memory)
-    QHash<quint32, qint64> m_arrived;         // when each waiting request came, on m_clock
+    bool m_remoteVerifiedPin = false;       // a relayed VERIFY succeeded since this insertion
+    QHash<quint32, RelayRequest> m_waiting; // waiting for the admin's decision (PINs in zeroizing memory)
+    QHash<quint32, qint64> m_arrived;       // when each waiting request came, on m_clock
     QElapsedTimer m_clock;
-    int m_approvalTimeoutMs = 30000;          // srad's default [relay] request_timeout_ms
+    int m_approvalTimeoutMs = 30000; // srad's default [relay] request_timeout_ms
 };
 
 } // namespace sra::core

@@ -1,14 +1,14 @@
 #include "core/session/AdminSession.h"
 
-#include "core/net/QtBytes.h"
 #include "core/auth/AuthChallenge.h"
 #include "core/card/CardErrors.h"
-#include "core/tls/Fingerprint.h"
+#include "core/net/QtBytes.h"
 #include "core/session/KnownHosts.h"
-#include "core/tls/HostPort.h"
-#include "core/tls/PinnedTls.h"
 #include "core/session/SessionErrors.h"
 #include "core/session/SessionSigner.h"
+#include "core/tls/Fingerprint.h"
+#include "core/tls/HostPort.h"
+#include "core/tls/PinnedTls.h"
 
 #include <QCryptographicHash>
 #include <QLoggingCategory>
@@ -149,7 +149,8 @@ void AdminSession::onSocketError()
         if (error == QAbstractSocket::SslHandshakeFailedError || error == QAbstractSocket::SslInternalError
             || error == QAbstractSocket::SslInvalidUserDataError) {
             fail(Failure::TlsFailed,
-                 tr("The secure connection to %1 failed (%2). The remote must run srad with TLS 1.3.").arg(m_host, detail));
+                 tr("The secure connection to %1 failed (%2). The remote must run srad with TLS 1.3.")
+                     .arg(m_host, detail));
         } else {
             fail(Failure::ConnectFailed,
                  tr("Cannot connect to %1 port %2: %3. Check the address and that srad runs there.")
@@ -238,8 +239,8 @@ void AdminSession::sendMessage(const wire::Message& message)
 {
     auto frame = wire::encodeMessage(message);
     if (!frame) {
-        fail(Failure::ProtocolError, tr("Internal error: could not encode a message (%1).")
-                                         .arg(QString::fromStdString(frame.error().detail)));
+        fail(Failure::ProtocolError,
+             tr("Internal error: could not encode a message (%1).").arg(QString::fromStdString(frame.error().detail)));
         return;
     }
     m_socket->write(reinterpret_cast<const char*>(frame->data()), static_cast<qint64>(frame->size()));
@@ -248,15 +249,17 @@ void AdminSession::sendMessage(const wire::Message& message)
 void AdminSession::onReadyRead()
 {
     // Before the host is trusted nothing the server says is read.
-    while (m_socket && m_state != State::HostDecision && m_state != State::Connecting && m_socket->bytesAvailable() > 0) {
+    while (m_socket && m_state != State::HostDecision && m_state != State::Connecting
+           && m_socket->bytesAvailable() > 0) {
         const QByteArray data = m_socket->read(64 * 1024);
         m_lastHeardMs = m_clock.elapsed();
         m_decoder.feed(asByteView(data));
         while (auto frame = m_decoder.next()) {
             auto message = wire::decodeMessage(*frame);
             if (!message) {
-                fail(Failure::ProtocolError, tr("The remote machine sent an invalid message (%1).")
-                                                 .arg(QString::fromStdString(message.error().detail)));
+                fail(Failure::ProtocolError,
+                     tr("The remote machine sent an invalid message (%1).")
+                         .arg(QString::fromStdString(message.error().detail)));
                 return;
             }
             handleMessage(message.value());
@@ -265,8 +268,9 @@ void AdminSession::onReadyRead()
             }
         }
         if (m_decoder.error() != wire::FrameError::None) {
-            fail(Failure::ProtocolError, tr("The remote machine does not speak the SRA protocol (%1).")
-                                             .arg(QString::fromLatin1(wire::frameErrorName(m_decoder.error()))));
+            fail(Failure::ProtocolError,
+                 tr("The remote machine does not speak the SRA protocol (%1).")
+                     .arg(QString::fromLatin1(wire::frameErrorName(m_decoder.error()))));
             return;
         }
     }
@@ -278,7 +282,8 @@ void AdminSession::handleMessage(const wire::Message& message)
     if (message.type() == MessageType::Error) {
         const auto code = static_cast<wire::ErrorCode>(message.u32(wire::Field::ErrorCode).value_or(0));
         m_serverError = code;
-        qCInfo(lcSession) << "server error" << wire::errorCodeName(code) << QString::fromStdString(message.text(wire::Field::ErrorText));
+        qCInfo(lcSession) << "server error" << wire::errorCodeName(code)
+                          << QString::fromStdString(message.text(wire::Field::ErrorText));
         fail(Failure::ServerError, serverErrorMessage(code, message.u32(wire::Field::RetryAfterMs).value_or(0)));
         return;
     }
@@ -345,7 +350,8 @@ void AdminSession::handleMessage(const wire::Message& message)
             ScreenGrant grant;
             grant.password = toQByteArray(message.bytes(wire::Field::VncPassword));
             grant.ticket = toQByteArray(message.bytes(wire::Field::Ticket));
-            grant.expiresInMs = static_cast<int>(std::min<std::uint32_t>(message.u32(wire::Field::ExpiresInMs).value_or(0), 3600 * 1000));
+            grant.expiresInMs = static_cast<int>(
+                std::min<std::uint32_t>(message.u32(wire::Field::ExpiresInMs).value_or(0), 3600 * 1000));
             Q_EMIT screenGranted(grant);
             grant.wipe();
             return;
@@ -355,7 +361,8 @@ void AdminSession::handleMessage(const wire::Message& message)
             if (m_screenPending) {
                 m_screenPending = false;
                 const auto code = static_cast<wire::ErrorCode>(
-                    message.u32(wire::Field::ErrorCode).value_or(static_cast<std::uint32_t>(wire::ErrorCode::ScreenFailed)));
+                    message.u32(wire::Field::ErrorCode)
+                        .value_or(static_cast<std::uint32_t>(wire::ErrorCode::ScreenFailed)));
                 qCInfo(lcSession) << "screen refused:" << wire::errorCodeName(code) << reason;
                 Q_EMIT screenRefused(code, serverErrorMessage(code));
             } else {

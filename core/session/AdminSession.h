@@ -2,16 +2,16 @@
 
 #include "core/base/Bytes.h"
 #include "core/base/Result.h"
-#include "core/wire/Frame.h"
 #include "core/session/ScreenGrant.h"
+#include "core/wire/Frame.h"
 #include "core/wire/Message.h"
 
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 #include <QSslCertificate>
 #include <QString>
-#include <QElapsedTimer>
 #include <QTimer>
 
 #include <optional>
@@ -33,11 +33,11 @@ struct RelayRequest
     };
     Kind kind = Kind::Sign;
     quint32 id = 0;
-    QString requester;      // the process on the remote, from its peer credentials
-    base::SecureBytes pin;   // VerifyPin
-    quint8 slot = 0;        // Sign
-    quint32 algorithm = 0;  // Sign
-    QByteArray input;       // Sign
+    QString requester;     // the process on the remote, from its peer credentials
+    base::SecureBytes pin; // VerifyPin
+    quint8 slot = 0;       // Sign
+    quint32 algorithm = 0; // Sign
+    QByteArray input;      // Sign
 };
 
 // The admin side of an SRA session, shared by sra-connect and the admin window:
@@ -74,15 +74,15 @@ public:
         None,
         Cancelled,
         InvalidAddress,
-        ConnectFailed,    // DNS, refused, unreachable
-        TlsFailed,        // handshake failed (e.g. the server does not speak TLS 1.3)
+        ConnectFailed, // DNS, refused, unreachable
+        TlsFailed,     // handshake failed (e.g. the server does not speak TLS 1.3)
         HostKeyChanged,
         HostKeyRejected,
-        ServerError,      // the server sent a typed Error: serverError() says which
-        ProtocolError,    // the server broke the protocol
-        CardError,        // the card failed (not a wrong PIN: that returns to PinEntry)
+        ServerError,   // the server sent a typed Error: serverError() says which
+        ProtocolError, // the server broke the protocol
+        CardError,     // the card failed (not a wrong PIN: that returns to PinEntry)
         Timeout,
-        Disconnected,     // the connection dropped
+        Disconnected, // the connection dropped
     };
     Q_ENUM(Failure)
 
@@ -93,11 +93,11 @@ public:
     // Starts Connecting. `target` is host[:port] (default 4116). A parse error closes at once (InvalidAddress).
     void connectToServer(const QString& target);
 
-    void acceptHost();    // HostDecision: trust and remember this fingerprint, go on
-    void rejectHost();    // HostDecision: refuse (Closed, HostKeyRejected)
-    void providePin(base::SecureBytes pin);   // PinEntry: consumed and wiped
-    void cancel();        // any state: abort, Closed with Cancelled (unless already Closed)
-    void disconnectFromServer();  // Authenticated: orderly Bye; Closed without failure
+    void acceptHost();                      // HostDecision: trust and remember this fingerprint, go on
+    void rejectHost();                      // HostDecision: refuse (Closed, HostKeyRejected)
+    void providePin(base::SecureBytes pin); // PinEntry: consumed and wiped
+    void cancel();                          // any state: abort, Closed with Cancelled (unless already Closed)
+    void disconnectFromServer();            // Authenticated: orderly Bye; Closed without failure
 
     // The card relay (Authenticated only). The owner reads the card and answers each relayRequested().
     void insertCard(const QByteArray& objects, const QByteArray& keyAlgorithms, int pinTriesLeft);
@@ -140,12 +140,12 @@ public:
         return m_port;
     }
 
-    QByteArray serverFingerprint() const    // SHA-256 of the server certificate, once known
+    QByteArray serverFingerprint() const // SHA-256 of the server certificate, once known
     {
         return m_serverFingerprint;
     }
 
-    QByteArray knownFingerprint() const     // for HostKeyChanged: the one we had accepted
+    QByteArray knownFingerprint() const // for HostKeyChanged: the one we had accepted
     {
         return m_knownFingerprint;
     }
@@ -172,7 +172,7 @@ public:
 Q_SIGNALS:
     void stateChanged(sra::core::AdminSession::State state);
     void hostDecisionNeeded(const QByteArray& sha256Fingerprint);
-    void pinRequested(int triesLeft, const QString& reason);   // reason: empty, or why the previous PIN failed
+    void pinRequested(int triesLeft, const QString& reason); // reason: empty, or why the previous PIN failed
     void authenticated(const QString& account, const QString& sessionId);
     void failed(sra::core::AdminSession::Failure failure, const QString& message);
     void closed();
@@ -202,7 +202,7 @@ private:
     KnownHosts* m_knownHosts;
     QSslSocket* m_socket = nullptr;
     QTimer m_timer;
-    QTimer m_keepalive;        // Authenticated: our keepalives, and the check that the server still talks
+    QTimer m_keepalive; // Authenticated: our keepalives, and the check that the server still talks
     qint64 m_lastHeardMs = 0;
     QElapsedTimer m_clock;
     wire::FrameDecoder m_decoder;

@@ -1,7 +1,7 @@
 #include "core/session/KnownHosts.h"
-#include "core/tls/HostPort.h"
 
 #include "core/tls/Fingerprint.h"
+#include "core/tls/HostPort.h"
 
 #include <QDir>
 #include <QFile>
@@ -27,8 +27,7 @@ QString KnownHosts::defaultPath()
 
 KnownHosts::KnownHosts(QString file)
     : m_file(std::move(file))
-{
-}
+{}
 
 bool KnownHosts::load(QString* error, int* skipped)
 {

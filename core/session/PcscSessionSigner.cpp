@@ -8,8 +8,7 @@ namespace sra::core {
 
 PcscSessionSigner::PcscSessionSigner(QObject* parent)
     : SessionSigner(parent)
-{
-}
+{}
 
 PcscSessionSigner::~PcscSessionSigner() = default;
 
@@ -79,7 +78,8 @@ void PcscSessionSigner::sign(const QByteArray& digest, base::SecureBytes pin)
         Q_EMIT signatureFailed(base::makeError(base::ErrorCode::NoCard, "card not open"));
         return;
     }
-    auto signature = signDigestWithCard(*m_channel, 0x9A, *auth->algorithm, piv::HashAlgorithm::Sha256, digest, std::move(pin));
+    auto signature =
+        signDigestWithCard(*m_channel, 0x9A, *auth->algorithm, piv::HashAlgorithm::Sha256, digest, std::move(pin));
     if (!signature) {
         if (signature.error().code == base::ErrorCode::WrongPin) {
             m_triesLeft = signature.error().triesLeft;
@@ -161,7 +161,8 @@ base::Status PcscSessionSigner::verifyPin(base::SecureBytes pin)
     return base::okStatus();
 }
 
-base::Result<QByteArray> PcscSessionSigner::generalAuthenticate(std::uint8_t slot, piv::PivAlgorithm algorithm, const QByteArray& input)
+base::Result<QByteArray>
+PcscSessionSigner::generalAuthenticate(std::uint8_t slot, piv::PivAlgorithm algorithm, const QByteArray& input)
 {
     if (!m_channel) {
         return base::makeError(base::ErrorCode::NoCard, "card not open");
@@ -174,8 +175,10 @@ base::Result<QByteArray> PcscSessionSigner::generalAuthenticate(std::uint8_t slo
     if (auto selected = client.select(); !selected) {
         return selected.error();
     }
-    auto signature = client.generalAuthenticate(
-        slot, algorithm, base::ByteView(reinterpret_cast<const std::uint8_t*>(input.constData()), static_cast<std::size_t>(input.size())));
+    auto signature = client.generalAuthenticate(slot,
+                                                algorithm,
+                                                base::ByteView(reinterpret_cast<const std::uint8_t*>(input.constData()),
+                                                               static_cast<std::size_t>(input.size())));
     if (!signature) {
         return signature.error();
     }

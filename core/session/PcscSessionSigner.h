@@ -38,7 +38,8 @@ public:
     // (BER-TLV list: object tag → object exactly as GET DATA returns it) and its key algorithms (byte pairs).
     base::Status readRelayCard(QByteArray& objects, QByteArray& keyAlgorithms);
     base::Status verifyPin(base::SecureBytes pin);
-    base::Result<QByteArray> generalAuthenticate(std::uint8_t slot, piv::PivAlgorithm algorithm, const QByteArray& input);
+    base::Result<QByteArray>
+    generalAuthenticate(std::uint8_t slot, piv::PivAlgorithm algorithm, const QByteArray& input);
 
 private:
     PcscContext m_context;

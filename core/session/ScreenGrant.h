@@ -12,8 +12,8 @@ namespace sra::core {
 // are good for exactly one viewer connection; wipe() them once used.
 struct ScreenGrant
 {
-    QByteArray password;  // 8 printable ASCII characters
-    QByteArray ticket;    // 32 bytes
+    QByteArray password; // 8 printable ASCII characters
+    QByteArray ticket;   // 32 bytes
     int expiresInMs = 0;
 
     void wipe()

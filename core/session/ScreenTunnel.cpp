@@ -1,12 +1,12 @@
 #include "core/session/ScreenTunnel.h"
 
-#include "core/net/QtBytes.h"
 #include "core/net/ByteBridge.h"
-#include "core/tls/Fingerprint.h"
-#include "core/tls/PinnedTls.h"
+#include "core/net/QtBytes.h"
 #include "core/session/AdminSession.h"
 #include "core/session/ScreenGrant.h"
 #include "core/session/SessionErrors.h"
+#include "core/tls/Fingerprint.h"
+#include "core/tls/PinnedTls.h"
 #include "core/wire/Message.h"
 
 #include <QCryptographicHash>
@@ -105,7 +105,8 @@ void ScreenTunnel::onEncrypted()
     OPENSSL_cleanse(m_ticket.data(), static_cast<std::size_t>(m_ticket.size()));
     m_ticket.clear();
     if (!frame) {
-        fail(Failure::ProtocolError, tr("The screen ticket is not valid (%1).").arg(QString::fromStdString(frame.error().detail)));
+        fail(Failure::ProtocolError,
+             tr("The screen ticket is not valid (%1).").arg(QString::fromStdString(frame.error().detail)));
         return;
     }
     m_state = State::Opening;
@@ -122,7 +123,8 @@ void ScreenTunnel::onReadyRead()
         const qint64 want = std::max<qint64>(1, static_cast<qint64>(m_decoder.bytesWanted()));
         m_decoder.feed(asByteView(m_tls->read(want)));
         if (m_decoder.error() != wire::FrameError::None) {
-            fail(Failure::ProtocolError, tr("The remote machine does not speak the SRA protocol on the screen stream."));
+            fail(Failure::ProtocolError,
+                 tr("The remote machine does not speak the SRA protocol on the screen stream."));
             return;
         }
         auto frame = m_decoder.next();
@@ -166,10 +168,14 @@ void ScreenTunnel::onSocketError()
     const auto error = m_tls->error();
     if (error == QAbstractSocket::SslHandshakeFailedError || error == QAbstractSocket::SslInternalError
         || error == QAbstractSocket::SslInvalidUserDataError) {
-        fail(Failure::TlsFailed, tr("The secure connection for the screen stream to %1 failed (%2).").arg(m_host, m_tls->errorString()));
+        fail(Failure::TlsFailed,
+             tr("The secure connection for the screen stream to %1 failed (%2).").arg(m_host, m_tls->errorString()));
     } else {
         fail(Failure::ConnectFailed,
-             tr("Cannot connect to %1 port %2 for the screen stream: %3.").arg(m_host).arg(m_port).arg(m_tls->errorString()));
+             tr("Cannot connect to %1 port %2 for the screen stream: %3.")
+                 .arg(m_host)
+                 .arg(m_port)
+                 .arg(m_tls->errorString()));
     }
 }
 
@@ -199,9 +205,10 @@ void ScreenTunnel::startBridge()
     m_bridge = new ByteBridge(m_tls, m_viewer, this);
     connect(m_bridge, &ByteBridge::finished, this, [this](const QString& why) {
         m_state = State::Closed;
-        const QString reason = why.startsWith(QLatin1String("first")) ? tr("The remote machine ended the screen stream.")
+        const QString reason = why.startsWith(QLatin1String("first"))
+                                   ? tr("The remote machine ended the screen stream.")
                                : why.startsWith(QLatin1String("second")) ? tr("The viewer closed the screen stream.")
-                                                                        : why;
+                                                                         : why;
         qCDebug(lcTunnel) << "screen stream closed:" << why;
         Q_EMIT closed(reason);
     });

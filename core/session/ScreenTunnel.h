@@ -43,8 +43,8 @@ public:
     enum class State
     {
         Idle,
-        Connecting,   // TCP + TLS
-        Opening,      // StreamOpen sent, waiting for StreamReady
+        Connecting, // TCP + TLS
+        Opening,    // StreamOpen sent, waiting for StreamReady
         Open,
         Closed,
     };
@@ -55,11 +55,11 @@ public:
         None,
         ConnectFailed,
         TlsFailed,
-        IdentityMismatch,   // not the certificate of the authenticated session
-        Refused,            // srad answered Error: refusedCode() says which (ticket unknown/expired/used, ...)
+        IdentityMismatch, // not the certificate of the authenticated session
+        Refused,          // srad answered Error: refusedCode() says which (ticket unknown/expired/used, ...)
         ProtocolError,
         Timeout,
-        LocalFailed,        // socketpair() or the viewer device failed
+        LocalFailed, // socketpair() or the viewer device failed
     };
     Q_ENUM(Failure)
 
@@ -114,9 +114,9 @@ private:
     void fail(Failure failure, const QString& message);
 
     QSslSocket* m_tls = nullptr;
-    QIODevice* m_viewer = nullptr;         // external device, or m_pairSocket
-    QLocalSocket* m_pairSocket = nullptr;  // our end of the socketpair
-    int m_viewerFd = -1;                   // the other end, until taken
+    QIODevice* m_viewer = nullptr;        // external device, or m_pairSocket
+    QLocalSocket* m_pairSocket = nullptr; // our end of the socketpair
+    int m_viewerFd = -1;                  // the other end, until taken
     ByteBridge* m_bridge = nullptr;
     wire::FrameDecoder m_decoder;
     QByteArray m_expectedSha256;

@@ -61,8 +61,8 @@ bool FrameDecoder::checkHeader()
     } else if (available >= 3 && h[2] != kProtocolVersion) {
         m_error = FrameError::UnsupportedVersion;
     } else if (available >= kHeaderSize) {
-        const std::uint32_t length = (std::uint32_t{h[4]} << 24) | (std::uint32_t{h[5]} << 16)
-                                     | (std::uint32_t{h[6]} << 8) | h[7];
+        const std::uint32_t length =
+            (std::uint32_t{h[4]} << 24) | (std::uint32_t{h[5]} << 16) | (std::uint32_t{h[6]} << 8) | h[7];
         if (length > m_maxPayload) {
             m_error = FrameError::TooLarge;
         }

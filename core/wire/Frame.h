@@ -35,9 +35,9 @@ Bytes encodeFrame(std::uint8_t type, ByteView payload);
 enum class FrameError
 {
     None,
-    BadMagic,            // not an SRA peer
-    UnsupportedVersion,  // a newer or older protocol
-    TooLarge,            // announced payload above the channel's maximum
+    BadMagic,           // not an SRA peer
+    UnsupportedVersion, // a newer or older protocol
+    TooLarge,           // announced payload above the channel's maximum
 };
 
 const char* frameErrorName(FrameError error) noexcept;
@@ -49,8 +49,7 @@ class FrameDecoder
 public:
     explicit FrameDecoder(std::uint32_t maxPayload = kDefaultMaxPayload)
         : m_maxPayload(maxPayload)
-    {
-    }
+    {}
 
     void feed(ByteView data);
     std::optional<Frame> next();

@@ -166,12 +166,12 @@ constexpr std::array<MessageSpec, 27> kMessages{{
     {MessageType::AgentStop,      "AgentStop",      kAgentStop},
     {MessageType::AgentEnded,     "AgentEnded",     kAgentEnded},
 }};
+
 // clang-format on
 
 base::Error malformed(const MessageSpec* spec, const std::string& what)
 {
-    return base::makeError(base::ErrorCode::Malformed,
-                          std::string(spec ? spec->name : "message") + ": " + what);
+    return base::makeError(base::ErrorCode::Malformed, std::string(spec ? spec->name : "message") + ": " + what);
 }
 
 const FieldSpec* findField(const MessageSpec& spec, Field field)
@@ -409,7 +409,8 @@ base::Result<Bytes> encodeMessage(const Message& message)
     for (const auto& [field, value] : message.fields()) { // std::map: ascending ids
         const FieldSpec* f = findField(*spec, field);
         if (!f) {
-            return malformed(spec, "field " + std::to_string(static_cast<int>(field)) + " does not belong to this message");
+            return malformed(spec,
+                             "field " + std::to_string(static_cast<int>(field)) + " does not belong to this message");
         }
         if (auto problem = checkValue(*f, value)) {
             return malformed(spec, *problem);

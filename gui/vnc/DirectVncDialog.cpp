@@ -55,10 +55,12 @@ DirectVncDialog::DirectVncDialog(VncPasswordStore* store, QWidget* parent)
     connect(m_port, &QSpinBox::valueChanged, this, &DirectVncDialog::lookUpPassword);
     connect(m_password, &QLineEdit::textEdited, this, [this] { m_passwordFromKeychain = false; });
     connect(m_store, &VncPasswordStore::availabilityChanged, this, &DirectVncDialog::onAvailabilityChanged);
-    connect(m_store, &VncPasswordStore::readFinished, this,
+    connect(m_store,
+            &VncPasswordStore::readFinished,
+            this,
             [this](const QString& key, const QByteArray& password, bool found) {
                 if (key != m_pendingKey) {
-                    return;   // an answer for host/port values no longer in the fields
+                    return; // an answer for host/port values no longer in the fields
                 }
                 m_pendingKey.clear();
                 if (found && m_password->text().isEmpty()) {
@@ -142,7 +144,7 @@ void DirectVncDialog::accept()
         base::secureZero(secret.data(), static_cast<std::size_t>(secret.size()));
     } else if (!m_remember->isChecked() && m_passwordFromKeychain
                && m_store->availability() == VncPasswordStore::Availability::Available) {
-        m_store->remove(host(), port());   // the user unticked a remembered password: forget it
+        m_store->remove(host(), port()); // the user unticked a remembered password: forget it
     }
     QDialog::accept();
 }

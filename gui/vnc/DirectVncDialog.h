@@ -26,7 +26,7 @@ public:
     void setHost(const QString& host, quint16 port = 5900);
     QString host() const;
     quint16 port() const;
-    QByteArray password() const;   // UTF-8; wipe after use
+    QByteArray password() const; // UTF-8; wipe after use
     bool rememberPassword() const;
 
     void accept() override;
@@ -43,7 +43,7 @@ private:
     QCheckBox* m_remember;
     QLabel* m_status;
     QDialogButtonBox* m_buttons;
-    QString m_pendingKey;        // the read whose answer may fill the password field
+    QString m_pendingKey; // the read whose answer may fill the password field
     bool m_passwordFromKeychain = false;
 };
 

@@ -226,14 +226,15 @@ void VncClientWorker::run()
     base::secureZero(m_password.data(), m_password.size());
     m_password.clear();
     if (m_client) {
-        rfbClientCleanup(m_client);   // closes libvncclient's dup of the socket
+        rfbClientCleanup(m_client); // closes libvncclient's dup of the socket
         m_client = nullptr;
     }
     closeSocket();
     if (m_stop) {
         outcome = {VncError::None, {}};
     }
-    qCInfo(lcVnc).noquote() << "VNC connection ended:" << (outcome.reason.isEmpty() ? QStringLiteral("stopped") : outcome.reason);
+    qCInfo(lcVnc).noquote() << "VNC connection ended:"
+                            << (outcome.reason.isEmpty() ? QStringLiteral("stopped") : outcome.reason);
     // Hand the object back to the GUI thread, which deletes it after joining this one.
     QThread* thread = QThread::currentThread();
     if (thread != QCoreApplication::instance()->thread()) {
@@ -270,8 +271,8 @@ VncClientWorker::Outcome VncClientWorker::connectHost()
     }
     int lastError = ETIMEDOUT;
     for (addrinfo* address = addresses; address && !m_stop; address = address->ai_next) {
-        const int fd = ::socket(address->ai_family, address->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
-                                address->ai_protocol);
+        const int fd =
+            ::socket(address->ai_family, address->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, address->ai_protocol);
         if (fd < 0) {
             lastError = errno;
             continue;
@@ -286,7 +287,10 @@ VncClientWorker::Outcome VncClientWorker::connectHost()
         }
         if (errno == EINPROGRESS) {
             // Wait for the connect, a stop, or the timeout; the eventfd makes a stop immediate.
-            pollfd fds[2] = {{fd, POLLOUT, 0}, {m_wakeFd, POLLIN, 0}};
+            pollfd fds[2] = {
+                {fd,       POLLOUT, 0},
+                {m_wakeFd, POLLIN,  0}
+            };
             const int ready = ::poll(fds, 2, kConnectTimeoutMs);
             int soError = ETIMEDOUT;
             socklen_t length = sizeof soError;
@@ -302,10 +306,8 @@ VncClientWorker::Outcome VncClientWorker::connectHost()
         closeSocket();
     }
     ::freeaddrinfo(addresses);
-    return {VncError::ConnectFailed, tr("Could not connect to %1 port %2: %3")
-                                         .arg(m_target.host)
-                                         .arg(m_target.port)
-                                         .arg(errnoText(lastError))};
+    return {VncError::ConnectFailed,
+            tr("Could not connect to %1 port %2: %3").arg(m_target.host).arg(m_target.port).arg(errnoText(lastError))};
 }
 
 VncClientWorker::Outcome VncClientWorker::connectUnix()
@@ -352,7 +354,7 @@ VncClientWorker::Outcome VncClientWorker::handshake()
     m_client->format.greenShift = 8;
     m_client->format.blueShift = 0;
     m_client->sock = libraryFd;
-    m_client->listenSpecified = TRUE;   // "already connected": rfbInitClient skips its own connect
+    m_client->listenSpecified = TRUE; // "already connected": rfbInitClient skips its own connect
     m_client->canHandleNewFBSize = TRUE;
     m_client->readTimeout = kReadTimeoutSeconds;
     m_client->MallocFrameBuffer = onMallocFrameBuffer;
@@ -363,7 +365,7 @@ VncClientWorker::Outcome VncClientWorker::handshake()
 
     m_stage = Stage::Handshake;
     if (!rfbInitClient(m_client, nullptr, nullptr)) {
-        m_client = nullptr;   // rfbInitClient freed it (and closed libraryFd) on failure
+        m_client = nullptr; // rfbInitClient freed it (and closed libraryFd) on failure
         return handshakeFailure();
     }
     base::secureZero(m_password.data(), m_password.size());
@@ -410,7 +412,10 @@ VncClientWorker::Outcome VncClientWorker::serve()
         }
         flushFrame();
         if (m_client->buffered == 0) {
-            pollfd fds[2] = {{m_socket, POLLIN, 0}, {m_wakeFd, POLLIN, 0}};
+            pollfd fds[2] = {
+                {m_socket, POLLIN, 0},
+                {m_wakeFd, POLLIN, 0}
+            };
             if (::poll(fds, 2, -1) < 0) {
                 if (errno == EINTR) {
                     continue;
@@ -466,8 +471,8 @@ bool VncClientWorker::sendQueuedInput()
         case Input::Type::CtrlAltDel:
             // Pressed in the order a person would, released in reverse.
             ok = SendKeyEvent(m_client, 0xffe3, TRUE) && SendKeyEvent(m_client, 0xffe9, TRUE)
-                && SendKeyEvent(m_client, 0xffff, TRUE) && SendKeyEvent(m_client, 0xffff, FALSE)
-                && SendKeyEvent(m_client, 0xffe9, FALSE) && SendKeyEvent(m_client, 0xffe3, FALSE);
+                 && SendKeyEvent(m_client, 0xffff, TRUE) && SendKeyEvent(m_client, 0xffff, FALSE)
+                 && SendKeyEvent(m_client, 0xffe9, FALSE) && SendKeyEvent(m_client, 0xffe3, FALSE);
             break;
         }
         if (!ok) {
@@ -485,13 +490,14 @@ void VncClientWorker::flushFrame()
     VncFrameUpdate update;
     update.frameSize = m_framebuffer.size();
     // Many small rectangles cost more in per-rectangle overhead than their bounding box costs in pixels.
-    const QList<QRect> rects = m_dirty.rectCount() > 32 ? QList<QRect>{m_dirty.boundingRect()}
-                                                         : QList<QRect>(m_dirty.begin(), m_dirty.end());
+    const QList<QRect> rects =
+        m_dirty.rectCount() > 32 ? QList<QRect>{m_dirty.boundingRect()} : QList<QRect>(m_dirty.begin(), m_dirty.end());
     m_dirty = QRegion();
     for (const QRect& rect : rects) {
         QImage pixels(rect.size(), QImage::Format_RGB32);
         for (int row = 0; row < rect.height(); ++row) {
-            const auto* source = reinterpret_cast<const quint32*>(m_framebuffer.constScanLine(rect.y() + row)) + rect.x();
+            const auto* source =
+                reinterpret_cast<const quint32*>(m_framebuffer.constScanLine(rect.y() + row)) + rect.x();
             auto* target = reinterpret_cast<quint32*>(pixels.scanLine(row));
             // The server leaves the unused top byte 0; Format_RGB32 wants it 0xff.
             for (int column = 0; column < rect.width(); ++column) {
@@ -518,7 +524,7 @@ rfbBool VncClientWorker::onMallocFrameBuffer(rfbClient* client)
     const int width = client->width;
     const int height = client->height;
     if (worker->m_stage < Stage::Initialising) {
-        worker->m_stage = Stage::Initialising;   // ServerInit arrived: authentication is behind us
+        worker->m_stage = Stage::Initialising; // ServerInit arrived: authentication is behind us
     }
     if (width <= 0 || height <= 0 || width > kMaxFramebufferSide || height > kMaxFramebufferSide
         || qint64(width) * height > kMaxFramebufferPixels) {
@@ -527,7 +533,7 @@ rfbBool VncClientWorker::onMallocFrameBuffer(rfbClient* client)
         return FALSE;
     }
     if (client->format.bitsPerPixel != 32) {
-        return FALSE;   // we asked for 32; anything else would overrun the QImage
+        return FALSE; // we asked for 32; anything else would overrun the QImage
     }
     QImage framebuffer(width, height, QImage::Format_RGB32);
     if (framebuffer.isNull()) {

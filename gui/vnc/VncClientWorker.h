@@ -21,16 +21,32 @@ namespace sra::gui {
 // Where a VNC connection goes.
 struct VncTarget
 {
-    enum class Kind { Socket, Host, UnixSocket };
+    enum class Kind
+    {
+        Socket,
+        Host,
+        UnixSocket
+    };
     Kind kind = Kind::Socket;
-    int fd = -1;        // Socket: an already-connected stream socket (e.g. one end of the srad tunnel)
-    QString host;       // Host: name or address
-    quint16 port = 0;   // Host
-    QString path;       // UnixSocket
+    int fd = -1;      // Socket: an already-connected stream socket (e.g. one end of the srad tunnel)
+    QString host;     // Host: name or address
+    quint16 port = 0; // Host
+    QString path;     // UnixSocket
 
-    static VncTarget socket(int fd) { return {Kind::Socket, fd, {}, 0, {}}; }
-    static VncTarget tcp(const QString& host, quint16 port) { return {Kind::Host, -1, host, port, {}}; }
-    static VncTarget unixSocket(const QString& path) { return {Kind::UnixSocket, -1, {}, 0, path}; }
+    static VncTarget socket(int fd)
+    {
+        return {Kind::Socket, fd, {}, 0, {}};
+    }
+
+    static VncTarget tcp(const QString& host, quint16 port)
+    {
+        return {Kind::Host, -1, host, port, {}};
+    }
+
+    static VncTarget unixSocket(const QString& path)
+    {
+        return {Kind::UnixSocket, -1, {}, 0, path};
+    }
 };
 
 // The one owner of a libvncclient `rfbClient`. It lives in a thread of its own: run() connects, shakes
@@ -63,7 +79,7 @@ public:
     // --- thread-safe, from any thread ---
     void sendKey(std::uint32_t keysym, bool down);
     void sendPointer(QPoint position, int buttonMask);
-    void sendClipboard(const QString& text);   // sent as Latin-1 (RFB 3.8); other characters become '?'
+    void sendClipboard(const QString& text); // sent as Latin-1 (RFB 3.8); other characters become '?'
     void sendCtrlAltDel();
     // In view-only mode input is dropped here too, not only in the view.
     void setViewOnly(bool viewOnly);
@@ -87,14 +103,28 @@ Q_SIGNALS:
 private:
     struct Input
     {
-        enum class Type { Key, Pointer, Clipboard, CtrlAltDel } type;
+        enum class Type
+        {
+            Key,
+            Pointer,
+            Clipboard,
+            CtrlAltDel
+        } type;
         std::uint32_t keysym = 0;
         bool down = false;
         QPoint position;
         int buttonMask = 0;
         QByteArray text;
     };
-    enum class Stage { Connecting, Handshake, Authenticating, Initialising, Running };
+    enum class Stage
+    {
+        Connecting,
+        Handshake,
+        Authenticating,
+        Initialising,
+        Running
+    };
+
     struct Outcome
     {
         VncError error = VncError::None;
@@ -125,22 +155,22 @@ private:
     base::SecureBytes m_password;
 
     _rfbClient* m_client = nullptr;
-    QImage m_framebuffer;    // the client's frameBuffer memory; only the worker thread touches it
-    QRegion m_dirty;         // changed since the last frameUpdated()
+    QImage m_framebuffer; // the client's frameBuffer memory; only the worker thread touches it
+    QRegion m_dirty;      // changed since the last frameUpdated()
     Stage m_stage = Stage::Connecting;
     bool m_passwordAsked = false;
     bool m_passwordMissing = false;
     bool m_framebufferRefused = false;
     QSize m_refusedSize;
 
-    int m_wakeFd = -1;       // eventfd: input queued, frame consumed, stop
+    int m_wakeFd = -1; // eventfd: input queued, frame consumed, stop
     std::atomic<bool> m_stop{false};
     std::atomic<bool> m_viewOnly{false};
     std::atomic<int> m_framesInFlight{0};
 
-    QMutex m_mutex;          // guards m_inputs and m_socket (requestStop shuts the socket down)
+    QMutex m_mutex; // guards m_inputs and m_socket (requestStop shuts the socket down)
     std::deque<Input> m_inputs;
-    int m_socket = -1;       // ours; libvncclient gets a dup() and closes that one itself
+    int m_socket = -1; // ours; libvncclient gets a dup() and closes that one itself
 };
 
 } // namespace sra::gui

@@ -6,7 +6,8 @@ namespace sra::gui {
 
 // Why a VNC connection ended (or never started). Derived from where in the handshake it failed and from
 // return values, never from libvncclient's log text.
-enum class VncError {
+enum class VncError
+{
     None,                // ended by the caller (disconnectFromHost / stop)
     ConnectFailed,       // no socket to the server (refused, no such host or path, timeout)
     HandshakeFailed,     // not a VNC server, or no security type both sides support

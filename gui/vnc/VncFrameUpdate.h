@@ -11,7 +11,7 @@ namespace sra::gui {
 // One rectangle of new pixels, already copied out of the worker's framebuffer (Format_RGB32, opaque).
 struct VncDirtyRect
 {
-    QRect rect;   // where it goes in the remote framebuffer
+    QRect rect; // where it goes in the remote framebuffer
     QImage pixels;
 };
 
@@ -20,7 +20,7 @@ struct VncDirtyRect
 // never reads memory the worker is writing.
 struct VncFrameUpdate
 {
-    QSize frameSize;   // the framebuffer size the rectangles belong to; a change means the remote resized
+    QSize frameSize; // the framebuffer size the rectangles belong to; a change means the remote resized
     QList<VncDirtyRect> rects;
 };
 

@@ -16,8 +16,7 @@ const QString kProbeKey = QStringLiteral("vnc:availability-check");
 
 VncPasswordStore::VncPasswordStore(QObject* parent)
     : QObject(parent)
-{
-}
+{}
 
 QString VncPasswordStore::serviceName()
 {
@@ -28,7 +27,7 @@ QString VncPasswordStore::keyFor(const QString& host, quint16 port)
 {
     QString name = host.trimmed().toLower();
     if (name.contains(QLatin1Char(':')) && !name.startsWith(QLatin1Char('['))) {
-        name = QLatin1Char('[') + name + QLatin1Char(']');   // an IPv6 address: keep the port separable
+        name = QLatin1Char('[') + name + QLatin1Char(']'); // an IPv6 address: keep the port separable
     }
     return QStringLiteral("vnc:%1:%2").arg(name).arg(port);
 }
@@ -75,7 +74,7 @@ void VncPasswordStore::checkAvailability()
 
 void VncPasswordStore::read(const QString& host, quint16 port)
 {
-    auto* job = new QKeychain::ReadPasswordJob(serviceName(), this);   // deletes itself after finished
+    auto* job = new QKeychain::ReadPasswordJob(serviceName(), this); // deletes itself after finished
     job->setInsecureFallback(false);
     job->setKey(keyFor(host, port));
     connect(job, &QKeychain::Job::finished, this, [this, job](QKeychain::Job*) {

@@ -19,7 +19,12 @@ class VncPasswordStore : public QObject
     Q_OBJECT
 
 public:
-    enum class Availability { Unknown, Available, Unavailable };
+    enum class Availability
+    {
+        Unknown,
+        Available,
+        Unavailable
+    };
     Q_ENUM(Availability)
 
     explicit VncPasswordStore(QObject* parent = nullptr);
@@ -27,7 +32,10 @@ public:
     static QString serviceName();
     static QString keyFor(const QString& host, quint16 port);
 
-    Availability availability() const { return m_availability; }
+    Availability availability() const
+    {
+        return m_availability;
+    }
 
     // Finds out whether a keychain answers (availabilityChanged) without touching any entry's value.
     void checkAvailability();

@@ -29,7 +29,7 @@ constexpr int kWheelDown = 1 << 4;
 constexpr int kWheelLeft = 1 << 5;
 constexpr int kWheelRight = 1 << 6;
 constexpr int kBack = 1 << 7;
-constexpr int kWheelStep = 120;   // one notch in QWheelEvent::angleDelta()
+constexpr int kWheelStep = 120; // one notch in QWheelEvent::angleDelta()
 
 int buttonBits(Qt::MouseButtons buttons)
 {
@@ -115,7 +115,7 @@ void VncView::start(const VncTarget& target, QByteArray& password)
     const quint64 generation = ++m_generation;
     m_lastError = VncError::None;
     m_lastErrorString.clear();
-    m_worker = std::make_unique<VncClientWorker>(target, password);   // wipes `password`
+    m_worker = std::make_unique<VncClientWorker>(target, password); // wipes `password`
     m_worker->setViewOnly(m_viewOnly);
     m_worker->moveToThread(m_thread);
     // Queued signals from the worker thread; the generation check drops what an earlier connection left
@@ -136,12 +136,12 @@ void VncView::start(const VncTarget& target, QByteArray& password)
             onRemoteClipboard(text);
         }
     });
-    connect(m_worker.get(), &VncClientWorker::finished, this,
-            [this, generation](VncError error, const QString& reason) {
-                if (generation == m_generation) {
-                    onWorkerFinished(error, reason);
-                }
-            });
+    connect(
+        m_worker.get(), &VncClientWorker::finished, this, [this, generation](VncError error, const QString& reason) {
+            if (generation == m_generation) {
+                onWorkerFinished(error, reason);
+            }
+        });
     setState(State::Connecting);
     m_thread->start();
 }
@@ -155,7 +155,7 @@ void VncView::stopWorker()
     m_worker->requestStop();
     m_thread->quit();
     m_thread->wait();
-    ++m_generation;   // whatever it queued after this point is stale
+    ++m_generation; // whatever it queued after this point is stale
     m_worker.reset();
 }
 
@@ -216,8 +216,8 @@ void VncView::onWorkerFrame(const VncFrameUpdate& update)
         // Row copies: both are Format_RGB32, and this is the hot path of a changing screen.
         const qsizetype rowBytes = qsizetype(rect.width()) * 4;
         for (int row = 0; row < rect.height(); ++row) {
-            const uchar* source = dirty.pixels.constScanLine(row + rect.y() - dirty.rect.y())
-                + qsizetype(rect.x() - dirty.rect.x()) * 4;
+            const uchar* source =
+                dirty.pixels.constScanLine(row + rect.y() - dirty.rect.y()) + qsizetype(rect.x() - dirty.rect.x()) * 4;
             std::memcpy(m_image.scanLine(rect.y() + row) + qsizetype(rect.x()) * 4, source, size_t(rowBytes));
         }
         changed += rect;
@@ -264,7 +264,7 @@ void VncView::setViewOnly(bool viewOnly)
         return;
     }
     if (viewOnly) {
-        releaseEverything();   // nothing stays pressed on the remote
+        releaseEverything(); // nothing stays pressed on the remote
     }
     m_viewOnly = viewOnly;
     m_viewOnlyAction->setChecked(viewOnly);
@@ -316,7 +316,7 @@ void VncView::onLocalClipboardChanged()
     }
     const QString text = QGuiApplication::clipboard()->text();
     if (text.isEmpty() || text == m_lastRemoteClipboard) {
-        return;   // our own echo of what the remote sent
+        return; // our own echo of what the remote sent
     }
     m_worker->sendClipboard(text);
 }
@@ -340,7 +340,8 @@ void VncView::updateGeometryMapping()
         horizontalScrollBar()->setRange(0, 0);
         verticalScrollBar()->setRange(0, 0);
         m_scale = qMin(qreal(area.width()) / frame.width(), qreal(area.height()) / frame.height());
-        m_offset = QPointF((area.width() - frame.width() * m_scale) / 2, (area.height() - frame.height() * m_scale) / 2);
+        m_offset =
+            QPointF((area.width() - frame.width() * m_scale) / 2, (area.height() - frame.height() * m_scale) / 2);
         return;
     }
     setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
@@ -352,14 +353,17 @@ void VncView::updateGeometryMapping()
     verticalScrollBar()->setPageStep(area.height());
     // Centred when the window is larger than the remote screen, scrolled otherwise.
     const qreal x = frame.width() < area.width() ? (area.width() - frame.width()) / 2 : -horizontalScrollBar()->value();
-    const qreal y = frame.height() < area.height() ? (area.height() - frame.height()) / 2 : -verticalScrollBar()->value();
+    const qreal y =
+        frame.height() < area.height() ? (area.height() - frame.height()) / 2 : -verticalScrollBar()->value();
     m_offset = QPointF(x, y);
 }
 
 QRect VncView::toWidget(const QRect& frameRect) const
 {
-    const QRectF mapped(frameRect.x() * m_scale + m_offset.x(), frameRect.y() * m_scale + m_offset.y(),
-                        frameRect.width() * m_scale, frameRect.height() * m_scale);
+    const QRectF mapped(frameRect.x() * m_scale + m_offset.x(),
+                        frameRect.y() * m_scale + m_offset.y(),
+                        frameRect.width() * m_scale,
+                        frameRect.height() * m_scale);
     // One pixel more on each side: smooth scaling blends neighbours across the rectangle's edge.
     return mapped.toAlignedRect().adjusted(-1, -1, 1, 1);
 }
@@ -401,8 +405,10 @@ void VncView::paintEvent(QPaintEvent* event)
         if (area.isEmpty() || m_image.isNull()) {
             continue;
         }
-        const QRectF source((area.x() - m_offset.x()) / m_scale, (area.y() - m_offset.y()) / m_scale,
-                            area.width() / m_scale, area.height() / m_scale);
+        const QRectF source((area.x() - m_offset.x()) / m_scale,
+                            (area.y() - m_offset.y()) / m_scale,
+                            area.width() / m_scale,
+                            area.height() / m_scale);
         painter.drawImage(area, m_image, source);
     }
 }
@@ -448,8 +454,8 @@ void VncView::handleKey(QKeyEvent* event, bool down)
         // Release what was pressed, even if the modifiers (and so the text) changed in between.
         const auto pressed = m_pressedKeys.constFind(id);
         const std::uint32_t keysym = pressed != m_pressedKeys.cend()
-            ? *pressed
-            : KeySymMap::keysym(event->key(), event->modifiers(), event->text());
+                                         ? *pressed
+                                         : KeySymMap::keysym(event->key(), event->modifiers(), event->text());
         m_pressedKeys.remove(id);
         if (keysym != 0) {
             m_worker->sendKey(keysym, false);

@@ -29,11 +29,16 @@ class VncView : public QAbstractScrollArea
     Q_OBJECT
 
 public:
-    enum class State { Disconnected, Connecting, Connected };
+    enum class State
+    {
+        Disconnected,
+        Connecting,
+        Connected
+    };
     Q_ENUM(State)
 
     explicit VncView(QWidget* parent = nullptr);
-    ~VncView() override;   // stops the worker and joins its thread
+    ~VncView() override; // stops the worker and joins its thread
 
     // Starts a connection (ending any current one). `password` is wiped by the view; pass std::move(yours)
     // or wipe your own copy. connectToFd takes ownership of `fd`, an already-connected stream socket (the
@@ -44,22 +49,67 @@ public:
     // Ends the connection now (joins the worker); emits disconnected(QString()) if one was open or opening.
     void disconnectFromHost();
 
-    State state() const { return m_state; }
-    VncError lastError() const { return m_lastError; }
-    QString lastErrorString() const { return m_lastErrorString; }
-    QSize frameSize() const { return m_image.size(); }
-    // The view's copy of the remote screen (what it paints from).
-    const QImage& framebuffer() const { return m_image; }
+    State state() const
+    {
+        return m_state;
+    }
 
-    bool scaleToFit() const { return m_scaleToFit; }
-    bool isViewOnly() const { return m_viewOnly; }
-    bool clipboardSharing() const { return m_clipboardSharing; }
+    VncError lastError() const
+    {
+        return m_lastError;
+    }
+
+    QString lastErrorString() const
+    {
+        return m_lastErrorString;
+    }
+
+    QSize frameSize() const
+    {
+        return m_image.size();
+    }
+
+    // The view's copy of the remote screen (what it paints from).
+    const QImage& framebuffer() const
+    {
+        return m_image;
+    }
+
+    bool scaleToFit() const
+    {
+        return m_scaleToFit;
+    }
+
+    bool isViewOnly() const
+    {
+        return m_viewOnly;
+    }
+
+    bool clipboardSharing() const
+    {
+        return m_clipboardSharing;
+    }
 
     // Ready-made actions for menus and tool bars (texts through tr(), state kept in sync).
-    QAction* scaleToFitAction() const { return m_scaleAction; }
-    QAction* viewOnlyAction() const { return m_viewOnlyAction; }
-    QAction* ctrlAltDelAction() const { return m_ctrlAltDelAction; }
-    QAction* fullScreenAction() const { return m_fullScreenAction; }
+    QAction* scaleToFitAction() const
+    {
+        return m_scaleAction;
+    }
+
+    QAction* viewOnlyAction() const
+    {
+        return m_viewOnlyAction;
+    }
+
+    QAction* ctrlAltDelAction() const
+    {
+        return m_ctrlAltDelAction;
+    }
+
+    QAction* fullScreenAction() const
+    {
+        return m_fullScreenAction;
+    }
 
     QSize sizeHint() const override;
 
@@ -120,7 +170,7 @@ private:
 
     QThread* m_thread = nullptr;
     std::unique_ptr<VncClientWorker> m_worker;
-    quint64 m_generation = 0;   // signals of an earlier connection still queued are ignored
+    quint64 m_generation = 0; // signals of an earlier connection still queued are ignored
     State m_state = State::Disconnected;
     VncError m_lastError = VncError::None;
     QString m_lastErrorString;
@@ -129,7 +179,7 @@ private:
     bool m_scaleToFit = true;
     bool m_viewOnly = false;
     bool m_clipboardSharing = true;
-    QString m_lastRemoteClipboard;   // not echoed back when the local clipboard changes to it
+    QString m_lastRemoteClipboard; // not echoed back when the local clipboard changes to it
 
     // Framebuffer → viewport mapping: widget = frame * m_scale + m_offset.
     qreal m_scale = 1.0;
@@ -139,7 +189,7 @@ private:
     QPoint m_lastPointer;
     int m_wheelRemainderX = 0;
     int m_wheelRemainderY = 0;
-    QHash<quint32, std::uint32_t> m_pressedKeys;   // native scan code (or Qt key) → keysym pressed
+    QHash<quint32, std::uint32_t> m_pressedKeys; // native scan code (or Qt key) → keysym pressed
 
     QAction* m_scaleAction = nullptr;
     QAction* m_viewOnlyAction = nullptr;

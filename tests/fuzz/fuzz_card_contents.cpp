@@ -41,7 +41,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const ctk::TokenKey& key : contents->keys) {
         check(key.id >= 1 && key.id <= 4);
         check(!key.certificate.empty() && !key.subject.empty() && !key.publicKeyInfo.empty());
-        check(key.isEc() ? (!key.ecParameters.empty() && key.ecPoint.size() > 2) : (!key.modulus.empty() && !key.publicExponent.empty()));
+        check(key.isEc() ? (!key.ecParameters.empty() && key.ecPoint.size() > 2)
+                         : (!key.modulus.empty() && !key.publicExponent.empty()));
         ctk::Signer signer(key, key.isEc() ? ctk::SignScheme::EcdsaSha256 : ctk::SignScheme::RsaPkcs1Sha256);
         check(signer.start().ok());
         check(signer.update(algorithms).ok());

@@ -132,7 +132,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
         check(response.size() >= 2);
         check(response.size() <= 2 + kMaxExtendedLe);
-        const auto sw = static_cast<std::uint16_t>((response[response.size() - 2] << 8) | response[response.size() - 1]);
+        const auto sw =
+            static_cast<std::uint16_t>((response[response.size() - 2] << 8) | response[response.size() - 1]);
         check(validStatusWord(sw));
         check(backend.tries >= 0 && backend.tries <= 3);
         if (!command) {

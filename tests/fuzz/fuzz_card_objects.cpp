@@ -29,14 +29,17 @@ public:
     {
         return std::nullopt;
     }
+
     PinCheck verifyPin(const SecureBytes&) override
     {
         return {};
     }
+
     int pinTriesLeft() const override
     {
         return 3;
     }
+
     Result<Bytes> sign(std::uint8_t, PivAlgorithm, ByteView) override
     {
         return makeError(ErrorCode::Unsupported);
@@ -76,11 +79,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& [tag, value] : image->objects) {
         emulator.setDataObject(tag, value);
     }
-    check(emulator.process(Bytes{0x00, 0xA4, 0x04, 0x00, 0x09, 0xA0, 0x00, 0x00, 0x03, 0x08, 0x00, 0x00, 0x10, 0x00, 0x00}).size() >= 2);
+    check(emulator
+              .process(Bytes{0x00, 0xA4, 0x04, 0x00, 0x09, 0xA0, 0x00, 0x00, 0x03, 0x08, 0x00, 0x00, 0x10, 0x00, 0x00})
+              .size()
+          >= 2);
     for (const auto& [tag, value] : image->objects) {
         Bytes tagBytes;
         appendTag(tagBytes, tag);
-        Bytes apdu{0x00, 0xCB, 0x3F, 0xFF, static_cast<std::uint8_t>(tagBytes.size() + 2), 0x5C,
+        Bytes apdu{0x00,
+                   0xCB,
+                   0x3F,
+                   0xFF,
+                   static_cast<std::uint8_t>(tagBytes.size() + 2),
+                   0x5C,
                    static_cast<std::uint8_t>(tagBytes.size())};
         append(apdu, tagBytes);
         apdu.push_back(0x00);

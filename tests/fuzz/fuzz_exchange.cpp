@@ -34,8 +34,7 @@ public:
     ScriptedCard(ByteView script, bool extended)
         : m_script(script)
         , m_extended(extended)
-    {
-    }
+    {}
 
     Result<Bytes> transmitRaw(ByteView commandApdu) override
     {
@@ -53,9 +52,9 @@ public:
         m_pos += 2;
         if (length == 0xFFFF && m_pos + 6 <= m_script.size()) {
             // Up to 128 KiB: twice the largest APDU response, without slowing the fuzzer down with 16 MiB ones.
-            const std::size_t count = ((std::size_t{m_script[m_pos]} << 16) | (std::size_t{m_script[m_pos + 1]} << 8)
-                                       | m_script[m_pos + 2])
-                                      & 0x1FFFF;
+            const std::size_t count =
+                ((std::size_t{m_script[m_pos]} << 16) | (std::size_t{m_script[m_pos + 1]} << 8) | m_script[m_pos + 2])
+                & 0x1FFFF;
             Bytes huge(count, m_script[m_pos + 3]);
             huge.push_back(m_script[m_pos + 4]);
             huge.push_back(m_script[m_pos + 5]);
@@ -146,7 +145,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case 6: {
         auto status = client.verifyPin(SecureBytes{'1', '2', '3', '4', '5', '6'});
         if (!status) {
-            check(status.error().code != ErrorCode::WrongPin || (status.error().triesLeft >= 1 && status.error().triesLeft <= 15));
+            check(status.error().code != ErrorCode::WrongPin
+                  || (status.error().triesLeft >= 1 && status.error().triesLeft <= 15));
         }
         break;
     }

@@ -21,7 +21,8 @@ void check(bool condition)
 
 bool within(ByteView outer, ByteView inner)
 {
-    return inner.empty() || (inner.data() >= outer.data() && inner.data() + inner.size() <= outer.data() + outer.size());
+    return inner.empty()
+           || (inner.data() >= outer.data() && inner.data() + inner.size() <= outer.data() + outer.size());
 }
 
 void checkLevel(ByteView data, int depth)

@@ -2,25 +2,24 @@
 // remote's pcscd with the SRA driver), with real widgets on the offscreen platform. Widgets are found by object
 // name; every dialog is window-modal and opened with open(), so the test answers it by clicking its buttons
 // once it is visible, without nested event loops.
+#include "core/session/KnownHosts.h"
+#include "core/tls/Fingerprint.h"
 #include "gui/AppSettings.h"
 #include "gui/MainWindow.h"
 #include "gui/PreferencesDialog.h"
 #include "gui/vnc/VncView.h"
-
-#include "core/tls/Fingerprint.h"
-#include "core/session/KnownHosts.h"
 #include "support/Lab.h"
 #include "support/Process.h"
 
 #include <QComboBox>
-#include <QFile>
-#include <QStackedWidget>
 #include <QDialog>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QStackedWidget>
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -37,7 +36,7 @@ using sra::test::runProcess;
 namespace {
 
 // The visible widget of type T with this object name, if any (closed dialogs may linger until deleteLater).
-template<typename T>
+template <typename T>
 T* visible(QWidget* root, const QString& name)
 {
     const QList<T*> all = root->findChildren<T*>(name);
@@ -49,7 +48,7 @@ T* visible(QWidget* root, const QString& name)
     return nullptr;
 }
 
-template<typename T>
+template <typename T>
 T* child(QWidget* root, const QString& name)
 {
     T* widget = root->findChild<T*>(name);
@@ -103,6 +102,7 @@ private:
     {
         return QStringLiteral("127.0.0.1:") + m_lab->env(QStringLiteral("SRAD_PORT"));
     }
+
     QString sradFingerprint() const;
     int cardTriesLeft() const;
     bool remoteReaderHasCard() const;
@@ -159,9 +159,9 @@ void TestAdminWindow::cleanup()
 
 QString TestAdminWindow::sradFingerprint() const
 {
-    const ProcessResult r = runProcess(sra::test::binaryDir() + QStringLiteral("/remote-service/srad"),
-                                       {QStringLiteral("--root"), m_lab->env(QStringLiteral("SRAD_ROOT")),
-                                        QStringLiteral("--fingerprint")});
+    const ProcessResult r = runProcess(
+        sra::test::binaryDir() + QStringLiteral("/remote-service/srad"),
+        {QStringLiteral("--root"), m_lab->env(QStringLiteral("SRAD_ROOT")), QStringLiteral("--fingerprint")});
     return r.ok() ? QString::fromUtf8(r.out).trimmed() : QString();
 }
 
@@ -184,7 +184,9 @@ bool TestAdminWindow::remoteReaderHasCard() const
 {
     // The remote's own pcscd, asked by an independent PC/SC client.
     const ProcessResult r = runProcess(QStringLiteral("opensc-tool"), {QStringLiteral("-l")}, remoteEnvironment());
-    return QRegularExpression(QStringLiteral("\\bYes\\s+SRA Virtual Card Reader")).match(QString::fromUtf8(r.out)).hasMatch();
+    return QRegularExpression(QStringLiteral("\\bYes\\s+SRA Virtual Card Reader"))
+        .match(QString::fromUtf8(r.out))
+        .hasMatch();
 }
 
 bool TestAdminWindow::connectAndSignIn(const QString& pin, bool expectTrust)
@@ -198,14 +200,16 @@ bool TestAdminWindow::connectAndSignIn(const QString& pin, bool expectTrust)
     QTest::mouseClick(connectButton, Qt::LeftButton);
     if (expectTrust) {
         QDialog* trust = nullptr;
-        if (!QTest::qWaitFor([&] { return (trust = visible<QDialog>(m_window.get(), QStringLiteral("trustDialog"))); }, 15000)) {
+        if (!QTest::qWaitFor([&] { return (trust = visible<QDialog>(m_window.get(), QStringLiteral("trustDialog"))); },
+                             15000)) {
             qWarning("no trust dialog; status: %s", qPrintable(m_window->statusText()));
             return false;
         }
         QTest::mouseClick(child<QPushButton>(trust, QStringLiteral("trustButton")), Qt::LeftButton);
     }
     QDialog* pinDialog = nullptr;
-    if (!QTest::qWaitFor([&] { return (pinDialog = visible<QDialog>(m_window.get(), QStringLiteral("pinDialog"))); }, 15000)) {
+    if (!QTest::qWaitFor([&] { return (pinDialog = visible<QDialog>(m_window.get(), QStringLiteral("pinDialog"))); },
+                         15000)) {
         qWarning("no PIN dialog; status: %s", qPrintable(m_window->statusText()));
         return false;
     }
@@ -234,11 +238,13 @@ void TestAdminWindow::cardPanelShowsTheSoftCard()
 
     // The same card as an independent look with sra-card: cardholder and every certificate's fingerprint.
     const ProcessResult r = runProcess(sra::test::binaryDir() + QStringLiteral("/admin-cli/sra-card"),
-                                       {QStringLiteral("list")}, m_lab->clientEnvironment());
+                                       {QStringLiteral("list")},
+                                       m_lab->clientEnvironment());
     QVERIFY2(r.ok(), qPrintable(r.describe()));
     const QString listing = QString::fromUtf8(r.out);
-    QVERIFY2(listing.contains(QStringLiteral("Cardholder: ") + labelText(m_window.get(), QStringLiteral("cardholderLabel"))),
-             qPrintable(listing));
+    QVERIFY2(
+        listing.contains(QStringLiteral("Cardholder: ") + labelText(m_window.get(), QStringLiteral("cardholderLabel"))),
+        qPrintable(listing));
     QStringList expected;
     auto it = QRegularExpression(QStringLiteral("SHA-256: ([0-9A-F:]+)")).globalMatch(listing);
     while (it.hasNext()) {
@@ -261,7 +267,8 @@ void TestAdminWindow::cardPanelShowsTheSoftCard()
     certificates->setCurrentItem(certificates->topLevelItem(0));
     QVERIFY(certificates->topLevelItem(0)->text(0).startsWith(QStringLiteral("9A")));
     QVERIFY(labelText(m_window.get(), QStringLiteral("pinTriesLabel")).contains(QLatin1String("3")));
-    QVERIFY(labelText(m_window.get(), QStringLiteral("cardStatusLabel")).contains(m_lab->env(QStringLiteral("LAB_READER"))));
+    QVERIFY(labelText(m_window.get(), QStringLiteral("cardStatusLabel"))
+                .contains(m_lab->env(QStringLiteral("LAB_READER"))));
     snapshot(m_window.get(), QStringLiteral("card-present"));
 }
 
@@ -291,17 +298,18 @@ void TestAdminWindow::firstConnectTrustPinAuthenticated()
     auto* ok = child<QPushButton>(pinDialog, QStringLiteral("pinOkButton"));
     const QString pin = m_lab->env(QStringLiteral("SOFTCARD_PIN"));
     QTest::keyClicks(edit, pin.left(3));
-    QVERIFY(!ok->isEnabled());   // too short to be a PIN: not even sent to the card
+    QVERIFY(!ok->isEnabled()); // too short to be a PIN: not even sent to the card
     QTest::keyClicks(edit, pin.mid(3));
     QVERIFY(ok->isEnabled());
-    QVERIFY(!edit->text().contains(pin));   // only filler characters in the widget
+    QVERIFY(!edit->text().contains(pin)); // only filler characters in the widget
     snapshot(pinDialog, QStringLiteral("pin-dialog"));
     QCOMPARE(edit->text().size(), pin.size());
     QTest::mouseClick(ok, Qt::LeftButton);
-    QCOMPARE(edit->text(), QString());      // handed over and wiped at once
+    QCOMPARE(edit->text(), QString()); // handed over and wiped at once
 
     QTRY_VERIFY2_WITH_TIMEOUT(m_window->statusText().startsWith(QStringLiteral("Authenticated to 127.0.0.1")),
-                              qPrintable(m_window->statusText()), 15000);
+                              qPrintable(m_window->statusText()),
+                              15000);
     QVERIFY(m_window->statusText().contains(m_lab->env(QStringLiteral("SRAD_ACCOUNT"))));
     QVERIFY(child<QPushButton>(m_window.get(), QStringLiteral("disconnectButton"))->isEnabled());
     QVERIFY(child<QPushButton>(m_window.get(), QStringLiteral("insertCardButton"))->isEnabled());
@@ -336,8 +344,8 @@ void TestAdminWindow::insertAndRemoveCard()
     QVERIFY(remove->isEnabled());
     QVERIFY(!insert->isEnabled());
     // srad says which account the card logs in as there (or why none), and the window shows it.
-    QTRY_VERIFY2_WITH_TIMEOUT(m_window->statusText().contains(QStringLiteral("logs in as")),
-                              qPrintable(m_window->statusText()), 10000);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        m_window->statusText().contains(QStringLiteral("logs in as")), qPrintable(m_window->statusText()), 10000);
     qInfo("after Insert card: %s", qPrintable(m_window->statusText()));
 
     QTest::mouseClick(remove, Qt::LeftButton);
@@ -358,16 +366,22 @@ void TestAdminWindow::relayedPinCheckIsAskedForAndLogged()
     QProcess remote;
     remote.setProcessEnvironment(remoteEnvironment());
     remote.start(QStringLiteral("pkcs11-tool"),
-                 {QStringLiteral("--module"), QStringLiteral("/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"),
-                  QStringLiteral("--login"), QStringLiteral("--pin"), m_lab->env(QStringLiteral("SOFTCARD_PIN")),
-                  QStringLiteral("--list-objects"), QStringLiteral("--type"), QStringLiteral("privkey")});
+                 {QStringLiteral("--module"),
+                  QStringLiteral("/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"),
+                  QStringLiteral("--login"),
+                  QStringLiteral("--pin"),
+                  m_lab->env(QStringLiteral("SOFTCARD_PIN")),
+                  QStringLiteral("--list-objects"),
+                  QStringLiteral("--type"),
+                  QStringLiteral("privkey")});
     QVERIFY(remote.waitForStarted());
     QDialog* approval = nullptr;
     QTRY_VERIFY_WITH_TIMEOUT((approval = visible<QDialog>(m_window.get(), QStringLiteral("approvalDialog"))), 20000);
     // The requester is the process that holds the local channel: here the remote's pcscd (the SRA driver runs
     // inside it), named from its peer credentials.
     const QString question = labelText(approval, QStringLiteral("approvalTextLabel"));
-    QVERIFY2(question.contains(QLatin1String("PIN check")) && question.contains(QLatin1String("pcscd")), qPrintable(question));
+    QVERIFY2(question.contains(QLatin1String("PIN check")) && question.contains(QLatin1String("pcscd")),
+             qPrintable(question));
     snapshot(approval, QStringLiteral("approval-dialog"));
     QTest::mouseClick(child<QPushButton>(approval, QStringLiteral("allowOnceButton")), Qt::LeftButton);
 
@@ -375,12 +389,13 @@ void TestAdminWindow::relayedPinCheckIsAskedForAndLogged()
     QTRY_VERIFY_WITH_TIMEOUT(log->topLevelItemCount() >= 1, 10000);
     QTreeWidgetItem* entry = log->topLevelItem(log->topLevelItemCount() - 1);
     QCOMPARE(entry->text(2), QStringLiteral("PIN check"));
-    QVERIFY2(entry->text(1).contains(QLatin1String("pcscd")) && question.contains(entry->text(1)), qPrintable(entry->text(1)));
+    QVERIFY2(entry->text(1).contains(QLatin1String("pcscd")) && question.contains(entry->text(1)),
+             qPrintable(entry->text(1)));
     QCOMPARE(entry->text(3), QStringLiteral("done"));
     QVERIFY(!entry->text(0).isEmpty());
     QTRY_VERIFY_WITH_TIMEOUT(remote.state() == QProcess::NotRunning, 20000);
     snapshot(m_window.get(), QStringLiteral("card-inserted-relay-log"));
-    QCOMPARE(cardTriesLeft(), before);   // a right PIN: the counter is full again
+    QCOMPARE(cardTriesLeft(), before); // a right PIN: the counter is full again
 
     QTest::mouseClick(child<QPushButton>(m_window.get(), QStringLiteral("removeCardButton")), Qt::LeftButton);
     disconnectSession();
@@ -395,26 +410,29 @@ void TestAdminWindow::wrongPinCostsExactlyOneTry()
     QTest::mouseClick(child<QPushButton>(m_window.get(), QStringLiteral("connectButton")), Qt::LeftButton);
     QDialog* first = nullptr;
     QTRY_VERIFY_WITH_TIMEOUT((first = visible<QDialog>(m_window.get(), QStringLiteral("pinDialog"))), 15000);
-    QVERIFY(!visible<QDialog>(m_window.get(), QStringLiteral("trustDialog")));   // known host: no question
-    const QString wrong = m_lab->env(QStringLiteral("SOFTCARD_PIN")) == QStringLiteral("999999") ? QStringLiteral("888888")
-                                                                                                    : QStringLiteral("999999");
+    QVERIFY(!visible<QDialog>(m_window.get(), QStringLiteral("trustDialog"))); // known host: no question
+    const QString wrong = m_lab->env(QStringLiteral("SOFTCARD_PIN")) == QStringLiteral("999999")
+                              ? QStringLiteral("888888")
+                              : QStringLiteral("999999");
     QTest::keyClicks(child<QLineEdit>(first, QStringLiteral("pinLineEdit")), wrong);
     QTest::mouseClick(child<QPushButton>(first, QStringLiteral("pinOkButton")), Qt::LeftButton);
 
     QDialog* second = nullptr;
-    QTRY_VERIFY_WITH_TIMEOUT((second = visible<QDialog>(m_window.get(), QStringLiteral("pinDialog"))) && second != first, 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (second = visible<QDialog>(m_window.get(), QStringLiteral("pinDialog"))) && second != first, 15000);
     QVERIFY2(labelText(second, QStringLiteral("triesLabel")).contains(QString::number(before - 1)),
              qPrintable(labelText(second, QStringLiteral("triesLabel"))));
     QVERIFY(!labelText(second, QStringLiteral("pinReasonLabel")).isEmpty());
-    QCOMPARE(cardTriesLeft(), before - 1);   // exactly one try spent
+    QCOMPARE(cardTriesLeft(), before - 1); // exactly one try spent
     snapshot(second, QStringLiteral("pin-dialog-wrong-pin"));
     QVERIFY(labelText(m_window.get(), QStringLiteral("pinTriesLabel")).contains(QString::number(before - 1)));
 
     // The right PIN then signs in and gives the card its tries back.
-    QTest::keyClicks(child<QLineEdit>(second, QStringLiteral("pinLineEdit")), m_lab->env(QStringLiteral("SOFTCARD_PIN")));
+    QTest::keyClicks(child<QLineEdit>(second, QStringLiteral("pinLineEdit")),
+                     m_lab->env(QStringLiteral("SOFTCARD_PIN")));
     QTest::mouseClick(child<QPushButton>(second, QStringLiteral("pinOkButton")), Qt::LeftButton);
-    QTRY_VERIFY2_WITH_TIMEOUT(m_window->statusText().startsWith(QStringLiteral("Authenticated")),
-                              qPrintable(m_window->statusText()), 15000);
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        m_window->statusText().startsWith(QStringLiteral("Authenticated")), qPrintable(m_window->statusText()), 15000);
     QCOMPARE(cardTriesLeft(), before);
     disconnectSession();
 }
@@ -444,9 +462,10 @@ void TestAdminWindow::changedFingerprintIsAHardStop()
     QTRY_VERIFY(m_window->session() == nullptr);
     QVERIFY(!visible<QDialog>(m_window.get(), QStringLiteral("pinDialog")));
     QVERIFY(!visible<QDialog>(m_window.get(), QStringLiteral("trustDialog")));
-    QVERIFY(m_window->statusText().contains(QLatin1String("changed")) || m_window->statusText().contains(QLatin1String("identity")));
+    QVERIFY(m_window->statusText().contains(QLatin1String("changed"))
+            || m_window->statusText().contains(QLatin1String("identity")));
     QCOMPARE(cardTriesLeft(), before);
-    QVERIFY(stop->findChildren<QPushButton*>().size() == 1);   // Close only
+    QVERIFY(stop->findChildren<QPushButton*>().size() == 1); // Close only
     snapshot(stop, QStringLiteral("host-key-changed"));
     QTest::mouseClick(child<QPushButton>(stop, QStringLiteral("hostKeyCloseButton")), Qt::LeftButton);
     QTRY_VERIFY(!visible<QDialog>(m_window.get(), QStringLiteral("hostKeyChangedDialog")));
@@ -513,9 +532,10 @@ void TestAdminWindow::screenShareShowsTheRemote()
     sra::gui::VncView* view = nullptr;
     QTRY_VERIFY2_WITH_TIMEOUT((view = m_window->findChild<sra::gui::VncView*>(QStringLiteral("remoteView")))
                                   && view->state() == sra::gui::VncView::State::Connected,
-                              qPrintable(m_window->statusText()), 20000);
+                              qPrintable(m_window->statusText()),
+                              20000);
     QCOMPARE(m_window->remoteViewArea()->currentWidget(), view);
-    QVERIFY(!share->isEnabled());   // one screen per session at a time
+    QVERIFY(!share->isEnabled()); // one screen per session at a time
     // x11vnc's first update can be black: the picture settles within a few seconds.
     QTRY_VERIFY_WITH_TIMEOUT(showsTheTestScreen(view->framebuffer()), 15000);
     QCOMPARE(view->frameSize(), QSize(1024, 768));
@@ -558,7 +578,8 @@ void TestAdminWindow::preferencesShowTheLicense()
     QCOMPARE(labelText(preferences, QStringLiteral("licenseVerdictLabel")), QStringLiteral("Valid"));
     QVERIFY(!labelText(preferences, QStringLiteral("licenseeLabel")).isEmpty());
     QVERIFY(!labelText(preferences, QStringLiteral("licenseExpiryLabel")).isEmpty());
-    QVERIFY(labelText(preferences, QStringLiteral("licenseFileLabel")).startsWith(m_lab->env(QStringLiteral("SRAD_ROOT"))));
+    QVERIFY(
+        labelText(preferences, QStringLiteral("licenseFileLabel")).startsWith(m_lab->env(QStringLiteral("SRAD_ROOT"))));
     snapshot(preferences, QStringLiteral("preferences-license-valid"));
     preferences->reject();
 
@@ -592,7 +613,8 @@ void TestAdminWindow::preferencesImportLicense()
     junkFile.write("not a license\n");
     junkFile.close();
     QVERIFY(!preferences->importLicenseFile(junk));
-    QVERIFY(labelText(preferences, QStringLiteral("licenseImportResultLabel")).contains(QLatin1String("was not installed")));
+    QVERIFY(labelText(preferences, QStringLiteral("licenseImportResultLabel"))
+                .contains(QLatin1String("was not installed")));
     QCOMPARE(preferences->licenseStatus().code, sra::core::LicenseStatus::Missing);
 
     // The lab's license file, as sra-setup license install would take it.

@@ -1,10 +1,9 @@
 // The translations: the German catalogue is embedded and loads, the window then speaks German, and the
 // committed catalogue is complete and current for the sources it covers (lupdate finds nothing untranslated).
+#include "core/license/License.h"
 #include "gui/AppSettings.h"
 #include "gui/MainWindow.h"
 #include "gui/Translator.h"
-
-#include "core/license/License.h"
 #include "support/Process.h"
 
 #include <QFile>
@@ -40,12 +39,15 @@ void TestTranslations::germanLoads()
     sra::gui::Translator translator;
     QCOMPARE(translator.install(QStringLiteral("de")), QStringLiteral("de"));
     QCOMPARE(QCoreApplication::translate("sra::gui::MainWindow", "&Connect"), QStringLiteral("&Verbinden"));
-    QCOMPARE(QCoreApplication::translate("sra::gui::PinDialog", "%n tries left before the card is blocked.", nullptr, 2),
-             QStringLiteral("Noch 2 Versuche, bevor die Karte gesperrt wird."));
-    QCOMPARE(QCoreApplication::translate("sra::gui::PinDialog", "%n tries left before the card is blocked.", nullptr, 1),
-             QStringLiteral("Noch 1 Versuch, bevor die Karte gesperrt wird."));
+    QCOMPARE(
+        QCoreApplication::translate("sra::gui::PinDialog", "%n tries left before the card is blocked.", nullptr, 2),
+        QStringLiteral("Noch 2 Versuche, bevor die Karte gesperrt wird."));
+    QCOMPARE(
+        QCoreApplication::translate("sra::gui::PinDialog", "%n tries left before the card is blocked.", nullptr, 1),
+        QStringLiteral("Noch 1 Versuch, bevor die Karte gesperrt wird."));
     // Core messages the window shows are in the catalogue too.
-    QVERIFY(sra::core::licenseStatusMessage(sra::core::LicenseStatus{}).startsWith(QStringLiteral("Dieser Rechner hat keine Lizenz.")));
+    QVERIFY(sra::core::licenseStatusMessage(sra::core::LicenseStatus{})
+                .startsWith(QStringLiteral("Dieser Rechner hat keine Lizenz.")));
 }
 
 void TestTranslations::englishIsTheSource()
@@ -55,11 +57,14 @@ void TestTranslations::englishIsTheSource()
     QCOMPARE(translator.install(QStringLiteral("en")), QStringLiteral("en"));
     QCOMPARE(QCoreApplication::translate("sra::gui::MainWindow", "&Connect"), QStringLiteral("&Connect"));
     // The English catalogue spells out the plural forms.
-    QCOMPARE(QCoreApplication::translate("sra::gui::CardPanel", "%n tries left", nullptr, 1), QStringLiteral("1 try left"));
-    QCOMPARE(QCoreApplication::translate("sra::gui::CardPanel", "%n tries left", nullptr, 3), QStringLiteral("3 tries left"));
+    QCOMPARE(QCoreApplication::translate("sra::gui::CardPanel", "%n tries left", nullptr, 1),
+             QStringLiteral("1 try left"));
+    QCOMPARE(QCoreApplication::translate("sra::gui::CardPanel", "%n tries left", nullptr, 3),
+             QStringLiteral("3 tries left"));
     // An unknown language falls back to English rather than failing.
     QCOMPARE(translator.install(QStringLiteral("xx")), QStringLiteral("en"));
-    QCOMPARE(QCoreApplication::translate("sra::gui::CardPanel", "%n tries left", nullptr, 1), QStringLiteral("1 try left"));
+    QCOMPARE(QCoreApplication::translate("sra::gui::CardPanel", "%n tries left", nullptr, 1),
+             QStringLiteral("1 try left"));
 }
 
 void TestTranslations::windowSpeaksGerman()
@@ -93,11 +98,16 @@ void TestTranslations::catalogueIsCompleteAndCurrent()
     const QString copy = dir.filePath(QStringLiteral("sra_%1.ts").arg(language));
     QVERIFY(QFile::copy(sra::test::sourceDir() + QStringLiteral("/translations/sra_%1.ts").arg(language), copy));
     QFile::setPermissions(copy, QFile::ReadOwner | QFile::WriteOwner);
-    const sra::test::ProcessResult r = sra::test::runProcess(
-        QStringLiteral(SRA_LUPDATE),
-        {QStringLiteral("@") + QString::fromLocal8Bit(qgetenv("SRA_LUPDATE_SOURCES")), QStringLiteral("-I"),
-         sra::test::sourceDir(), QStringLiteral("-no-obsolete"), QStringLiteral("-locations"), QStringLiteral("none"),
-         QStringLiteral("-ts"), copy});
+    const sra::test::ProcessResult r =
+        sra::test::runProcess(QStringLiteral(SRA_LUPDATE),
+                              {QStringLiteral("@") + QString::fromLocal8Bit(qgetenv("SRA_LUPDATE_SOURCES")),
+                               QStringLiteral("-I"),
+                               sra::test::sourceDir(),
+                               QStringLiteral("-no-obsolete"),
+                               QStringLiteral("-locations"),
+                               QStringLiteral("none"),
+                               QStringLiteral("-ts"),
+                               copy});
     QVERIFY2(r.ok(), qPrintable(r.describe()));
     QFile ts(copy);
     QVERIFY(ts.open(QIODevice::ReadOnly));
@@ -105,9 +115,10 @@ void TestTranslations::catalogueIsCompleteAndCurrent()
     QVERIFY(text.count(QStringLiteral("<message")) > 100);
     if (language == QLatin1String("de")) {
         // Every message has a translation (unfinished ones are new or changed in the code).
-        const auto unfinished = QRegularExpression(QStringLiteral("<source>([^<]*)</source>\\s*(<comment>[^<]*</comment>\\s*)?"
-                                                                  "<translation type=\"unfinished\""))
-                                    .globalMatch(text);
+        const auto unfinished =
+            QRegularExpression(QStringLiteral("<source>([^<]*)</source>\\s*(<comment>[^<]*</comment>\\s*)?"
+                                              "<translation type=\"unfinished\""))
+                .globalMatch(text);
         QStringList missing;
         auto it = unfinished;
         while (it.hasNext()) {

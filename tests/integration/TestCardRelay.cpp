@@ -2,10 +2,10 @@
 // --insert-card → srad → a local-channel client in this test (speaking what the pcscd driver and the PKCS#11
 // module speak). Reads come from the inserted objects; PIN checks and signatures are done by the admin's card;
 // the allow-list refuses what it must on both sides, and the card's counter moves only for real PIN checks.
-#include "core/net/QtBytes.h"
 #include "core/auth/AuthChallenge.h"
-#include "core/piv/Pkcs1.h"
+#include "core/net/QtBytes.h"
 #include "core/piv/PivObjects.h"
+#include "core/piv/Pkcs1.h"
 #include "core/piv/Tlv.h"
 #include "core/wire/Message.h"
 #include "support/Lab.h"
@@ -14,16 +14,15 @@
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
-#include <QLocalSocket>
 #include <QFile>
+#include <QLocalSocket>
 #include <QProcess>
-#include <QSslCertificate>
 #include <QRegularExpression>
+#include <QSslCertificate>
 #include <QTest>
 
-#include <memory>
-
 #include <csignal>
+#include <memory>
 #include <sys/types.h>
 
 using sra::test::Lab;
@@ -154,7 +153,9 @@ bool waitPresent(LocalClient& client)
 QByteArray pkcs1Block()
 {
     const QByteArray digest = QCryptographicHash::hash("x", QCryptographicHash::Sha256);
-    return toQByteArray(piv::pkcs1v15SignatureBlock(piv::buildDigestInfo(piv::HashAlgorithm::Sha256, asByteView(digest)).value(), 256).value());
+    return toQByteArray(
+        piv::pkcs1v15SignatureBlock(piv::buildDigestInfo(piv::HashAlgorithm::Sha256, asByteView(digest)).value(), 256)
+            .value());
 }
 } // namespace
 
@@ -163,7 +164,9 @@ void TestCardRelay::adminGoneOrSilent()
     Lab lab;
     QVERIFY2(lab.isUp(), qPrintable(lab.error()));
     // A short relay deadline so the silent case shows within the test.
-    QVERIFY(lab.setSradConfig({{QStringLiteral("relay"), QStringLiteral("request_timeout_ms"), QStringLiteral("1500")}}));
+    QVERIFY(lab.setSradConfig({
+        {QStringLiteral("relay"), QStringLiteral("request_timeout_ms"), QStringLiteral("1500")}
+    }));
     QVERIFY(lab.runLab(QStringLiteral("srad-stop")).ok());
     QVERIFY(lab.runLab(QStringLiteral("srad-start")).ok());
 
@@ -247,8 +250,12 @@ void TestCardRelay::relayEndToEnd()
 
     QProcess admin;
     QByteArray adminOut;
-    QVERIFY2(sra::test::startLabAdmin(admin, lab, {QStringLiteral("--insert-card"), QStringLiteral("--approve"), QStringLiteral("session")},
-                                      "Card inserted", &adminOut),
+    QVERIFY2(sra::test::startLabAdmin(
+                 admin,
+                 lab,
+                 {QStringLiteral("--insert-card"), QStringLiteral("--approve"), QStringLiteral("session")},
+                 "Card inserted",
+                 &adminOut),
              adminOut.constData());
 
     // The connected client is told at once; a new one gets the card in its first status.
@@ -266,7 +273,8 @@ void TestCardRelay::relayEndToEnd()
     QVERIFY(object);
     const auto der = piv::decodeCertificateObject(*object);
     QVERIFY(der);
-    const QSslCertificate cardCertificate = sra::test::RawSradClient::loadCertificate(lab.env(QStringLiteral("SOFTCARD_DIR")) + QStringLiteral("/slot-9a.cert.pem"));
+    const QSslCertificate cardCertificate = sra::test::RawSradClient::loadCertificate(
+        lab.env(QStringLiteral("SOFTCARD_DIR")) + QStringLiteral("/slot-9a.cert.pem"));
     QCOMPARE(toQByteArray(der.value()), cardCertificate.toDer());
     QVERIFY(piv::findTlv(status->bytes(wire::Field::CardObjects), 0x5FC102)); // CHUID too
 
@@ -298,7 +306,8 @@ void TestCardRelay::relayEndToEnd()
         QVERIFY(stranger.connect(lab.env(QStringLiteral("SRAD_LOCAL_SOCKET"))));
         QVERIFY(stranger.receive(wire::MessageType::CardStatus));
         const QByteArray d = QCryptographicHash::hash("stranger", QCryptographicHash::Sha256);
-        const auto b = piv::pkcs1v15SignatureBlock(piv::buildDigestInfo(piv::HashAlgorithm::Sha256, asByteView(d)).value(), 256);
+        const auto b =
+            piv::pkcs1v15SignatureBlock(piv::buildDigestInfo(piv::HashAlgorithm::Sha256, asByteView(d)).value(), 256);
         QVERIFY(stranger.send(signRequest(1, 0x9A, 0x07, toQByteArray(b.value()))));
         QCOMPARE(statusOf(stranger.receive(wire::MessageType::RelayResult)), int(wire::RelayStatus::SecurityStatus));
     }
@@ -324,11 +333,13 @@ void TestCardRelay::relayEndToEnd()
     QCOMPARE(triesLeft(lab), 3);
 
     // Audit on both sides: srad names the requesting process, the admin tool lists what it did.
-    QTRY_VERIFY_WITH_TIMEOUT((adminOut += admin.readAllStandardOutput()).contains("Relayed: signature with slot 9A"), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT((adminOut += admin.readAllStandardOutput()).contains("Relayed: signature with slot 9A"),
+                             5000);
     QFile log(lab.dir() + QStringLiteral("/srad.log"));
     QVERIFY(log.open(QIODevice::ReadOnly));
     const QByteArray sradLog = log.readAll();
-    QVERIFY2(sradLog.contains("relayed private-key operation, slot 9a") && sradLog.contains("(PKCS#11 module)"), sradLog.constData());
+    QVERIFY2(sradLog.contains("relayed private-key operation, slot 9a") && sradLog.contains("(PKCS#11 module)"),
+             sradLog.constData());
     QVERIFY(sradLog.contains("refused private-key operation"));
     QVERIFY(!sradLog.contains(pin.toUtf8()));
 
@@ -358,11 +369,11 @@ void TestCardRelay::hostileLocalClients()
     const QString path = lab.env(QStringLiteral("SRAD_LOCAL_SOCKET"));
 
     // Garbage instead of frames, a frame over the local limit, and a request before LocalHello: closed.
-    for (const QByteArray& bytes : {QByteArray("GET / HTTP/1.0\r\n\r\n"), QByteArray::fromHex("5352012200100000"),
-                                    [] {
+    for (const QByteArray& bytes : {QByteArray("GET / HTTP/1.0\r\n\r\n"), QByteArray::fromHex("5352012200100000"), [] {
                                         wire::Message m = pinRequest(1, "123456");
                                         auto f = wire::encodeMessage(m);
-                                        return QByteArray(reinterpret_cast<const char*>(f->data()), static_cast<qsizetype>(f->size()));
+                                        return QByteArray(reinterpret_cast<const char*>(f->data()),
+                                                          static_cast<qsizetype>(f->size()));
                                     }()}) {
         QLocalSocket raw;
         raw.connectToServer(path);
@@ -396,7 +407,8 @@ void TestCardRelay::hostileLocalClients()
     }
     int refused = 0;
     for (int i = 0; i < 6; ++i) {
-        refused += statusOf(flood.receive(wire::MessageType::RelayResult, 3000)) == int(wire::RelayStatus::RefusedByPolicy);
+        refused +=
+            statusOf(flood.receive(wire::MessageType::RelayResult, 3000)) == int(wire::RelayStatus::RefusedByPolicy);
     }
     QCOMPARE(refused, 6);
     QCOMPARE(::kill(static_cast<pid_t>(adminPids.first()), SIGCONT), 0);

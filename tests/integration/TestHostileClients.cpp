@@ -1,8 +1,8 @@
 // Hostile and broken peers against a real srad: malformed, truncated, oversized and out-of-order frames,
 // replayed and cross-server signatures, slow-loris connections and guessing. Each gets a typed error or is
 // closed, srad stays up, and an admin session authenticated on the same srad goes on undisturbed.
-#include "core/net/QtBytes.h"
 #include "core/auth/AuthChallenge.h"
+#include "core/net/QtBytes.h"
 #include "support/Lab.h"
 #include "support/Process.h"
 #include "support/RawSradClient.h"
@@ -69,7 +69,7 @@ private:
     }
 
     std::unique_ptr<Lab> m_lab;
-    QProcess m_admin;   // sra-connect --stay: the session that must survive all of this
+    QProcess m_admin; // sra-connect --stay: the session that must survive all of this
     qint64 m_sradPid = 0;
     QString m_adminSessionId;
 };
@@ -79,11 +79,13 @@ void TestHostileClients::initTestCase()
     m_lab = std::make_unique<Lab>();
     QVERIFY2(m_lab->isUp(), qPrintable(m_lab->error()));
     // Tight limits so the test sees them act within seconds.
-    QVERIFY(m_lab->setSradConfig({{QStringLiteral("auth"), QStringLiteral("handshake_timeout_ms"), QStringLiteral("3000")},
-                                  {QStringLiteral("auth"), QStringLiteral("max_unauthenticated"), QStringLiteral("4")},
-                                  {QStringLiteral("auth"), QStringLiteral("max_failures"), QStringLiteral("3")},
-                                  {QStringLiteral("auth"), QStringLiteral("failure_window_s"), QStringLiteral("60")},
-                                  {QStringLiteral("auth"), QStringLiteral("keepalive_interval_s"), QStringLiteral("1")}}));
+    QVERIFY(m_lab->setSradConfig({
+        {QStringLiteral("auth"), QStringLiteral("handshake_timeout_ms"), QStringLiteral("3000")},
+        {QStringLiteral("auth"), QStringLiteral("max_unauthenticated"),  QStringLiteral("4")   },
+        {QStringLiteral("auth"), QStringLiteral("max_failures"),         QStringLiteral("3")   },
+        {QStringLiteral("auth"), QStringLiteral("failure_window_s"),     QStringLiteral("60")  },
+        {QStringLiteral("auth"), QStringLiteral("keepalive_interval_s"), QStringLiteral("1")   }
+    }));
     QVERIFY(m_lab->runLab(QStringLiteral("srad-stop")).ok());
     QVERIFY(m_lab->runLab(QStringLiteral("srad-start")).ok());
 
@@ -91,7 +93,8 @@ void TestHostileClients::initTestCase()
     QVERIFY2(sra::test::startLabAdmin(m_admin, *m_lab, {QStringLiteral("--stay")}, "Authenticated", &seen),
              seen.constData());
     QCOMPARE(m_admin.state(), QProcess::Running);
-    const QRegularExpressionMatch id = QRegularExpression(QStringLiteral("\\(session ([0-9a-f]+)\\)")).match(QString::fromUtf8(seen));
+    const QRegularExpressionMatch id =
+        QRegularExpression(QStringLiteral("\\(session ([0-9a-f]+)\\)")).match(QString::fromUtf8(seen));
     QVERIFY2(id.hasMatch(), seen.constData());
     m_adminSessionId = id.captured(1);
     QFile pidFile(m_lab->dir() + QStringLiteral("/srad.pid"));
@@ -114,7 +117,8 @@ void TestHostileClients::malformedInput_data()
     QTest::addColumn<QByteArray>("bytes");
     QTest::addColumn<int>("expected"); // wire::ErrorCode, 0: closed without an answer is acceptable
 
-    QTest::addRow("HTTP request") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\n\r\n") << int(wire::ErrorCode::ProtocolViolation);
+    QTest::addRow("HTTP request") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                                  << int(wire::ErrorCode::ProtocolViolation);
     QTest::addRow("oversized frame") << frameHeader(1, 1, 0x7FFFFFFF) << int(wire::ErrorCode::FrameTooLarge);
     QTest::addRow("just over the limit") << frameHeader(1, 1, 32 * 1024 + 1) << int(wire::ErrorCode::FrameTooLarge);
     QTest::addRow("future version") << frameHeader(2, 1, 0) << int(wire::ErrorCode::UnsupportedVersion);
@@ -159,7 +163,8 @@ void TestHostileClients::replayedSignatureRefused()
     const auto serverNonce = first.hello(cardFile("slot-9a.cert.pem"));
     QVERIFY(serverNonce);
     const QByteArray adminDer = RawSradClient::loadCertificate(cardFile("slot-9a.cert.pem")).toDer();
-    const QByteArray digest = sra::core::authChallengeDigest(first.serverCertificate().toDer(), first.clientNonce(), *serverNonce, adminDer);
+    const QByteArray digest =
+        sra::core::authChallengeDigest(first.serverCertificate().toDer(), first.clientNonce(), *serverNonce, adminDer);
     const QByteArray recorded = RawSradClient::signDigest(cardFile("slot-9a.key.pem"), digest);
     wire::Message response(wire::MessageType::AuthResponse);
     response.set(wire::Field::Signature, sra::core::asByteView(recorded));
@@ -187,7 +192,8 @@ void TestHostileClients::crossServerSignatureRefused()
     const QByteArray adminDer = RawSradClient::loadCertificate(cardFile("slot-9a.cert.pem")).toDer();
     const QByteArray digest = sra::core::authChallengeDigest(otherServer, client.clientNonce(), *serverNonce, adminDer);
     wire::Message response(wire::MessageType::AuthResponse);
-    response.set(wire::Field::Signature, sra::core::asByteView(RawSradClient::signDigest(cardFile("slot-9a.key.pem"), digest)));
+    response.set(wire::Field::Signature,
+                 sra::core::asByteView(RawSradClient::signDigest(cardFile("slot-9a.key.pem"), digest)));
     QVERIFY(client.send(response));
     QCOMPARE(errorOf(client.receive()), std::optional(wire::ErrorCode::BadSignature));
 }
@@ -215,7 +221,7 @@ void TestHostileClients::slowLorisBoundedAndTimedOut()
         QCOMPARE(errorOf(c->receive(6000)), std::optional(wire::ErrorCode::Timeout));
         QVERIFY(c->waitClosed());
     }
-    QTRY_VERIFY_WITH_TIMEOUT(plain.state() == QAbstractSocket::UnconnectedState || !plain.waitForReadyRead(100) , 6000);
+    QTRY_VERIFY_WITH_TIMEOUT(plain.state() == QAbstractSocket::UnconnectedState || !plain.waitForReadyRead(100), 6000);
 
     // Slots are free again: an honest client authenticates.
     RawSradClient honest;
@@ -263,16 +269,19 @@ void TestHostileClients::honestSessionUndisturbed()
     QVERIFY(log.open(QIODevice::ReadOnly));
     const QByteArray text = log.readAll();
     QVERIFY(text.contains(m_adminSessionId.toUtf8()));
-    QVERIFY2(!text.contains(QStringLiteral("session %1 of").arg(m_adminSessionId).toUtf8()), text.constData()); // "… disconnected"
+    QVERIFY2(!text.contains(QStringLiteral("session %1 of").arg(m_adminSessionId).toUtf8()),
+             text.constData()); // "… disconnected"
     // It ends cleanly when the admin leaves (SIGTERM → Bye).
     m_admin.terminate();
     QVERIFY(m_admin.waitForFinished(10000));
     QCOMPARE(m_admin.exitCode(), 0);
     const QByteArray ended = QStringLiteral("session %1 ended by the admin").arg(m_adminSessionId).toUtf8();
-    QTRY_VERIFY_WITH_TIMEOUT([&] {
-        QFile again(m_lab->dir() + QStringLiteral("/srad.log"));
-        return again.open(QIODevice::ReadOnly) && again.readAll().contains(ended);
-    }(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            QFile again(m_lab->dir() + QStringLiteral("/srad.log"));
+            return again.open(QIODevice::ReadOnly) && again.readAll().contains(ended);
+        }(),
+        5000);
 }
 
 QTEST_GUILESS_MAIN(TestHostileClients)

@@ -18,10 +18,9 @@
 
 #include <winscard.h>
 
+#include <memory>
 #include <signal.h>
 #include <unistd.h>
-
-#include <memory>
 
 namespace {
 
@@ -64,11 +63,15 @@ private:
         m_pcscd->setStandardOutputFile(path(QStringLiteral("pcscd.log")), QIODevice::Append);
         m_pcscd->setStandardErrorFile(path(QStringLiteral("pcscd.log")), QIODevice::Append);
         // The shell's pid stays pcscd's after exec; /run inside is DIR/run.
-        m_pcscd->start(QStringLiteral("unshare"),
-                       {QStringLiteral("--mount"), QStringLiteral("--propagation"), QStringLiteral("private"),
-                        QStringLiteral("sh"), QStringLiteral("-c"),
-                        QStringLiteral("mount --bind \"$0/run\" /run && exec pcscd --foreground --config \"$0/reader.conf\""),
-                        m_dir.path()});
+        m_pcscd->start(
+            QStringLiteral("unshare"),
+            {QStringLiteral("--mount"),
+             QStringLiteral("--propagation"),
+             QStringLiteral("private"),
+             QStringLiteral("sh"),
+             QStringLiteral("-c"),
+             QStringLiteral("mount --bind \"$0/run\" /run && exec pcscd --foreground --config \"$0/reader.conf\""),
+             m_dir.path()});
         if (!m_pcscd->waitForStarted(5000)) {
             return false;
         }
@@ -122,6 +125,7 @@ private:
     }
 
 private Q_SLOTS:
+
     void initTestCase()
     {
         QVERIFY2(::geteuid() == 0, "needs root: the private pcscd runs in its own mount namespace");
@@ -173,8 +177,8 @@ private Q_SLOTS:
     {
         const int signs = m_server->signRequests();
         const int verifies = m_server->verifyRequests();
-        const auto result = sra::test::runProcess(QStringLiteral("pkcs15-tool"), {QStringLiteral("--list-certificates")},
-                                                  clientEnv());
+        const auto result =
+            sra::test::runProcess(QStringLiteral("pkcs15-tool"), {QStringLiteral("--list-certificates")}, clientEnv());
         QVERIFY2(result.ok(), qPrintable(result.describe()));
         QCOMPARE(result.out.count("X.509 Certificate ["), 4);
         // Every read was answered by the driver: nothing relayed.
@@ -189,24 +193,43 @@ private Q_SLOTS:
         input.write("signed on the remote through the relay\n");
         input.close();
         const int signs = m_server->signRequests();
-        const auto sign = sra::test::runProcess(
-            QStringLiteral("pkcs11-tool"),
-            {QStringLiteral("--module"), kOpenscModule, QStringLiteral("--login"), QStringLiteral("--pin"),
-             QStringLiteral("123456"), QStringLiteral("--sign"), QStringLiteral("-m"), QStringLiteral("SHA256-RSA-PKCS"),
-             QStringLiteral("--id"), QStringLiteral("01"), QStringLiteral("-i"), path(QStringLiteral("data.bin")),
-             QStringLiteral("-o"), path(QStringLiteral("data.sig"))},
-            clientEnv(), {}, 60000);
+        const auto sign = sra::test::runProcess(QStringLiteral("pkcs11-tool"),
+                                                {QStringLiteral("--module"),
+                                                 kOpenscModule,
+                                                 QStringLiteral("--login"),
+                                                 QStringLiteral("--pin"),
+                                                 QStringLiteral("123456"),
+                                                 QStringLiteral("--sign"),
+                                                 QStringLiteral("-m"),
+                                                 QStringLiteral("SHA256-RSA-PKCS"),
+                                                 QStringLiteral("--id"),
+                                                 QStringLiteral("01"),
+                                                 QStringLiteral("-i"),
+                                                 path(QStringLiteral("data.bin")),
+                                                 QStringLiteral("-o"),
+                                                 path(QStringLiteral("data.sig"))},
+                                                clientEnv(),
+                                                {},
+                                                60000);
         QVERIFY2(sign.ok(), qPrintable(sign.describe()));
         QCOMPARE(m_server->signRequests(), signs + 1);
         const auto pub = sra::test::runProcess(QStringLiteral("openssl"),
-                                               {QStringLiteral("x509"), QStringLiteral("-in"),
-                                                path(QStringLiteral("card/slot-9a.cert.pem")), QStringLiteral("-pubkey"),
-                                                QStringLiteral("-noout"), QStringLiteral("-out"), path(QStringLiteral("pub.pem"))});
+                                               {QStringLiteral("x509"),
+                                                QStringLiteral("-in"),
+                                                path(QStringLiteral("card/slot-9a.cert.pem")),
+                                                QStringLiteral("-pubkey"),
+                                                QStringLiteral("-noout"),
+                                                QStringLiteral("-out"),
+                                                path(QStringLiteral("pub.pem"))});
         QVERIFY2(pub.ok(), qPrintable(pub.describe()));
-        const auto verify = sra::test::runProcess(
-            QStringLiteral("openssl"),
-            {QStringLiteral("dgst"), QStringLiteral("-sha256"), QStringLiteral("-verify"), path(QStringLiteral("pub.pem")),
-             QStringLiteral("-signature"), path(QStringLiteral("data.sig")), path(QStringLiteral("data.bin"))});
+        const auto verify = sra::test::runProcess(QStringLiteral("openssl"),
+                                                  {QStringLiteral("dgst"),
+                                                   QStringLiteral("-sha256"),
+                                                   QStringLiteral("-verify"),
+                                                   path(QStringLiteral("pub.pem")),
+                                                   QStringLiteral("-signature"),
+                                                   path(QStringLiteral("data.sig")),
+                                                   path(QStringLiteral("data.bin"))});
         QVERIFY2(verify.ok(), qPrintable(verify.describe()));
         QVERIFY(verify.out.contains("Verified OK"));
     }
@@ -260,8 +283,8 @@ private Q_SLOTS:
         stopPcscd();
         QVERIFY2(startPcscd(), "pcscd did not start again");
         QVERIFY2(waitCardInReader(QStringLiteral("Yes"), 5000), "the reader did not come back with its card");
-        const auto result = sra::test::runProcess(QStringLiteral("pkcs15-tool"), {QStringLiteral("--list-certificates")},
-                                                  clientEnv());
+        const auto result =
+            sra::test::runProcess(QStringLiteral("pkcs15-tool"), {QStringLiteral("--list-certificates")}, clientEnv());
         QVERIFY2(result.ok(), qPrintable(result.describe()));
         QCOMPARE(result.out.count("X.509 Certificate ["), 4);
     }

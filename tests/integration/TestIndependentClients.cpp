@@ -18,8 +18,12 @@ const QString kOpenScModule = QStringLiteral("/usr/lib/x86_64-linux-gnu/opensc-p
 QString fingerprintHex(const QString& pem)
 {
     const ProcessResult r = runProcess(QStringLiteral("openssl"),
-                                       {QStringLiteral("x509"), QStringLiteral("-in"), pem, QStringLiteral("-noout"),
-                                        QStringLiteral("-fingerprint"), QStringLiteral("-sha256")});
+                                       {QStringLiteral("x509"),
+                                        QStringLiteral("-in"),
+                                        pem,
+                                        QStringLiteral("-noout"),
+                                        QStringLiteral("-fingerprint"),
+                                        QStringLiteral("-sha256")});
     QString line = QString::fromUtf8(r.out).trimmed();
     line = line.mid(line.indexOf(QLatin1Char('=')) + 1);
     return line.remove(QLatin1Char(':')).toLower();
@@ -40,7 +44,8 @@ void TestIndependentClients::openScAndYubico_data()
     QTest::addColumn<QString>("key");
     QTest::addColumn<QString>("mechanism");
     QTest::addColumn<QString>("yubicoAlgorithm");
-    QTest::addRow("rsa2048") << QStringLiteral("rsa2048") << QStringLiteral("SHA256-RSA-PKCS") << QStringLiteral("RSA2048");
+    QTest::addRow("rsa2048") << QStringLiteral("rsa2048") << QStringLiteral("SHA256-RSA-PKCS")
+                             << QStringLiteral("RSA2048");
     QTest::addRow("p256") << QStringLiteral("p256") << QStringLiteral("ECDSA-SHA256") << QStringLiteral("ECCP256");
     QTest::addRow("p384") << QStringLiteral("p384") << QStringLiteral("ECDSA-SHA256") << QStringLiteral("ECCP384");
 }
@@ -59,8 +64,10 @@ void TestIndependentClients::openScAndYubico()
     ProcessResult r = runProcess(QStringLiteral("pkcs15-tool"), {QStringLiteral("--list-certificates")}, env);
     QVERIFY2(r.ok(), qPrintable(r.describe()));
     const QString certs = QString::fromUtf8(r.out);
-    for (const char* name : {"Certificate for PIV Authentication", "Certificate for Digital Signature",
-                             "Certificate for Key Management", "Certificate for Card Authentication"}) {
+    for (const char* name : {"Certificate for PIV Authentication",
+                             "Certificate for Digital Signature",
+                             "Certificate for Key Management",
+                             "Certificate for Card Authentication"}) {
         QVERIFY2(certs.contains(QLatin1String(name)), qPrintable(certs));
     }
 
@@ -74,33 +81,67 @@ void TestIndependentClients::openScAndYubico()
     f.write("signed through OpenSC by a " + key.toUtf8() + " soft card");
     f.close();
     r = runProcess(QStringLiteral("pkcs11-tool"),
-                   {QStringLiteral("--module"), kOpenScModule, QStringLiteral("--login"), QStringLiteral("--pin"),
-                    lab.env(QStringLiteral("SOFTCARD_PIN")), QStringLiteral("--sign"), QStringLiteral("--id"),
-                    QStringLiteral("01"), QStringLiteral("-m"), mechanism, QStringLiteral("--signature-format"),
-                    QStringLiteral("openssl"), QStringLiteral("-i"), message, QStringLiteral("-o"), signature},
+                   {QStringLiteral("--module"),
+                    kOpenScModule,
+                    QStringLiteral("--login"),
+                    QStringLiteral("--pin"),
+                    lab.env(QStringLiteral("SOFTCARD_PIN")),
+                    QStringLiteral("--sign"),
+                    QStringLiteral("--id"),
+                    QStringLiteral("01"),
+                    QStringLiteral("-m"),
+                    mechanism,
+                    QStringLiteral("--signature-format"),
+                    QStringLiteral("openssl"),
+                    QStringLiteral("-i"),
+                    message,
+                    QStringLiteral("-o"),
+                    signature},
                    env);
     QVERIFY2(r.ok(), qPrintable(r.describe()));
     QVERIFY(runProcess(QStringLiteral("openssl"),
-                       {QStringLiteral("x509"), QStringLiteral("-in"), card.filePath(QStringLiteral("slot-9a.cert.pem")),
-                        QStringLiteral("-pubkey"), QStringLiteral("-noout"), QStringLiteral("-out"), publicKey})
+                       {QStringLiteral("x509"),
+                        QStringLiteral("-in"),
+                        card.filePath(QStringLiteral("slot-9a.cert.pem")),
+                        QStringLiteral("-pubkey"),
+                        QStringLiteral("-noout"),
+                        QStringLiteral("-out"),
+                        publicKey})
                 .ok());
     r = runProcess(QStringLiteral("openssl"),
-                   {QStringLiteral("dgst"), QStringLiteral("-sha256"), QStringLiteral("-verify"), publicKey,
-                    QStringLiteral("-signature"), signature, message});
+                   {QStringLiteral("dgst"),
+                    QStringLiteral("-sha256"),
+                    QStringLiteral("-verify"),
+                    publicKey,
+                    QStringLiteral("-signature"),
+                    signature,
+                    message});
     QVERIFY2(r.ok() && r.out.contains("Verified OK"), qPrintable(r.describe()));
 
     // A wrong PIN through OpenSC is reported as such and costs exactly one try.
     r = runProcess(QStringLiteral("pkcs11-tool"),
-                   {QStringLiteral("--module"), kOpenScModule, QStringLiteral("--login"), QStringLiteral("--pin"),
-                    QStringLiteral("999999"), QStringLiteral("--sign"), QStringLiteral("--id"), QStringLiteral("01"),
-                    QStringLiteral("-m"), mechanism, QStringLiteral("-i"), message, QStringLiteral("-o"), signature},
+                   {QStringLiteral("--module"),
+                    kOpenScModule,
+                    QStringLiteral("--login"),
+                    QStringLiteral("--pin"),
+                    QStringLiteral("999999"),
+                    QStringLiteral("--sign"),
+                    QStringLiteral("--id"),
+                    QStringLiteral("01"),
+                    QStringLiteral("-m"),
+                    mechanism,
+                    QStringLiteral("-i"),
+                    message,
+                    QStringLiteral("-o"),
+                    signature},
                    env);
     QVERIFY2(!r.ok() && r.err.contains("CKR_PIN_INCORRECT"), qPrintable(r.describe()));
 
     // yubico-piv-tool reads every slot and the counter (one wrong PIN above: 2 left).
-    r = runProcess(QStringLiteral("yubico-piv-tool"),
-                   {QStringLiteral("-r"), lab.env(QStringLiteral("LAB_READER")), QStringLiteral("-a"), QStringLiteral("status")},
-                   env);
+    r = runProcess(
+        QStringLiteral("yubico-piv-tool"),
+        {QStringLiteral("-r"), lab.env(QStringLiteral("LAB_READER")), QStringLiteral("-a"), QStringLiteral("status")},
+        env);
     QVERIFY2(r.ok(), qPrintable(r.describe()));
     const QString status = QString::fromUtf8(r.out);
     for (const char* slot : {"9a", "9c", "9d", "9e"}) {

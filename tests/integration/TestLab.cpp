@@ -19,7 +19,9 @@ namespace {
 
 bool isSocket(const QString& path)
 {
-    struct stat st {};
+    struct stat st
+    {};
+
     return ::stat(QFile::encodeName(path).constData(), &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
@@ -204,7 +206,8 @@ void TestLab::optionsAndTwoLabsSideBySide()
 
     // A card is made once: a later up with another key type is refused with a clear message.
     QVERIFY2(first.down(), qPrintable(first.error()));
-    const ProcessResult otherKey = first.runLab(QStringLiteral("up"), {QStringLiteral("--key"), QStringLiteral("rsa2048")});
+    const ProcessResult otherKey =
+        first.runLab(QStringLiteral("up"), {QStringLiteral("--key"), QStringLiteral("rsa2048")});
     QVERIFY(otherKey.started && otherKey.exitCode != 0);
     QVERIFY2(otherKey.err.contains("already holds a p256 card"), otherKey.err.constData());
 }

@@ -14,9 +14,9 @@
 #include <optional>
 #include <thread>
 
+using sra::base::ErrorCode;
 using sra::core::PcscCardChannel;
 using sra::core::PcscContext;
-using sra::base::ErrorCode;
 
 namespace {
 

@@ -20,18 +20,18 @@
 #include <QSslKey>
 #include <QTest>
 
-#include <algorithm>
-#include <cstdlib>
-#include <mutex>
-#include <cstring>
-#include <vector>
-
-#include <dlfcn.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <dlfcn.h>
+#include <mutex>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
 using sra::test::Lab;
 using sra::test::startInsertingAdmin;
@@ -51,7 +51,7 @@ struct Loaded
     ~Loaded()
     {
         if (f) {
-            f->C_Finalize(nullptr);   // a failed check returns early: never unload a running module
+            f->C_Finalize(nullptr); // a failed check returns early: never unload a running module
         }
         if (handle) {
             ::dlclose(handle);
@@ -120,24 +120,28 @@ bool waitForSlots(CK_FUNCTION_LIST_PTR f, CK_ULONG want, int timeoutMs)
 int g_created = 0;
 int g_locked = 0;
 int g_destroyed = 0;
+
 CK_RV createMutex(CK_VOID_PTR_PTR mutex)
 {
     ++g_created;
     *mutex = new std::mutex;
     return CKR_OK;
 }
+
 CK_RV destroyMutex(CK_VOID_PTR mutex)
 {
     ++g_destroyed;
     delete static_cast<std::mutex*>(mutex);
     return CKR_OK;
 }
+
 CK_RV lockMutex(CK_VOID_PTR mutex)
 {
     ++g_locked;
     static_cast<std::mutex*>(mutex)->lock();
     return CKR_OK;
 }
+
 CK_RV unlockMutex(CK_VOID_PTR mutex)
 {
     static_cast<std::mutex*>(mutex)->unlock();
@@ -171,7 +175,10 @@ std::vector<CK_OBJECT_HANDLE> find(CK_FUNCTION_LIST_PTR f, CK_SESSION_HANDLE s, 
     return out;
 }
 
-bool verifyWithCertificate(const QByteArray& certDer, const EVP_MD* md, const QByteArray& message, const QByteArray& signature)
+bool verifyWithCertificate(const QByteArray& certDer,
+                           const EVP_MD* md,
+                           const QByteArray& message,
+                           const QByteArray& signature)
 {
     const auto* p = reinterpret_cast<const unsigned char*>(certDer.constData());
     X509* cert = d2i_X509(nullptr, &p, certDer.size());
@@ -181,10 +188,12 @@ bool verifyWithCertificate(const QByteArray& certDer, const EVP_MD* md, const QB
     EVP_PKEY* key = X509_get0_pubkey(cert);
     EVP_MD_CTX* ctx = EVP_MD_CTX_new();
     const bool ok = EVP_DigestVerifyInit(ctx, nullptr, md, nullptr, key) == 1
-                    && EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(signature.constData()),
+                    && EVP_DigestVerify(ctx,
+                                        reinterpret_cast<const unsigned char*>(signature.constData()),
                                         static_cast<std::size_t>(signature.size()),
                                         reinterpret_cast<const unsigned char*>(message.constData()),
-                                        static_cast<std::size_t>(message.size())) == 1;
+                                        static_cast<std::size_t>(message.size()))
+                           == 1;
     EVP_MD_CTX_free(ctx);
     X509_free(cert);
     return ok;
@@ -332,9 +341,14 @@ void TestPkcs11Module::contract()
     const CK_OBJECT_HANDLE cert = certificates.front();
     QCOMPARE(attribute(f, session, cert, CKA_ID), QByteArray::fromHex("01"));
     const QByteArray certDer = attribute(f, session, cert, CKA_VALUE);
-    const QSslCertificate cardCertificate = QSslCertificate::fromPath(lab.env(QStringLiteral("SOFTCARD_DIR")) + QStringLiteral("/slot-9a.cert.pem")).value(0);
+    const QSslCertificate cardCertificate =
+        QSslCertificate::fromPath(lab.env(QStringLiteral("SOFTCARD_DIR")) + QStringLiteral("/slot-9a.cert.pem"))
+            .value(0);
     QCOMPARE(certDer, cardCertificate.toDer());
-    CK_ATTRIBUTE tooSmall[2] = {{CKA_VALUE, nullptr, 0}, {CKA_LABEL, nullptr, 0}};
+    CK_ATTRIBUTE tooSmall[2] = {
+        {CKA_VALUE, nullptr, 0},
+        {CKA_LABEL, nullptr, 0}
+    };
     QByteArray buffer(10, '\0');
     tooSmall[0].pValue = buffer.data();
     tooSmall[0].ulValueLen = 10;
@@ -354,7 +368,9 @@ void TestPkcs11Module::contract()
     QCOMPARE(triesLeft(lab), 2);
     QCOMPARE(f->C_Login(session, CKU_USER, reinterpret_cast<CK_UTF8CHAR_PTR>(wrong.data()), 3), CKR_PIN_LEN_RANGE);
     QCOMPARE(triesLeft(lab), 2);
-    QCOMPARE(f->C_Login(session, CKU_USER, reinterpret_cast<CK_UTF8CHAR_PTR>(const_cast<char*>(pin.constData())),
+    QCOMPARE(f->C_Login(session,
+                        CKU_USER,
+                        reinterpret_cast<CK_UTF8CHAR_PTR>(const_cast<char*>(pin.constData())),
                         static_cast<CK_ULONG>(pin.size())),
              CKR_OK);
     QCOMPARE(triesLeft(lab), 3);
@@ -381,10 +397,19 @@ void TestPkcs11Module::contract()
     QCOMPARE(size, CK_ULONG(256));
     QByteArray signature(256, '\0');
     CK_ULONG shortSize = 100;
-    QCOMPARE(f->C_Sign(session, data, static_cast<CK_ULONG>(message.size()), reinterpret_cast<CK_BYTE_PTR>(signature.data()), &shortSize),
+    QCOMPARE(f->C_Sign(session,
+                       data,
+                       static_cast<CK_ULONG>(message.size()),
+                       reinterpret_cast<CK_BYTE_PTR>(signature.data()),
+                       &shortSize),
              CKR_BUFFER_TOO_SMALL);
     QCOMPARE(shortSize, CK_ULONG(256));
-    QCOMPARE(f->C_Sign(session, data, static_cast<CK_ULONG>(message.size()), reinterpret_cast<CK_BYTE_PTR>(signature.data()), &size), CKR_OK);
+    QCOMPARE(f->C_Sign(session,
+                       data,
+                       static_cast<CK_ULONG>(message.size()),
+                       reinterpret_cast<CK_BYTE_PTR>(signature.data()),
+                       &size),
+             CKR_OK);
     QVERIFY(verifyWithCertificate(certDer, EVP_sha256(), message, signature));
     // Multi-part.
     QCOMPARE(f->C_SignInit(session, &mechanism, key), CKR_OK);
@@ -471,12 +496,18 @@ void TestPkcs11Module::pkcs11Tool()
     r = sra::test::runProcess(tool, module + QStringList{QStringLiteral("--list-objects")}, env);
     QVERIFY2(r.ok(), qPrintable(r.describe()));
     QCOMPARE(r.out.count("Certificate Object"), 4);
-    QVERIFY2(r.out.contains("Certificate for PIV Authentication") && r.out.contains("ID:         01"), r.out.constData());
+    QVERIFY2(r.out.contains("Certificate for PIV Authentication") && r.out.contains("ID:         01"),
+             r.out.constData());
 
     // A wrong PIN: CKR_PIN_INCORRECT and exactly one try spent on the admin's card.
     QCOMPARE(triesLeft(lab), 3);
-    r = sra::test::runProcess(tool, module + QStringList{QStringLiteral("--login"), QStringLiteral("--pin"), QStringLiteral("87654321"),
-                                                         QStringLiteral("--list-objects")}, env);
+    r = sra::test::runProcess(tool,
+                              module
+                                  + QStringList{QStringLiteral("--login"),
+                                                QStringLiteral("--pin"),
+                                                QStringLiteral("87654321"),
+                                                QStringLiteral("--list-objects")},
+                              env);
     QVERIFY2(!r.ok() && QByteArray(r.out + r.err).contains("CKR_PIN_INCORRECT"), qPrintable(r.describe()));
     QCOMPARE(triesLeft(lab), 2);
 
@@ -489,13 +520,27 @@ void TestPkcs11Module::pkcs11Tool()
     m.write("a message signed on the remote with the admin's card\n");
     m.close();
     r = sra::test::runProcess(QStringLiteral("openssl"),
-                              {QStringLiteral("x509"), QStringLiteral("-in"), lab.env(QStringLiteral("SOFTCARD_DIR")) + QStringLiteral("/slot-9a.cert.pem"),
-                               QStringLiteral("-pubkey"), QStringLiteral("-noout"), QStringLiteral("-out"), publicKey});
+                              {QStringLiteral("x509"),
+                               QStringLiteral("-in"),
+                               lab.env(QStringLiteral("SOFTCARD_DIR")) + QStringLiteral("/slot-9a.cert.pem"),
+                               QStringLiteral("-pubkey"),
+                               QStringLiteral("-noout"),
+                               QStringLiteral("-out"),
+                               publicKey});
     QVERIFY2(r.ok(), qPrintable(r.describe()));
     const bool rsa = key == QStringLiteral("rsa2048");
     QStringList signArgs = module
-                           + QStringList{QStringLiteral("--login"), QStringLiteral("--pin"), pin, QStringLiteral("--sign"), QStringLiteral("--id"),
-                                         QStringLiteral("01"), QStringLiteral("-i"), message, QStringLiteral("-o"), signature, QStringLiteral("-m")};
+                           + QStringList{QStringLiteral("--login"),
+                                         QStringLiteral("--pin"),
+                                         pin,
+                                         QStringLiteral("--sign"),
+                                         QStringLiteral("--id"),
+                                         QStringLiteral("01"),
+                                         QStringLiteral("-i"),
+                                         message,
+                                         QStringLiteral("-o"),
+                                         signature,
+                                         QStringLiteral("-m")};
     if (rsa) {
         signArgs << QStringLiteral("SHA256-RSA-PKCS");
     } else {
@@ -507,8 +552,14 @@ void TestPkcs11Module::pkcs11Tool()
     QVERIFY2(r.ok(), qPrintable(r.describe()));
     qInfo("%s: pkcs11-tool --login --sign took %lld ms", qPrintable(key), t.elapsed());
     QCOMPARE(triesLeft(lab), 3);
-    r = sra::test::runProcess(QStringLiteral("openssl"), {QStringLiteral("dgst"), QStringLiteral("-sha256"), QStringLiteral("-verify"), publicKey,
-                                                          QStringLiteral("-signature"), signature, message});
+    r = sra::test::runProcess(QStringLiteral("openssl"),
+                              {QStringLiteral("dgst"),
+                               QStringLiteral("-sha256"),
+                               QStringLiteral("-verify"),
+                               publicKey,
+                               QStringLiteral("-signature"),
+                               signature,
+                               message});
     QVERIFY2(r.ok() && r.out.contains("Verified OK"), qPrintable(r.describe()));
 
     // The admin's card pulled: the token is gone for a new application.

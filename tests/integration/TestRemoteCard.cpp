@@ -28,7 +28,9 @@ QProcessEnvironment remoteEnvironment(const Lab& lab)
 bool remoteCardPresent(const Lab& lab)
 {
     const ProcessResult r = runProcess(QStringLiteral("opensc-tool"), {QStringLiteral("-l")}, remoteEnvironment(lab));
-    return QRegularExpression(QStringLiteral("\\bYes\\s+SRA Virtual Card Reader")).match(QString::fromUtf8(r.out)).hasMatch();
+    return QRegularExpression(QStringLiteral("\\bYes\\s+SRA Virtual Card Reader"))
+        .match(QString::fromUtf8(r.out))
+        .hasMatch();
 }
 
 int triesLeft(const Lab& lab)
@@ -68,16 +70,22 @@ void TestRemoteCard::openScOnTheRemote()
 
     QProcess admin;
     QByteArray out;
-    QVERIFY2(sra::test::startLabAdmin(admin, lab, {QStringLiteral("--insert-card"), QStringLiteral("--approve"), QStringLiteral("session")},
-                                      "Card inserted", &out),
+    QVERIFY2(sra::test::startLabAdmin(
+                 admin,
+                 lab,
+                 {QStringLiteral("--insert-card"), QStringLiteral("--approve"), QStringLiteral("session")},
+                 "Card inserted",
+                 &out),
              out.constData());
     QTRY_VERIFY_WITH_TIMEOUT(remoteCardPresent(lab), 5000);
 
     const QProcessEnvironment env = remoteEnvironment(lab);
     ProcessResult r = runProcess(QStringLiteral("pkcs15-tool"), {QStringLiteral("--list-certificates")}, env);
     QVERIFY2(r.ok(), qPrintable(r.describe()));
-    for (const char* name : {"Certificate for PIV Authentication", "Certificate for Digital Signature",
-                             "Certificate for Key Management", "Certificate for Card Authentication"}) {
+    for (const char* name : {"Certificate for PIV Authentication",
+                             "Certificate for Digital Signature",
+                             "Certificate for Key Management",
+                             "Certificate for Card Authentication"}) {
         QVERIFY2(r.out.contains(name), qPrintable(r.describe()));
     }
 
@@ -90,26 +98,61 @@ void TestRemoteCard::openScOnTheRemote()
     f.write("signed on the remote with the admin's " + key.toUtf8() + " card");
     f.close();
     QVERIFY(runProcess(QStringLiteral("openssl"),
-                       {QStringLiteral("x509"), QStringLiteral("-in"), lab.env(QStringLiteral("SOFTCARD_DIR")) + QStringLiteral("/slot-9a.cert.pem"),
-                        QStringLiteral("-pubkey"), QStringLiteral("-noout"), QStringLiteral("-out"), publicKey}).ok());
+                       {QStringLiteral("x509"),
+                        QStringLiteral("-in"),
+                        lab.env(QStringLiteral("SOFTCARD_DIR")) + QStringLiteral("/slot-9a.cert.pem"),
+                        QStringLiteral("-pubkey"),
+                        QStringLiteral("-noout"),
+                        QStringLiteral("-out"),
+                        publicKey})
+                .ok());
     r = runProcess(QStringLiteral("pkcs11-tool"),
-                   {QStringLiteral("--module"), kOpenScModule, QStringLiteral("--login"), QStringLiteral("--pin"),
-                    lab.env(QStringLiteral("SOFTCARD_PIN")), QStringLiteral("--sign"), QStringLiteral("--id"), QStringLiteral("01"),
-                    QStringLiteral("-m"), mechanism, QStringLiteral("--signature-format"), QStringLiteral("openssl"),
-                    QStringLiteral("-i"), message, QStringLiteral("-o"), signature},
+                   {QStringLiteral("--module"),
+                    kOpenScModule,
+                    QStringLiteral("--login"),
+                    QStringLiteral("--pin"),
+                    lab.env(QStringLiteral("SOFTCARD_PIN")),
+                    QStringLiteral("--sign"),
+                    QStringLiteral("--id"),
+                    QStringLiteral("01"),
+                    QStringLiteral("-m"),
+                    mechanism,
+                    QStringLiteral("--signature-format"),
+                    QStringLiteral("openssl"),
+                    QStringLiteral("-i"),
+                    message,
+                    QStringLiteral("-o"),
+                    signature},
                    env);
     QVERIFY2(r.ok(), qPrintable(r.describe()));
-    r = runProcess(QStringLiteral("openssl"), {QStringLiteral("dgst"), QStringLiteral("-sha256"), QStringLiteral("-verify"), publicKey,
-                                               QStringLiteral("-signature"), signature, message});
+    r = runProcess(QStringLiteral("openssl"),
+                   {QStringLiteral("dgst"),
+                    QStringLiteral("-sha256"),
+                    QStringLiteral("-verify"),
+                    publicKey,
+                    QStringLiteral("-signature"),
+                    signature,
+                    message});
     QVERIFY2(r.ok() && r.out.contains("Verified OK"), qPrintable(r.describe()));
     QTRY_VERIFY_WITH_TIMEOUT((out += admin.readAllStandardOutput()).contains("Relayed: signature with slot 9A"), 5000);
 
     // A wrong PIN typed on the remote is checked by the admin's card: reported as such, exactly one try spent.
     QCOMPARE(triesLeft(lab), 3);
     r = runProcess(QStringLiteral("pkcs11-tool"),
-                   {QStringLiteral("--module"), kOpenScModule, QStringLiteral("--login"), QStringLiteral("--pin"),
-                    QStringLiteral("99999999"), QStringLiteral("--sign"), QStringLiteral("--id"), QStringLiteral("01"),
-                    QStringLiteral("-m"), mechanism, QStringLiteral("-i"), message, QStringLiteral("-o"), signature},
+                   {QStringLiteral("--module"),
+                    kOpenScModule,
+                    QStringLiteral("--login"),
+                    QStringLiteral("--pin"),
+                    QStringLiteral("99999999"),
+                    QStringLiteral("--sign"),
+                    QStringLiteral("--id"),
+                    QStringLiteral("01"),
+                    QStringLiteral("-m"),
+                    mechanism,
+                    QStringLiteral("-i"),
+                    message,
+                    QStringLiteral("-o"),
+                    signature},
                    env);
     QVERIFY2(!r.ok() && r.err.contains("CKR_PIN_INCORRECT"), qPrintable(r.describe()));
     QCOMPARE(triesLeft(lab), 2);

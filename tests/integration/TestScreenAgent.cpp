@@ -20,9 +20,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <memory>
-
 #include <csignal>
+#include <memory>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -53,11 +52,13 @@ private:
     {
         return m_lab->env(QStringLiteral("SRAD_ROOT")) + QStringLiteral("/run/secure-remote-access");
     }
+
     QString agentHome() const
     {
         // Under DIR/remote/run/, where Lab::vncServerPids() and `sra-lab down` look for x11vnc.
         return m_lab->env(QStringLiteral("SRAD_ROOT")) + QStringLiteral("/run/user-agent");
     }
+
     QByteArray sradLog() const;
     // Starts the agent (as nobody with `asNobody`) and, unless refused is expected, waits until srad has it ready.
     bool startAgent(QProcess& agent, bool asNobody = false);
@@ -109,16 +110,19 @@ void TestScreenAgent::initTestCase()
         c.screenAgentUsers = {QString::number(::getuid())};
     }));
     QVERIFY(sra::test::restartSrad(*m_lab));
-    QVERIFY2(QFileInfo(runtimeDir() + QStringLiteral("/screen-agent.sock")).exists(), sradLog().right(2000).constData());
+    QVERIFY2(QFileInfo(runtimeDir() + QStringLiteral("/screen-agent.sock")).exists(),
+             sradLog().right(2000).constData());
     QVERIFY(QDir().mkpath(agentHome()));
-    QVERIFY(QFile::setPermissions(agentHome(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
+    QVERIFY(
+        QFile::setPermissions(agentHome(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
 
     // The agent program from a place every user can run it from (the nobody case), under the lab directory.
     m_agentProgram = m_lab->dir() + QStringLiteral("/sra-screen-agent");
     QVERIFY(QFile::copy(sra::test::binaryDir() + QStringLiteral("/screen-agent/sra-screen-agent"), m_agentProgram));
-    QVERIFY(QFile::setPermissions(m_agentProgram, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
-                                                      | QFileDevice::ReadOther | QFileDevice::ExeOther
-                                                      | QFileDevice::ReadGroup | QFileDevice::ExeGroup));
+    QVERIFY(QFile::setPermissions(m_agentProgram,
+                                  QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
+                                      | QFileDevice::ReadOther | QFileDevice::ExeOther | QFileDevice::ReadGroup
+                                      | QFileDevice::ExeGroup));
 
     m_admin = std::make_unique<ScreenAdmin>(*m_lab, m_work.filePath(QStringLiteral("known_hosts")));
     QVERIFY2(m_admin->error().isEmpty(), qPrintable(m_admin->error()));
@@ -163,14 +167,20 @@ bool TestScreenAgent::startAgent(QProcess& agent, bool asNobody)
     env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("sra.*.debug=true"));
     agent.setProcessEnvironment(env);
     agent.setProcessChannelMode(QProcess::MergedChannels);
-    agent.setStandardOutputFile(m_lab->dir() + (asNobody ? QStringLiteral("/agent-nobody.log") : QStringLiteral("/agent.log")),
+    agent.setStandardOutputFile(m_lab->dir()
+                                    + (asNobody ? QStringLiteral("/agent-nobody.log") : QStringLiteral("/agent.log")),
                                 QIODevice::Append);
-    const QStringList args{QStringLiteral("--socket"), runtimeDir() + QStringLiteral("/screen-agent.sock"),
-                           QStringLiteral("--display"), m_lab->display()};
+    const QStringList args{QStringLiteral("--socket"),
+                           runtimeDir() + QStringLiteral("/screen-agent.sock"),
+                           QStringLiteral("--display"),
+                           m_lab->display()};
     if (asNobody) {
-        agent.start(QStringLiteral("setpriv"), QStringList{QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
-                                                            QStringLiteral("--clear-groups"), m_agentProgram}
-                                                   + args);
+        agent.start(QStringLiteral("setpriv"),
+                    QStringList{QStringLiteral("--reuid=65534"),
+                                QStringLiteral("--regid=65534"),
+                                QStringLiteral("--clear-groups"),
+                                m_agentProgram}
+                        + args);
     } else {
         agent.start(m_agentProgram, args);
     }
@@ -214,11 +224,13 @@ void TestScreenAgent::noAgentGivesClearReason()
     // The admin's sentence says what to do on the remote.
     QCOMPARE(refused.size(), 1);
     const QString message = refused.first().at(1).toString();
-    QVERIFY2(message.contains(QStringLiteral("log in on its console")) && message.contains(QStringLiteral("sra-screen-agent")),
+    QVERIFY2(message.contains(QStringLiteral("log in on its console"))
+                 && message.contains(QStringLiteral("sra-screen-agent")),
              qPrintable(message));
     // srad sent (and logged) the reason itself.
-    QVERIFY(sradLog().contains("no desktop session agent is connected: log in on the console (the agent starts with the "
-                               "session) or run sra-screen-agent"));
+    QVERIFY(
+        sradLog().contains("no desktop session agent is connected: log in on the console (the agent starts with the "
+                           "session) or run sra-screen-agent"));
     QCOMPARE(session->state(), AdminSession::State::Authenticated); // refused, not disconnected
     QVERIFY(m_lab->vncServerPids().isEmpty());
     session->disconnectFromServer();
@@ -252,8 +264,10 @@ void TestScreenAgent::quadrantsThroughAgent()
         VncProbe probe(tunnel.takeViewerSocket(), grant->password);
         QVERIFY(sra::test::waitProbe(probe));
         QVERIFY2(probe.result().connected, qPrintable(probe.result().detail));
-        QCOMPARE(QStringLiteral("%1x%2").arg(probe.result().width).arg(probe.result().height), QStringLiteral("1024x768"));
-        QVERIFY2(probe.result().quadrants, qPrintable(QStringLiteral("quadrant colours not seen: ") + probe.result().detail));
+        QCOMPARE(QStringLiteral("%1x%2").arg(probe.result().width).arg(probe.result().height),
+                 QStringLiteral("1024x768"));
+        QVERIFY2(probe.result().quadrants,
+                 qPrintable(QStringLiteral("quadrant colours not seen: ") + probe.result().detail));
     }
     QVERIFY(tunnel.bytesFromServer() > 0 && tunnel.bytesToServer() > 0);
     // The viewer left: x11vnc (-once) ends, the agent reports it, the admin is told, nothing is left behind —
@@ -261,8 +275,10 @@ void TestScreenAgent::quadrantsThroughAgent()
     QTRY_VERIFY_WITH_TIMEOUT(closed.size() == 1, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(ended.size() == 1, 10000);
     QVERIFY(noVncServerWithin(5000));
-    QTRY_VERIFY_WITH_TIMEOUT(QDir(agentHome()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden)
-                                 .filter(QStringLiteral("sra-vnc-")).isEmpty(),
+    QTRY_VERIFY_WITH_TIMEOUT(QDir(agentHome())
+                                 .entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden)
+                                 .filter(QStringLiteral("sra-vnc-"))
+                                 .isEmpty(),
                              5000);
     QCOMPARE(m_agent.state(), QProcess::Running);
     session->disconnectFromServer();
@@ -275,8 +291,10 @@ void TestScreenAgent::agentOfOtherUserRefused()
     }
     // The path to the socket must be open to others, as /run and RuntimeDirectoryMode=0751 make it on a real
     // system; the lab's temporary directory is 0700.
-    const QStringList path{m_lab->dir(), m_lab->dir() + QStringLiteral("/remote"),
-                           m_lab->env(QStringLiteral("SRAD_ROOT")) + QStringLiteral("/run"), runtimeDir()};
+    const QStringList path{m_lab->dir(),
+                           m_lab->dir() + QStringLiteral("/remote"),
+                           m_lab->env(QStringLiteral("SRAD_ROOT")) + QStringLiteral("/run"),
+                           runtimeDir()};
     for (const QString& dir : path) {
         QVERIFY(::chmod(QFile::encodeName(dir).constData(), 0711) == 0);
     }
@@ -295,7 +313,8 @@ void TestScreenAgent::agentOfOtherUserRefused()
     QCOMPARE(vnc.size(), 1);
     QFile status(QStringLiteral("/proc/%1/status").arg(vnc.first()));
     QVERIFY(status.open(QIODevice::ReadOnly));
-    QVERIFY2(status.readAll().contains(QStringLiteral("\nUid:\t%1\t").arg(::getuid()).toUtf8()), "x11vnc of the wrong user");
+    QVERIFY2(status.readAll().contains(QStringLiteral("\nUid:\t%1\t").arg(::getuid()).toUtf8()),
+             "x11vnc of the wrong user");
     session->disconnectFromServer();
     stopAgent(nobody);
 }

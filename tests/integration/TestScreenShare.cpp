@@ -62,23 +62,29 @@ private:
     {
         return m_admin->authenticate();
     }
+
     std::optional<ScreenGrant> requestScreen(AdminSession& session)
     {
         return m_admin->requestScreen(session);
     }
+
     bool setScreenConfig(const std::function<void(sra::core::SradConfig&)>& change)
     {
         return sra::test::changeSradConfig(*m_lab, change);
     }
+
     bool restartSrad()
     {
         return sra::test::restartSrad(*m_lab);
     }
+
     quint16 port() const
     {
         return m_lab->env(QStringLiteral("SRAD_PORT")).toUShort();
     }
+
     bool noVncServerWithin(int ms) const;
+
     static bool openTunnel(ScreenTunnel& tunnel, const AdminSession& session, const ScreenGrant& grant)
     {
         return ScreenAdmin::openTunnel(tunnel, session, grant);
@@ -198,7 +204,8 @@ void TestScreenShare::expiredTicketRefused()
     QVERIFY(grant);
     // Unused, the grant ends at its expiry: srad stops x11vnc and says so.
     QTRY_VERIFY_WITH_TIMEOUT(ended.size() == 1, kTicketTtlMs + 5000);
-    QVERIFY2(ended.first().first().toString().contains(QStringLiteral("expired")), qPrintable(ended.first().first().toString()));
+    QVERIFY2(ended.first().first().toString().contains(QStringLiteral("expired")),
+             qPrintable(ended.first().first().toString()));
     QVERIFY(noVncServerWithin(3000));
 
     ScreenTunnel tunnel;
@@ -206,7 +213,8 @@ void TestScreenShare::expiredTicketRefused()
     tunnel.open(*session, *grant);
     QTRY_VERIFY_WITH_TIMEOUT(failed.size() == 1, 10000);
     QCOMPARE(tunnel.refusedCode(), std::optional(wire::ErrorCode::TicketExpired));
-    QVERIFY2(failed.first().at(1).toString().contains(QStringLiteral("expired")), qPrintable(failed.first().at(1).toString()));
+    QVERIFY2(failed.first().at(1).toString().contains(QStringLiteral("expired")),
+             qPrintable(failed.first().at(1).toString()));
     QCOMPARE(session->state(), AdminSession::State::Authenticated);
     session->disconnectFromServer();
 }
@@ -271,8 +279,10 @@ void TestScreenShare::otherServerIdentityRefused()
     ScreenTunnel tunnel;
     QSignalSpy failed(&tunnel, &ScreenTunnel::failed);
     // As if the second connection reached someone else: the pinned fingerprint does not match.
-    tunnel.open(session->host(), session->port(), QCryptographicHash::hash("another server", QCryptographicHash::Sha256),
-                 grant->ticket);
+    tunnel.open(session->host(),
+                session->port(),
+                QCryptographicHash::hash("another server", QCryptographicHash::Sha256),
+                grant->ticket);
     QTRY_VERIFY_WITH_TIMEOUT(failed.size() == 1, 10000);
     QCOMPARE(failed.first().first().value<ScreenTunnel::Failure>(), ScreenTunnel::Failure::IdentityMismatch);
     // Nothing was presented: the ticket still works with the right identity.
@@ -295,7 +305,8 @@ void TestScreenShare::hostileStreamConnections()
         QVERIFY(client.connect(port()));
         wire::Message open(wire::MessageType::StreamOpen);
         const QByteArray ticket(32, '\x42');
-        open.set(wire::Field::Ticket, sra::base::ByteView(reinterpret_cast<const std::uint8_t*>(ticket.constData()), 32));
+        open.set(wire::Field::Ticket,
+                 sra::base::ByteView(reinterpret_cast<const std::uint8_t*>(ticket.constData()), 32));
         QVERIFY(client.send(open));
         QCOMPARE(errorOf(client.receive()), std::optional(wire::ErrorCode::TicketUnknown));
         QVERIFY(client.waitClosed());
@@ -308,10 +319,12 @@ void TestScreenShare::hostileStreamConnections()
         payload.append(char(wire::Field::Ticket));
         payload.append(QByteArray::fromHex("00000005"));
         payload.append("short");
-        const auto frame = wire::encodeFrame(static_cast<std::uint8_t>(wire::MessageType::StreamOpen),
-                                             sra::base::ByteView(reinterpret_cast<const std::uint8_t*>(payload.constData()),
-                                                                static_cast<std::size_t>(payload.size())));
-        QVERIFY(client.sendRaw(QByteArray(reinterpret_cast<const char*>(frame.data()), static_cast<qsizetype>(frame.size()))));
+        const auto frame =
+            wire::encodeFrame(static_cast<std::uint8_t>(wire::MessageType::StreamOpen),
+                              sra::base::ByteView(reinterpret_cast<const std::uint8_t*>(payload.constData()),
+                                                  static_cast<std::size_t>(payload.size())));
+        QVERIFY(client.sendRaw(
+            QByteArray(reinterpret_cast<const char*>(frame.data()), static_cast<qsizetype>(frame.size()))));
         QCOMPARE(errorOf(client.receive()), std::optional(wire::ErrorCode::ProtocolViolation));
         QVERIFY(client.waitClosed());
     }
@@ -362,7 +375,8 @@ void TestScreenShare::notSetUpGivesClearError()
     QVERIFY(!session->requestScreen()); // one at a time
     QTRY_VERIFY_WITH_TIMEOUT(refused.size() == 1, 10000);
     QCOMPARE(refused.first().first().value<wire::ErrorCode>(), wire::ErrorCode::ScreenNotSetUp);
-    QVERIFY2(refused.first().at(1).toString().contains(QStringLiteral("sra-setup -s")), qPrintable(refused.first().at(1).toString()));
+    QVERIFY2(refused.first().at(1).toString().contains(QStringLiteral("sra-setup -s")),
+             qPrintable(refused.first().at(1).toString()));
     // Refused, not disconnected.
     QCOMPARE(session->state(), AdminSession::State::Authenticated);
     QVERIFY(m_lab->vncServerPids().isEmpty());

@@ -3,11 +3,11 @@
 #include "support/Lab.h"
 #include "support/Process.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QRegularExpression>
 #include <QSslCertificate>
-#include <QCryptographicHash>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -22,7 +22,9 @@ QString tool(const QString& relative)
 }
 
 // sra-connect with the lab's card, PIN from stdin, a known-hosts file of the test's own.
-ProcessResult connectAdmin(const Lab& lab, const QString& knownHosts, const QByteArray& pin,
+ProcessResult connectAdmin(const Lab& lab,
+                           const QString& knownHosts,
+                           const QByteArray& pin,
                            const QStringList& extra = {QStringLiteral("--accept-new")})
 {
     QStringList args{QStringLiteral("127.0.0.1:") + lab.env(QStringLiteral("SRAD_PORT")),
@@ -44,7 +46,8 @@ int triesLeft(const Lab& lab)
 {
     const ProcessResult r = runProcess(tool(QStringLiteral("softcard/sra-softcard")),
                                        {QStringLiteral("status"), lab.env(QStringLiteral("SOFTCARD_DIR"))});
-    const QRegularExpressionMatch m = QRegularExpression(QStringLiteral("pin tries left: (\\d+)")).match(QString::fromUtf8(r.out));
+    const QRegularExpressionMatch m =
+        QRegularExpression(QStringLiteral("pin tries left: (\\d+)")).match(QString::fromUtf8(r.out));
     return m.hasMatch() ? m.captured(1).toInt() : -1;
 }
 
@@ -99,7 +102,8 @@ void TestSession::authenticates()
     const ProcessResult r = connectAdmin(lab, knownHosts, lab.env(QStringLiteral("SOFTCARD_PIN")).toUtf8());
     QVERIFY2(r.ok(), qPrintable(r.describe()));
     const QString out = QString::fromUtf8(r.out);
-    QVERIFY2(out.contains(QStringLiteral("as %1 (session ").arg(lab.env(QStringLiteral("SRAD_ACCOUNT")))), qPrintable(out));
+    QVERIFY2(out.contains(QStringLiteral("as %1 (session ").arg(lab.env(QStringLiteral("SRAD_ACCOUNT")))),
+             qPrintable(out));
     // The fingerprint shown and remembered is the one srad --fingerprint prints.
     QVERIFY2(r.err.contains(lab.env(QStringLiteral("SRAD_FINGERPRINT")).toUtf8()), qPrintable(r.describe()));
     QFile kh(knownHosts);
@@ -143,19 +147,26 @@ void TestSession::unpairedCertificate()
 {
     Lab lab;
     QVERIFY2(lab.isUp(), qPrintable(lab.error()));
-    const ProcessResult unpair = setup(lab, {QStringLiteral("unpair"), QStringLiteral("--user"), lab.env(QStringLiteral("SRAD_ACCOUNT"))});
+    const ProcessResult unpair =
+        setup(lab, {QStringLiteral("unpair"), QStringLiteral("--user"), lab.env(QStringLiteral("SRAD_ACCOUNT"))});
     QVERIFY2(unpair.ok(), qPrintable(unpair.describe()));
 
-    const ProcessResult r = connectAdmin(lab, m_work.filePath(QStringLiteral("kh-unpaired")), lab.env(QStringLiteral("SOFTCARD_PIN")).toUtf8());
+    const ProcessResult r = connectAdmin(
+        lab, m_work.filePath(QStringLiteral("kh-unpaired")), lab.env(QStringLiteral("SOFTCARD_PIN")).toUtf8());
     QCOMPARE(r.exitCode, 14);
     QVERIFY2(r.err.contains("not paired with an account"), qPrintable(r.describe()));
     QTRY_VERIFY2(sradLog(lab).contains(QStringLiteral("NotPaired")), qPrintable(sradLog(lab)));
 
     // Pairing takes effect at the next attempt, without restarting srad.
-    const ProcessResult pair = setup(lab, {QStringLiteral("pair"), QStringLiteral("--user"), QStringLiteral("helpdesk"),
-                                           QStringLiteral("--cert"), lab.env(QStringLiteral("SOFTCARD_DIR")) + QStringLiteral("/slot-9a.cert.pem")});
+    const ProcessResult pair = setup(lab,
+                                     {QStringLiteral("pair"),
+                                      QStringLiteral("--user"),
+                                      QStringLiteral("helpdesk"),
+                                      QStringLiteral("--cert"),
+                                      lab.env(QStringLiteral("SOFTCARD_DIR")) + QStringLiteral("/slot-9a.cert.pem")});
     QVERIFY2(pair.ok(), qPrintable(pair.describe()));
-    const ProcessResult ok = connectAdmin(lab, m_work.filePath(QStringLiteral("kh-unpaired")), lab.env(QStringLiteral("SOFTCARD_PIN")).toUtf8());
+    const ProcessResult ok = connectAdmin(
+        lab, m_work.filePath(QStringLiteral("kh-unpaired")), lab.env(QStringLiteral("SOFTCARD_PIN")).toUtf8());
     QVERIFY2(ok.ok() && ok.out.contains("as helpdesk"), qPrintable(ok.describe()));
 }
 
@@ -163,7 +174,8 @@ void TestSession::expiredAdminCertificate()
 {
     Lab lab({.expiredCard = true});
     QVERIFY2(lab.isUp(), qPrintable(lab.error()));
-    const ProcessResult r = connectAdmin(lab, m_work.filePath(QStringLiteral("kh-expired")), lab.env(QStringLiteral("SOFTCARD_PIN")).toUtf8());
+    const ProcessResult r = connectAdmin(
+        lab, m_work.filePath(QStringLiteral("kh-expired")), lab.env(QStringLiteral("SOFTCARD_PIN")).toUtf8());
     QCOMPARE(r.exitCode, 14);
     QVERIFY2(r.err.contains("certificate is expired"), qPrintable(r.describe()));
     QCOMPARE(triesLeft(lab), 3); // refused before the PIN was asked for
@@ -187,17 +199,33 @@ void TestSession::license()
     QVERIFY2(lab.isUp(), qPrintable(lab.error()));
     const QString licenseFile = lab.env(QStringLiteral("SRAD_CONFIG_DIR")) + QStringLiteral("/license.sralic");
     const QString issuer = tool(QStringLiteral("license-tool/sra-license"));
-    const QStringList common{QStringLiteral("issue"), QStringLiteral("--key"), lab.env(QStringLiteral("LAB_LICENSE_KEY")),
-                             QStringLiteral("--licensee"), QStringLiteral("Test"), QStringLiteral("--seats"), QStringLiteral("1"),
-                             QStringLiteral("--out"), licenseFile};
+    const QStringList common{QStringLiteral("issue"),
+                             QStringLiteral("--key"),
+                             lab.env(QStringLiteral("LAB_LICENSE_KEY")),
+                             QStringLiteral("--licensee"),
+                             QStringLiteral("Test"),
+                             QStringLiteral("--seats"),
+                             QStringLiteral("1"),
+                             QStringLiteral("--out"),
+                             licenseFile};
     if (kind == QLatin1String("missing")) {
         QVERIFY(QFile::remove(licenseFile));
     } else if (kind == QLatin1String("expired")) {
-        QVERIFY(runProcess(issuer, common + QStringList{QStringLiteral("--issued"), QStringLiteral("2020-01-01"),
-                                                        QStringLiteral("--expires"), QStringLiteral("2021-01-01")}).ok());
+        QVERIFY(runProcess(issuer,
+                           common
+                               + QStringList{QStringLiteral("--issued"),
+                                             QStringLiteral("2020-01-01"),
+                                             QStringLiteral("--expires"),
+                                             QStringLiteral("2021-01-01")})
+                    .ok());
     } else if (kind == QLatin1String("product")) {
-        QVERIFY(runProcess(issuer, common + QStringList{QStringLiteral("--expires"), QStringLiteral("2099-01-01"),
-                                                        QStringLiteral("--product"), QStringLiteral("another-product")}).ok());
+        QVERIFY(runProcess(issuer,
+                           common
+                               + QStringList{QStringLiteral("--expires"),
+                                             QStringLiteral("2099-01-01"),
+                                             QStringLiteral("--product"),
+                                             QStringLiteral("another-product")})
+                    .ok());
     } else {
         QFile f(licenseFile);
         QVERIFY(f.open(QIODevice::ReadOnly));
@@ -208,7 +236,8 @@ void TestSession::license()
         text[at] = text[at] == 'A' ? 'B' : 'A';
         QVERIFY(writeFile(licenseFile, text));
     }
-    const ProcessResult r = connectAdmin(lab, m_work.filePath(QStringLiteral("kh-license")), lab.env(QStringLiteral("SOFTCARD_PIN")).toUtf8());
+    const ProcessResult r = connectAdmin(
+        lab, m_work.filePath(QStringLiteral("kh-license")), lab.env(QStringLiteral("SOFTCARD_PIN")).toUtf8());
     QCOMPARE(r.exitCode, 14);
     QVERIFY2(r.err.contains(sentence.toUtf8()), qPrintable(r.describe()));
     QCOMPARE(triesLeft(lab), 3); // refused before any authentication
@@ -226,8 +255,9 @@ void TestSession::changedServerFingerprint()
     const ProcessResult regen = setup(lab, {QStringLiteral("-g"), QStringLiteral("--force")});
     QVERIFY2(regen.ok(), qPrintable(regen.describe()));
     QVERIFY(lab.runLab(QStringLiteral("srad-start")).ok());
-    const ProcessResult fp = runProcess(tool(QStringLiteral("remote-service/srad")),
-                                        {QStringLiteral("--root"), lab.env(QStringLiteral("SRAD_ROOT")), QStringLiteral("--fingerprint")});
+    const ProcessResult fp =
+        runProcess(tool(QStringLiteral("remote-service/srad")),
+                   {QStringLiteral("--root"), lab.env(QStringLiteral("SRAD_ROOT")), QStringLiteral("--fingerprint")});
     const QByteArray newFingerprint = fp.out.trimmed();
     QVERIFY(newFingerprint.size() == 95 && newFingerprint != lab.env(QStringLiteral("SRAD_FINGERPRINT")).toUtf8());
 
@@ -245,7 +275,8 @@ void TestSession::unknownHostWithoutAcceptIsNotTrusted()
     Lab lab;
     QVERIFY2(lab.isUp(), qPrintable(lab.error()));
     // No terminal and no --accept-new: the unknown identity is not accepted.
-    const ProcessResult r = connectAdmin(lab, m_work.filePath(QStringLiteral("kh-none")), lab.env(QStringLiteral("SOFTCARD_PIN")).toUtf8(), {});
+    const ProcessResult r = connectAdmin(
+        lab, m_work.filePath(QStringLiteral("kh-none")), lab.env(QStringLiteral("SOFTCARD_PIN")).toUtf8(), {});
     QCOMPARE(r.exitCode, 13);
     QVERIFY2(r.err.contains(lab.env(QStringLiteral("SRAD_FINGERPRINT")).toUtf8()), qPrintable(r.describe()));
     QVERIFY(!QFile::exists(m_work.filePath(QStringLiteral("kh-none"))));
@@ -256,15 +287,21 @@ void TestSession::tls12RefusedTls13ShowsFingerprint()
     Lab lab;
     QVERIFY2(lab.isUp(), qPrintable(lab.error()));
     const QString target = QStringLiteral("127.0.0.1:") + lab.env(QStringLiteral("SRAD_PORT"));
-    const ProcessResult tls12 = runProcess(QStringLiteral("openssl"),
-                                           {QStringLiteral("s_client"), QStringLiteral("-connect"), target, QStringLiteral("-tls1_2")},
-                                           QProcessEnvironment::systemEnvironment(), QByteArray(), 15000);
+    const ProcessResult tls12 =
+        runProcess(QStringLiteral("openssl"),
+                   {QStringLiteral("s_client"), QStringLiteral("-connect"), target, QStringLiteral("-tls1_2")},
+                   QProcessEnvironment::systemEnvironment(),
+                   QByteArray(),
+                   15000);
     QVERIFY2(!tls12.ok(), qPrintable(tls12.describe()));
     QVERIFY2(!tls12.out.contains("BEGIN CERTIFICATE"), qPrintable(tls12.describe()));
 
-    const ProcessResult tls13 = runProcess(QStringLiteral("openssl"),
-                                           {QStringLiteral("s_client"), QStringLiteral("-connect"), target, QStringLiteral("-tls1_3")},
-                                           QProcessEnvironment::systemEnvironment(), QByteArray(), 15000);
+    const ProcessResult tls13 =
+        runProcess(QStringLiteral("openssl"),
+                   {QStringLiteral("s_client"), QStringLiteral("-connect"), target, QStringLiteral("-tls1_3")},
+                   QProcessEnvironment::systemEnvironment(),
+                   QByteArray(),
+                   15000);
     QVERIFY2(tls13.out.contains("TLSv1.3"), qPrintable(tls13.describe()));
     const qsizetype begin = tls13.out.indexOf("-----BEGIN CERTIFICATE-----");
     const qsizetype end = tls13.out.indexOf("-----END CERTIFICATE-----");

@@ -72,8 +72,13 @@ public:
 
     ~TestService()
     {
-        sraSetup(m_lab, {QStringLiteral("smartcard-login"), QStringLiteral("disable"), QStringLiteral("--pam-dir"), kPamDir,
-                         QStringLiteral("--service"), m_name});
+        sraSetup(m_lab,
+                 {QStringLiteral("smartcard-login"),
+                  QStringLiteral("disable"),
+                  QStringLiteral("--pam-dir"),
+                  kPamDir,
+                  QStringLiteral("--service"),
+                  m_name});
         QFile::remove(file());
     }
 
@@ -94,8 +99,14 @@ public:
 
     ProcessResult enable(const QString& backend) const
     {
-        QStringList args{QStringLiteral("smartcard-login"), QStringLiteral("enable"), QStringLiteral("--pam-dir"), kPamDir,
-                         QStringLiteral("--service"), m_name, QStringLiteral("--backend"), backend};
+        QStringList args{QStringLiteral("smartcard-login"),
+                         QStringLiteral("enable"),
+                         QStringLiteral("--pam-dir"),
+                         kPamDir,
+                         QStringLiteral("--service"),
+                         m_name,
+                         QStringLiteral("--backend"),
+                         backend};
         if (backend == QLatin1String("sra")) {
             args << QStringLiteral("--pkcs11-module") << m_lab.env(QStringLiteral("SRA_PKCS11_MODULE"));
         }
@@ -103,7 +114,8 @@ public:
     }
 
     // pamtester SERVICE ACCOUNT authenticate with the PIN on its standard input; `ms` is how long it took.
-    ProcessResult authenticate(const QString& account, const QByteArray& pin, const QString& backend, qint64* ms = nullptr) const
+    ProcessResult
+    authenticate(const QString& account, const QByteArray& pin, const QString& backend, qint64* ms = nullptr) const
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         // Our module finds srad's socket here (the lab's, not /run/secure-remote-access); OpenSC finds the
@@ -114,8 +126,8 @@ public:
         }
         QElapsedTimer t;
         t.start();
-        ProcessResult r = runProcess(QStringLiteral("pamtester"), {m_name, account, QStringLiteral("authenticate")}, env,
-                                     pin + '\n', 30000);
+        ProcessResult r = runProcess(
+            QStringLiteral("pamtester"), {m_name, account, QStringLiteral("authenticate")}, env, pin + '\n', 30000);
         if (ms) {
             *ms = t.elapsed();
         }
@@ -134,8 +146,7 @@ class Admin
 public:
     explicit Admin(const Lab& lab)
         : m_lab(lab)
-    {
-    }
+    {}
 
     ~Admin()
     {
@@ -148,9 +159,14 @@ public:
         m_process.setProcessChannelMode(QProcess::MergedChannels);
         m_process.setProcessEnvironment(m_lab.clientEnvironment());
         m_process.start(sra::test::binaryDir() + QStringLiteral("/admin-cli/sra-connect"),
-                        {QStringLiteral("127.0.0.1:") + m_lab.env(QStringLiteral("SRAD_PORT")), QStringLiteral("--known-hosts"),
-                         m_lab.dir() + QStringLiteral("/kh"), QStringLiteral("--accept-new"), QStringLiteral("--pin-fd"),
-                         QStringLiteral("0"), QStringLiteral("--insert-card"), QStringLiteral("--approve"),
+                        {QStringLiteral("127.0.0.1:") + m_lab.env(QStringLiteral("SRAD_PORT")),
+                         QStringLiteral("--known-hosts"),
+                         m_lab.dir() + QStringLiteral("/kh"),
+                         QStringLiteral("--accept-new"),
+                         QStringLiteral("--pin-fd"),
+                         QStringLiteral("0"),
+                         QStringLiteral("--insert-card"),
+                         QStringLiteral("--approve"),
                          QStringLiteral("session")});
         if (!m_process.waitForStarted()) {
             return false;
@@ -267,16 +283,25 @@ void TestSmartcardLogin::enableDisableRestoresBytes()
     const QString module = sra::test::binaryDir() + QStringLiteral("/ctk/libsra-pkcs11.so");
     const QStringList common{QStringLiteral("--root"), root, QStringLiteral("smartcard-login")};
 
-    const ProcessResult enable =
-        runProcess(setupTool(), common + QStringList{QStringLiteral("enable"), QStringLiteral("--pam-dir"), copy,
-                                                     QStringLiteral("--pkcs11-module"), module});
+    const ProcessResult enable = runProcess(setupTool(),
+                                            common
+                                                + QStringList{QStringLiteral("enable"),
+                                                              QStringLiteral("--pam-dir"),
+                                                              copy,
+                                                              QStringLiteral("--pkcs11-module"),
+                                                              module});
     QVERIFY2(enable.ok(), qPrintable(enable.describe()));
     QVERIFY(enable.out.contains("login: accepts the card now"));
     QVERIFY(!enable.out.contains("sudo")); // sudo only when asked
-    const ProcessResult sudo =
-        runProcess(setupTool(), common + QStringList{QStringLiteral("enable"), QStringLiteral("--pam-dir"), copy,
-                                                     QStringLiteral("--pkcs11-module"), module, QStringLiteral("--service"),
-                                                     QStringLiteral("su")});
+    const ProcessResult sudo = runProcess(setupTool(),
+                                          common
+                                              + QStringList{QStringLiteral("enable"),
+                                                            QStringLiteral("--pam-dir"),
+                                                            copy,
+                                                            QStringLiteral("--pkcs11-module"),
+                                                            module,
+                                                            QStringLiteral("--service"),
+                                                            QStringLiteral("su")});
     QVERIFY2(sudo.ok(), qPrintable(sudo.describe()));
     const ProcessResult status =
         runProcess(setupTool(), common + QStringList{QStringLiteral("status"), QStringLiteral("--pam-dir"), copy});
@@ -312,17 +337,20 @@ void TestSmartcardLogin::rsaCardLogsIn()
 
     Admin admin(lab);
     QVERIFY2(admin.start(), admin.output().constData());
-    QVERIFY2(admin.output().contains(QByteArray(QByteArray("The card logs in on the remote as ") + account.toUtf8())), admin.output().constData());
+    QVERIFY2(admin.output().contains(QByteArray(QByteArray("The card logs in on the remote as ") + account.toUtf8())),
+             admin.output().constData());
 
     // The paired account with the right PIN: the signature comes from the admin's card, as both audit logs say.
     r = service.authenticate(account, pin, QStringLiteral("sra"), &ms);
     QVERIFY2(r.ok() && r.out.contains("successfully authenticated"), qPrintable(r.describe()));
     qInfo("paired account, right PIN: authenticated in %lld ms", ms);
-    QVERIFY2(admin.waitFor("Relayed: signature with slot 9A (PIV Authentication) for uid 0 pid", 5000), admin.output().constData());
-    QVERIFY(QRegularExpression(QStringLiteral("Relayed: signature with slot 9A \\(PIV Authentication\\) for uid 0 pid \\d+ "
-                                              "/usr/bin/pamtester \\(PKCS#11 module\\): status 0"))
-                .match(QString::fromUtf8(admin.output()))
-                .hasMatch());
+    QVERIFY2(admin.waitFor("Relayed: signature with slot 9A (PIV Authentication) for uid 0 pid", 5000),
+             admin.output().constData());
+    QVERIFY(
+        QRegularExpression(QStringLiteral("Relayed: signature with slot 9A \\(PIV Authentication\\) for uid 0 pid \\d+ "
+                                          "/usr/bin/pamtester \\(PKCS#11 module\\): status 0"))
+            .match(QString::fromUtf8(admin.output()))
+            .hasMatch());
     QVERIFY(QRegularExpression(QStringLiteral("relayed private-key operation, slot 9a, algorithm 07 for uid 0 pid \\d+ "
                                               "/usr/bin/pamtester \\(PKCS#11 module\\) -> 0"))
                 .match(QString::fromUtf8(sradLog(lab)))
@@ -442,7 +470,8 @@ void TestSmartcardLogin::eccCardLogsInBothPaths()
     for (const QString& backend : {QStringLiteral("sra"), QStringLiteral("opensc")}) {
         QVERIFY(service.enable(backend).ok());
         const ProcessResult r = service.authenticate(account, pin, backend);
-        QVERIFY2(r.ok() && r.out.contains("successfully authenticated"), qPrintable(backend + QLatin1Char(' ') + r.describe()));
+        QVERIFY2(r.ok() && r.out.contains("successfully authenticated"),
+                 qPrintable(backend + QLatin1Char(' ') + r.describe()));
     }
     QVERIFY(QRegularExpression(QStringLiteral("relayed private-key operation, slot 9a, algorithm 11 for uid 0 pid \\d+ "
                                               "/usr/bin/pamtester \\(PKCS#11 module\\) -> 0"))

@@ -26,18 +26,33 @@ QString softcardBin()
 QString opensslFingerprint(const QString& pem)
 {
     const ProcessResult r = runProcess(QStringLiteral("openssl"),
-                                       {QStringLiteral("x509"), QStringLiteral("-in"), pem, QStringLiteral("-noout"),
-                                        QStringLiteral("-fingerprint"), QStringLiteral("-sha256")});
+                                       {QStringLiteral("x509"),
+                                        QStringLiteral("-in"),
+                                        pem,
+                                        QStringLiteral("-noout"),
+                                        QStringLiteral("-fingerprint"),
+                                        QStringLiteral("-sha256")});
     const QString line = QString::fromUtf8(r.out).trimmed();
     return line.mid(line.indexOf(QLatin1Char('=')) + 1);
 }
 
-ProcessResult sign(const Lab& lab, const QString& in, const QString& out, const QByteArray& pin,
+ProcessResult sign(const Lab& lab,
+                   const QString& in,
+                   const QString& out,
+                   const QByteArray& pin,
                    const QString& hash = QStringLiteral("sha256"))
 {
     return runProcess(sraCard(),
-                      {QStringLiteral("sign"), QStringLiteral("--slot"), QStringLiteral("9a"), QStringLiteral("--in"), in,
-                       QStringLiteral("--out"), out, QStringLiteral("--hash"), hash, QStringLiteral("--pin-fd"),
+                      {QStringLiteral("sign"),
+                       QStringLiteral("--slot"),
+                       QStringLiteral("9a"),
+                       QStringLiteral("--in"),
+                       in,
+                       QStringLiteral("--out"),
+                       out,
+                       QStringLiteral("--hash"),
+                       hash,
+                       QStringLiteral("--pin-fd"),
                        QStringLiteral("0")},
                       lab.clientEnvironment(),
                       pin + '\n');
@@ -45,7 +60,8 @@ ProcessResult sign(const Lab& lab, const QString& in, const QString& out, const 
 
 int softcardTriesLeft(const Lab& lab)
 {
-    const ProcessResult r = runProcess(softcardBin(), {QStringLiteral("status"), lab.env(QStringLiteral("SOFTCARD_DIR"))});
+    const ProcessResult r =
+        runProcess(softcardBin(), {QStringLiteral("status"), lab.env(QStringLiteral("SOFTCARD_DIR"))});
     const QString out = QString::fromUtf8(r.out);
     const qsizetype at = out.indexOf(QStringLiteral("pin tries left: "));
     return at < 0 ? -99 : out.mid(at + 16).trimmed().toInt();
@@ -88,9 +104,11 @@ void TestSraCard::listAndSign()
     QVERIFY2(out.contains(QStringLiteral("Cardholder: SRA Lab Admin")), qPrintable(out));
     QVERIFY2(out.contains(QStringLiteral("PIN tries left: 3")), qPrintable(out));
     for (const char* slot : {"9a", "9c", "9d", "9e"}) {
-        const QString fingerprint = opensslFingerprint(card.filePath(QStringLiteral("slot-%1.cert.pem").arg(QLatin1String(slot))));
+        const QString fingerprint =
+            opensslFingerprint(card.filePath(QStringLiteral("slot-%1.cert.pem").arg(QLatin1String(slot))));
         QVERIFY(fingerprint.size() == 95);
-        QVERIFY2(out.contains(QStringLiteral("SHA-256: ") + fingerprint), qPrintable(QLatin1String(slot) + QStringLiteral(": ") + out));
+        QVERIFY2(out.contains(QStringLiteral("SHA-256: ") + fingerprint),
+                 qPrintable(QLatin1String(slot) + QStringLiteral(": ") + out));
     }
     QCOMPARE(out.count(QStringLiteral(": ") + algorithmName), 4);
     QVERIFY2(out.contains(QStringLiteral("Card: none")), qPrintable(out)); // vpcd's second reader is empty
@@ -103,8 +121,13 @@ void TestSraCard::listAndSign()
     f.close();
     const QString publicKey = work.filePath(QStringLiteral("pub.pem"));
     QVERIFY(runProcess(QStringLiteral("openssl"),
-                       {QStringLiteral("x509"), QStringLiteral("-in"), card.filePath(QStringLiteral("slot-9a.cert.pem")),
-                        QStringLiteral("-pubkey"), QStringLiteral("-noout"), QStringLiteral("-out"), publicKey})
+                       {QStringLiteral("x509"),
+                        QStringLiteral("-in"),
+                        card.filePath(QStringLiteral("slot-9a.cert.pem")),
+                        QStringLiteral("-pubkey"),
+                        QStringLiteral("-noout"),
+                        QStringLiteral("-out"),
+                        publicKey})
                 .ok());
 
     for (const QString& hash : {QStringLiteral("sha256"), QStringLiteral("sha384")}) {
@@ -112,14 +135,24 @@ void TestSraCard::listAndSign()
         const ProcessResult signing = sign(lab, message, signature, "24681357", hash);
         QVERIFY2(signing.ok(), qPrintable(signing.describe()));
         const ProcessResult verify = runProcess(QStringLiteral("openssl"),
-                                                {QStringLiteral("dgst"), QLatin1Char('-') + hash, QStringLiteral("-verify"),
-                                                 publicKey, QStringLiteral("-signature"), signature, message});
+                                                {QStringLiteral("dgst"),
+                                                 QLatin1Char('-') + hash,
+                                                 QStringLiteral("-verify"),
+                                                 publicKey,
+                                                 QStringLiteral("-signature"),
+                                                 signature,
+                                                 message});
         QVERIFY2(verify.ok() && verify.out.contains("Verified OK"), qPrintable(verify.describe()));
 
         // The same signature must not verify for another message: the check above can fail.
         const ProcessResult other = runProcess(QStringLiteral("openssl"),
-                                               {QStringLiteral("dgst"), QLatin1Char('-') + hash, QStringLiteral("-verify"),
-                                                publicKey, QStringLiteral("-signature"), signature, publicKey});
+                                               {QStringLiteral("dgst"),
+                                                QLatin1Char('-') + hash,
+                                                QStringLiteral("-verify"),
+                                                publicKey,
+                                                QStringLiteral("-signature"),
+                                                signature,
+                                                publicKey});
         QVERIFY(!other.ok());
     }
     QCOMPARE(softcardTriesLeft(lab), 3);
@@ -183,7 +216,8 @@ void TestSraCard::noServiceNoCard()
     // pcscd notices the pulled card at its next presence poll; wait for that, as a user would see the reader empty.
     ProcessResult r;
     QTRY_VERIFY_WITH_TIMEOUT(
-        (r = runProcess(sraCard(), {QStringLiteral("list")}, lab.clientEnvironment())).out.count("Card: none") == 2, 3000);
+        (r = runProcess(sraCard(), {QStringLiteral("list")}, lab.clientEnvironment())).out.count("Card: none") == 2,
+        3000);
     r = sign(lab, message, work.filePath(QStringLiteral("sig")), "123456");
     QCOMPARE(r.exitCode, 4);
     QVERIFY2(r.err.contains("No card in the reader"), qPrintable(r.describe()));

@@ -1,7 +1,7 @@
 // The real sra-setup binary on a scratch tree (--root): activation, identities, screen preparation,
 // deactivation, pairings and rules, with the files it leaves and the lines it prints.
-#include "core/remote/PairingStore.h"
 #include "core/config/SradConfig.h"
+#include "core/remote/PairingStore.h"
 #include "core/remote/TlsIdentity.h"
 #include "support/Process.h"
 
@@ -38,9 +38,12 @@ bool writeFile(const QString& file, const QByteArray& bytes, QFileDevice::Permis
 QString opensslFingerprint(const QString& cert, const char* digest)
 {
     const ProcessResult r = sra::test::runProcess(QStringLiteral("openssl"),
-                                                  {QStringLiteral("x509"), QStringLiteral("-noout"),
-                                                   QStringLiteral("-fingerprint"), QLatin1String(digest),
-                                                   QStringLiteral("-in"), cert});
+                                                  {QStringLiteral("x509"),
+                                                   QStringLiteral("-noout"),
+                                                   QStringLiteral("-fingerprint"),
+                                                   QLatin1String(digest),
+                                                   QStringLiteral("-in"),
+                                                   cert});
     return r.ok() ? QString::fromLatin1(r.out).trimmed().section(QLatin1Char('='), 1) : QString();
 }
 
@@ -48,10 +51,21 @@ bool makeCertificate(const QString& cert, const QString& key, const QString& sub
 {
     QDir().mkpath(QFileInfo(cert).absolutePath());
     QDir().mkpath(QFileInfo(key).absolutePath());
-    QStringList args{QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
-                     QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:P-256"), QStringLiteral("-nodes"),
-                     QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert, QStringLiteral("-days"),
-                     QStringLiteral("30"), QStringLiteral("-subj"), subject};
+    QStringList args{QStringLiteral("req"),
+                     QStringLiteral("-x509"),
+                     QStringLiteral("-newkey"),
+                     QStringLiteral("ec"),
+                     QStringLiteral("-pkeyopt"),
+                     QStringLiteral("ec_paramgen_curve:P-256"),
+                     QStringLiteral("-nodes"),
+                     QStringLiteral("-keyout"),
+                     key,
+                     QStringLiteral("-out"),
+                     cert,
+                     QStringLiteral("-days"),
+                     QStringLiteral("30"),
+                     QStringLiteral("-subj"),
+                     subject};
     args += extra;
     return sra::test::runProcess(QStringLiteral("openssl"), args).ok()
            && QFile::setPermissions(key, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
@@ -83,7 +97,8 @@ private Q_SLOTS:
     void rules();
 
 private:
-    ProcessResult run(const QStringList& args, const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment())
+    ProcessResult run(const QStringList& args,
+                      const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment())
     {
         return sra::test::runProcess(m_program, QStringList{QStringLiteral("--root"), m_root->path()} + args, env);
     }
@@ -132,17 +147,27 @@ void TestSraSetup::usage_data()
     QTest::addRow("version") << QStringList{QStringLiteral("--version")} << 0 << "sra-setup";
     QTest::addRow("unknown option") << QStringList{QStringLiteral("--frobnicate")} << 1 << "frobnicate";
     QTest::addRow("action and command") << QStringList{QStringLiteral("-a"), QStringLiteral("list")} << 1 << "not both";
-    QTest::addRow("-g and -c") << QStringList{QStringLiteral("-g"), QStringLiteral("-c"), QStringLiteral("AB")} << 1 << "-g and -c";
+    QTest::addRow("-g and -c") << QStringList{QStringLiteral("-g"), QStringLiteral("-c"), QStringLiteral("AB")} << 1
+                               << "-g and -c";
     QTest::addRow("-d with -a") << QStringList{QStringLiteral("-a"), QStringLiteral("-d")} << 1 << "alone";
     QTest::addRow("unknown command") << QStringList{QStringLiteral("pear")} << 1 << "Unknown command \"pear\"";
-    QTest::addRow("pair without cert") << QStringList{QStringLiteral("pair"), QStringLiteral("--user"), QStringLiteral("a")} << 1 << "--cert";
-    QTest::addRow("unpair with both") << QStringList{QStringLiteral("unpair"), QStringLiteral("--user"), QStringLiteral("a"),
-                                                     QStringLiteral("--cert"), QStringLiteral("x.pem")}
+    QTest::addRow("pair without cert") << QStringList{QStringLiteral("pair"),
+                                                      QStringLiteral("--user"),
+                                                      QStringLiteral("a")}
+                                       << 1 << "--cert";
+    QTest::addRow("unpair with both") << QStringList{QStringLiteral("unpair"),
+                                                     QStringLiteral("--user"),
+                                                     QStringLiteral("a"),
+                                                     QStringLiteral("--cert"),
+                                                     QStringLiteral("x.pem")}
                                       << 1 << "either";
     QTest::addRow("rule without verb") << QStringList{QStringLiteral("rule")} << 1 << "rule add";
-    QTest::addRow("rule remove not a number") << QStringList{QStringLiteral("rule"), QStringLiteral("remove"), QStringLiteral("x")}
-                                              << 1 << "not a rule number";
-    QTest::addRow("missing root") << QStringList{QStringLiteral("--root"), QStringLiteral("/nonexistent/sra"), QStringLiteral("list")}
+    QTest::addRow("rule remove not a number")
+        << QStringList{QStringLiteral("rule"), QStringLiteral("remove"), QStringLiteral("x")} << 1
+        << "not a rule number";
+    QTest::addRow("missing root") << QStringList{QStringLiteral("--root"),
+                                                 QStringLiteral("/nonexistent/sra"),
+                                                 QStringLiteral("list")}
                                   << 1 << "not a directory";
 }
 
@@ -163,14 +188,15 @@ void TestSraSetup::usage()
 
 void TestSraSetup::activateAndGenerate()
 {
-    const ProcessResult r = run({QStringLiteral("-a"), QStringLiteral("-g"), QStringLiteral("--hostname"),
-                                 QStringLiteral("remote.test")});
+    const ProcessResult r =
+        run({QStringLiteral("-a"), QStringLiteral("-g"), QStringLiteral("--hostname"), QStringLiteral("remote.test")});
     QVERIFY2(r.ok(), qPrintable(r.describe()));
     const QString cert = path(QStringLiteral("etc/secure-remote-access/identity.crt"));
     const QString key = path(QStringLiteral("etc/secure-remote-access/identity.key"));
     const QString fingerprint = opensslFingerprint(cert, "-sha256");
     QVERIFY(!fingerprint.isEmpty());
-    QVERIFY2(r.out.contains(QByteArray("for comparison on first connect: " + fingerprint.toLatin1())), qPrintable(r.describe()));
+    QVERIFY2(r.out.contains(QByteArray("for comparison on first connect: " + fingerprint.toLatin1())),
+             qPrintable(r.describe()));
     QVERIFY2(r.out.contains("start srad by other means"), qPrintable(r.describe()));
     QCOMPARE(QFileInfo(key).permissions() & kGroupOther, QFileDevice::Permissions());
     QCOMPARE(QFileInfo(path(QStringLiteral("var/lib/secure-remote-access"))).permissions() & kGroupOther,
@@ -229,7 +255,8 @@ void TestSraSetup::installedCertificate()
     const QString cert = path(QStringLiteral("etc/ssl/certs/server.pem"));
     const QString key = path(QStringLiteral("etc/ssl/private/server.key"));
     QVERIFY(makeCertificate(cert, key, QStringLiteral("/CN=server.test")));
-    QVERIFY(makeCertificate(path(QStringLiteral("etc/ssl/certs/other.pem")), path(QStringLiteral("etc/ssl/private/other.key")),
+    QVERIFY(makeCertificate(path(QStringLiteral("etc/ssl/certs/other.pem")),
+                            path(QStringLiteral("etc/ssl/private/other.key")),
                             QStringLiteral("/CN=other.test")));
     const QString sha256 = opensslFingerprint(cert, "-sha256");
     for (const QString& fp : {sha256, opensslFingerprint(cert, "-sha1")}) {
@@ -247,10 +274,17 @@ void TestSraSetup::installedCertificateErrors_data()
     QTest::addColumn<QString>("fingerprint"); // "server" = server.pem's SHA-256
     QTest::addColumn<QString>("prepare");     // "", "nokey", "unreadable"
     QTest::addColumn<QString>("mentions");
-    QTest::addRow("unknown fingerprint") << QString(64, QLatin1Char('1')) << "" << "No certificate";
-    QTest::addRow("not a fingerprint") << "server.pem" << "" << "not a SHA-256 or SHA-1 fingerprint";
-    QTest::addRow("no key") << "server" << "nokey" << "private key in";
-    QTest::addRow("key readable by all") << "server" << "open" << "every user";
+    QTest::addRow("unknown fingerprint") << QString(64, QLatin1Char('1')) << ""
+                                         << "No certificate";
+    QTest::addRow("not a fingerprint") << "server.pem"
+                                       << ""
+                                       << "not a SHA-256 or SHA-1 fingerprint";
+    QTest::addRow("no key") << "server"
+                            << "nokey"
+                            << "private key in";
+    QTest::addRow("key readable by all") << "server"
+                                         << "open"
+                                         << "every user";
 }
 
 void TestSraSetup::installedCertificateErrors()
@@ -282,7 +316,8 @@ void TestSraSetup::systemdStandIn()
     QVERIFY(QDir().mkpath(path(QStringLiteral("run/systemd/system"))));
     const QString log = path(QStringLiteral("systemctl.log"));
     const QString script = path(QStringLiteral("bin/systemctl"));
-    QVERIFY(writeFile(script, QStringLiteral("#!/bin/sh\necho \"$@\" >> '%1'\nexit ${FAKE_EXIT:-0}\n").arg(log).toUtf8(),
+    QVERIFY(writeFile(script,
+                      QStringLiteral("#!/bin/sh\necho \"$@\" >> '%1'\nexit ${FAKE_EXIT:-0}\n").arg(log).toUtf8(),
                       QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("SRA_SETUP_SYSTEMCTL"), script);
@@ -311,7 +346,8 @@ void TestSraSetup::screen()
 {
     // A stand-in x11vnc on PATH, so the test does not depend on the package being installed.
     const QString bin = path(QStringLiteral("bin"));
-    QVERIFY(writeFile(bin + QStringLiteral("/x11vnc"), "#!/bin/sh\nexit 0\n",
+    QVERIFY(writeFile(bin + QStringLiteral("/x11vnc"),
+                      "#!/bin/sh\nexit 0\n",
                       QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("PATH"), bin);
@@ -325,7 +361,10 @@ void TestSraSetup::screen()
     QCOMPARE(c.screenX11vnc, bin + QStringLiteral("/x11vnc"));
     QCOMPARE(c.screenDisplay, QStringLiteral(":0"));
 
-    r = run({QStringLiteral("-s"), QStringLiteral("--screen-backend"), QStringLiteral("x11vnc"), QStringLiteral("--display"),
+    r = run({QStringLiteral("-s"),
+             QStringLiteral("--screen-backend"),
+             QStringLiteral("x11vnc"),
+             QStringLiteral("--display"),
              QStringLiteral(":1.0")},
             env);
     QVERIFY2(r.ok(), qPrintable(r.describe()));
@@ -375,18 +414,25 @@ void TestSraSetup::pairListUnpair()
     QVERIFY(makeCertificate(alice, path(QStringLiteral("admin/alice.key")), QStringLiteral("/CN=Alice Admin")));
     QVERIFY(makeCertificate(bob, path(QStringLiteral("admin/bob.key")), QStringLiteral("/CN=Bob Admin")));
     const QString bobDer = path(QStringLiteral("admin/bob.der"));
-    QVERIFY(sra::test::runProcess(QStringLiteral("openssl"), {QStringLiteral("x509"), QStringLiteral("-in"), bob,
-                                                              QStringLiteral("-outform"), QStringLiteral("DER"),
-                                                              QStringLiteral("-out"), bobDer})
+    QVERIFY(sra::test::runProcess(QStringLiteral("openssl"),
+                                  {QStringLiteral("x509"),
+                                   QStringLiteral("-in"),
+                                   bob,
+                                   QStringLiteral("-outform"),
+                                   QStringLiteral("DER"),
+                                   QStringLiteral("-out"),
+                                   bobDer})
                 .ok());
     QSslCertificate aliceCert = QSslCertificate::fromPath(alice).value(0);
     const QByteArray aliceHash = sra::core::PairingStore::publicKeySha256(aliceCert).toHex();
 
-    ProcessResult r = run({QStringLiteral("pair"), QStringLiteral("--user"), QStringLiteral("alice"), QStringLiteral("--cert"), alice});
+    ProcessResult r = run(
+        {QStringLiteral("pair"), QStringLiteral("--user"), QStringLiteral("alice"), QStringLiteral("--cert"), alice});
     QVERIFY2(r.ok(), qPrintable(r.describe()));
     QVERIFY2(r.out.contains(aliceHash), qPrintable(r.describe()));
     QVERIFY2(r.out.contains("not checked"), qPrintable(r.describe())); // --root without --passwd
-    r = run({QStringLiteral("pair"), QStringLiteral("--user"), QStringLiteral("bob"), QStringLiteral("--cert"), bobDer});
+    r = run(
+        {QStringLiteral("pair"), QStringLiteral("--user"), QStringLiteral("bob"), QStringLiteral("--cert"), bobDer});
     QVERIFY2(r.ok(), qPrintable(r.describe()));
 
     r = run({QStringLiteral("list")});
@@ -397,12 +443,14 @@ void TestSraSetup::pairListUnpair()
 
     sra::core::PairingStore store;
     QString error;
-    QVERIFY2(sra::core::PairingStore::load(path(QStringLiteral("etc/secure-remote-access/pairings.json")), store, error),
-             qPrintable(error));
+    QVERIFY2(
+        sra::core::PairingStore::load(path(QStringLiteral("etc/secure-remote-access/pairings.json")), store, error),
+        qPrintable(error));
     QCOMPARE(store.match(aliceCert)->account, QStringLiteral("alice"));
 
     // The same key for another account replaces the pairing, and says so.
-    r = run({QStringLiteral("pair"), QStringLiteral("--user"), QStringLiteral("admin"), QStringLiteral("--cert"), alice});
+    r = run(
+        {QStringLiteral("pair"), QStringLiteral("--user"), QStringLiteral("admin"), QStringLiteral("--cert"), alice});
     QVERIFY2(r.ok() && r.out.contains("was paired with account alice before"), qPrintable(r.describe()));
 
     r = run({QStringLiteral("unpair"), QStringLiteral("--cert"), alice});
@@ -418,15 +466,22 @@ void TestSraSetup::pairListUnpair()
     QVERIFY2(r.out.contains("Key pairings: none"), qPrintable(r.describe()));
 
     // Unreadable or not-a-certificate input, invalid account names, a damaged pairings file.
-    r = run({QStringLiteral("pair"), QStringLiteral("--user"), QStringLiteral("alice"), QStringLiteral("--cert"),
+    r = run({QStringLiteral("pair"),
+             QStringLiteral("--user"),
+             QStringLiteral("alice"),
+             QStringLiteral("--cert"),
              path(QStringLiteral("admin/missing.pem"))});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains("Cannot read"), qPrintable(r.describe()));
-    r = run({QStringLiteral("pair"), QStringLiteral("--user"), QStringLiteral("alice"), QStringLiteral("--cert"),
+    r = run({QStringLiteral("pair"),
+             QStringLiteral("--user"),
+             QStringLiteral("alice"),
+             QStringLiteral("--cert"),
              path(QStringLiteral("admin/alice.key"))});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains("no X.509 certificate"), qPrintable(r.describe()));
-    r = run({QStringLiteral("pair"), QStringLiteral("--user"), QStringLiteral("al ice"), QStringLiteral("--cert"), alice});
+    r = run(
+        {QStringLiteral("pair"), QStringLiteral("--user"), QStringLiteral("al ice"), QStringLiteral("--cert"), alice});
     QCOMPARE(r.exitCode, 1);
     QVERIFY(writeFile(path(QStringLiteral("etc/secure-remote-access/pairings.json")), "{\"version\":1,\"keys\":[{}]}"));
     r = run({QStringLiteral("list")});
@@ -441,42 +496,81 @@ void TestSraSetup::pairChecksAccounts()
     const QString passwd = path(QStringLiteral("etc/passwd"));
     QVERIFY(writeFile(passwd, "root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/sh\n"));
 
-    ProcessResult r = run({QStringLiteral("pair"), QStringLiteral("--user"), QStringLiteral("alice"), QStringLiteral("--cert"),
-                           cert, QStringLiteral("--passwd"), passwd});
+    ProcessResult r = run({QStringLiteral("pair"),
+                           QStringLiteral("--user"),
+                           QStringLiteral("alice"),
+                           QStringLiteral("--cert"),
+                           cert,
+                           QStringLiteral("--passwd"),
+                           passwd});
     QVERIFY2(r.ok() && !r.out.contains("not checked"), qPrintable(r.describe()));
-    r = run({QStringLiteral("pair"), QStringLiteral("--user"), QStringLiteral("ali"), QStringLiteral("--cert"), cert,
-             QStringLiteral("--passwd"), passwd});
+    r = run({QStringLiteral("pair"),
+             QStringLiteral("--user"),
+             QStringLiteral("ali"),
+             QStringLiteral("--cert"),
+             cert,
+             QStringLiteral("--passwd"),
+             passwd});
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.contains("no account \"ali\""), qPrintable(r.describe()));
-    r = run({QStringLiteral("pair"), QStringLiteral("--user"), QStringLiteral("ali"), QStringLiteral("--cert"), cert,
-             QStringLiteral("--passwd"), passwd, QStringLiteral("--allow-unknown-user")});
+    r = run({QStringLiteral("pair"),
+             QStringLiteral("--user"),
+             QStringLiteral("ali"),
+             QStringLiteral("--cert"),
+             cert,
+             QStringLiteral("--passwd"),
+             passwd,
+             QStringLiteral("--allow-unknown-user")});
     QVERIFY2(r.ok(), qPrintable(r.describe()));
 }
 
 void TestSraSetup::rules()
 {
-    ProcessResult r = run({QStringLiteral("rule"), QStringLiteral("add"), QStringLiteral("--attribute"), QStringLiteral("upn"),
-                           QStringLiteral("--pattern"), QStringLiteral("(.+)@corp\\.example"), QStringLiteral("--account"),
+    ProcessResult r = run({QStringLiteral("rule"),
+                           QStringLiteral("add"),
+                           QStringLiteral("--attribute"),
+                           QStringLiteral("upn"),
+                           QStringLiteral("--pattern"),
+                           QStringLiteral("(.+)@corp\\.example"),
+                           QStringLiteral("--account"),
                            QStringLiteral("\\1")});
     QVERIFY2(r.ok(), qPrintable(r.describe()));
     QVERIFY2(r.out.contains("ca_bundle"), qPrintable(r.describe())); // rules need a CA bundle at srad
-    r = run({QStringLiteral("rule"), QStringLiteral("add"), QStringLiteral("--attribute"), QStringLiteral("cn"),
-             QStringLiteral("--pattern"), QStringLiteral("Operator"), QStringLiteral("--account"), QStringLiteral("operator")});
+    r = run({QStringLiteral("rule"),
+             QStringLiteral("add"),
+             QStringLiteral("--attribute"),
+             QStringLiteral("cn"),
+             QStringLiteral("--pattern"),
+             QStringLiteral("Operator"),
+             QStringLiteral("--account"),
+             QStringLiteral("operator")});
     QVERIFY2(r.ok(), qPrintable(r.describe()));
     r = run({QStringLiteral("list")});
     QVERIFY2(r.out.contains("1. upn  (.+)@corp\\.example  ->  \\1"), qPrintable(r.describe()));
     QVERIFY2(r.out.contains("2. cn  Operator  ->  operator"), qPrintable(r.describe()));
 
     const QList<std::pair<QStringList, QByteArray>> refused{
-        {{QStringLiteral("--attribute"), QStringLiteral("dn"), QStringLiteral("--pattern"), QStringLiteral("x"),
-          QStringLiteral("--account"), QStringLiteral("x")},
-         "not cn, upn or email"},
-        {{QStringLiteral("--attribute"), QStringLiteral("cn"), QStringLiteral("--pattern"), QStringLiteral("(x"),
-          QStringLiteral("--account"), QStringLiteral("x")},
+        {{QStringLiteral("--attribute"),
+          QStringLiteral("dn"),
+          QStringLiteral("--pattern"),
+          QStringLiteral("x"),
+          QStringLiteral("--account"),
+          QStringLiteral("x")},
+         "not cn, upn or email"          },
+        {{QStringLiteral("--attribute"),
+          QStringLiteral("cn"),
+          QStringLiteral("--pattern"),
+          QStringLiteral("(x"),
+          QStringLiteral("--account"),
+          QStringLiteral("x")},
          "not a valid regular expression"},
-        {{QStringLiteral("--attribute"), QStringLiteral("cn"), QStringLiteral("--pattern"), QStringLiteral("(x)"),
-          QStringLiteral("--account"), QStringLiteral("\\2")},
-         "group \\2"},
+        {{QStringLiteral("--attribute"),
+          QStringLiteral("cn"),
+          QStringLiteral("--pattern"),
+          QStringLiteral("(x)"),
+          QStringLiteral("--account"),
+          QStringLiteral("\\2")},
+         "group \\2"                     },
     };
     for (const auto& [args, mentions] : refused) {
         r = run(QStringList{QStringLiteral("rule"), QStringLiteral("add")} + args);

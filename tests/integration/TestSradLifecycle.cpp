@@ -12,14 +12,13 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <csignal>
+#include <cstring>
+#include <memory>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
-
-#include <csignal>
-#include <cstring>
-#include <memory>
 
 using sra::test::Lab;
 
@@ -106,10 +105,12 @@ private:
     {
         return m_lab->env(QStringLiteral("SRAD_CONFIG_DIR")) + QStringLiteral("/srad.conf");
     }
+
     quint16 port() const
     {
         return static_cast<quint16>(m_lab->env(QStringLiteral("SRAD_PORT")).toUInt());
     }
+
     QByteArray sradOutput()
     {
         m_log += m_srad.readAll();
@@ -150,7 +151,8 @@ void TestSradLifecycle::readyOnlyWhenListening()
     env.insert(QStringLiteral("NOTIFY_SOCKET"), m_dir.filePath(QStringLiteral("notify")));
     m_srad.setProcessEnvironment(env);
     m_srad.setProcessChannelMode(QProcess::MergedChannels);
-    m_srad.start(tool(QStringLiteral("remote-service/srad")), {QStringLiteral("--root"), m_lab->dir() + QStringLiteral("/remote")});
+    m_srad.start(tool(QStringLiteral("remote-service/srad")),
+                 {QStringLiteral("--root"), m_lab->dir() + QStringLiteral("/remote")});
     QVERIFY(m_srad.waitForStarted());
     const QByteArray ready = m_notify.next(10000);
     QVERIFY2(ready.startsWith("READY=1\n"), qPrintable(QString::fromUtf8(ready + sradOutput())));
@@ -169,11 +171,13 @@ void TestSradLifecycle::reloadKeepsSessions()
              seen.constData());
 
     const qint64 before = silentConnectionLifetime(port(), 3000);
-    QVERIFY2(before > 2500, qPrintable(QString::number(before)));   // the lab's deadline is longer than 3 s
+    QVERIFY2(before > 2500, qPrintable(QString::number(before))); // the lab's deadline is longer than 3 s
 
     // A shorter handshake deadline applies at once; a new port only on restart, and srad says so.
-    QVERIFY(m_lab->setSradConfig({{QStringLiteral("auth"), QStringLiteral("handshake_timeout_ms"), QStringLiteral("1000")},
-                                  {QStringLiteral("network"), QStringLiteral("port"), QString::number(port() + 1)}}));
+    QVERIFY(m_lab->setSradConfig({
+        {QStringLiteral("auth"),    QStringLiteral("handshake_timeout_ms"), QStringLiteral("1000")     },
+        {QStringLiteral("network"), QStringLiteral("port"),                 QString::number(port() + 1)}
+    }));
     QCOMPARE(::kill(static_cast<pid_t>(m_srad.processId()), SIGHUP), 0);
     const QByteArray reloading = m_notify.next(5000);
     QVERIFY2(reloading.startsWith("RELOADING=1\nMONOTONIC_USEC="), reloading.constData());

@@ -2,8 +2,8 @@
 
 #include "core/config/IniEditor.h"
 
-#include <QDir>
 #include <QCoreApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
@@ -61,9 +61,12 @@ bool parseLabEnv(const QByteArray& text, QHash<QString, QString>* vars, QString*
     return true;
 }
 
-Lab::Lab() : Lab(Options{}) {}
+Lab::Lab()
+    : Lab(Options{})
+{}
 
-Lab::Lab(const Options& options) : m_dir(QDir::tempPath() + QStringLiteral("/sra-lab-XXXXXX"))
+Lab::Lab(const Options& options)
+    : m_dir(QDir::tempPath() + QStringLiteral("/sra-lab-XXXXXX"))
 {
     if (!m_dir.isValid()) {
         m_error = QStringLiteral("cannot create a temporary directory: %1").arg(m_dir.errorString());
@@ -90,10 +93,12 @@ Lab::Lab(const Options& options) : m_dir(QDir::tempPath() + QStringLiteral("/sra
     environment.insert(QStringLiteral("SRA_LAB_WATCH_DIR"), dir());
     QProcess watchdog;
     watchdog.setProgram(QStringLiteral("setsid"));
-    watchdog.setArguments({QStringLiteral("sh"), QStringLiteral("-c"),
-                           QStringLiteral("while kill -0 \"$SRA_LAB_WATCH_PID\" 2>/dev/null; do sleep 2; done; "
-                                          "[ -d \"$SRA_LAB_WATCH_DIR\" ] && "
-                                          "exec \"$SRA_LAB_WATCH_SCRIPT\" down \"$SRA_LAB_WATCH_DIR\" >/dev/null 2>&1")});
+    watchdog.setArguments(
+        {QStringLiteral("sh"),
+         QStringLiteral("-c"),
+         QStringLiteral("while kill -0 \"$SRA_LAB_WATCH_PID\" 2>/dev/null; do sleep 2; done; "
+                        "[ -d \"$SRA_LAB_WATCH_DIR\" ] && "
+                        "exec \"$SRA_LAB_WATCH_SCRIPT\" down \"$SRA_LAB_WATCH_DIR\" >/dev/null 2>&1")});
     watchdog.setProcessEnvironment(environment);
     watchdog.setStandardOutputFile(QProcess::nullDevice());
     watchdog.setStandardErrorFile(QProcess::nullDevice());
@@ -223,8 +228,8 @@ QList<qint64> Lab::vncServerPids() const
         QFile comm(QStringLiteral("/proc/%1/comm").arg(pid));
         QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
         QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(pid));
-        if (!comm.open(QIODevice::ReadOnly) || comm.readAll().trimmed() != "x11vnc" || !cmdline.open(QIODevice::ReadOnly)
-            || !stat.open(QIODevice::ReadOnly)) {
+        if (!comm.open(QIODevice::ReadOnly) || comm.readAll().trimmed() != "x11vnc"
+            || !cmdline.open(QIODevice::ReadOnly) || !stat.open(QIODevice::ReadOnly)) {
             continue;
         }
         const QByteArray state = stat.readAll();
@@ -248,14 +253,17 @@ qint64 Lab::readPid(const QString& file) const
     return pidFile.readAll().trimmed().toLongLong();
 }
 
-bool startLabAdmin(QProcess& admin, const Lab& lab, const QStringList& extraArgs, const QByteArray& until,
-                   QByteArray* output)
+bool startLabAdmin(
+    QProcess& admin, const Lab& lab, const QStringList& extraArgs, const QByteArray& until, QByteArray* output)
 {
     admin.setProcessEnvironment(lab.clientEnvironment());
     admin.start(QStringLiteral("setsid"),
                 QStringList{binaryDir() + QStringLiteral("/admin-cli/sra-connect"),
-                            QStringLiteral("127.0.0.1:") + lab.env(QStringLiteral("SRAD_PORT")), QStringLiteral("--known-hosts"),
-                            lab.dir() + QStringLiteral("/kh"), QStringLiteral("--accept-new"), QStringLiteral("--pin-fd"),
+                            QStringLiteral("127.0.0.1:") + lab.env(QStringLiteral("SRAD_PORT")),
+                            QStringLiteral("--known-hosts"),
+                            lab.dir() + QStringLiteral("/kh"),
+                            QStringLiteral("--accept-new"),
+                            QStringLiteral("--pin-fd"),
                             QStringLiteral("0")}
                     + extraArgs);
     if (!admin.waitForStarted()) {
@@ -280,8 +288,8 @@ bool startLabAdmin(QProcess& admin, const Lab& lab, const QStringList& extraArgs
 
 bool startInsertingAdmin(QProcess& admin, const Lab& lab, const QString& approve)
 {
-    return startLabAdmin(admin, lab, {QStringLiteral("--insert-card"), QStringLiteral("--approve"), approve},
-                         "Card inserted");
+    return startLabAdmin(
+        admin, lab, {QStringLiteral("--insert-card"), QStringLiteral("--approve"), approve}, "Card inserted");
 }
 
 } // namespace sra::test

@@ -28,7 +28,7 @@ public:
     {
         QString key = QStringLiteral("rsa2048"); // rsa2048 | p256 | p384
         QString pin = QStringLiteral("123456");
-        bool expiredCard = false;                // certificates that expired yesterday
+        bool expiredCard = false; // certificates that expired yesterday
     };
 
     Lab();
@@ -37,15 +37,34 @@ public:
     Lab(const Lab&) = delete;
     Lab& operator=(const Lab&) = delete;
 
-    bool isUp() const { return m_up; }
-    // Why the last step failed: sra-lab's own message plus the tails of the lab's logs.
-    QString error() const { return m_error; }
+    bool isUp() const
+    {
+        return m_up;
+    }
 
-    QString dir() const { return m_dir.path(); }
+    // Why the last step failed: sra-lab's own message plus the tails of the lab's logs.
+    QString error() const
+    {
+        return m_error;
+    }
+
+    QString dir() const
+    {
+        return m_dir.path();
+    }
+
     // A variable of DIR/lab.env (ADMIN_PCSCLITE_CSOCK_NAME, SOFTCARD_DIR, SOFTCARD_PIN, SOFTCARD_KEY,
     // LAB_VPCD_PORT, LAB_READER, ...); empty when unknown.
-    QString env(const QString& name) const { return m_env.value(name); }
-    const QHash<QString, QString>& envVars() const { return m_env; }
+    QString env(const QString& name) const
+    {
+        return m_env.value(name);
+    }
+
+    const QHash<QString, QString>& envVars() const
+    {
+        return m_env;
+    }
+
     // This process's environment plus PCSCLITE_CSOCK_NAME pointing at the lab's pcscd: give it to every
     // PC/SC client (opensc-tool, sra-card, ...) that should see the lab's reader.
     QProcessEnvironment clientEnvironment() const;
@@ -62,7 +81,11 @@ public:
 
     // The remote's screen: the private Xvfb display (":N") that shows sra-test-screen, and the x11vnc
     // processes srad runs for this lab right now (found by their socket under DIR/remote/run/).
-    QString display() const { return env(QStringLiteral("LAB_DISPLAY")); }
+    QString display() const
+    {
+        return env(QStringLiteral("LAB_DISPLAY"));
+    }
+
     QList<qint64> vncServerPids() const;
 
     // Runs `scripts/sra-lab VERB DIR ARGS...` and returns what it did.
@@ -77,6 +100,7 @@ public:
         QString key;
         QString value;
     };
+
     bool setSradConfig(const QList<SradSetting>& settings) const;
 
 private:
@@ -95,7 +119,10 @@ private:
 // it alone; setsid execs in place, so `admin`'s pid is sra-connect's) with the soft card's PIN on standard input,
 // `--accept-new`, known hosts in <lab>/kh and `extraArgs`, and waits at most 20 s until its standard output
 // contains `until`. `output` (optional) receives what it printed on both channels, for a failure message.
-bool startLabAdmin(QProcess& admin, const Lab& lab, const QStringList& extraArgs, const QByteArray& until,
+bool startLabAdmin(QProcess& admin,
+                   const Lab& lab,
+                   const QStringList& extraArgs,
+                   const QByteArray& until,
                    QByteArray* output = nullptr);
 
 // startLabAdmin with `--insert-card --approve <approve>`, until the card is reported inserted.

@@ -4,15 +4,14 @@
 #include "core/piv/Tlv.h"
 #include "softcard/SoftCard.h"
 
+#include <cerrno>
+#include <chrono>
+#include <cstring>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <chrono>
-#include <cstring>
 
 namespace sra::test {
 
@@ -34,8 +33,7 @@ struct LocalCardServer::Delayed
 
 LocalCardServer::LocalCardServer(QString socketPath)
     : m_path(std::move(socketPath))
-{
-}
+{}
 
 LocalCardServer::~LocalCardServer()
 {
@@ -85,9 +83,11 @@ bool LocalCardServer::start(QString* error)
     std::memcpy(address.sun_path, path.constData(), static_cast<std::size_t>(path.size()) + 1);
     ::unlink(path.constData());
     const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0 || ::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 || ::listen(fd, 16) != 0) {
+    if (fd < 0 || ::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0
+        || ::listen(fd, 16) != 0) {
         if (error) {
-            *error = QStringLiteral("cannot listen on %1: %2").arg(m_path, QString::fromLocal8Bit(std::strerror(errno)));
+            *error =
+                QStringLiteral("cannot listen on %1: %2").arg(m_path, QString::fromLocal8Bit(std::strerror(errno)));
         }
         if (fd >= 0) {
             ::close(fd);
@@ -242,7 +242,7 @@ void LocalCardServer::sendTo(int fd, const wire::Message& message)
             continue;
         }
         if (n <= 0) {
-            return;   // the reader sees the connection fail
+            return; // the reader sees the connection fail
         }
         done += static_cast<std::size_t>(n);
     }
@@ -406,7 +406,8 @@ wire::Message LocalCardServer::answer(const wire::Message& request)
         result.setU32(wire::Field::PinTriesLeft, static_cast<std::uint32_t>(std::max(0, m_card->pinTriesLeft())));
     } else {
         const auto slot = static_cast<std::uint8_t>(request.u32(wire::Field::Slot).value_or(0));
-        const auto algorithm = piv::pivAlgorithmFromByte(static_cast<std::uint8_t>(request.u32(wire::Field::Algorithm).value_or(0)));
+        const auto algorithm =
+            piv::pivAlgorithmFromByte(static_cast<std::uint8_t>(request.u32(wire::Field::Algorithm).value_or(0)));
         if (!algorithm) {
             status = wire::RelayStatus::Malformed;
         } else {

@@ -33,9 +33,9 @@ class LocalCardServer
 public:
     enum class AnswerMode
     {
-        Answer,       // answer (after answerDelayMs)
-        Ignore,       // never answer (admin hung)
-        Disconnect,   // close the client's connection when a request arrives (srad died mid-request)
+        Answer,     // answer (after answerDelayMs)
+        Ignore,     // never answer (admin hung)
+        Disconnect, // close the client's connection when a request arrives (srad died mid-request)
     };
 
     explicit LocalCardServer(QString socketPath);
@@ -47,11 +47,11 @@ public:
     // Loads the soft card from DIR (not inserted yet). Empty string on success, else the reason.
     QString loadCard(const QString& cardDir);
 
-    bool start(QString* error = nullptr);   // binds the socket and starts the thread
-    void stop();                            // closes the listener and every client (srad gone)
+    bool start(QString* error = nullptr); // binds the socket and starts the thread
+    void stop();                          // closes the listener and every client (srad gone)
 
-    void insertCard();   // Present=1, Generation+1, pushed to every client
-    void removeCard();   // Present=0, pushed to every client
+    void insertCard(); // Present=1, Generation+1, pushed to every client
+    void removeCard(); // Present=0, pushed to every client
 
     void setAnswerMode(AnswerMode mode);
     void setAnswerDelayMs(int delayMs);
@@ -62,8 +62,9 @@ public:
     int verifyRequests() const;
     int signRequests() const;
     int connectedClients() const;
-    int pinTriesLeft() const;   // the soft card's own counter
+    int pinTriesLeft() const; // the soft card's own counter
     std::uint32_t generation() const;
+
     QString socketPath() const
     {
         return m_path;

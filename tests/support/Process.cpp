@@ -23,8 +23,11 @@ QString ProcessResult::describe() const
         .arg(status, QString::fromLocal8Bit(out).trimmed(), QString::fromLocal8Bit(err).trimmed());
 }
 
-ProcessResult runProcess(const QString& program, const QStringList& args, const QProcessEnvironment& env,
-                         const QByteArray& stdinData, int timeoutMs)
+ProcessResult runProcess(const QString& program,
+                         const QStringList& args,
+                         const QProcessEnvironment& env,
+                         const QByteArray& stdinData,
+                         int timeoutMs)
 {
     ProcessResult result;
     QProcess process;

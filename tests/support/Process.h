@@ -18,16 +18,22 @@ struct ProcessResult
     QByteArray err;
     QString errorString;
 
-    bool ok() const { return started && !timedOut && !crashed && exitCode == 0; }
+    bool ok() const
+    {
+        return started && !timedOut && !crashed && exitCode == 0;
+    }
+
     // One line for QVERIFY2 messages: program status and both output streams.
     QString describe() const;
 };
 
 // Runs a program to completion with the given environment, feeding stdinData to its standard input.
 // A program still running after timeoutMs is killed. Never throws; never leaves the child running.
-ProcessResult runProcess(const QString& program, const QStringList& args,
+ProcessResult runProcess(const QString& program,
+                         const QStringList& args,
                          const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment(),
-                         const QByteArray& stdinData = {}, int timeoutMs = 30000);
+                         const QByteArray& stdinData = {},
+                         int timeoutMs = 30000);
 
 // True while a process with this pid exists and is not a zombie (a zombie has exited; only its parent's
 // bookkeeping is left, and a daemon's parent here may be slow to reap it).

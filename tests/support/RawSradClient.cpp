@@ -1,7 +1,7 @@
 #include "support/RawSradClient.h"
 
-#include "core/net/QtBytes.h"
 #include "core/auth/AuthChallenge.h"
+#include "core/net/QtBytes.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -13,8 +13,7 @@
 
 namespace sra::test {
 
-namespace {
-} // namespace
+namespace {} // namespace
 
 bool RawSradClient::connect(quint16 port, QSslSocket::SslMode mode, int timeoutMs)
 {
@@ -121,10 +120,8 @@ std::optional<wire::Message> RawSradClient::authenticate(const QString& certific
     if (!serverNonce) {
         return std::nullopt;
     }
-    const QByteArray digest = core::authChallengeDigest(serverCertificate().toDer(),
-                                                        m_clientNonce,
-                                                        *serverNonce,
-                                                        loadCertificate(certificatePemFile).toDer());
+    const QByteArray digest = core::authChallengeDigest(
+        serverCertificate().toDer(), m_clientNonce, *serverNonce, loadCertificate(certificatePemFile).toDer());
     wire::Message response(wire::MessageType::AuthResponse);
     response.set(wire::Field::Signature, core::asByteView(signDigest(keyPemFile, digest)));
     if (!send(response)) {
@@ -151,10 +148,19 @@ QByteArray RawSradClient::signDigest(const QString& keyPemFile, const QByteArray
     size_t size = 0;
     if (ctx && EVP_PKEY_sign_init(ctx) == 1 && EVP_PKEY_CTX_set_signature_md(ctx, EVP_sha256()) == 1
         && (EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA || EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) == 1)
-        && EVP_PKEY_sign(ctx, nullptr, &size, reinterpret_cast<const unsigned char*>(digest.constData()), static_cast<size_t>(digest.size())) == 1) {
+        && EVP_PKEY_sign(ctx,
+                         nullptr,
+                         &size,
+                         reinterpret_cast<const unsigned char*>(digest.constData()),
+                         static_cast<size_t>(digest.size()))
+               == 1) {
         signature.resize(static_cast<qsizetype>(size));
-        if (EVP_PKEY_sign(ctx, reinterpret_cast<unsigned char*>(signature.data()), &size,
-                          reinterpret_cast<const unsigned char*>(digest.constData()), static_cast<size_t>(digest.size())) == 1) {
+        if (EVP_PKEY_sign(ctx,
+                          reinterpret_cast<unsigned char*>(signature.data()),
+                          &size,
+                          reinterpret_cast<const unsigned char*>(digest.constData()),
+                          static_cast<size_t>(digest.size()))
+            == 1) {
             signature.resize(static_cast<qsizetype>(size));
         } else {
             signature.clear();

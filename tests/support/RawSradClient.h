@@ -19,6 +19,7 @@ class RawSradClient
 {
 public:
     bool connect(quint16 port, QSslSocket::SslMode mode = QSslSocket::SslClientMode, int timeoutMs = 5000);
+
     QSslSocket& socket()
     {
         return m_socket;
@@ -39,6 +40,7 @@ public:
 
     // Hello with a fresh nonce and the certificate (PEM file), then the Challenge's server nonce.
     std::optional<QByteArray> hello(const QString& certificatePemFile);
+
     QByteArray clientNonce() const
     {
         return m_clientNonce;

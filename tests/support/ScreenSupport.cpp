@@ -187,7 +187,9 @@ std::optional<core::ScreenGrant> ScreenAdmin::requestScreen(core::AdminSession& 
     return granted.first().first().value<core::ScreenGrant>();
 }
 
-bool ScreenAdmin::openTunnel(core::ScreenTunnel& tunnel, const core::AdminSession& session, const core::ScreenGrant& grant)
+bool ScreenAdmin::openTunnel(core::ScreenTunnel& tunnel,
+                             const core::AdminSession& session,
+                             const core::ScreenGrant& grant)
 {
     tunnel.open(session, grant);
     QElapsedTimer clock;

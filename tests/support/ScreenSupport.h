@@ -22,8 +22,8 @@ namespace sra::test {
 // What a VNC client saw through the tunnel.
 struct VncResult
 {
-    bool connected = false;   // rfbInitClient succeeded (RFB handshake and VNC authentication)
-    bool quadrants = false;   // the four colours were seen at the four quadrant centres
+    bool connected = false; // rfbInitClient succeeded (RFB handshake and VNC authentication)
+    bool quadrants = false; // the four colours were seen at the four quadrant centres
     int width = 0;
     int height = 0;
     QString detail;
@@ -81,6 +81,7 @@ class ScreenAdmin
 {
 public:
     ScreenAdmin(const Lab& lab, const QString& knownHostsFile);
+
     // Empty when the card channel could not be opened; the reason then.
     QString error() const
     {
@@ -91,12 +92,15 @@ public:
     std::unique_ptr<core::AdminSession> authenticate();
     // ScreenRequest and its answer: the grant, or nullopt (the refusal then in refusedCode/refusedMessage).
     std::optional<core::ScreenGrant> requestScreen(core::AdminSession& session);
+
     std::optional<wire::ErrorCode> refusedCode() const
     {
         return m_refusedCode;
     }
+
     // Opens `tunnel` for the grant and waits until it is open (true) or has failed (false).
-    static bool openTunnel(core::ScreenTunnel& tunnel, const core::AdminSession& session, const core::ScreenGrant& grant);
+    static bool
+    openTunnel(core::ScreenTunnel& tunnel, const core::AdminSession& session, const core::ScreenGrant& grant);
 
 private:
     const Lab& m_lab;

@@ -50,7 +50,11 @@ void SocketPairRelay::run()
 {
     char buffer[65536];
     for (;;) {
-        pollfd fds[3] = {{m_relayEnd, POLLIN, 0}, {m_server, POLLIN, 0}, {m_stopFd, POLLIN, 0}};
+        pollfd fds[3] = {
+            {m_relayEnd, POLLIN, 0},
+            {m_server,   POLLIN, 0},
+            {m_stopFd,   POLLIN, 0}
+        };
         if (::poll(fds, 3, -1) < 0 || fds[2].revents) {
             return;
         }
@@ -60,7 +64,7 @@ void SocketPairRelay::run()
             }
             const ssize_t got = ::read(fds[i].fd, buffer, sizeof buffer);
             if (got <= 0) {
-                ::shutdown(fds[1 - i].fd, SHUT_RDWR);   // one side left: the other sees the end too
+                ::shutdown(fds[1 - i].fd, SHUT_RDWR); // one side left: the other sees the end too
                 return;
             }
             for (ssize_t sent = 0; sent < got;) {

@@ -10,7 +10,7 @@ class SocketPairRelay
 {
 public:
     SocketPairRelay() = default;
-    ~SocketPairRelay();   // stops the copying thread and closes its descriptors
+    ~SocketPairRelay(); // stops the copying thread and closes its descriptors
     SocketPairRelay(const SocketPairRelay&) = delete;
     SocketPairRelay& operator=(const SocketPairRelay&) = delete;
 

@@ -31,7 +31,10 @@ private Q_SLOTS:
     void unavailableKeychainIsSaid();
 
 private:
-    bool absentMode() const { return qEnvironmentVariable("SRA_VNC_KEYCHAIN") == QStringLiteral("absent"); }
+    bool absentMode() const
+    {
+        return qEnvironmentVariable("SRA_VNC_KEYCHAIN") == QStringLiteral("absent");
+    }
 
     QTemporaryDir m_dir;
     QProcess m_bus;
@@ -48,7 +51,8 @@ void TestVncPasswordStore::initTestCase()
     for (const char* tool : {"dbus-daemon", "gnome-keyring-daemon"}) {
         if (QStandardPaths::findExecutable(QString::fromLatin1(tool)).isEmpty()) {
             // A missing tool is a broken set-up, not a reason to pass: scripts/deps always installs it.
-            QFAIL(qPrintable(QStringLiteral("%1 is not installed (scripts/deps installs it)").arg(QLatin1String(tool))));
+            QFAIL(
+                qPrintable(QStringLiteral("%1 is not installed (scripts/deps installs it)").arg(QLatin1String(tool))));
         }
     }
     const QString address = QStringLiteral("unix:path=") + m_dir.filePath(QStringLiteral("bus"));
@@ -58,12 +62,17 @@ void TestVncPasswordStore::initTestCase()
     QVERIFY(config.open(QIODevice::WriteOnly));
     config.write("<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
                  " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
-                 "<busconfig><type>session</type><listen>" + address.toUtf8() + "</listen>"
-                 "<auth>EXTERNAL</auth><policy context=\"default\"><allow send_destination=\"*\"/><allow receive_sender=\"*\"/>"
-                 "<allow own=\"*\"/><allow user=\"*\"/></policy></busconfig>\n");
+                 "<busconfig><type>session</type><listen>"
+                 + address.toUtf8()
+                 + "</listen>"
+                   "<auth>EXTERNAL</auth><policy context=\"default\"><allow send_destination=\"*\"/><allow "
+                   "receive_sender=\"*\"/>"
+                   "<allow own=\"*\"/><allow user=\"*\"/></policy></busconfig>\n");
     config.close();
-    m_bus.start(QStringLiteral("dbus-daemon"), {QStringLiteral("--config-file=") + config.fileName(),
-                                                QStringLiteral("--nofork"), QStringLiteral("--nopidfile")});
+    m_bus.start(QStringLiteral("dbus-daemon"),
+                {QStringLiteral("--config-file=") + config.fileName(),
+                 QStringLiteral("--nofork"),
+                 QStringLiteral("--nopidfile")});
     QVERIFY(m_bus.waitForStarted(5000));
     QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(m_dir.filePath(QStringLiteral("bus"))), 5000);
     qputenv("DBUS_SESSION_BUS_ADDRESS", address.toUtf8());
@@ -75,15 +84,17 @@ void TestVncPasswordStore::initTestCase()
     env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("data")));
     env.insert(QStringLiteral("XDG_RUNTIME_DIR"), m_dir.path());
     m_keyring.setProcessEnvironment(env);
-    m_keyring.start(QStringLiteral("gnome-keyring-daemon"), {QStringLiteral("--foreground"), QStringLiteral("--unlock"),
-                                                             QStringLiteral("--components=secrets")});
+    m_keyring.start(
+        QStringLiteral("gnome-keyring-daemon"),
+        {QStringLiteral("--foreground"), QStringLiteral("--unlock"), QStringLiteral("--components=secrets")});
     QVERIFY(m_keyring.waitForStarted(5000));
     m_keyring.write("login-password");
     m_keyring.closeWriteChannel();
 
     // Ready once a read gets an answer from the Secret Service (EntryNotFound counts).
     VncPasswordStore probe;
-    for (int attempt = 0; attempt < 50 && probe.availability() != VncPasswordStore::Availability::Available; ++attempt) {
+    for (int attempt = 0; attempt < 50 && probe.availability() != VncPasswordStore::Availability::Available;
+         ++attempt) {
         QSignalSpy changed(&probe, &VncPasswordStore::availabilityChanged);
         QSignalSpy failed(&probe, &VncPasswordStore::failed);
         probe.checkAvailability();
@@ -123,7 +134,9 @@ void TestVncPasswordStore::storeReadDelete()
 
     store.store(QStringLiteral("vnc.example"), 5900, QByteArrayLiteral("p\xc3\xa4ss w0rd"));
     QTRY_VERIFY_WITH_TIMEOUT(stored.count() + failed.count() > 0, 10000);
-    QVERIFY2(failed.isEmpty(), qPrintable(failed.value(0).value(1).toString() + QString::fromLocal8Bit(m_keyring.readAllStandardError())));
+    QVERIFY2(
+        failed.isEmpty(),
+        qPrintable(failed.value(0).value(1).toString() + QString::fromLocal8Bit(m_keyring.readAllStandardError())));
     QCOMPARE(stored.count(), 1);
     QCOMPARE(stored.first().first().toString(), QStringLiteral("vnc:vnc.example:5900"));
 

@@ -54,10 +54,10 @@ bool showsQuadrants(const QImage& image, int tolerance = 0)
     const int h = image.height();
     const auto near = [tolerance](QRgb got, QRgb want) {
         return qAbs(qRed(got) - qRed(want)) <= tolerance && qAbs(qGreen(got) - qGreen(want)) <= tolerance
-            && qAbs(qBlue(got) - qBlue(want)) <= tolerance;
+               && qAbs(qBlue(got) - qBlue(want)) <= tolerance;
     };
     return near(rgbAt(image, w / 4, h / 4), 0xff0000) && near(rgbAt(image, 3 * w / 4, h / 4), 0x00ff00)
-        && near(rgbAt(image, w / 4, 3 * h / 4), 0x0000ff) && near(rgbAt(image, 3 * w / 4, 3 * h / 4), 0xffffff);
+           && near(rgbAt(image, w / 4, 3 * h / 4), 0x0000ff) && near(rgbAt(image, 3 * w / 4, 3 * h / 4), 0xffffff);
 }
 
 // Writes `script` to the peer of `fd` (a fake VNC server) after reading the client's bytes as the RFB
@@ -80,8 +80,8 @@ void hostileServer(int fd, QByteArray serverInit)
         return ::write(fd, bytes.constData(), size_t(bytes.size())) == bytes.size();
     };
     // Version, security "None", result OK, then ServerInit (or whatever the case sends).
-    if (send(QByteArrayLiteral("RFB 003.008\n")) && readExactly(12) && send(QByteArray("\x01\x01", 2))
-        && readExactly(1) && send(QByteArray(4, '\0')) && readExactly(1)) {
+    if (send(QByteArrayLiteral("RFB 003.008\n")) && readExactly(12) && send(QByteArray("\x01\x01", 2)) && readExactly(1)
+        && send(QByteArray(4, '\0')) && readExactly(1)) {
         send(serverInit);
     }
     char drain[256];
@@ -213,9 +213,10 @@ void TestVncView::typedTextAndCtrlAltDelArrive()
     QVERIFY(view.hasFocus());
 
     view.ctrlAltDelAction()->trigger();
-    QTRY_VERIFY_WITH_TIMEOUT(
-        !m_display->keyLog().filter(QRegularExpression(QStringLiteral("^press keysym=0xffff .*mods=ctrl,alt"))).isEmpty(),
-        5000);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_display->keyLog()
+                                  .filter(QRegularExpression(QStringLiteral("^press keysym=0xffff .*mods=ctrl,alt")))
+                                  .isEmpty(),
+                             5000);
 }
 
 void TestVncView::clipboardGoesToTheRemote()
@@ -296,14 +297,14 @@ void TestVncView::cleanStopLeavesNoThread()
     {
         VncView view;
         connectDirect(view);
-        QVERIFY(threadCount() > before);   // the worker runs while connected
+        QVERIFY(threadCount() > before); // the worker runs while connected
         QSignalSpy disconnected(&view, &VncView::disconnected);
         view.disconnectFromHost();
         QCOMPARE(disconnected.count(), 1);
         QVERIFY(disconnected.first().first().toString().isEmpty());
         // QThread::wait() returns when run() is done; the kernel task disappears a moment later (Qt's
-    // threads are detached), so give it that moment.
-    QTRY_COMPARE_WITH_TIMEOUT(threadNames().join(QLatin1Char(',')), namesBefore.join(QLatin1Char(',')), 2000);
+        // threads are detached), so give it that moment.
+        QTRY_COMPARE_WITH_TIMEOUT(threadNames().join(QLatin1Char(',')), namesBefore.join(QLatin1Char(',')), 2000);
         // Connect again with the same view, then let the destructor stop it.
         connectDirect(view);
     }
@@ -339,7 +340,7 @@ void TestVncView::connectFailureIsReported()
     QCOMPARE(view.lastError(), VncError::ConnectFailed);
     QVERIFY(!disconnected.first().first().toString().isEmpty());
 
-    view.connectToHost(QStringLiteral("127.0.0.1"), 1, kPassword);   // nothing listens on port 1
+    view.connectToHost(QStringLiteral("127.0.0.1"), 1, kPassword); // nothing listens on port 1
     QVERIFY(disconnected.wait(5000));
     QCOMPARE(view.lastError(), VncError::ConnectFailed);
 }

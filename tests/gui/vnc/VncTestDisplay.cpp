@@ -47,7 +47,9 @@ bool VncTestDisplay::toolsAvailable(QString* missing)
     return true;
 }
 
-bool VncTestDisplay::startProcess(QProcess& process, const QString& program, const QStringList& args,
+bool VncTestDisplay::startProcess(QProcess& process,
+                                  const QString& program,
+                                  const QStringList& args,
                                   const QString& logName)
 {
     process.setStandardErrorFile(m_dir.filePath(logName));
@@ -83,9 +85,15 @@ bool VncTestDisplay::start(const QString& testScreenProgram, const QByteArray& p
     }
     // Xvfb picks a free display number and writes it to fd 1 (our pipe) once it accepts connections.
     m_xvfb.setProcessChannelMode(QProcess::SeparateChannels);
-    if (!startProcess(m_xvfb, QStringLiteral("Xvfb"),
-                      {QStringLiteral("-displayfd"), QStringLiteral("1"), QStringLiteral("-screen"), QStringLiteral("0"),
-                       QStringLiteral("1024x768x24"), QStringLiteral("-nolisten"), QStringLiteral("tcp")},
+    if (!startProcess(m_xvfb,
+                      QStringLiteral("Xvfb"),
+                      {QStringLiteral("-displayfd"),
+                       QStringLiteral("1"),
+                       QStringLiteral("-screen"),
+                       QStringLiteral("0"),
+                       QStringLiteral("1024x768x24"),
+                       QStringLiteral("-nolisten"),
+                       QStringLiteral("tcp")},
                       QStringLiteral("xvfb.log"))) {
         return false;
     }
@@ -107,7 +115,8 @@ bool VncTestDisplay::start(const QString& testScreenProgram, const QByteArray& p
     env.remove(QStringLiteral("XAUTHORITY"));
     const QString ready = m_dir.filePath(QStringLiteral("ready"));
     m_screen.setProcessEnvironment(env);
-    if (!startProcess(m_screen, testScreenProgram,
+    if (!startProcess(m_screen,
+                      testScreenProgram,
                       {QStringLiteral("--keylog"), keyLogPath(), QStringLiteral("--ready"), ready},
                       QStringLiteral("screen.log"))) {
         return false;
@@ -127,12 +136,25 @@ bool VncTestDisplay::start(const QString& testScreenProgram, const QByteArray& p
     }
     m_x11vnc.setProcessEnvironment(env);
     // -forever -shared: every test case connects anew, sometimes two clients at once.
-    if (!startProcess(m_x11vnc, QStringLiteral("x11vnc"),
-                      {QStringLiteral("-display"), m_display, QStringLiteral("-rfbauth"), passFile,
-                       QStringLiteral("-unixsock"), socketPath(), QStringLiteral("-rfbport"), QStringLiteral("0"),
-                       QStringLiteral("-rfbportv6"), QStringLiteral("0"), QStringLiteral("-forever"),
-                       QStringLiteral("-shared"), QStringLiteral("-noxdamage"), QStringLiteral("-norc"),
-                       QStringLiteral("-nolookup"), QStringLiteral("-seldir"), QStringLiteral("send,recv,debug")},
+    if (!startProcess(m_x11vnc,
+                      QStringLiteral("x11vnc"),
+                      {QStringLiteral("-display"),
+                       m_display,
+                       QStringLiteral("-rfbauth"),
+                       passFile,
+                       QStringLiteral("-unixsock"),
+                       socketPath(),
+                       QStringLiteral("-rfbport"),
+                       QStringLiteral("0"),
+                       QStringLiteral("-rfbportv6"),
+                       QStringLiteral("0"),
+                       QStringLiteral("-forever"),
+                       QStringLiteral("-shared"),
+                       QStringLiteral("-noxdamage"),
+                       QStringLiteral("-norc"),
+                       QStringLiteral("-nolookup"),
+                       QStringLiteral("-seldir"),
+                       QStringLiteral("send,recv,debug")},
                       QStringLiteral("x11vnc.log"))) {
         return false;
     }
@@ -140,7 +162,8 @@ bool VncTestDisplay::start(const QString& testScreenProgram, const QByteArray& p
         || !QFileInfo::exists(socketPath())) {
         QFile log(m_dir.filePath(QStringLiteral("x11vnc.log")));
         log.open(QIODevice::ReadOnly);
-        m_error = QStringLiteral("x11vnc did not create its socket: ") + QString::fromLocal8Bit(log.readAll().right(2000));
+        m_error =
+            QStringLiteral("x11vnc did not create its socket: ") + QString::fromLocal8Bit(log.readAll().right(2000));
         return false;
     }
     return true;

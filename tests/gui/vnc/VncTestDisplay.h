@@ -21,11 +21,20 @@ public:
 
     // Starts everything; false with error() set when something could not start.
     bool start(const QString& testScreenProgram, const QByteArray& password);
-    QString error() const { return m_error; }
+
+    QString error() const
+    {
+        return m_error;
+    }
 
     QString socketPath() const;
     QString keyLogPath() const;
-    QString display() const { return m_display; }
+
+    QString display() const
+    {
+        return m_display;
+    }
+
     // Lines the test screen logged so far.
     QStringList keyLog() const;
     // The text of every key press in the log (decoded), in order.

@@ -20,9 +20,10 @@ TestScreen::TestScreen(const QString& inputLog, const QString& readyFile, QWidge
         std::fprintf(stderr, "sra-test-screen: cannot open %s\n", qPrintable(inputLog));
     }
     setFocusPolicy(Qt::StrongFocus);
-    setCursor(Qt::BlankCursor);   // the cursor would otherwise be painted into the shared picture by x11vnc
+    setCursor(Qt::BlankCursor); // the cursor would otherwise be painted into the shared picture by x11vnc
     connect(QApplication::clipboard(), &QClipboard::dataChanged, this, [this] {
-        record(QStringLiteral("clipboard %1").arg(QString::fromLatin1(QApplication::clipboard()->text().toUtf8().toPercentEncoding())));
+        record(QStringLiteral("clipboard %1")
+                   .arg(QString::fromLatin1(QApplication::clipboard()->text().toUtf8().toPercentEncoding())));
     });
 }
 
@@ -74,7 +75,7 @@ void TestScreen::wheelEvent(QWheelEvent* event)
 
 bool TestScreen::focusNextPrevChild(bool)
 {
-    return false;   // Tab is a key to record, not focus navigation
+    return false; // Tab is a key to record, not focus navigation
 }
 
 void TestScreen::recordKey(const char* what, const QKeyEvent* event)
@@ -92,7 +93,8 @@ void TestScreen::recordKey(const char* what, const QKeyEvent* event)
     }
     // One multi-argument arg(): chained arg() calls would substitute into percent-encoded text ("%2C").
     record(QStringLiteral("%1 keysym=0x%2 text=%3 mods=%4%5")
-               .arg(QLatin1String(what), QString::number(event->nativeVirtualKey(), 16),
+               .arg(QLatin1String(what),
+                    QString::number(event->nativeVirtualKey(), 16),
                     QString::fromLatin1(event->text().toUtf8().toPercentEncoding()),
                     modifiers.isEmpty() ? QStringLiteral("none") : modifiers.join(QLatin1Char(',')),
                     event->isAutoRepeat() ? QStringLiteral(" repeat") : QString()));

@@ -18,10 +18,10 @@ int main(int argc, char** argv)
     const QCommandLineOption inputLog({QStringLiteral("input-log"), QStringLiteral("keylog")},
                                       QStringLiteral("Append received keys, buttons and clipboard changes to FILE."),
                                       QStringLiteral("FILE"));
-    const QCommandLineOption ready(QStringLiteral("ready"), QStringLiteral("Write FILE once the picture is shown."),
-                                   QStringLiteral("FILE"));
-    const QCommandLineOption clipboard(QStringLiteral("clipboard"), QStringLiteral("Set the clipboard to TEXT."),
-                                       QStringLiteral("TEXT"));
+    const QCommandLineOption ready(
+        QStringLiteral("ready"), QStringLiteral("Write FILE once the picture is shown."), QStringLiteral("FILE"));
+    const QCommandLineOption clipboard(
+        QStringLiteral("clipboard"), QStringLiteral("Set the clipboard to TEXT."), QStringLiteral("TEXT"));
     parser.addOptions({inputLog, ready, clipboard});
     parser.process(app);
 

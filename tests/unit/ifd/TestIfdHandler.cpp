@@ -17,16 +17,16 @@
 #include <openssl/sha.h>
 #include <openssl/x509.h>
 
-#include <dlfcn.h>
-
 #include <atomic>
 #include <chrono>
+#include <dlfcn.h>
 #include <future>
 #include <thread>
 
 // The handler API's types, without pcsc-lite's headers' quirks in a C++ test: only what the ABI fixes.
 using DWORD = unsigned long;
 using RESPONSECODE = long;
+
 struct IoHeader
 {
     DWORD Protocol;
@@ -98,7 +98,7 @@ private:
     QTemporaryDir m_dir;
     Ifd m_ifd;
     std::unique_ptr<sra::test::LocalCardServer> m_server;
-    DWORD m_lun = 0x00010000;   // reader 1, slot 0
+    DWORD m_lun = 0x00010000; // reader 1, slot 0
 
     // One APDU; returns the response (data + SW) or an empty vector with *rc set.
     Bytes transmit(const Bytes& apdu, RESPONSECODE* rc = nullptr, DWORD lun = 0x00010000)
@@ -107,8 +107,8 @@ private:
         unsigned char rx[300];
         DWORD rxLength = sizeof rx;
         IoHeader recvPci{};
-        const RESPONSECODE r = m_ifd.transmit(lun, IoHeader{1, 0}, command.data(), static_cast<DWORD>(command.size()),
-                                              rx, &rxLength, &recvPci);
+        const RESPONSECODE r = m_ifd.transmit(
+            lun, IoHeader{1, 0}, command.data(), static_cast<DWORD>(command.size()), rx, &rxLength, &recvPci);
         if (rc) {
             *rc = r;
         }
@@ -174,8 +174,10 @@ private:
     std::vector<Bytes> signApdus(const QByteArray& message)
     {
         unsigned char digest[SHA256_DIGEST_LENGTH];
-        SHA256(reinterpret_cast<const unsigned char*>(message.constData()), static_cast<size_t>(message.size()), digest);
-        auto info = sra::piv::buildDigestInfo(sra::piv::HashAlgorithm::Sha256, sra::base::ByteView(digest, sizeof digest));
+        SHA256(
+            reinterpret_cast<const unsigned char*>(message.constData()), static_cast<size_t>(message.size()), digest);
+        auto info =
+            sra::piv::buildDigestInfo(sra::piv::HashAlgorithm::Sha256, sra::base::ByteView(digest, sizeof digest));
         auto block = sra::piv::pkcs1v15SignatureBlock(info.value(), 256);
         Bytes inner = {0x82, 0x00, 0x81, 0x82, 0x01, 0x00};
         inner.insert(inner.end(), block.value().begin(), block.value().end());
@@ -185,8 +187,10 @@ private:
         for (std::size_t offset = 0; offset < data.size(); offset += 255) {
             const std::size_t n = std::min<std::size_t>(255, data.size() - offset);
             const bool last = offset + n == data.size();
-            Bytes apdu = {static_cast<std::uint8_t>(last ? 0x00 : 0x10), 0x87, 0x07, 0x9A, static_cast<std::uint8_t>(n)};
-            apdu.insert(apdu.end(), data.begin() + static_cast<std::ptrdiff_t>(offset),
+            Bytes apdu = {
+                static_cast<std::uint8_t>(last ? 0x00 : 0x10), 0x87, 0x07, 0x9A, static_cast<std::uint8_t>(n)};
+            apdu.insert(apdu.end(),
+                        data.begin() + static_cast<std::ptrdiff_t>(offset),
                         data.begin() + static_cast<std::ptrdiff_t>(offset + n));
             if (last) {
                 apdu.push_back(0x00);
@@ -212,9 +216,12 @@ private:
         EVP_PKEY* key = X509_get0_pubkey(cert);
         EVP_MD_CTX* ctx = EVP_MD_CTX_new();
         const bool ok = EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, key) == 1
-                        && EVP_DigestVerify(ctx, signature.data(), signature.size(),
+                        && EVP_DigestVerify(ctx,
+                                            signature.data(),
+                                            signature.size(),
                                             reinterpret_cast<const unsigned char*>(message.constData()),
-                                            static_cast<size_t>(message.size())) == 1;
+                                            static_cast<size_t>(message.size()))
+                               == 1;
         EVP_MD_CTX_free(ctx);
         X509_free(cert);
         return ok;
@@ -244,13 +251,15 @@ private:
         // 7C len 82 len signature
         std::size_t i = 1;
         i += data[i] == 0x82 ? 3 : (data[i] == 0x81 ? 2 : 1);
-        ++i;   // 82
+        ++i; // 82
         const std::size_t len = data[i] == 0x82 ? (std::size_t(data[i + 1]) << 8 | data[i + 2]) : data[i];
         i += data[i] == 0x82 ? 3 : (data[i] == 0x81 ? 2 : 1);
-        return Bytes(data.begin() + static_cast<std::ptrdiff_t>(i), data.begin() + static_cast<std::ptrdiff_t>(i + len));
+        return Bytes(data.begin() + static_cast<std::ptrdiff_t>(i),
+                     data.begin() + static_cast<std::ptrdiff_t>(i + len));
     }
 
 private Q_SLOTS:
+
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
@@ -281,7 +290,7 @@ private Q_SLOTS:
 
         QByteArray path = m_server->socketPath().toLocal8Bit();
         QCOMPARE(m_ifd.createByName(m_lun, path.data()), kSuccess);
-        QCOMPARE(m_ifd.createByName(m_lun, path.data()), kCommunicationError);   // the same reader twice
+        QCOMPARE(m_ifd.createByName(m_lun, path.data()), kCommunicationError); // the same reader twice
     }
 
     void cleanupTestCase()
@@ -297,7 +306,8 @@ private Q_SLOTS:
     void onlyIfdhExported()
     {
         const auto result = sra::test::runProcess(QStringLiteral("nm"),
-                                                  {QStringLiteral("-D"), QStringLiteral("--defined-only"),
+                                                  {QStringLiteral("-D"),
+                                                   QStringLiteral("--defined-only"),
                                                    QString::fromLocal8Bit(qgetenv("SRA_IFD_MODULE"))});
         QVERIFY2(result.ok(), qPrintable(result.describe()));
         QStringList names;
@@ -308,11 +318,17 @@ private Q_SLOTS:
             }
         }
         names.sort();
-        QCOMPARE(names, (QStringList{QStringLiteral("IFDHCloseChannel"), QStringLiteral("IFDHControl"),
-                                     QStringLiteral("IFDHCreateChannel"), QStringLiteral("IFDHCreateChannelByName"),
-                                     QStringLiteral("IFDHGetCapabilities"), QStringLiteral("IFDHICCPresence"),
-                                     QStringLiteral("IFDHPowerICC"), QStringLiteral("IFDHSetCapabilities"),
-                                     QStringLiteral("IFDHSetProtocolParameters"), QStringLiteral("IFDHTransmitToICC")}));
+        QCOMPARE(names,
+                 (QStringList{QStringLiteral("IFDHCloseChannel"),
+                              QStringLiteral("IFDHControl"),
+                              QStringLiteral("IFDHCreateChannel"),
+                              QStringLiteral("IFDHCreateChannelByName"),
+                              QStringLiteral("IFDHGetCapabilities"),
+                              QStringLiteral("IFDHICCPresence"),
+                              QStringLiteral("IFDHPowerICC"),
+                              QStringLiteral("IFDHSetCapabilities"),
+                              QStringLiteral("IFDHSetProtocolParameters"),
+                              QStringLiteral("IFDHTransmitToICC")}));
     }
 
     void capabilities()
@@ -400,7 +416,7 @@ private Q_SLOTS:
         powerUpAndSelect();
         const int verifiesBefore = m_server->verifyRequests();
         const int signsBefore = m_server->signRequests();
-        int apdus = 1;   // the SELECT
+        int apdus = 1; // the SELECT
         // CHUID, the four certificates, discovery, key history; CCC may be absent.
         const char* objects[] = {"5FC102", "5FC105", "5FC10A", "5FC10B", "5FC101", "7E", "5FC10C"};
         for (const char* tag : objects) {
@@ -547,7 +563,9 @@ private Q_SLOTS:
         const auto start = Clock::now();
         QVERIFY(sign("x", &rc, &status).empty());
         const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-        qInfo("unanswered signature failed after %lld ms (deadline %d ms)", static_cast<long long>(elapsed), kRelayTimeoutMs);
+        qInfo("unanswered signature failed after %lld ms (deadline %d ms)",
+              static_cast<long long>(elapsed),
+              kRelayTimeoutMs);
         QCOMPARE(rc, kCommunicationError);
         QVERIFY(elapsed >= kRelayTimeoutMs - 50);
         QVERIFY(elapsed <= kRelayTimeoutMs + 500);
@@ -589,11 +607,13 @@ private Q_SLOTS:
             QCOMPARE(length, DWORD(0));
             length = sizeof buffer;
             Bytes apdu = hexBytes("00A4040009A00000030800001000");
-            QCOMPARE(m_ifd.transmit(lun, IoHeader{1, 0}, apdu.data(), DWORD(apdu.size()), buffer, &length, nullptr), kNoSuchDevice);
+            QCOMPARE(m_ifd.transmit(lun, IoHeader{1, 0}, apdu.data(), DWORD(apdu.size()), buffer, &length, nullptr),
+                     kNoSuchDevice);
             QCOMPARE(length, DWORD(0));
             QCOMPARE(m_ifd.presence(lun), kNoSuchDevice);
             DWORD returned = 77;
-            QCOMPARE(m_ifd.control(lun, 0x42000000 + 3400, nullptr, 0, buffer, sizeof buffer, &returned), kNoSuchDevice);
+            QCOMPARE(m_ifd.control(lun, 0x42000000 + 3400, nullptr, 0, buffer, sizeof buffer, &returned),
+                     kNoSuchDevice);
             QCOMPARE(returned, DWORD(0));
             QCOMPARE(m_ifd.close(lun), kCommunicationError);
             QCOMPARE(m_ifd.setCapabilities(lun, 1, 0, nullptr), kNoSuchDevice);
@@ -617,13 +637,16 @@ private Q_SLOTS:
         QCOMPARE(length, DWORD(0));
         Bytes apdu = hexBytes("00A4040009A00000030800001000");
         length = sizeof rx;
-        QCOMPARE(m_ifd.transmit(m_lun, IoHeader{1, 0}, apdu.data(), DWORD(apdu.size()), nullptr, &length, nullptr), kCommunicationError);
+        QCOMPARE(m_ifd.transmit(m_lun, IoHeader{1, 0}, apdu.data(), DWORD(apdu.size()), nullptr, &length, nullptr),
+                 kCommunicationError);
         QCOMPARE(length, DWORD(0));
-        QCOMPARE(m_ifd.transmit(m_lun, IoHeader{1, 0}, apdu.data(), DWORD(apdu.size()), rx, nullptr, nullptr), kCommunicationError);
+        QCOMPARE(m_ifd.transmit(m_lun, IoHeader{1, 0}, apdu.data(), DWORD(apdu.size()), rx, nullptr, nullptr),
+                 kCommunicationError);
         // Response larger than the buffer: error, length zeroed.
         powerUpAndSelect();
         length = 3;
-        QCOMPARE(m_ifd.transmit(m_lun, IoHeader{1, 0}, apdu.data(), DWORD(apdu.size()), rx, &length, nullptr), kCommunicationError);
+        QCOMPARE(m_ifd.transmit(m_lun, IoHeader{1, 0}, apdu.data(), DWORD(apdu.size()), rx, &length, nullptr),
+                 kCommunicationError);
         QCOMPARE(length, DWORD(0));
         QCOMPARE(m_ifd.control(m_lun, 0, nullptr, 0, nullptr, 0, nullptr), kCommunicationError);
         QCOMPARE(m_ifd.createByName(0x00060000, nullptr), kCommunicationError);

@@ -7,8 +7,8 @@
 
 #include <cstring>
 
-using sra::core::PcscStage;
 using sra::base::ErrorCode;
+using sra::core::PcscStage;
 
 Q_DECLARE_METATYPE(sra::core::PcscStage)
 Q_DECLARE_METATYPE(sra::base::ErrorCode)

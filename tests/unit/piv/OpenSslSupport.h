@@ -3,8 +3,8 @@
 // OpenSSL checks for the PIV tests: read the certificates a soft card keeps in its directory and verify what
 // the card signed against them, independently of the code under test.
 
-#include "core/piv/Pkcs1.h"
 #include "PivTestSupport.h"
+#include "core/piv/Pkcs1.h"
 
 #include <QDir>
 #include <QFile>
@@ -28,6 +28,7 @@ struct X509Free
         X509_free(x);
     }
 };
+
 using X509Ptr = std::unique_ptr<X509, X509Free>;
 
 struct PkeyFree
@@ -37,6 +38,7 @@ struct PkeyFree
         EVP_PKEY_free(k);
     }
 };
+
 using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
 
 struct PkeyCtxFree
@@ -46,6 +48,7 @@ struct PkeyCtxFree
         EVP_PKEY_CTX_free(c);
     }
 };
+
 using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
 
 inline X509Ptr readPemCertificate(const QString& path)

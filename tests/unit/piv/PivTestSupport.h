@@ -4,9 +4,9 @@
 // hands commands straight to a PivCardEmulator, and a tiny deterministic key backend. OpenSSL and soft-card
 // helpers are in OpenSslSupport.h.
 
+#include "core/base/Bytes.h"
 #include "core/piv/Apdu.h"
 #include "core/piv/ApduChannel.h"
-#include "core/base/Bytes.h"
 #include "core/piv/PivCardBackend.h"
 #include "core/piv/PivCardEmulator.h"
 #include "core/piv/PivObjects.h"
@@ -69,8 +69,7 @@ public:
     explicit ScriptedChannel(Responder responder, bool extended = false)
         : m_responder(std::move(responder))
         , m_extended(extended)
-    {
-    }
+    {}
 
     // Answers from a fixed list in order; a command beyond the list is a transport error.
     static ScriptedChannel fromList(std::vector<base::Bytes> responses, bool extended = false)
@@ -110,8 +109,7 @@ public:
     explicit EmulatorChannel(PivCardEmulator& card, bool extended = false)
         : m_card(card)
         , m_extended(extended)
-    {
-    }
+    {}
 
     base::Result<base::Bytes> transmitRaw(base::ByteView commandApdu) override
     {

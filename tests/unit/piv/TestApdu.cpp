@@ -2,9 +2,8 @@
 // extended encoding, and the host-side exchange (command chaining, 61xx GET RESPONSE, 6Cxx) against a
 // scripted card.
 
-#include "core/piv/Apdu.h"
-
 #include "PivTestSupport.h"
+#include "core/piv/Apdu.h"
 
 #include <QTest>
 
@@ -145,7 +144,7 @@ void TestApdu::encode_data()
     QTest::addColumn<int>("dataSize");
     QTest::addColumn<int>("le");
     QTest::addColumn<bool>("forceExtended");
-    QTest::addColumn<QByteArray>("header"); // the bytes after CLA INS P1 P2 and before the data
+    QTest::addColumn<QByteArray>("header");  // the bytes after CLA INS P1 P2 and before the data
     QTest::addColumn<QByteArray>("trailer"); // the bytes after the data
 
     QTest::addRow("case 1") << 0 << -1 << false << QByteArray() << QByteArray();
@@ -155,17 +154,17 @@ void TestApdu::encode_data()
     QTest::addRow("case 2E, Le 65536") << 0 << 65536 << false << QByteArray() << QByteArray::fromHex("000000");
     QTest::addRow("case 3S, 255 bytes") << 255 << -1 << false << QByteArray::fromHex("FF") << QByteArray();
     QTest::addRow("case 3E, 256 bytes") << 256 << -1 << false << QByteArray::fromHex("000100") << QByteArray();
-    QTest::addRow("case 4S, 255 bytes, Le 256") << 255 << 256 << false << QByteArray::fromHex("FF")
-                                                << QByteArray::fromHex("00");
-    QTest::addRow("case 4E, 256 bytes, Le 256") << 256 << 256 << false << QByteArray::fromHex("000100")
-                                                << QByteArray::fromHex("0100");
-    QTest::addRow("case 4E, 10 bytes, Le 257") << 10 << 257 << false << QByteArray::fromHex("00000A")
-                                               << QByteArray::fromHex("0101");
-    QTest::addRow("case 4E, 65535 bytes, Le 65536") << 65535 << 65536 << false << QByteArray::fromHex("00FFFF")
-                                                    << QByteArray::fromHex("0000");
+    QTest::addRow("case 4S, 255 bytes, Le 256")
+        << 255 << 256 << false << QByteArray::fromHex("FF") << QByteArray::fromHex("00");
+    QTest::addRow("case 4E, 256 bytes, Le 256")
+        << 256 << 256 << false << QByteArray::fromHex("000100") << QByteArray::fromHex("0100");
+    QTest::addRow("case 4E, 10 bytes, Le 257")
+        << 10 << 257 << false << QByteArray::fromHex("00000A") << QByteArray::fromHex("0101");
+    QTest::addRow("case 4E, 65535 bytes, Le 65536")
+        << 65535 << 65536 << false << QByteArray::fromHex("00FFFF") << QByteArray::fromHex("0000");
     QTest::addRow("forced extended case 2") << 0 << 16 << true << QByteArray() << QByteArray::fromHex("000010");
-    QTest::addRow("forced extended case 4") << 3 << 16 << true << QByteArray::fromHex("000003")
-                                            << QByteArray::fromHex("0010");
+    QTest::addRow("forced extended case 4")
+        << 3 << 16 << true << QByteArray::fromHex("000003") << QByteArray::fromHex("0010");
 }
 
 void TestApdu::encode()
@@ -303,7 +302,7 @@ void TestApdu::chainErrorMidway()
     CommandApdu c{0x00, 0x87, 0x07, 0x9A, pattern(600), 256, false};
     auto r = exchangeApdu(card, c);
     QVERIFY(r.ok());
-    QCOMPARE(r->sw, std::uint16_t{0x6A80}); // the card's refusal reaches the caller
+    QCOMPARE(r->sw, std::uint16_t{0x6A80});         // the card's refusal reaches the caller
     QCOMPARE(card.commands.size(), std::size_t{2}); // and nothing more is sent
 }
 
@@ -330,7 +329,7 @@ void TestApdu::chainLinkAnswerOverCap()
 
 void TestApdu::getResponseLoop_data()
 {
-    QTest::addColumn<QList<int>>("chunks");   // data bytes per answer
+    QTest::addColumn<QList<int>>("chunks");    // data bytes per answer
     QTest::addColumn<QList<int>>("announced"); // xx of the 61xx after each answer but the last
 
     QTest::addRow("one 61xx") << QList<int>{256, 8} << QList<int>{8};

@@ -2,16 +2,16 @@
 // a temporary directory) and over a tiny in-test backend where only the APDU logic matters. Signatures are
 // checked with OpenSSL against the certificate the card holds for the slot.
 
+#include "OpenSslSupport.h"
 #include "core/piv/PivCardEmulator.h"
 #include "core/piv/StatusWord.h"
 #include "core/piv/Tlv.h"
 #include "softcard/SoftCard.h"
 
-#include "OpenSslSupport.h"
-
 #include <QTemporaryDir>
-#include <cstring>
 #include <QTest>
+
+#include <cstring>
 
 using namespace sra::base;
 using namespace sra::piv;
@@ -23,7 +23,11 @@ Q_DECLARE_METATYPE(sra::piv::PivAlgorithm)
 namespace {
 const Bytes kPivAidBytes(kPivAid.begin(), kPivAid.end());
 
-Bytes shortApdu(std::uint8_t cla, std::uint8_t ins, std::uint8_t p1, std::uint8_t p2, ByteView data,
+Bytes shortApdu(std::uint8_t cla,
+                std::uint8_t ins,
+                std::uint8_t p1,
+                std::uint8_t p2,
+                ByteView data,
                 std::optional<std::size_t> le = std::nullopt)
 {
     return encodeCommandApdu(CommandApdu{cla, ins, p1, p2, Bytes(data.begin(), data.end()), le, false});
@@ -166,12 +170,15 @@ void TestPivCardEmulator::select_data()
     const QByteArray aid = toQByteArray(kPivAidBytes);
     QTest::addRow("full AID") << (QByteArray::fromHex("00A404000B") + aid + QByteArray::fromHex("00")) << 0x9000u;
     QTest::addRow("full AID, no Le") << (QByteArray::fromHex("00A404000B") + aid) << 0x9000u;
-    QTest::addRow("AID without version") << (QByteArray::fromHex("00A4040009") + aid.left(9) + QByteArray::fromHex("00"))
+    QTest::addRow("AID without version") << (QByteArray::fromHex("00A4040009") + aid.left(9)
+                                             + QByteArray::fromHex("00"))
                                          << 0x9000u;
-    QTest::addRow("RID only") << (QByteArray::fromHex("00A4040005") + aid.left(5) + QByteArray::fromHex("00")) << 0x9000u;
+    QTest::addRow("RID only") << (QByteArray::fromHex("00A4040005") + aid.left(5) + QByteArray::fromHex("00"))
+                              << 0x9000u;
     QTest::addRow("four bytes of the RID") << (QByteArray::fromHex("00A4040004") + aid.left(4)) << 0x6A82u;
     QTest::addRow("wrong AID") << QByteArray::fromHex("00A4040005A00000052700") << 0x6A82u;
-    QTest::addRow("wrong version byte") << (QByteArray::fromHex("00A404000B") + aid.left(10) + QByteArray::fromHex("0200"))
+    QTest::addRow("wrong version byte") << (QByteArray::fromHex("00A404000B") + aid.left(10)
+                                            + QByteArray::fromHex("0200"))
                                         << 0x6A82u;
     QTest::addRow("longer than the AID") << (QByteArray::fromHex("00A404000C") + aid + QByteArray::fromHex("0000"))
                                          << 0x6A82u;
@@ -249,7 +256,9 @@ void TestPivCardEmulator::getDataSoftCardObjects()
         QVERIFY(expected);
         QCOMPARE(der.value(), certificateDer(expected.get()));
     }
-    for (const PivObject object : {PivObject::Chuid, PivObject::CardCapabilityContainer, PivObject::DiscoveryObject,
+    for (const PivObject object : {PivObject::Chuid,
+                                   PivObject::CardCapabilityContainer,
+                                   PivObject::DiscoveryObject,
                                    PivObject::KeyHistoryObject}) {
         const std::uint32_t tag = pivObjectInfo(object).tag;
         const Bytes response = card.process(getDataApdu(tag));
@@ -423,8 +432,13 @@ void TestPivCardEmulator::generalAuthenticate()
         QCOMPARE(statusOf(card.process(verifyApdu("123456"))), std::uint16_t{0x9000});
     }
     const Bytes input = signingInput(algorithm);
-    CommandApdu c{0x00, 0x87, static_cast<std::uint8_t>(algorithm), static_cast<std::uint8_t>(slot),
-                  authTemplate(input), 256, false};
+    CommandApdu c{0x00,
+                  0x87,
+                  static_cast<std::uint8_t>(algorithm),
+                  static_cast<std::uint8_t>(slot),
+                  authTemplate(input),
+                  256,
+                  false};
     auto r = exchangeApdu(channel, c);
     QVERIFY(r.ok());
     QCOMPARE(r->sw, std::uint16_t{0x9000});
@@ -454,7 +468,8 @@ void TestPivCardEmulator::pinPolicies()
     TinyBackend backend;
     PivCardEmulator card(backend);
     const Bytes ecc(32, 0x11);
-    const Bytes sign9a = encodeCommandApdu(CommandApdu{0x00, 0x87, 0x07, 0x9A, authTemplate(Bytes(256, 0x22)), 256, true});
+    const Bytes sign9a =
+        encodeCommandApdu(CommandApdu{0x00, 0x87, 0x07, 0x9A, authTemplate(Bytes(256, 0x22)), 256, true});
     const Bytes sign9c = shortApdu(0x00, 0x87, 0x11, 0x9C, authTemplate(ecc), 256);
     const Bytes sign9d = shortApdu(0x00, 0x87, 0x14, 0x9D, authTemplate(Bytes(48, 0x33)), 256);
     const Bytes sign9e = shortApdu(0x00, 0x87, 0x11, 0x9E, authTemplate(ecc), 256);
@@ -543,8 +558,8 @@ void TestPivCardEmulator::refused()
     PivCardEmulator card(backend);
     QCOMPARE(statusOf(card.process(verifyApdu("123456"))), std::uint16_t{0x9000}); // not a PIN matter
     // Extended APDU, so the card sees the whole template in one command.
-    const Bytes command = encodeCommandApdu(CommandApdu{0x00, 0x87, static_cast<std::uint8_t>(p1),
-                                                        static_cast<std::uint8_t>(p2), toBytes(data), 256, true});
+    const Bytes command = encodeCommandApdu(CommandApdu{
+        0x00, 0x87, static_cast<std::uint8_t>(p1), static_cast<std::uint8_t>(p2), toBytes(data), 256, true});
     const Bytes response = card.process(command);
     QCOMPARE(static_cast<uint>(statusOf(response)), sw);
     QCOMPARE(response.size(), std::size_t{2});
@@ -669,7 +684,7 @@ void TestPivCardEmulator::unknownInstruction()
     QCOMPARE(card.process(hex("00DB3FFF03AABBCC")), hex("6D00")); // PUT DATA is not offered
     QCOMPARE(card.process(hex("00470080")), hex("6D00"));         // nor GENERATE ASYMMETRIC KEY PAIR
     QCOMPARE(card.process(hex("00000000")), hex("6D00"));
-    QCOMPARE(card.process(hex("00A404")), hex("6700"));           // not an APDU at all
+    QCOMPARE(card.process(hex("00A404")), hex("6700")); // not an APDU at all
     QCOMPARE(card.process(hex("00A4040005A000")), hex("6700"));
     QCOMPARE(card.process(hex("00FD000000")), hex("0100009000")); // the version query yubico-piv-tool sends
 }
@@ -726,7 +741,7 @@ void TestPivCardEmulator::answerToReset()
     QCOMPARE(atr[0], std::uint8_t{0x3B});
     const std::size_t historical = atr[1] & 0x0F;
     QCOMPARE(atr.size(), std::size_t{4} + historical + 1); // TS T0 TD1 TD2, historical bytes, TCK
-    QCOMPARE(atr[3] & 0x0F, 0x01);                          // T=1 offered: TCK is mandatory
+    QCOMPARE(atr[3] & 0x0F, 0x01);                         // T=1 offered: TCK is mandatory
     std::uint8_t tck = 0;
     for (std::size_t i = 1; i < atr.size(); ++i) {
         tck ^= atr[i];

@@ -2,15 +2,15 @@
 // channel calling PivCardEmulator::process directly (short APDUs, and a reader that takes extended ones).
 // Certificates are compared with the PEM files in the card directory, signatures verified by OpenSSL.
 
-#include "core/piv/PivClient.h"
+#include "OpenSslSupport.h"
 #include "core/piv/PivCardEmulator.h"
+#include "core/piv/PivClient.h"
 #include "softcard/SoftCard.h"
 
-#include "OpenSslSupport.h"
-
 #include <QTemporaryDir>
-#include <cstring>
 #include <QTest>
+
+#include <cstring>
 
 using namespace sra::base;
 using namespace sra::piv;
@@ -84,7 +84,8 @@ void TestPivClient::initTestCase()
 
 QString TestPivClient::templateDir(PivAlgorithm algorithm, bool compressed) const
 {
-    return m_tmp.filePath(QString::fromLatin1(algorithmTag(algorithm)) + (compressed ? QStringLiteral("-gz") : QString()));
+    return m_tmp.filePath(QString::fromLatin1(algorithmTag(algorithm))
+                          + (compressed ? QStringLiteral("-gz") : QString()));
 }
 
 // A fresh copy of a template card (three PIN tries), in a reader.
@@ -270,10 +271,13 @@ void TestPivClient::signDigest_data()
     {
         HashAlgorithm hash;
         const char* name;
-    } hashes[] = {{HashAlgorithm::Sha1, "sha1"},
-                  {HashAlgorithm::Sha256, "sha256"},
-                  {HashAlgorithm::Sha384, "sha384"},
-                  {HashAlgorithm::Sha512, "sha512"}};
+    } hashes[] = {
+        {HashAlgorithm::Sha1,   "sha1"  },
+        {HashAlgorithm::Sha256, "sha256"},
+        {HashAlgorithm::Sha384, "sha384"},
+        {HashAlgorithm::Sha512, "sha512"}
+    };
+
     for (const PivAlgorithm algorithm : {PivAlgorithm::Rsa2048, PivAlgorithm::EccP256, PivAlgorithm::EccP384}) {
         for (const auto& h : hashes) {
             QTest::addRow("%s %s", algorithmTag(algorithm), h.name) << algorithm << h.hash << false;
@@ -326,13 +330,15 @@ void TestPivClient::signingSlots()
     // 9E: card authentication, no PIN.
     auto cardAuth = client.signDigest(0x9E, PivAlgorithm::EccP256, HashAlgorithm::Sha256, digest);
     QVERIFY(cardAuth.ok());
-    QVERIFY(verifyDigestSignature(slotPublicKey(reader.dir, 0x9E).get(), HashAlgorithm::Sha256, digest, cardAuth.value()));
+    QVERIFY(
+        verifyDigestSignature(slotPublicKey(reader.dir, 0x9E).get(), HashAlgorithm::Sha256, digest, cardAuth.value()));
 
     // 9C: one VERIFY per signature.
     QVERIFY(client.verifyPin(pinOf("12345678")).ok());
     auto digital = client.signDigest(0x9C, PivAlgorithm::EccP256, HashAlgorithm::Sha256, digest);
     QVERIFY(digital.ok());
-    QVERIFY(verifyDigestSignature(slotPublicKey(reader.dir, 0x9C).get(), HashAlgorithm::Sha256, digest, digital.value()));
+    QVERIFY(
+        verifyDigestSignature(slotPublicKey(reader.dir, 0x9C).get(), HashAlgorithm::Sha256, digest, digital.value()));
     auto again = client.signDigest(0x9C, PivAlgorithm::EccP256, HashAlgorithm::Sha256, digest);
     QVERIFY(!again.ok());
     QCOMPARE(again.error().code, ErrorCode::SecurityStatus);
@@ -340,8 +346,8 @@ void TestPivClient::signingSlots()
     // 9D after the PIN, and the wrong algorithm for the key.
     auto keyManagement = client.signDigest(0x9D, PivAlgorithm::EccP256, HashAlgorithm::Sha256, digest);
     QVERIFY(keyManagement.ok());
-    QVERIFY(verifyDigestSignature(slotPublicKey(reader.dir, 0x9D).get(), HashAlgorithm::Sha256, digest,
-                                  keyManagement.value()));
+    QVERIFY(verifyDigestSignature(
+        slotPublicKey(reader.dir, 0x9D).get(), HashAlgorithm::Sha256, digest, keyManagement.value()));
     auto wrongAlgorithm = client.signDigest(0x9A, PivAlgorithm::EccP384, HashAlgorithm::Sha256, digest);
     QVERIFY(!wrongAlgorithm.ok());
     QCOMPARE(wrongAlgorithm.error().code, ErrorCode::Unsupported);
@@ -359,8 +365,8 @@ void TestPivClient::extendedLengthSavesApdus()
         const std::size_t before = reader.channel->commandCount;
         auto signature = client.signDigest(0x9A, PivAlgorithm::Rsa2048, HashAlgorithm::Sha256, digest);
         QVERIFY(signature.ok());
-        QVERIFY(verifyDigestSignature(slotPublicKey(reader.dir, 0x9A).get(), HashAlgorithm::Sha256, digest,
-                                      signature.value()));
+        QVERIFY(verifyDigestSignature(
+            slotPublicKey(reader.dir, 0x9A).get(), HashAlgorithm::Sha256, digest, signature.value()));
         counts[extended ? 1 : 0] = reader.channel->commandCount - before;
     }
     // Short: two chained commands and one GET RESPONSE. Extended: the 266-byte command goes unchained in one

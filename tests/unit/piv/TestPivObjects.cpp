@@ -2,10 +2,9 @@
 // catalogue rows, certificate objects plain and gzip (incl. corrupt and oversize), CHUID with a FASC-N that
 // is decoded bit by bit here, Card Capability Container, discovery object and key history.
 
+#include "PivTestSupport.h"
 #include "core/piv/PivObjects.h"
 #include "core/piv/Tlv.h"
-
-#include "PivTestSupport.h"
 
 #include <QElapsedTimer>
 #include <QSet>
@@ -160,14 +159,16 @@ void TestPivObjects::catalogueRows_data()
     QTest::addRow("fingerprints") << PivObject::CardholderFingerprints << 0x5FC103u << 0x6010u << ObjectAccess::Pin;
     QTest::addRow("security object") << PivObject::SecurityObject << 0x5FC106u << 0x9000u << ObjectAccess::Always;
     QTest::addRow("facial image") << PivObject::CardholderFacialImage << 0x5FC108u << 0x6030u << ObjectAccess::Pin;
-    QTest::addRow("9E cert") << PivObject::CardAuthenticationCertificate << 0x5FC101u << 0x0500u << ObjectAccess::Always;
+    QTest::addRow("9E cert") << PivObject::CardAuthenticationCertificate << 0x5FC101u << 0x0500u
+                             << ObjectAccess::Always;
     QTest::addRow("9C cert") << PivObject::DigitalSignatureCertificate << 0x5FC10Au << 0x0100u << ObjectAccess::Always;
     QTest::addRow("9D cert") << PivObject::KeyManagementCertificate << 0x5FC10Bu << 0x0102u << ObjectAccess::Always;
     QTest::addRow("printed information") << PivObject::PrintedInformation << 0x5FC109u << 0x3001u << ObjectAccess::Pin;
     QTest::addRow("discovery") << PivObject::DiscoveryObject << 0x7Eu << 0x6050u << ObjectAccess::Always;
     QTest::addRow("key history") << PivObject::KeyHistoryObject << 0x5FC10Cu << 0x6060u << ObjectAccess::Always;
     QTest::addRow("iris") << PivObject::CardholderIrisImages << 0x5FC121u << 0x1015u << ObjectAccess::Pin;
-    QTest::addRow("BIT group") << PivObject::BiometricInformationTemplates << 0x7F61u << 0x1016u << ObjectAccess::Always;
+    QTest::addRow("BIT group") << PivObject::BiometricInformationTemplates << 0x7F61u << 0x1016u
+                               << ObjectAccess::Always;
     QTest::addRow("SM signer") << PivObject::SecureMessagingCertificateSigner << 0x5FC122u << 0x1017u
                                << ObjectAccess::Always;
     QTest::addRow("pairing code") << PivObject::PairingCodeReferenceData << 0x5FC123u << 0x1018u << ObjectAccess::Pin;
@@ -200,17 +201,19 @@ void TestPivObjects::keySlots()
 {
     const auto slots = pivKeySlots();
     QCOMPARE(slots.size(), std::size_t{4});
+
     const struct
     {
         std::uint8_t id;
         PivObject certificate;
         PinPolicy policy;
     } expected[] = {
-        {0x9A, PivObject::PivAuthenticationCertificate, PinPolicy::Once},
-        {0x9C, PivObject::DigitalSignatureCertificate, PinPolicy::Always},
-        {0x9D, PivObject::KeyManagementCertificate, PinPolicy::Once},
-        {0x9E, PivObject::CardAuthenticationCertificate, PinPolicy::Never},
+        {0x9A, PivObject::PivAuthenticationCertificate,  PinPolicy::Once  },
+        {0x9C, PivObject::DigitalSignatureCertificate,   PinPolicy::Always},
+        {0x9D, PivObject::KeyManagementCertificate,      PinPolicy::Once  },
+        {0x9E, PivObject::CardAuthenticationCertificate, PinPolicy::Never },
     };
+
     for (const auto& e : expected) {
         const PivKeySlot* slot = findPivKeySlot(e.id);
         QVERIFY(slot);
@@ -320,8 +323,8 @@ void TestPivObjects::certificateMalformed_data()
     QTest::addRow("gzip truncated") << q(certificateObject(ByteView(gz).first(gz.size() / 2), hex("01")));
     QTest::addRow("gzip of nothing") << q(certificateObject(gzipOf({}), hex("01")));
     QTest::addRow("oversize plain") << q(certificateObject(fakeCertificate(kMaxCertificateSize + 1), hex("00")));
-    QTest::addRow("oversize gzip, one byte over") << q(certificateObject(gzipOf(fakeCertificate(kMaxCertificateSize + 1)),
-                                                                          hex("01")));
+    QTest::addRow("oversize gzip, one byte over")
+        << q(certificateObject(gzipOf(fakeCertificate(kMaxCertificateSize + 1)), hex("01")));
     QTest::addRow("oversize gzip, far over") << q(certificateObject(gzipOf(fakeCertificate(100000)), hex("01")));
 }
 
@@ -351,8 +354,8 @@ void TestPivObjects::gzipBombIsBounded()
 
 void TestPivObjects::chuid()
 {
-    const std::array<std::uint8_t, 16> guid{0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
-                                            0x88, 0x99, 0xAA, 0xBB, 0xCC, 0xDD, 0xEE, 0xFF};
+    const std::array<std::uint8_t, 16> guid{
+        0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xAA, 0xBB, 0xCC, 0xDD, 0xEE, 0xFF};
     const Bytes object = encodeChuid(guid, "20301231");
     QCOMPARE(object.front(), std::uint8_t{0x53});
     const auto fields = fieldsOf(object);
@@ -395,8 +398,24 @@ void TestPivObjects::fascnBits()
 
     constexpr int SS = 0xB, FS = 0xD, ES = 0xF;
     // SS AGENCY(4) FS SYSTEM(4) FS CREDENTIAL(6) FS CS(1) FS ICI(1) FS PI(10) OC(1) OI(4) POA(1) ES LRC
-    const std::vector<std::pair<int, int>> layout = {{SS, 1}, {-1, 4}, {FS, 1}, {-1, 4}, {FS, 1}, {-1, 6}, {FS, 1}, {-1, 1},
-                                                     {FS, 1}, {-1, 1}, {FS, 1}, {-1, 10}, {-1, 1}, {-1, 4}, {-1, 1}, {ES, 1}};
+    const std::vector<std::pair<int, int>> layout = {
+        {SS, 1 },
+        {-1, 4 },
+        {FS, 1 },
+        {-1, 4 },
+        {FS, 1 },
+        {-1, 6 },
+        {FS, 1 },
+        {-1, 1 },
+        {FS, 1 },
+        {-1, 1 },
+        {FS, 1 },
+        {-1, 10},
+        {-1, 1 },
+        {-1, 4 },
+        {-1, 1 },
+        {ES, 1 }
+    };
     std::size_t pos = 0;
     QString digits;
     for (const auto& [sentinel, count] : layout) {
@@ -417,7 +436,16 @@ void TestPivObjects::fascnBits()
     QCOMPARE(chars[39], lrc);
     // The all-9 test credential: agency 9999, system 9999, credential 999999, CS 1, ICI 1, PI 9999999999,
     // OC 1, OI 9999, POA 1.
-    QCOMPARE(digits, QStringLiteral("9999" "9999" "999999" "1" "1" "9999999999" "1" "9999" "1"));
+    QCOMPARE(digits,
+             QStringLiteral("9999"
+                            "9999"
+                            "999999"
+                            "1"
+                            "1"
+                            "9999999999"
+                            "1"
+                            "9999"
+                            "1"));
 }
 
 void TestPivObjects::cardCapabilityContainer()
@@ -434,7 +462,9 @@ void TestPivObjects::cardCapabilityContainer()
         tags.push_back(f.tag);
     }
     // Table 8: F0..FD in order, then FE (F8 and F9 are not used by PIV cards without extensions).
-    QCOMPARE(tags, (std::vector<std::uint32_t>{0xF0, 0xF1, 0xF2, 0xF3, 0xF4, 0xF5, 0xF6, 0xF7, 0xFA, 0xFB, 0xFC, 0xFD, 0xFE}));
+    QCOMPARE(
+        tags,
+        (std::vector<std::uint32_t>{0xF0, 0xF1, 0xF2, 0xF3, 0xF4, 0xF5, 0xF6, 0xF7, 0xFA, 0xFB, 0xFC, 0xFD, 0xFE}));
     QCOMPARE(toBytesFrom(fields[1].value), hex("21")); // capability container version
     QCOMPARE(toBytesFrom(fields[2].value), hex("21")); // capability grammar version
 

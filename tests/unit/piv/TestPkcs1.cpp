@@ -2,9 +2,8 @@
 // the raw public operation (RSA_NO_PADDING) on an OpenSSL EVP_DigestSign signature yields the encoded
 // block, which must equal ours byte for byte. Plus the parser that keeps the relay from decrypting.
 
-#include "core/piv/Pkcs1.h"
-
 #include "OpenSslSupport.h"
+#include "core/piv/Pkcs1.h"
 
 #include <QTest>
 

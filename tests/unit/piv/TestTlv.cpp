@@ -1,9 +1,8 @@
 // BER-TLV reader and writer (core/piv/Tlv.h): one row per malformed encoding, in the spirit of OpenSC's
 // simpletlv tests, valid one- to three-byte tags and short/81/82/83 lengths, and encoder round trips.
 
-#include "core/piv/Tlv.h"
-
 #include "PivTestSupport.h"
+#include "core/piv/Tlv.h"
 
 #include <QTest>
 
@@ -43,8 +42,8 @@ void TestTlv::malformed_data()
     QTest::addRow("truncated two-byte tag") << QByteArray::fromHex("5F") << QByteArray("truncated tag");
     QTest::addRow("truncated three-byte tag") << QByteArray::fromHex("5FC1") << QByteArray("truncated tag");
     QTest::addRow("four-byte tag") << QByteArray::fromHex("5FC1810500") << QByteArray("tag longer than three bytes");
-    QTest::addRow("four-byte tag, high-number first") << QByteArray::fromHex("1F8181010100")
-                                                     << QByteArray("tag longer than three bytes");
+    QTest::addRow("four-byte tag, high-number first")
+        << QByteArray::fromHex("1F8181010100") << QByteArray("tag longer than three bytes");
     QTest::addRow("missing length, one-byte tag") << QByteArray::fromHex("53") << QByteArray("missing length");
     QTest::addRow("missing length, three-byte tag") << QByteArray::fromHex("5FC105") << QByteArray("missing length");
     QTest::addRow("indefinite length") << QByteArray::fromHex("3080020100000000") << QByteArray("indefinite length");
@@ -58,8 +57,8 @@ void TestTlv::malformed_data()
     QTest::addRow("value past end, 81") << QByteArray::fromHex("53818000") << QByteArray("value runs past the end");
     QTest::addRow("value past end, 82") << QByteArray::fromHex("5382010000") << QByteArray("value runs past the end");
     QTest::addRow("value past end, 83") << QByteArray::fromHex("5383010000ff") << QByteArray("value runs past the end");
-    QTest::addRow("value past end by one") << (QByteArray::fromHex("7081ff") + QByteArray(254, '\0'))
-                                           << QByteArray("value runs past the end");
+    QTest::addRow("value past end by one")
+        << (QByteArray::fromHex("7081ff") + QByteArray(254, '\0')) << QByteArray("value runs past the end");
 }
 
 void TestTlv::malformed()
@@ -123,9 +122,10 @@ void TestTlv::valid_data()
     QTest::addRow("81 length FF") << (QByteArray::fromHex("5381FF") + QByteArray(0xFF, 'a')) << 0x53u << 3 << 0xFF;
     QTest::addRow("81 length, small value") << QByteArray::fromHex("538101AA") << 0x53u << 3 << 1;
     QTest::addRow("82 length") << (QByteArray::fromHex("70820100") + QByteArray(0x100, 'b')) << 0x70u << 4 << 0x100;
-    QTest::addRow("83 length") << (QByteArray::fromHex("7083010000") + QByteArray(0x10000, 'c')) << 0x70u << 5 << 0x10000;
-    QTest::addRow("three-byte tag, 82 length") << (QByteArray::fromHex("5FC10582012C") + QByteArray(300, 'd'))
-                                               << 0x5FC105u << 6 << 300;
+    QTest::addRow("83 length") << (QByteArray::fromHex("7083010000") + QByteArray(0x10000, 'c')) << 0x70u << 5
+                               << 0x10000;
+    QTest::addRow("three-byte tag, 82 length")
+        << (QByteArray::fromHex("5FC10582012C") + QByteArray(300, 'd')) << 0x5FC105u << 6 << 300;
     QTest::addRow("value followed by more data") << QByteArray::fromHex("5301AA5302BBCC") << 0x53u << 2 << 1;
 }
 

@@ -56,21 +56,25 @@ void TestRelayPolicy::sign_data()
 
     QTest::addRow("RSA signature block, 9A") << 0x9A << 0x07 << block << QString() << Verdict::Allowed;
     QTest::addRow("RSA decryption block") << 0x9A << 0x07 << decryption << QString() << Verdict::NotASignatureBlock;
-    QTest::addRow("RSA block with 7 FF") << 0x9A << 0x07 << signatureBlock(256, 7) << QString() << Verdict::NotASignatureBlock;
+    QTest::addRow("RSA block with 7 FF") << 0x9A << 0x07 << signatureBlock(256, 7) << QString()
+                                         << Verdict::NotASignatureBlock;
     QTest::addRow("RSA block with 8 FF") << 0x9A << 0x07 << signatureBlock(256, 8) << QString() << Verdict::Allowed;
-    QTest::addRow("RSA block without separator") << 0x9A << 0x07 << noSeparator << QString() << Verdict::NotASignatureBlock;
+    QTest::addRow("RSA block without separator")
+        << 0x9A << 0x07 << noSeparator << QString() << Verdict::NotASignatureBlock;
     QTest::addRow("RSA all zero") << 0x9A << 0x07 << QByteArray(256, '\0') << QString() << Verdict::NotASignatureBlock;
     QTest::addRow("RSA 255 bytes") << 0x9A << 0x07 << block.left(255) << QString() << Verdict::WrongInputSize;
     QTest::addRow("RSA 257 bytes") << 0x9A << 0x07 << block + 'x' << QString() << Verdict::WrongInputSize;
     QTest::addRow("slot 9C not allowed by default") << 0x9C << 0x07 << block << QString() << Verdict::SlotNotAllowed;
-    QTest::addRow("slot 9D (key agreement slot)") << 0x9D << 0x11 << QByteArray(32, 'x') << QString() << Verdict::SlotNotAllowed;
+    QTest::addRow("slot 9D (key agreement slot)")
+        << 0x9D << 0x11 << QByteArray(32, 'x') << QString() << Verdict::SlotNotAllowed;
     QTest::addRow("slot 9C when allowed") << 0x9C << 0x07 << block << QStringLiteral("9a,9c") << Verdict::Allowed;
     QTest::addRow("management key 9B") << 0x9B << 0x07 << block << QStringLiteral("9b") << Verdict::SlotNotAllowed;
     QTest::addRow("slot above a byte") << 0x19A << 0x07 << block << QString() << Verdict::SlotNotAllowed;
     QTest::addRow("unknown algorithm") << 0x9A << 0x06 << block << QString() << Verdict::UnknownAlgorithm;
     QTest::addRow("algorithm above a byte") << 0x9A << 0x107 << block << QString() << Verdict::UnknownAlgorithm;
     QTest::addRow("P-256, 32 bytes") << 0x9A << 0x11 << QByteArray(32, 'h') << QString() << Verdict::Allowed;
-    QTest::addRow("P-256, 20 bytes (short hash)") << 0x9A << 0x11 << QByteArray(20, 'h') << QString() << Verdict::Allowed;
+    QTest::addRow("P-256, 20 bytes (short hash)")
+        << 0x9A << 0x11 << QByteArray(20, 'h') << QString() << Verdict::Allowed;
     QTest::addRow("P-256, 33 bytes") << 0x9A << 0x11 << QByteArray(33, 'h') << QString() << Verdict::WrongInputSize;
     QTest::addRow("P-256, empty") << 0x9A << 0x11 << QByteArray() << QString() << Verdict::WrongInputSize;
     QTest::addRow("P-384, 48 bytes") << 0x9A << 0x14 << QByteArray(48, 'h') << QString() << Verdict::Allowed;
@@ -91,11 +95,12 @@ void TestRelayPolicy::sign()
             policy.allowedSlots.insert(static_cast<std::uint8_t>(s.toUInt(nullptr, 16)));
         }
     }
-    const auto verdict = slot > 0xFF ? Verdict::SlotNotAllowed
-                                     : policy.checkSign(static_cast<std::uint8_t>(slot),
-                                                        static_cast<std::uint32_t>(algorithm),
-                                                        base::ByteView(reinterpret_cast<const std::uint8_t*>(input.constData()),
-                                                                      static_cast<std::size_t>(input.size())));
+    const auto verdict = slot > 0xFF
+                             ? Verdict::SlotNotAllowed
+                             : policy.checkSign(static_cast<std::uint8_t>(slot),
+                                                static_cast<std::uint32_t>(algorithm),
+                                                base::ByteView(reinterpret_cast<const std::uint8_t*>(input.constData()),
+                                                               static_cast<std::size_t>(input.size())));
     QCOMPARE(verdict, expected);
     QVERIFY(RelayPolicy::verdictText(verdict) != nullptr);
 }

@@ -40,7 +40,9 @@ inline OpenSslResult runOpenSsl(const QStringList& args, const QString& workingD
 
 // A self-signed certificate `certFile` with its unencrypted key `keyFile` (mode 0600, PKCS#8 PEM).
 // keyType: "ec" (P-256) or "rsa" (2048). `extensions`: values for -addext (e.g. "subjectAltName=...").
-inline OpenSslResult makeSelfSigned(const QString& certFile, const QString& keyFile, const QString& subject,
+inline OpenSslResult makeSelfSigned(const QString& certFile,
+                                    const QString& keyFile,
+                                    const QString& subject,
                                     const QString& keyType = QStringLiteral("ec"),
                                     const QStringList& extensions = {})
 {
@@ -65,8 +67,12 @@ inline OpenSslResult makeSelfSigned(const QString& certFile, const QString& keyF
 // The colon-separated upper-case fingerprint `openssl x509 -fingerprint -<digest>` prints for a certificate.
 inline QString openSslFingerprint(const QString& certFile, const QString& digest = QStringLiteral("sha256"))
 {
-    const OpenSslResult r = runOpenSsl({QStringLiteral("x509"), QStringLiteral("-noout"), QStringLiteral("-fingerprint"),
-                                        QStringLiteral("-") + digest, QStringLiteral("-in"), certFile});
+    const OpenSslResult r = runOpenSsl({QStringLiteral("x509"),
+                                        QStringLiteral("-noout"),
+                                        QStringLiteral("-fingerprint"),
+                                        QStringLiteral("-") + digest,
+                                        QStringLiteral("-in"),
+                                        certFile});
     if (!r.ok) {
         return {};
     }

@@ -1,8 +1,6 @@
-#include "core/remote/PairingStore.h"
-
-#include "core/remote/TlsIdentity.h"
-
 #include "OpenSslCli.h"
+#include "core/remote/PairingStore.h"
+#include "core/remote/TlsIdentity.h"
 
 #include <QCryptographicHash>
 #include <QFile>
@@ -24,7 +22,8 @@ constexpr auto kEverybody = QFileDevice::ReadOwner | QFileDevice::WriteOwner | Q
                             | QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup
                             | QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther;
 
-const char kUpn[] = "subjectAltName=otherName:1.3.6.1.4.1.311.20.2.3;UTF8:alice@corp.example,email:alice.mail@corp.example";
+const char kUpn[] =
+    "subjectAltName=otherName:1.3.6.1.4.1.311.20.2.3;UTF8:alice@corp.example,email:alice.mail@corp.example";
 
 bool writeFile(const QString& file, const QByteArray& bytes)
 {
@@ -88,6 +87,7 @@ private:
 void TestPairingStore::initTestCase()
 {
     QVERIFY(m_dir.isValid());
+
     struct Spec
     {
         const char* name;
@@ -95,17 +95,23 @@ void TestPairingStore::initTestCase()
         const char* type;
         QStringList extensions;
     };
+
     const QList<Spec> specs{
-        {"alice", "/CN=Alice Example/O=Corp", "ec", {QLatin1String(kUpn)}},
-        {"alice2", "/CN=Alice Example/O=Corp", "ec", {QLatin1String(kUpn)}}, // same names, new key
-        {"bob", "/CN=bob/emailAddress=bob@corp.example", "rsa", {}},
-        {"carol", "/CN=carol", "ec", {}},
-        {"dave", "/CN=dave/emailAddress=ignored@corp.example", "ec", {QStringLiteral("subjectAltName=email:dave@mail.example")}},
+        {"alice",  "/CN=Alice Example/O=Corp",              "ec",  {QLatin1String(kUpn)}},
+        {"alice2", "/CN=Alice Example/O=Corp",              "ec",  {QLatin1String(kUpn)}}, // same names, new key
+        {"bob",    "/CN=bob/emailAddress=bob@corp.example", "rsa", {}                   },
+        {"carol",  "/CN=carol",                             "ec",  {}                   },
+        {"dave",
+         "/CN=dave/emailAddress=ignored@corp.example",      "ec",
+         {QStringLiteral("subjectAltName=email:dave@mail.example")}                     },
     };
     for (const Spec& s : specs) {
         const QString certFile = m_dir.filePath(QLatin1String(s.name) + QStringLiteral(".pem"));
-        auto r = sra::test::makeSelfSigned(certFile, m_dir.filePath(QLatin1String(s.name) + QStringLiteral(".key")),
-                                           QLatin1String(s.subject), QLatin1String(s.type), s.extensions);
+        auto r = sra::test::makeSelfSigned(certFile,
+                                           m_dir.filePath(QLatin1String(s.name) + QStringLiteral(".key")),
+                                           QLatin1String(s.subject),
+                                           QLatin1String(s.type),
+                                           s.extensions);
         QVERIFY2(r.ok, qPrintable(r.error));
         QSslCertificate c;
         QString error;
@@ -119,15 +125,22 @@ void TestPairingStore::publicKeyHashIsSha256OfSpki()
     // openssl's DER SubjectPublicKeyInfo, hashed here: the same 32 bytes.
     for (const char* name : {"alice", "bob"}) {
         const QString pub = m_dir.filePath(QLatin1String(name) + QStringLiteral(".spki"));
-        auto r = sra::test::runOpenSsl({QStringLiteral("x509"), QStringLiteral("-in"),
+        auto r = sra::test::runOpenSsl({QStringLiteral("x509"),
+                                        QStringLiteral("-in"),
                                         m_dir.filePath(QLatin1String(name) + QStringLiteral(".pem")),
-                                        QStringLiteral("-noout"), QStringLiteral("-pubkey")});
+                                        QStringLiteral("-noout"),
+                                        QStringLiteral("-pubkey")});
         QVERIFY2(r.ok, qPrintable(r.error));
         QVERIFY(writeFile(pub + QStringLiteral(".pem"), r.out));
-        r = sra::test::runOpenSsl({QStringLiteral("pkey"), QStringLiteral("-pubin"), QStringLiteral("-in"),
-                                   pub + QStringLiteral(".pem"), QStringLiteral("-outform"), QStringLiteral("DER")});
+        r = sra::test::runOpenSsl({QStringLiteral("pkey"),
+                                   QStringLiteral("-pubin"),
+                                   QStringLiteral("-in"),
+                                   pub + QStringLiteral(".pem"),
+                                   QStringLiteral("-outform"),
+                                   QStringLiteral("DER")});
         QVERIFY2(r.ok, qPrintable(r.error));
-        QCOMPARE(PairingStore::publicKeySha256(cert(name)), QCryptographicHash::hash(r.out, QCryptographicHash::Sha256));
+        QCOMPARE(PairingStore::publicKeySha256(cert(name)),
+                 QCryptographicHash::hash(r.out, QCryptographicHash::Sha256));
     }
     QVERIFY(PairingStore::publicKeySha256(QSslCertificate()).isEmpty());
 }
@@ -206,20 +219,58 @@ void TestPairingStore::rules_data()
     QTest::addColumn<QString>("certificate");
     QTest::addColumn<QString>("expected"); // empty: no match
 
-    QTest::addRow("upn capture") << MappedAttribute::UserPrincipalName << "(.+)@corp\\.example" << "\\1" << "alice" << "alice";
-    QTest::addRow("email capture from subject") << MappedAttribute::Email << "([a-z]+)@corp\\.example" << "\\1" << "bob" << "bob";
-    QTest::addRow("email two groups") << MappedAttribute::Email << "([a-z]+)\\.([a-z]+)@corp\\.example" << "\\2_\\1"
-                                      << "alice" << "mail_alice";
-    QTest::addRow("cn fixed account") << MappedAttribute::CommonName << "carol" << "operator" << "carol" << "operator";
-    QTest::addRow("cn capture") << MappedAttribute::CommonName << "(\\w+) Example" << "\\1" << "alice" << "Alice";
-    QTest::addRow("whole value only") << MappedAttribute::UserPrincipalName << "corp\\.example" << "x" << "alice" << "";
-    QTest::addRow("no prefix match") << MappedAttribute::CommonName << "Alice" << "x" << "alice" << "";
-    QTest::addRow("case sensitive") << MappedAttribute::CommonName << "CAROL" << "x" << "carol" << "";
-    QTest::addRow("case insensitive by flag") << MappedAttribute::CommonName << "(?i)CAROL" << "x" << "carol" << "x";
-    QTest::addRow("alternation stays anchored") << MappedAttribute::CommonName << "zzz|car" << "x" << "carol" << "";
-    QTest::addRow("invalid account after capture") << MappedAttribute::CommonName << "(.*)" << "\\1" << "alice" << "";
-    QTest::addRow("attribute absent") << MappedAttribute::UserPrincipalName << ".*" << "x" << "carol" << "";
-    QTest::addRow("capture that did not take part") << MappedAttribute::CommonName << "carol|(x)" << "u\\1" << "carol" << "u";
+    QTest::addRow("upn capture") << MappedAttribute::UserPrincipalName << "(.+)@corp\\.example"
+                                 << "\\1"
+                                 << "alice"
+                                 << "alice";
+    QTest::addRow("email capture from subject") << MappedAttribute::Email << "([a-z]+)@corp\\.example"
+                                                << "\\1"
+                                                << "bob"
+                                                << "bob";
+    QTest::addRow("email two groups") << MappedAttribute::Email << "([a-z]+)\\.([a-z]+)@corp\\.example"
+                                      << "\\2_\\1"
+                                      << "alice"
+                                      << "mail_alice";
+    QTest::addRow("cn fixed account") << MappedAttribute::CommonName << "carol"
+                                      << "operator"
+                                      << "carol"
+                                      << "operator";
+    QTest::addRow("cn capture") << MappedAttribute::CommonName << "(\\w+) Example"
+                                << "\\1"
+                                << "alice"
+                                << "Alice";
+    QTest::addRow("whole value only") << MappedAttribute::UserPrincipalName << "corp\\.example"
+                                      << "x"
+                                      << "alice"
+                                      << "";
+    QTest::addRow("no prefix match") << MappedAttribute::CommonName << "Alice"
+                                     << "x"
+                                     << "alice"
+                                     << "";
+    QTest::addRow("case sensitive") << MappedAttribute::CommonName << "CAROL"
+                                    << "x"
+                                    << "carol"
+                                    << "";
+    QTest::addRow("case insensitive by flag") << MappedAttribute::CommonName << "(?i)CAROL"
+                                              << "x"
+                                              << "carol"
+                                              << "x";
+    QTest::addRow("alternation stays anchored") << MappedAttribute::CommonName << "zzz|car"
+                                                << "x"
+                                                << "carol"
+                                                << "";
+    QTest::addRow("invalid account after capture") << MappedAttribute::CommonName << "(.*)"
+                                                   << "\\1"
+                                                   << "alice"
+                                                   << "";
+    QTest::addRow("attribute absent") << MappedAttribute::UserPrincipalName << ".*"
+                                      << "x"
+                                      << "carol"
+                                      << "";
+    QTest::addRow("capture that did not take part") << MappedAttribute::CommonName << "carol|(x)"
+                                                    << "u\\1"
+                                                    << "carol"
+                                                    << "u";
 }
 
 void TestPairingStore::rules()
@@ -293,7 +344,8 @@ void TestPairingStore::saveLoadRoundTrip()
     PairingStore store;
     store.pair(QStringLiteral("alice"), cert("alice"));
     store.pair(QStringLiteral("bob"), cert("bob"));
-    store.addRule(rule(MappedAttribute::UserPrincipalName, QStringLiteral("(.+)@corp\\.example"), QStringLiteral("\\1")));
+    store.addRule(
+        rule(MappedAttribute::UserPrincipalName, QStringLiteral("(.+)@corp\\.example"), QStringLiteral("\\1")));
     store.addRule(rule(MappedAttribute::Email, QStringLiteral("ops@corp\\.example"), QStringLiteral("ops")));
     const QString file = m_dir.filePath(QStringLiteral("pairings.json"));
     QString error;
@@ -333,60 +385,87 @@ void TestPairingStore::damaged_data()
     QTest::addColumn<QString>("mentions");
     const QString key = QStringLiteral(R"({"account":"alice","spki_sha256":"%1"})").arg(kHashA);
 
-    QTest::addRow("empty") << "" << "not valid JSON";
-    QTest::addRow("truncated") << R"({"version":1,"keys":[)" << "not valid JSON";
-    QTest::addRow("array at top") << "[]" << "top level";
-    QTest::addRow("no version") << R"({"keys":[]})" << "\"version\"";
-    QTest::addRow("version 2") << R"({"version":2})" << "\"version\"";
-    QTest::addRow("version as string") << R"({"version":"1"})" << "\"version\"";
-    QTest::addRow("version 1.5") << R"({"version":1.5})" << "\"version\"";
-    QTest::addRow("unknown top member") << R"({"version":1,"key":[]})" << "unknown member \"key\"";
-    QTest::addRow("keys not array") << R"({"version":1,"keys":{}})" << "arrays";
-    QTest::addRow("rules not array") << R"({"version":1,"rules":"x"})" << "arrays";
-    QTest::addRow("key not object") << R"({"version":1,"keys":["alice"]})" << "keys[0] must be an object";
+    QTest::addRow("empty") << ""
+                           << "not valid JSON";
+    QTest::addRow("truncated") << R"({"version":1,"keys":[)"
+                               << "not valid JSON";
+    QTest::addRow("array at top") << "[]"
+                                  << "top level";
+    QTest::addRow("no version") << R"({"keys":[]})"
+                                << "\"version\"";
+    QTest::addRow("version 2") << R"({"version":2})"
+                               << "\"version\"";
+    QTest::addRow("version as string") << R"({"version":"1"})"
+                                       << "\"version\"";
+    QTest::addRow("version 1.5") << R"({"version":1.5})"
+                                 << "\"version\"";
+    QTest::addRow("unknown top member") << R"({"version":1,"key":[]})"
+                                        << "unknown member \"key\"";
+    QTest::addRow("keys not array") << R"({"version":1,"keys":{}})"
+                                    << "arrays";
+    QTest::addRow("rules not array") << R"({"version":1,"rules":"x"})"
+                                     << "arrays";
+    QTest::addRow("key not object") << R"({"version":1,"keys":["alice"]})"
+                                    << "keys[0] must be an object";
     QTest::addRow("key without account") << QStringLiteral(R"({"version":1,"keys":[{"spki_sha256":"%1"}]})").arg(kHashA)
                                          << "keys[0] lacks \"account\"";
-    QTest::addRow("account not string") << QStringLiteral(R"({"version":1,"keys":[{"account":7,"spki_sha256":"%1"}]})").arg(kHashA)
-                                        << "keys[0].account must be a string";
-    QTest::addRow("account with space") << QStringLiteral(R"({"version":1,"keys":[{"account":"a b","spki_sha256":"%1"}]})").arg(kHashA)
-                                        << "keys[0].account";
-    QTest::addRow("account with slash") << QStringLiteral(R"({"version":1,"keys":[{"account":"../root","spki_sha256":"%1"}]})").arg(kHashA)
-                                        << "keys[0].account";
-    QTest::addRow("account with NUL") << QStringLiteral(R"({"version":1,"keys":[{"account":"root\u0000x","spki_sha256":"%1"}]})").arg(kHashA)
-                                      << "NUL";
-    QTest::addRow("spki short") << R"({"version":1,"keys":[{"account":"a","spki_sha256":"abcd"}]})" << "keys[0].spki_sha256";
+    QTest::addRow("account not string")
+        << QStringLiteral(R"({"version":1,"keys":[{"account":7,"spki_sha256":"%1"}]})").arg(kHashA)
+        << "keys[0].account must be a string";
+    QTest::addRow("account with space")
+        << QStringLiteral(R"({"version":1,"keys":[{"account":"a b","spki_sha256":"%1"}]})").arg(kHashA)
+        << "keys[0].account";
+    QTest::addRow("account with slash")
+        << QStringLiteral(R"({"version":1,"keys":[{"account":"../root","spki_sha256":"%1"}]})").arg(kHashA)
+        << "keys[0].account";
+    QTest::addRow("account with NUL")
+        << QStringLiteral(R"({"version":1,"keys":[{"account":"root\u0000x","spki_sha256":"%1"}]})").arg(kHashA)
+        << "NUL";
+    QTest::addRow("spki short") << R"({"version":1,"keys":[{"account":"a","spki_sha256":"abcd"}]})"
+                                << "keys[0].spki_sha256";
     QTest::addRow("spki not hex") << QStringLiteral(R"({"version":1,"keys":[{"account":"a","spki_sha256":"%1"}]})")
                                          .arg(QString(64, QLatin1Char('z')))
                                   << "keys[0].spki_sha256";
     QTest::addRow("spki with colons") << QStringLiteral(R"({"version":1,"keys":[{"account":"a","spki_sha256":"%1"}]})")
                                              .arg(QString::fromLatin1(QByteArray(32, 'a').toHex(':')))
                                       << "keys[0].spki_sha256";
-    QTest::addRow("same key twice") << QStringLiteral(R"({"version":1,"keys":[%1,{"account":"bob","spki_sha256":"%2"}]})")
+    QTest::addRow("same key twice") << QStringLiteral(
+                                           R"({"version":1,"keys":[%1,{"account":"bob","spki_sha256":"%2"}]})")
                                            .arg(key, kHashA.toUpper())
                                     << "keys[1] pairs a public key that is already paired";
-    QTest::addRow("unknown key member") << QStringLiteral(R"({"version":1,"keys":[{"account":"a","spki_sha256":"%1","acount":"b"}]})").arg(kHashA)
-                                        << "unknown member \"acount\"";
-    QTest::addRow("subject not string") << QStringLiteral(R"({"version":1,"keys":[{"account":"a","spki_sha256":"%1","subject":[]}]})").arg(kHashA)
-                                        << "keys[0].subject must be a string";
-    QTest::addRow("added not a date") << QStringLiteral(R"({"version":1,"keys":[{"account":"a","spki_sha256":"%1","added":"yesterday"}]})").arg(kHashA)
-                                      << "keys[0].added";
-    QTest::addRow("second row damaged") << QStringLiteral(R"({"version":1,"keys":[%1,{"account":"b","spki_sha256":"%2","added":5}]})").arg(key, kHashB)
-                                        << "keys[1].added must be a string";
-    QTest::addRow("rule not object") << R"({"version":1,"rules":[1]})" << "rules[0] must be an object";
+    QTest::addRow("unknown key member")
+        << QStringLiteral(R"({"version":1,"keys":[{"account":"a","spki_sha256":"%1","acount":"b"}]})").arg(kHashA)
+        << "unknown member \"acount\"";
+    QTest::addRow("subject not string")
+        << QStringLiteral(R"({"version":1,"keys":[{"account":"a","spki_sha256":"%1","subject":[]}]})").arg(kHashA)
+        << "keys[0].subject must be a string";
+    QTest::addRow("added not a date")
+        << QStringLiteral(R"({"version":1,"keys":[{"account":"a","spki_sha256":"%1","added":"yesterday"}]})")
+               .arg(kHashA)
+        << "keys[0].added";
+    QTest::addRow("second row damaged")
+        << QStringLiteral(R"({"version":1,"keys":[%1,{"account":"b","spki_sha256":"%2","added":5}]})").arg(key, kHashB)
+        << "keys[1].added must be a string";
+    QTest::addRow("rule not object") << R"({"version":1,"rules":[1]})"
+                                     << "rules[0] must be an object";
     QTest::addRow("rule bad attribute") << R"({"version":1,"rules":[{"attribute":"dn","pattern":"x","account":"a"}]})"
                                         << "rules[0].attribute \"dn\"";
     QTest::addRow("rule without pattern") << R"({"version":1,"rules":[{"attribute":"cn","account":"a"}]})"
                                           << "rules[0] lacks \"pattern\"";
     QTest::addRow("rule empty pattern") << R"({"version":1,"rules":[{"attribute":"cn","pattern":"","account":"a"}]})"
                                         << "rules[0]: the pattern";
-    QTest::addRow("rule pattern does not compile") << R"({"version":1,"rules":[{"attribute":"cn","pattern":"(a","account":"a"}]})"
-                                                   << "not a valid regular expression";
-    QTest::addRow("rule group missing") << R"j({"version":1,"rules":[{"attribute":"cn","pattern":"(a)","account":"\\2"}]})j"
-                                        << "group \\2";
-    QTest::addRow("rule account invalid") << R"({"version":1,"rules":[{"attribute":"cn","pattern":"a","account":"a b"}]})"
-                                          << "rules[0]: the account \"a b\"";
-    QTest::addRow("rule unknown member") << R"({"version":1,"rules":[{"attribute":"cn","pattern":"a","account":"a","flags":"i"}]})"
-                                         << "unknown member \"flags\"";
+    QTest::addRow("rule pattern does not compile")
+        << R"({"version":1,"rules":[{"attribute":"cn","pattern":"(a","account":"a"}]})"
+        << "not a valid regular expression";
+    QTest::addRow("rule group missing")
+        << R"j({"version":1,"rules":[{"attribute":"cn","pattern":"(a)","account":"\\2"}]})j"
+        << "group \\2";
+    QTest::addRow("rule account invalid")
+        << R"({"version":1,"rules":[{"attribute":"cn","pattern":"a","account":"a b"}]})"
+        << "rules[0]: the account \"a b\"";
+    QTest::addRow("rule unknown member")
+        << R"({"version":1,"rules":[{"attribute":"cn","pattern":"a","account":"a","flags":"i"}]})"
+        << "unknown member \"flags\"";
 }
 
 void TestPairingStore::damaged()
@@ -453,14 +532,29 @@ void TestPairingStore::checkRule_data()
     QTest::addColumn<QString>("pattern");
     QTest::addColumn<QString>("account");
     QTest::addColumn<QString>("mentions"); // empty: valid
-    QTest::addRow("fixed") << "x" << "alice" << "";
-    QTest::addRow("nine groups") << "(a)(b)(c)(d)(e)(f)(g)(h)(i)" << "\\9\\1" << "";
-    QTest::addRow("reference too high") << "(a)" << "\\2" << "group \\2";
-    QTest::addRow("bad regex") << "[a" << "x" << "not a valid regular expression";
-    QTest::addRow("empty pattern") << "" << "x" << "the pattern";
-    QTest::addRow("long pattern") << QString(1025, QLatin1Char('a')) << "x" << "the pattern";
-    QTest::addRow("stray backslash") << "(a)" << "a\\x" << "not a valid account name";
-    QTest::addRow("empty account") << "a" << "" << "not a valid account name";
+    QTest::addRow("fixed") << "x"
+                           << "alice"
+                           << "";
+    QTest::addRow("nine groups") << "(a)(b)(c)(d)(e)(f)(g)(h)(i)"
+                                 << "\\9\\1"
+                                 << "";
+    QTest::addRow("reference too high") << "(a)"
+                                        << "\\2"
+                                        << "group \\2";
+    QTest::addRow("bad regex") << "[a"
+                               << "x"
+                               << "not a valid regular expression";
+    QTest::addRow("empty pattern") << ""
+                                   << "x"
+                                   << "the pattern";
+    QTest::addRow("long pattern") << QString(1025, QLatin1Char('a')) << "x"
+                                  << "the pattern";
+    QTest::addRow("stray backslash") << "(a)"
+                                     << "a\\x"
+                                     << "not a valid account name";
+    QTest::addRow("empty account") << "a"
+                                   << ""
+                                   << "not a valid account name";
 }
 
 void TestPairingStore::checkRule()

@@ -1,6 +1,5 @@
-#include "core/config/SradConfig.h"
-
 #include "core/config/IniEditor.h"
+#include "core/config/SradConfig.h"
 
 #include <QDir>
 #include <QFile>
@@ -40,20 +39,34 @@ QString addresses(const QList<QHostAddress>& list)
 // One field of the configuration as text, so that rows can name the field they check.
 QString field(const SradConfig& c, const QString& name)
 {
-    if (name == QLatin1String("port")) return QString::number(c.port);
-    if (name == QLatin1String("listen")) return addresses(c.listen);
-    if (name == QLatin1String("certificate")) return c.certificateFile;
-    if (name == QLatin1String("key")) return c.keyFile;
-    if (name == QLatin1String("license")) return c.licenseDir;
-    if (name == QLatin1String("pairings")) return c.pairingsFile;
-    if (name == QLatin1String("ca_bundle")) return c.caBundleFile;
-    if (name == QLatin1String("handshake_timeout_ms")) return QString::number(c.handshakeTimeoutMs);
-    if (name == QLatin1String("max_unauthenticated")) return QString::number(c.maxUnauthenticated);
-    if (name == QLatin1String("max_failures")) return QString::number(c.maxFailures);
-    if (name == QLatin1String("failure_window_s")) return QString::number(c.failureWindowSeconds);
-    if (name == QLatin1String("enabled")) return c.enabled ? QStringLiteral("true") : QStringLiteral("false");
-    if (name == QLatin1String("backend")) return c.screenBackend;
-    if (name == QLatin1String("display")) return c.screenDisplay;
+    if (name == QLatin1String("port"))
+        return QString::number(c.port);
+    if (name == QLatin1String("listen"))
+        return addresses(c.listen);
+    if (name == QLatin1String("certificate"))
+        return c.certificateFile;
+    if (name == QLatin1String("key"))
+        return c.keyFile;
+    if (name == QLatin1String("license"))
+        return c.licenseDir;
+    if (name == QLatin1String("pairings"))
+        return c.pairingsFile;
+    if (name == QLatin1String("ca_bundle"))
+        return c.caBundleFile;
+    if (name == QLatin1String("handshake_timeout_ms"))
+        return QString::number(c.handshakeTimeoutMs);
+    if (name == QLatin1String("max_unauthenticated"))
+        return QString::number(c.maxUnauthenticated);
+    if (name == QLatin1String("max_failures"))
+        return QString::number(c.maxFailures);
+    if (name == QLatin1String("failure_window_s"))
+        return QString::number(c.failureWindowSeconds);
+    if (name == QLatin1String("enabled"))
+        return c.enabled ? QStringLiteral("true") : QStringLiteral("false");
+    if (name == QLatin1String("backend"))
+        return c.screenBackend;
+    if (name == QLatin1String("display"))
+        return c.screenDisplay;
     return QStringLiteral("<unknown field>");
 }
 
@@ -179,30 +192,72 @@ void TestSradConfig::keys_data()
     QTest::addColumn<QString>("field");
     QTest::addColumn<QString>("expected"); // "@" stands for the configuration directory
 
-    QTest::addRow("port") << "[network]\nport = 5000\n" << "port" << "5000";
-    QTest::addRow("port 1") << "[network]\nport=1\n" << "port" << "1";
-    QTest::addRow("port 65535") << "[network]\nport = 65535 ; highest\n" << "port" << "65535";
-    QTest::addRow("listen one") << "[network]\nlisten = 127.0.0.1\n" << "listen" << "127.0.0.1";
-    QTest::addRow("listen v6") << "[network]\nlisten = ::1, 192.168.1.2\n" << "listen" << "::1,192.168.1.2";
-    QTest::addRow("certificate relative") << "[identity]\ncertificate = tls/server.pem\n" << "certificate"
+    QTest::addRow("port") << "[network]\nport = 5000\n"
+                          << "port"
+                          << "5000";
+    QTest::addRow("port 1") << "[network]\nport=1\n"
+                            << "port"
+                            << "1";
+    QTest::addRow("port 65535") << "[network]\nport = 65535 ; highest\n"
+                                << "port"
+                                << "65535";
+    QTest::addRow("listen one") << "[network]\nlisten = 127.0.0.1\n"
+                                << "listen"
+                                << "127.0.0.1";
+    QTest::addRow("listen v6") << "[network]\nlisten = ::1, 192.168.1.2\n"
+                               << "listen"
+                               << "::1,192.168.1.2";
+    QTest::addRow("certificate relative") << "[identity]\ncertificate = tls/server.pem\n"
+                                          << "certificate"
                                           << "@/tls/server.pem";
-    QTest::addRow("certificate absolute") << "[identity]\ncertificate = /etc/ssl/certs/a.pem\n" << "certificate"
+    QTest::addRow("certificate absolute") << "[identity]\ncertificate = /etc/ssl/certs/a.pem\n"
+                                          << "certificate"
                                           << "/etc/ssl/certs/a.pem";
-    QTest::addRow("key") << "[identity]\nkey = ../../ssl/private/a.key\n" << "key" << "@/../../ssl/private/a.key";
-    QTest::addRow("license") << "[license]\ndirectory = licenses\n" << "license" << "@/licenses";
-    QTest::addRow("pairings") << "[auth]\npairings = /var/lib/sra/p.json\n" << "pairings" << "/var/lib/sra/p.json";
-    QTest::addRow("ca_bundle") << "[auth]\nca_bundle = ca.pem\n" << "ca_bundle" << "@/ca.pem";
-    QTest::addRow("ca_bundle empty") << "[auth]\nca_bundle =\n" << "ca_bundle" << "";
-    QTest::addRow("handshake_timeout_ms") << "[auth]\nhandshake_timeout_ms = 2500\n" << "handshake_timeout_ms" << "2500";
-    QTest::addRow("max_unauthenticated") << "[auth]\nmax_unauthenticated = 3\n" << "max_unauthenticated" << "3";
-    QTest::addRow("max_failures") << "[auth]\nmax_failures = 9\n" << "max_failures" << "9";
-    QTest::addRow("failure_window_s") << "[auth]\nfailure_window_s = 60\n" << "failure_window_s" << "60";
-    QTest::addRow("enabled true") << "[service]\nenabled = true\n" << "enabled" << "true";
-    QTest::addRow("enabled yes") << "[service]\nenabled = Yes\n" << "enabled" << "true";
-    QTest::addRow("enabled false") << "[service]\nenabled = false # off\n" << "enabled" << "false";
-    QTest::addRow("backend") << "[screen]\nbackend = x11vnc\n" << "backend" << "x11vnc";
-    QTest::addRow("display") << "[screen]\ndisplay = :1.0\n" << "display" << ":1.0";
-    QTest::addRow("CRLF lines") << "[network]\r\nport = 4117\r\n" << "port" << "4117";
+    QTest::addRow("key") << "[identity]\nkey = ../../ssl/private/a.key\n"
+                         << "key"
+                         << "@/../../ssl/private/a.key";
+    QTest::addRow("license") << "[license]\ndirectory = licenses\n"
+                             << "license"
+                             << "@/licenses";
+    QTest::addRow("pairings") << "[auth]\npairings = /var/lib/sra/p.json\n"
+                              << "pairings"
+                              << "/var/lib/sra/p.json";
+    QTest::addRow("ca_bundle") << "[auth]\nca_bundle = ca.pem\n"
+                               << "ca_bundle"
+                               << "@/ca.pem";
+    QTest::addRow("ca_bundle empty") << "[auth]\nca_bundle =\n"
+                                     << "ca_bundle"
+                                     << "";
+    QTest::addRow("handshake_timeout_ms") << "[auth]\nhandshake_timeout_ms = 2500\n"
+                                          << "handshake_timeout_ms"
+                                          << "2500";
+    QTest::addRow("max_unauthenticated") << "[auth]\nmax_unauthenticated = 3\n"
+                                         << "max_unauthenticated"
+                                         << "3";
+    QTest::addRow("max_failures") << "[auth]\nmax_failures = 9\n"
+                                  << "max_failures"
+                                  << "9";
+    QTest::addRow("failure_window_s") << "[auth]\nfailure_window_s = 60\n"
+                                      << "failure_window_s"
+                                      << "60";
+    QTest::addRow("enabled true") << "[service]\nenabled = true\n"
+                                  << "enabled"
+                                  << "true";
+    QTest::addRow("enabled yes") << "[service]\nenabled = Yes\n"
+                                 << "enabled"
+                                 << "true";
+    QTest::addRow("enabled false") << "[service]\nenabled = false # off\n"
+                                   << "enabled"
+                                   << "false";
+    QTest::addRow("backend") << "[screen]\nbackend = x11vnc\n"
+                             << "backend"
+                             << "x11vnc";
+    QTest::addRow("display") << "[screen]\ndisplay = :1.0\n"
+                             << "display"
+                             << ":1.0";
+    QTest::addRow("CRLF lines") << "[network]\r\nport = 4117\r\n"
+                                << "port"
+                                << "4117";
 }
 
 void TestSradConfig::keys()
@@ -241,9 +296,10 @@ void TestSradConfig::invalid_data()
     QTest::addRow("timeout 0") << QByteArray("[auth]\nhandshake_timeout_ms = 0\n") << "[auth] handshake_timeout_ms";
     QTest::addRow("timeout huge") << QByteArray("[auth]\nhandshake_timeout_ms = 99999999999\n")
                                   << "[auth] handshake_timeout_ms";
-    QTest::addRow("timeout fraction") << QByteArray("[auth]\nhandshake_timeout_ms = 1.5\n") << "[auth] handshake_timeout_ms";
-    QTest::addRow("max_unauthenticated 0") << QByteArray("[auth]\nmax_unauthenticated = 0\n")
-                                           << "[auth] max_unauthenticated";
+    QTest::addRow("timeout fraction") << QByteArray("[auth]\nhandshake_timeout_ms = 1.5\n")
+                                      << "[auth] handshake_timeout_ms";
+    QTest::addRow("max_unauthenticated 0")
+        << QByteArray("[auth]\nmax_unauthenticated = 0\n") << "[auth] max_unauthenticated";
     QTest::addRow("max_failures text") << QByteArray("[auth]\nmax_failures = five\n") << "[auth] max_failures";
     QTest::addRow("failure_window_s -1") << QByteArray("[auth]\nfailure_window_s = -1\n") << "[auth] failure_window_s";
     QTest::addRow("enabled maybe") << QByteArray("[service]\nenabled = maybe\n") << "[service] enabled";
@@ -279,7 +335,8 @@ void TestSradConfig::relativePathsFollowTheFile()
 {
     // srad --config FILE elsewhere: relative paths are relative to FILE's directory, not to the root's.
     const QString other = m_dir->filePath(QStringLiteral("lab/conf/srad.conf"));
-    QVERIFY(writeFile(other, "[identity]\ncertificate = id.crt\nkey = ./keys/../id.key\n[auth]\npairings = /abs/p.json\n"));
+    QVERIFY(
+        writeFile(other, "[identity]\ncertificate = id.crt\nkey = ./keys/../id.key\n[auth]\npairings = /abs/p.json\n"));
     SradConfig c;
     QString error;
     QVERIFY2(SradConfig::load(m_paths, other, c, error), qPrintable(error));
@@ -314,15 +371,26 @@ void TestSradConfig::saveLoadRoundTrip()
     const QByteArray text = f.readAll();
     QVERIFY2(text.contains("ca_bundle = admins-ca.pem\n"), text.constData()); // inside configDir: relative
     QVERIFY2(text.contains("pairings = pairings.json\n"), text.constData());
-    QVERIFY2(text.contains("certificate = /"), text.constData());            // outside: absolute
+    QVERIFY2(text.contains("certificate = /"), text.constData()); // outside: absolute
     QCOMPARE(QFileInfo(configFile()).permissions() & kEverybody,
              QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther);
 
     SradConfig back;
     QVERIFY2(SradConfig::load(m_paths, QString(), back, error), qPrintable(error));
-    for (const char* name : {"port", "listen", "certificate", "key", "license", "pairings", "ca_bundle",
-                             "handshake_timeout_ms", "max_unauthenticated", "max_failures", "failure_window_s",
-                             "enabled", "backend", "display"}) {
+    for (const char* name : {"port",
+                             "listen",
+                             "certificate",
+                             "key",
+                             "license",
+                             "pairings",
+                             "ca_bundle",
+                             "handshake_timeout_ms",
+                             "max_unauthenticated",
+                             "max_failures",
+                             "failure_window_s",
+                             "enabled",
+                             "backend",
+                             "display"}) {
         QCOMPARE(field(back, QLatin1String(name)), field(c, QLatin1String(name)));
     }
 }
@@ -389,7 +457,8 @@ void TestSradConfig::packagedFileStatesTheDefaults()
     uncommented.replace(QRegularExpression(QStringLiteral("^;(\\w+ =)"), QRegularExpression::MultilineOption),
                         QStringLiteral("\\1"));
     // The one absolute default: the runtime directory, which lies under the test's root here.
-    uncommented.replace(QStringLiteral("= /run/secure-remote-access/"), QStringLiteral("= ") + m_paths.runtimeDir() + QLatin1Char('/'));
+    uncommented.replace(QStringLiteral("= /run/secure-remote-access/"),
+                        QStringLiteral("= ") + m_paths.runtimeDir() + QLatin1Char('/'));
     QVERIFY(writeFile(configFile(), uncommented.toUtf8()));
     SradConfig documented;
     QVERIFY2(SradConfig::load(m_paths, QString(), documented, error), qPrintable(error));
@@ -447,22 +516,31 @@ void TestSradConfig::iniEditorEdgeCases()
     using sra::core::IniSetting;
     // A value's trailing comment and indentation stay; a default for an absent key adds nothing.
     QCOMPARE(applyIniSettings(QStringLiteral("[network]\n  port = 1 ; why\n"),
-                              {{QStringLiteral("network"), QStringLiteral("port"), QStringLiteral("2"), false},
-                               {QStringLiteral("network"), QStringLiteral("listen"), QStringLiteral("::"), true}}),
+                              {
+                                  {QStringLiteral("network"), QStringLiteral("port"),   QStringLiteral("2"),  false},
+                                  {QStringLiteral("network"), QStringLiteral("listen"), QStringLiteral("::"), true }
+    }),
              QStringLiteral("[network]\n  port = 2 ; why\n"));
     // A key without a commented line goes to the end of its section, before the blank line and next section.
-    QCOMPARE(applyIniSettings(QStringLiteral("[auth]\n# note\n\n[service]\n"),
-                              {{QStringLiteral("auth"), QStringLiteral("max_failures"), QStringLiteral("3"), false}}),
-             QStringLiteral("[auth]\n# note\nmax_failures = 3\n\n[service]\n"));
+    QCOMPARE(
+        applyIniSettings(QStringLiteral("[auth]\n# note\n\n[service]\n"),
+                         {
+                             {QStringLiteral("auth"), QStringLiteral("max_failures"), QStringLiteral("3"), false}
+    }),
+        QStringLiteral("[auth]\n# note\nmax_failures = 3\n\n[service]\n"));
     // A missing section is appended; an empty value is written without a trailing blank; no final newline is
     // made up for an empty text.
     QCOMPARE(applyIniSettings(QStringLiteral("; only a comment"),
-                              {{QStringLiteral("screen"), QStringLiteral("backend"), QString(), false}}),
+                              {
+                                  {QStringLiteral("screen"), QStringLiteral("backend"), QString(), false}
+    }),
              QStringLiteral("; only a comment\n\n[screen]\nbackend =\n"));
     QCOMPARE(applyIniSettings(QString(), {}), QString());
     // A commented key of another section is not taken for this one.
     QCOMPARE(applyIniSettings(QStringLiteral("[a]\n;k = 1\n[b]\nx = 1\n"),
-                              {{QStringLiteral("b"), QStringLiteral("k"), QStringLiteral("2"), false}}),
+                              {
+                                  {QStringLiteral("b"), QStringLiteral("k"), QStringLiteral("2"), false}
+    }),
              QStringLiteral("[a]\n;k = 1\n[b]\nx = 1\nk = 2\n"));
 }
 

@@ -1,7 +1,6 @@
+#include "OpenSslCli.h"
 #include "core/remote/TlsIdentity.h"
 #include "core/tls/Fingerprint.h"
-
-#include "OpenSslCli.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -75,10 +74,19 @@ void TestTlsIdentity::initTestCase()
     m_certs = file(QStringLiteral("etc/ssl/certs"));
     m_keys = file(QStringLiteral("etc/ssl/private"));
     QVERIFY(QDir().mkpath(m_certs) && QDir().mkpath(m_keys));
-    for (const auto& [name, type] : {std::pair{"a", "ec"}, {"b", "rsa"}, {"c", "ec"}, {"d", "ec"}, {"e", "ec"}, {"f", "ec"}}) {
+    for (const auto& [name, type] : {
+             std::pair{"a", "ec" },
+             {"b", "rsa"},
+             {"c", "ec" },
+             {"d", "ec" },
+             {"e", "ec" },
+             {"f", "ec" }
+    }) {
         const QString n = QLatin1String(name);
-        auto r = makeSelfSigned(m_certs + QStringLiteral("/%1.pem").arg(n), m_keys + QStringLiteral("/%1.key").arg(n),
-                                QStringLiteral("/CN=%1.example").arg(n), QLatin1String(type));
+        auto r = makeSelfSigned(m_certs + QStringLiteral("/%1.pem").arg(n),
+                                m_keys + QStringLiteral("/%1.key").arg(n),
+                                QStringLiteral("/CN=%1.example").arg(n),
+                                QLatin1String(type));
         QVERIFY2(r.ok, qPrintable(r.error));
     }
     QVERIFY(QFile::remove(m_keys + QStringLiteral("/c.key")));
@@ -89,9 +97,14 @@ void TestTlsIdentity::initTestCase()
     QVERIFY(QFile::remove(m_certs + QStringLiteral("/d.pem")));
     QVERIFY(QFile::remove(m_certs + QStringLiteral("/f.pem")));
     // e's key only encrypted.
-    auto enc = runOpenSsl({QStringLiteral("pkey"), QStringLiteral("-in"), m_keys + QStringLiteral("/e.key"),
-                           QStringLiteral("-aes-128-cbc"), QStringLiteral("-passout"), QStringLiteral("pass:secret"),
-                           QStringLiteral("-out"), m_keys + QStringLiteral("/e-encrypted.key")});
+    auto enc = runOpenSsl({QStringLiteral("pkey"),
+                           QStringLiteral("-in"),
+                           m_keys + QStringLiteral("/e.key"),
+                           QStringLiteral("-aes-128-cbc"),
+                           QStringLiteral("-passout"),
+                           QStringLiteral("pass:secret"),
+                           QStringLiteral("-out"),
+                           m_keys + QStringLiteral("/e-encrypted.key")});
     QVERIFY2(enc.ok, qPrintable(enc.error));
     QVERIFY(QFile::remove(m_keys + QStringLiteral("/e.key")));
     // Files that are not certificates are skipped.
@@ -104,7 +117,8 @@ void TestTlsIdentity::generateThenLoad()
     const QString key = file(QStringLiteral("gen/identity.key"));
     QVERIFY(QDir().mkpath(file(QStringLiteral("gen"))));
     QString error;
-    QVERIFY2(TlsIdentity::generateSelfSigned(QStringLiteral("remote-1.example.org"), cert, key, error), qPrintable(error));
+    QVERIFY2(TlsIdentity::generateSelfSigned(QStringLiteral("remote-1.example.org"), cert, key, error),
+             qPrintable(error));
     QCOMPARE(QFileInfo(key).permissions() & kPrivateBits, QFileDevice::Permissions());
 
     TlsIdentity identity;
@@ -116,16 +130,25 @@ void TestTlsIdentity::generateThenLoad()
     QCOMPARE(identity.sha256Fingerprint(), expected);
 
     // What openssl sees in it: P-256, SHA-256 signature, CN and SAN, serverAuth, not a CA, version 3.
-    auto text = runOpenSsl({QStringLiteral("x509"), QStringLiteral("-noout"), QStringLiteral("-text"),
-                            QStringLiteral("-in"), cert});
+    auto text = runOpenSsl(
+        {QStringLiteral("x509"), QStringLiteral("-noout"), QStringLiteral("-text"), QStringLiteral("-in"), cert});
     QVERIFY2(text.ok, qPrintable(text.error));
-    for (const char* needle : {"Version: 3", "ecdsa-with-SHA256", "NIST CURVE: P-256", "CN = remote-1.example.org",
-                               "DNS:remote-1.example.org", "TLS Web Server Authentication", "CA:FALSE",
+    for (const char* needle : {"Version: 3",
+                               "ecdsa-with-SHA256",
+                               "NIST CURVE: P-256",
+                               "CN = remote-1.example.org",
+                               "DNS:remote-1.example.org",
+                               "TLS Web Server Authentication",
+                               "CA:FALSE",
                                "Digital Signature"}) {
         QVERIFY2(text.out.contains(needle), needle);
     }
-    auto verify = runOpenSsl({QStringLiteral("verify"), QStringLiteral("-CAfile"), cert, QStringLiteral("-purpose"),
-                              QStringLiteral("sslserver"), cert});
+    auto verify = runOpenSsl({QStringLiteral("verify"),
+                              QStringLiteral("-CAfile"),
+                              cert,
+                              QStringLiteral("-purpose"),
+                              QStringLiteral("sslserver"),
+                              cert});
     QVERIFY2(verify.ok, qPrintable(verify.error));
     const QDateTime expiry = identity.certificate.expiryDate();
     QVERIFY(expiry > QDateTime::currentDateTimeUtc().addDays(3640));
@@ -133,8 +156,8 @@ void TestTlsIdentity::generateThenLoad()
 
     // A second identity: another key and another random, positive, 16-byte serial.
     const QString cert2 = file(QStringLiteral("gen/identity2.crt"));
-    QVERIFY2(TlsIdentity::generateSelfSigned(QStringLiteral("remote-1.example.org"), cert2,
-                                             file(QStringLiteral("gen/identity2.key")), error),
+    QVERIFY2(TlsIdentity::generateSelfSigned(
+                 QStringLiteral("remote-1.example.org"), cert2, file(QStringLiteral("gen/identity2.key")), error),
              qPrintable(error));
     QSslCertificate other;
     QVERIFY(sra::core::loadCertificateFile(cert2, other, error));
@@ -147,10 +170,15 @@ void TestTlsIdentity::generateIpAddress()
 {
     const QString cert = file(QStringLiteral("gen/ip.crt"));
     QString error;
-    QVERIFY2(TlsIdentity::generateSelfSigned(QStringLiteral("192.0.2.7"), cert, file(QStringLiteral("gen/ip.key")), error),
-             qPrintable(error));
-    auto text = runOpenSsl({QStringLiteral("x509"), QStringLiteral("-noout"), QStringLiteral("-ext"),
-                            QStringLiteral("subjectAltName"), QStringLiteral("-in"), cert});
+    QVERIFY2(
+        TlsIdentity::generateSelfSigned(QStringLiteral("192.0.2.7"), cert, file(QStringLiteral("gen/ip.key")), error),
+        qPrintable(error));
+    auto text = runOpenSsl({QStringLiteral("x509"),
+                            QStringLiteral("-noout"),
+                            QStringLiteral("-ext"),
+                            QStringLiteral("subjectAltName"),
+                            QStringLiteral("-in"),
+                            cert});
     QVERIFY2(text.out.contains("IP Address:192.0.2.7"), text.out.constData());
 }
 
@@ -187,11 +215,14 @@ void TestTlsIdentity::parseFingerprint_data()
     QTest::addRow("formatted") << QString::fromLatin1(sha256.toHex(':').toUpper()) << sha256;
     QTest::addRow("formatted lower") << QString::fromLatin1(sha256.toHex(':')) << sha256;
     QTest::addRow("plain hex") << hex256 << sha256;
-    QTest::addRow("plain upper, blanks around") << QStringLiteral("  ") + hex256.toUpper() + QStringLiteral("\n") << sha256;
+    QTest::addRow("plain upper, blanks around")
+        << QStringLiteral("  ") + hex256.toUpper() + QStringLiteral("\n") << sha256;
     QTest::addRow("sha1") << QString::fromLatin1(sha1.toHex(':')) << sha1;
-    QTest::addRow("openssl sha256 line") << QStringLiteral("sha256 Fingerprint=") + QString::fromLatin1(sha256.toHex(':').toUpper())
+    QTest::addRow("openssl sha256 line") << QStringLiteral("sha256 Fingerprint=")
+                                                + QString::fromLatin1(sha256.toHex(':').toUpper())
                                          << sha256;
-    QTest::addRow("openssl SHA1 line") << QStringLiteral("SHA1 Fingerprint=") + QString::fromLatin1(sha1.toHex(':').toUpper())
+    QTest::addRow("openssl SHA1 line") << QStringLiteral("SHA1 Fingerprint=")
+                                              + QString::fromLatin1(sha1.toHex(':').toUpper())
                                        << sha1;
     QTest::addRow("empty") << QString() << QByteArray();
     QTest::addRow("odd length") << hex256.left(63) << QByteArray();
@@ -199,7 +230,8 @@ void TestTlsIdentity::parseFingerprint_data()
     QTest::addRow("33 bytes") << hex256 + QStringLiteral("00") << QByteArray();
     QTest::addRow("not hex") << QString(64, QLatin1Char('g')) << QByteArray();
     QTest::addRow("single digits") << QStringLiteral("A:B:C") << QByteArray();
-    QTest::addRow("mixed separators") << QString::fromLatin1(sha256.toHex(':')).replace(2, 1, QLatin1Char(' ')) << QByteArray();
+    QTest::addRow("mixed separators") << QString::fromLatin1(sha256.toHex(':')).replace(2, 1, QLatin1Char(' '))
+                                      << QByteArray();
     QTest::addRow("trailing colon") << QString::fromLatin1(sha256.toHex(':')) + QLatin1Char(':') << QByteArray();
     QTest::addRow("other prefix") << QStringLiteral("md5 Fingerprint=") + hex256 << QByteArray();
 }
@@ -225,14 +257,16 @@ void TestTlsIdentity::loadErrors_data()
     QTest::addColumn<QString>("mentions");
     const QString certs = QStringLiteral("etc/ssl/certs/");
     const QString keys = QStringLiteral("etc/ssl/private/");
-    QTest::addRow("missing certificate") << certs + QStringLiteral("none.pem") << keys + QStringLiteral("a.key") << "Cannot read";
-    QTest::addRow("key instead of certificate") << keys + QStringLiteral("a.key") << keys + QStringLiteral("a.key")
-                                                << "no X.509 certificate";
-    QTest::addRow("missing key") << certs + QStringLiteral("a.pem") << keys + QStringLiteral("none.key") << "Cannot read";
-    QTest::addRow("key of another certificate") << certs + QStringLiteral("a.pem") << keys + QStringLiteral("b.key")
-                                                << "does not belong";
-    QTest::addRow("certificate instead of key") << certs + QStringLiteral("a.pem") << certs + QStringLiteral("a.pem")
-                                                << "no private key";
+    QTest::addRow("missing certificate") << certs + QStringLiteral("none.pem") << keys + QStringLiteral("a.key")
+                                         << "Cannot read";
+    QTest::addRow("key instead of certificate")
+        << keys + QStringLiteral("a.key") << keys + QStringLiteral("a.key") << "no X.509 certificate";
+    QTest::addRow("missing key") << certs + QStringLiteral("a.pem") << keys + QStringLiteral("none.key")
+                                 << "Cannot read";
+    QTest::addRow("key of another certificate")
+        << certs + QStringLiteral("a.pem") << keys + QStringLiteral("b.key") << "does not belong";
+    QTest::addRow("certificate instead of key")
+        << certs + QStringLiteral("a.pem") << certs + QStringLiteral("a.pem") << "no private key";
     QTest::addRow("encrypted key") << certs + QStringLiteral("a.pem") << keys + QStringLiteral("e-encrypted.key")
                                    << "encrypted";
     QTest::addRow("world-readable key") << certs + QStringLiteral("a.pem") << QStringLiteral("open.key")
@@ -247,7 +281,8 @@ void TestTlsIdentity::loadErrors()
     if (key == QLatin1String("open.key")) {
         QFile::remove(file(key));
         QVERIFY(QFile::copy(m_keys + QStringLiteral("/a.key"), file(key)));
-        QVERIFY(QFile::setPermissions(file(key), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadOther));
+        QVERIFY(QFile::setPermissions(file(key),
+                                      QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadOther));
     }
     TlsIdentity identity;
     QString error;
@@ -260,11 +295,21 @@ void TestTlsIdentity::loadDerAndRsa()
 {
     const QString der = file(QStringLiteral("b.der"));
     const QString derKey = file(QStringLiteral("b-der.key"));
-    auto r = runOpenSsl({QStringLiteral("x509"), QStringLiteral("-in"), m_certs + QStringLiteral("/b.pem"),
-                         QStringLiteral("-outform"), QStringLiteral("DER"), QStringLiteral("-out"), der});
+    auto r = runOpenSsl({QStringLiteral("x509"),
+                         QStringLiteral("-in"),
+                         m_certs + QStringLiteral("/b.pem"),
+                         QStringLiteral("-outform"),
+                         QStringLiteral("DER"),
+                         QStringLiteral("-out"),
+                         der});
     QVERIFY2(r.ok, qPrintable(r.error));
-    r = runOpenSsl({QStringLiteral("pkey"), QStringLiteral("-in"), m_keys + QStringLiteral("/b.key"),
-                    QStringLiteral("-outform"), QStringLiteral("DER"), QStringLiteral("-out"), derKey});
+    r = runOpenSsl({QStringLiteral("pkey"),
+                    QStringLiteral("-in"),
+                    m_keys + QStringLiteral("/b.key"),
+                    QStringLiteral("-outform"),
+                    QStringLiteral("DER"),
+                    QStringLiteral("-out"),
+                    derKey});
     QVERIFY2(r.ok, qPrintable(r.error));
     QVERIFY(QFile::setPermissions(derKey, QFileDevice::ReadOwner | QFileDevice::WriteOwner));
     TlsIdentity identity;
@@ -276,20 +321,46 @@ void TestTlsIdentity::loadDerAndRsa()
 
 void TestTlsIdentity::findInstalled_data()
 {
-    QTest::addColumn<QString>("fingerprint"); // "a:sha256" = a.pem's SHA-256 from openssl; or literal text
+    QTest::addColumn<QString>("fingerprint");  // "a:sha256" = a.pem's SHA-256 from openssl; or literal text
     QTest::addColumn<QString>("expectedCert"); // empty: failure
     QTest::addColumn<QString>("expectedKey");
     QTest::addColumn<QString>("mentions");
 
-    QTest::addRow("sha256") << "a:sha256" << "a.pem" << "a.key" << "";
-    QTest::addRow("sha1") << "a:sha1" << "a.pem" << "a.key" << "";
-    QTest::addRow("plain lower-case hex") << "a:sha256:plain" << "a.pem" << "a.key" << "";
-    QTest::addRow("no match") << QString(64, QLatin1Char('0')) << "" << "" << "No certificate";
-    QTest::addRow("two certificates, same fingerprint") << "b:sha256" << "" << "" << "installed twice";
-    QTest::addRow("certificate without its key") << "c:sha256" << "" << "" << "private key in";
-    QTest::addRow("only inside a bundle") << "bundle-d" << "" << "" << "only inside the bundle";
-    QTest::addRow("only an encrypted key") << "e:sha256" << "" << "" << "encrypted";
-    QTest::addRow("not a fingerprint") << "hello" << "" << "" << "not a SHA-256 or SHA-1 fingerprint";
+    QTest::addRow("sha256") << "a:sha256"
+                            << "a.pem"
+                            << "a.key"
+                            << "";
+    QTest::addRow("sha1") << "a:sha1"
+                          << "a.pem"
+                          << "a.key"
+                          << "";
+    QTest::addRow("plain lower-case hex") << "a:sha256:plain"
+                                          << "a.pem"
+                                          << "a.key"
+                                          << "";
+    QTest::addRow("no match") << QString(64, QLatin1Char('0')) << ""
+                              << ""
+                              << "No certificate";
+    QTest::addRow("two certificates, same fingerprint") << "b:sha256"
+                                                        << ""
+                                                        << ""
+                                                        << "installed twice";
+    QTest::addRow("certificate without its key") << "c:sha256"
+                                                 << ""
+                                                 << ""
+                                                 << "private key in";
+    QTest::addRow("only inside a bundle") << "bundle-d"
+                                          << ""
+                                          << ""
+                                          << "only inside the bundle";
+    QTest::addRow("only an encrypted key") << "e:sha256"
+                                           << ""
+                                           << ""
+                                           << "encrypted";
+    QTest::addRow("not a fingerprint") << "hello"
+                                       << ""
+                                       << ""
+                                       << "not a SHA-256 or SHA-1 fingerprint";
 }
 
 void TestTlsIdentity::findInstalled()
@@ -305,7 +376,8 @@ void TestTlsIdentity::findInstalled()
         fingerprint = sra::core::formatFingerprint(all.at(1).digest(QCryptographicHash::Sha256));
     } else if (fingerprint.contains(QLatin1Char(':'))) {
         const QStringList parts = fingerprint.split(QLatin1Char(':'));
-        fingerprint = openSslFingerprint(m_certs + QLatin1Char('/') + parts.at(0) + QStringLiteral(".pem"), parts.at(1));
+        fingerprint =
+            openSslFingerprint(m_certs + QLatin1Char('/') + parts.at(0) + QStringLiteral(".pem"), parts.at(1));
         QVERIFY(!fingerprint.isEmpty());
         if (parts.size() > 2) {
             fingerprint = fingerprint.remove(QLatin1Char(':')).toLower();
@@ -336,12 +408,16 @@ void TestTlsIdentity::findInstalledCountsLinksOnce()
     QString cert;
     QString key;
     QString error;
-    QVERIFY2(TlsIdentity::findInstalled(openSslFingerprint(m_certs + QStringLiteral("/a.pem")), certs, m_keys, cert,
-                                        key, error),
+    QVERIFY2(TlsIdentity::findInstalled(
+                 openSslFingerprint(m_certs + QStringLiteral("/a.pem")), certs, m_keys, cert, key, error),
              qPrintable(error));
     QCOMPARE(key, m_keys + QStringLiteral("/a.key"));
     QVERIFY(!TlsIdentity::findInstalled(openSslFingerprint(m_certs + QStringLiteral("/a.pem")),
-                                        dir.filePath(QStringLiteral("missing")), m_keys, cert, key, error));
+                                        dir.filePath(QStringLiteral("missing")),
+                                        m_keys,
+                                        cert,
+                                        key,
+                                        error));
     QVERIFY2(error.contains(QStringLiteral("does not exist")), qPrintable(error));
 }
 

@@ -199,8 +199,12 @@ void TestFailureLimiter::ipv4MappedCountsAsIpv4()
 void TestFailureLimiter::addressesAreIndependent()
 {
     FailureLimiter limiter(2, 60);
-    const QList<QHostAddress> addresses{
-        addr("192.0.2.1"), addr("192.0.2.2"), addr("2001:db8:0:1::1"), addr("2001:db8:0:2::1"), addr("::1"), addr("127.0.0.1")};
+    const QList<QHostAddress> addresses{addr("192.0.2.1"),
+                                        addr("192.0.2.2"),
+                                        addr("2001:db8:0:1::1"),
+                                        addr("2001:db8:0:2::1"),
+                                        addr("::1"),
+                                        addr("127.0.0.1")};
     // Each address in turn reaches the limit; the others stay untouched.
     for (int i = 0; i < addresses.size(); ++i) {
         const qint64 t = kStart + i * 1000;
@@ -278,11 +282,16 @@ void TestFailureLimiter::ipv6CountsBySlash64_data()
     QTest::addColumn<QString>("first");
     QTest::addColumn<QString>("second");
     QTest::addColumn<bool>("sameSource");
-    QTest::addRow("same /64, other interface id") << "2001:db8:1:2::1" << "2001:db8:1:2:ffff:ffff:ffff:fffe" << true;
-    QTest::addRow("same address") << "2001:db8:1:2::1" << "2001:db8:1:2::1" << true;
-    QTest::addRow("neighbouring /64") << "2001:db8:1:2::1" << "2001:db8:1:3::1" << false;
-    QTest::addRow("other /48") << "2001:db8:1:2::1" << "2001:db8:2:2::1" << false;
-    QTest::addRow("IPv4 apart from the IPv6 ::/64") << "1.2.3.4" << "::ffff:0:0:1" << false;
+    QTest::addRow("same /64, other interface id") << "2001:db8:1:2::1"
+                                                  << "2001:db8:1:2:ffff:ffff:ffff:fffe" << true;
+    QTest::addRow("same address") << "2001:db8:1:2::1"
+                                  << "2001:db8:1:2::1" << true;
+    QTest::addRow("neighbouring /64") << "2001:db8:1:2::1"
+                                      << "2001:db8:1:3::1" << false;
+    QTest::addRow("other /48") << "2001:db8:1:2::1"
+                               << "2001:db8:2:2::1" << false;
+    QTest::addRow("IPv4 apart from the IPv6 ::/64") << "1.2.3.4"
+                                                    << "::ffff:0:0:1" << false;
 }
 
 void TestFailureLimiter::ipv6CountsBySlash64()

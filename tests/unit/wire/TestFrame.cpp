@@ -2,9 +2,8 @@
 // byte by byte and in random splits, header errors on the first offending byte, the size check before any
 // payload is buffered, sticky failure, and bytesWanted() at every stage.
 
-#include "core/wire/Frame.h"
-
 #include "WireTestSupport.h"
+#include "core/wire/Frame.h"
 
 #include <QRandomGenerator>
 #include <QSet>
@@ -68,7 +67,14 @@ bool sameFrames(const std::vector<Frame>& a, const std::vector<Frame>& b)
 }
 
 const std::vector<std::pair<std::uint8_t, int>> kMixedShapes = {
-    {0x01, 0}, {0x02, 1}, {0x05, 300}, {0x00, 7}, {0xFF, 0}, {0x06, 4096}, {0x7F, 1}, {0x03, 65},
+    {0x01, 0   },
+    {0x02, 1   },
+    {0x05, 300 },
+    {0x00, 7   },
+    {0xFF, 0   },
+    {0x06, 4096},
+    {0x7F, 1   },
+    {0x03, 65  },
 };
 
 } // namespace
@@ -527,8 +533,8 @@ void TestFrame::bytesWantedStages()
 
 void TestFrame::errorNames()
 {
-    const FrameError all[] = {FrameError::None, FrameError::BadMagic, FrameError::UnsupportedVersion,
-                              FrameError::TooLarge};
+    const FrameError all[] = {
+        FrameError::None, FrameError::BadMagic, FrameError::UnsupportedVersion, FrameError::TooLarge};
     QSet<QByteArray> seen;
     for (FrameError e : all) {
         const QByteArray name(frameErrorName(e));

@@ -2,9 +2,8 @@
 // (type, field ids, order, lengths, bounds, UTF-8), encodeMessage refusing what decodeMessage would refuse,
 // and makeError truncating long texts on a character boundary.
 
-#include "core/wire/Message.h"
-
 #include "WireTestSupport.h"
+#include "core/wire/Message.h"
 
 #include <QByteArrayList>
 #include <QSet>
@@ -88,11 +87,11 @@ struct TextField
 };
 
 const TextField kTextFields[] = {
-    {"Hello.ClientName", kHello, Field::ClientName},
-    {"AuthOk.Account", kAuthOk, Field::Account},
-    {"AuthOk.SessionId", kAuthOk, Field::SessionId},
-    {"Error.ErrorText", kError, Field::ErrorText},
-    {"Bye.Reason", kBye, Field::Reason},
+    {"Hello.ClientName", kHello,  Field::ClientName},
+    {"AuthOk.Account",   kAuthOk, Field::Account   },
+    {"AuthOk.SessionId", kAuthOk, Field::SessionId },
+    {"Error.ErrorText",  kError,  Field::ErrorText },
+    {"Bye.Reason",       kBye,    Field::Reason    },
 };
 
 QByteArrayList withText(const TextField& t, const QByteArray& value)
@@ -119,61 +118,61 @@ struct Utf8Case
 QList<Utf8Case> invalidUtf8Cases()
 {
     return {
-        {"overlong 2-byte slash", QByteArray::fromHex("c0af")},
-        {"overlong 2-byte C1", QByteArray::fromHex("c1bf")},
-        {"overlong 2-byte NUL", QByteArray::fromHex("c080")},
-        {"overlong 3-byte", QByteArray::fromHex("e080af")},
-        {"overlong 3-byte U+07FF", QByteArray::fromHex("e09fbf")},
-        {"overlong 4-byte", QByteArray::fromHex("f08080af")},
-        {"overlong 4-byte U+FFFF", QByteArray::fromHex("f08fbfbf")},
-        {"surrogate D800", QByteArray::fromHex("eda080")},
-        {"surrogate DBFF", QByteArray::fromHex("edafbf")},
-        {"surrogate DC00", QByteArray::fromHex("edb080")},
-        {"surrogate DFFF", QByteArray::fromHex("edbfbf")},
-        {"surrogate pair CESU-8", QByteArray::fromHex("eda0bdedb880")},
-        {"above U+10FFFF (F4 90)", QByteArray::fromHex("f4908080")},
-        {"above U+10FFFF (F5)", QByteArray::fromHex("f5808080")},
-        {"lead F7", QByteArray::fromHex("f7bfbfbf")},
-        {"5-byte lead F8", QByteArray::fromHex("f888808080")},
-        {"6-byte lead FC", QByteArray::fromHex("fc8480808080")},
-        {"byte FE", QByteArray::fromHex("fe")},
-        {"byte FF", QByteArray::fromHex("ff")},
-        {"truncated 2-byte at end", QByteArray("ab") + QByteArray::fromHex("c3")},
-        {"truncated 3-byte at end", QByteArray("ab") + QByteArray::fromHex("e282")},
-        {"truncated 4-byte at end", QByteArray::fromHex("f09f98")},
-        {"truncated 3-byte before ASCII", QByteArray::fromHex("e28241")},
-        {"truncated 4-byte before ASCII", QByteArray::fromHex("f09f9841")},
-        {"2-byte lead then lead", QByteArray::fromHex("c3c3a9")},
-        {"lone continuation 80", QByteArray::fromHex("80")},
-        {"lone continuation BF", QByteArray::fromHex("bf")},
-        {"continuation after ASCII", QByteArray("a") + QByteArray::fromHex("80") + QByteArray("b")},
-        {"extra continuation", QByteArray::fromHex("c3a9a9")},
-        {"NUL alone", QByteArray(1, '\0')},
-        {"NUL inside", QByteArray("adm\0in", 6)},
-        {"NUL at end", QByteArray("admin\0", 6)},
-        {"Latin-1 e acute", QByteArray::fromHex("e9")},
+        {"overlong 2-byte slash",         QByteArray::fromHex("c0af")                                  },
+        {"overlong 2-byte C1",            QByteArray::fromHex("c1bf")                                  },
+        {"overlong 2-byte NUL",           QByteArray::fromHex("c080")                                  },
+        {"overlong 3-byte",               QByteArray::fromHex("e080af")                                },
+        {"overlong 3-byte U+07FF",        QByteArray::fromHex("e09fbf")                                },
+        {"overlong 4-byte",               QByteArray::fromHex("f08080af")                              },
+        {"overlong 4-byte U+FFFF",        QByteArray::fromHex("f08fbfbf")                              },
+        {"surrogate D800",                QByteArray::fromHex("eda080")                                },
+        {"surrogate DBFF",                QByteArray::fromHex("edafbf")                                },
+        {"surrogate DC00",                QByteArray::fromHex("edb080")                                },
+        {"surrogate DFFF",                QByteArray::fromHex("edbfbf")                                },
+        {"surrogate pair CESU-8",         QByteArray::fromHex("eda0bdedb880")                          },
+        {"above U+10FFFF (F4 90)",        QByteArray::fromHex("f4908080")                              },
+        {"above U+10FFFF (F5)",           QByteArray::fromHex("f5808080")                              },
+        {"lead F7",                       QByteArray::fromHex("f7bfbfbf")                              },
+        {"5-byte lead F8",                QByteArray::fromHex("f888808080")                            },
+        {"6-byte lead FC",                QByteArray::fromHex("fc8480808080")                          },
+        {"byte FE",                       QByteArray::fromHex("fe")                                    },
+        {"byte FF",                       QByteArray::fromHex("ff")                                    },
+        {"truncated 2-byte at end",       QByteArray("ab") + QByteArray::fromHex("c3")                 },
+        {"truncated 3-byte at end",       QByteArray("ab") + QByteArray::fromHex("e282")               },
+        {"truncated 4-byte at end",       QByteArray::fromHex("f09f98")                                },
+        {"truncated 3-byte before ASCII", QByteArray::fromHex("e28241")                                },
+        {"truncated 4-byte before ASCII", QByteArray::fromHex("f09f9841")                              },
+        {"2-byte lead then lead",         QByteArray::fromHex("c3c3a9")                                },
+        {"lone continuation 80",          QByteArray::fromHex("80")                                    },
+        {"lone continuation BF",          QByteArray::fromHex("bf")                                    },
+        {"continuation after ASCII",      QByteArray("a") + QByteArray::fromHex("80") + QByteArray("b")},
+        {"extra continuation",            QByteArray::fromHex("c3a9a9")                                },
+        {"NUL alone",                     QByteArray(1,                                                  '\0')},
+        {"NUL inside",                               QByteArray("adm\0in",                                                                                 6)},
+        {"NUL at end",                             QByteArray("admin\0",          6)},
+        {"Latin-1 e acute",QByteArray::fromHex("e9")                                },
     };
 }
 
 QList<Utf8Case> validUtf8Cases()
 {
     return {
-        {"ASCII", QByteArray("admin@example.org")},
-        {"empty-adjacent ASCII 1 char", QByteArray("x")},
-        {"U+0080", QByteArray::fromHex("c280")},
-        {"U+00E9", QByteArray::fromHex("c3a9")},
-        {"U+07FF", QByteArray::fromHex("dfbf")},
-        {"U+0800", QByteArray::fromHex("e0a080")},
-        {"U+20AC euro", QByteArray::fromHex("e282ac")},
-        {"U+D7FF", QByteArray::fromHex("ed9fbf")},
-        {"U+E000", QByteArray::fromHex("ee8080")},
-        {"U+FFFD", QByteArray::fromHex("efbfbd")},
-        {"U+FFFF", QByteArray::fromHex("efbfbf")},
-        {"U+10000", QByteArray::fromHex("f0908080")},
-        {"U+1F600 emoji", QByteArray::fromHex("f09f9880")},
-        {"U+10FFFF", QByteArray::fromHex("f48fbfbf")},
-        {"mixed", QStringLiteral(u"Jürgen Groß — 管理者 🔑").toUtf8()},
-        {"control characters", QByteArray("tab\there\nnew line\x7f")},
+        {"ASCII",                       QByteArray("admin@example.org")                             },
+        {"empty-adjacent ASCII 1 char", QByteArray("x")                                             },
+        {"U+0080",                      QByteArray::fromHex("c280")                                 },
+        {"U+00E9",                      QByteArray::fromHex("c3a9")                                 },
+        {"U+07FF",                      QByteArray::fromHex("dfbf")                                 },
+        {"U+0800",                      QByteArray::fromHex("e0a080")                               },
+        {"U+20AC euro",                 QByteArray::fromHex("e282ac")                               },
+        {"U+D7FF",                      QByteArray::fromHex("ed9fbf")                               },
+        {"U+E000",                      QByteArray::fromHex("ee8080")                               },
+        {"U+FFFD",                      QByteArray::fromHex("efbfbd")                               },
+        {"U+FFFF",                      QByteArray::fromHex("efbfbf")                               },
+        {"U+10000",                     QByteArray::fromHex("f0908080")                             },
+        {"U+1F600 emoji",               QByteArray::fromHex("f09f9880")                             },
+        {"U+10FFFF",                    QByteArray::fromHex("f48fbfbf")                             },
+        {"mixed",                       QStringLiteral(u"Jürgen Groß — 管理者 🔑").toUtf8()},
+        {"control characters",          QByteArray("tab\there\nnew line\x7f")                       },
     };
 }
 
@@ -207,8 +206,9 @@ void TestMessage::schema()
         const MessageSpec* spec = messageSpec(static_cast<std::uint8_t>(type));
         // Authentication (1..7), the card relay (0x10..0x14) and its login advice (0x15), the local channel
         // (0x20..0x23), screen sharing (0x30..0x34) and the screen agent channel (0x40..0x44).
-        const bool known = (type >= kHello && type <= kBye) || (type >= 0x10 && type <= 0x15) || (type >= 0x20 && type <= 0x23)
-                           || (type >= 0x30 && type <= 0x34) || (type >= 0x40 && type <= 0x44);
+        const bool known = (type >= kHello && type <= kBye) || (type >= 0x10 && type <= 0x15)
+                           || (type >= 0x20 && type <= 0x23) || (type >= 0x30 && type <= 0x34)
+                           || (type >= 0x40 && type <= 0x44);
         QCOMPARE(spec != nullptr, known);
         if (!spec) {
             continue;
@@ -239,9 +239,8 @@ void TestMessage::roundTrip_data()
                                        << QByteArrayList{F(Field::ClientNonce, nonce()),
                                                          F(Field::Certificate, randomBytes(1200, 3)),
                                                          F(Field::ClientName, "Jürgen's laptop")};
-    QTest::addRow("Hello, required only") << kHello
-                                          << QByteArrayList{F(Field::ClientNonce, nonce(32, 4)),
-                                                            F(Field::Certificate, randomBytes(1, 5))};
+    QTest::addRow("Hello, required only")
+        << kHello << QByteArrayList{F(Field::ClientNonce, nonce(32, 4)), F(Field::Certificate, randomBytes(1, 5))};
     QTest::addRow("Hello, largest") << kHello
                                     << QByteArrayList{F(Field::ClientNonce, nonce(32, 6)),
                                                       F(Field::Certificate, randomBytes(16384, 7)),
@@ -250,18 +249,17 @@ void TestMessage::roundTrip_data()
                                               << QByteArrayList{F(Field::ClientNonce, nonce(32, 8)),
                                                                 F(Field::Certificate, randomBytes(10, 9)),
                                                                 F(Field::ClientName, QByteArray())};
-    QTest::addRow("Hello, all-zero nonce") << kHello
-                                           << QByteArrayList{F(Field::ClientNonce, QByteArray(32, '\0')),
-                                                             F(Field::Certificate, QByteArray(1, '\0'))};
+    QTest::addRow("Hello, all-zero nonce")
+        << kHello
+        << QByteArrayList{F(Field::ClientNonce, QByteArray(32, '\0')), F(Field::Certificate, QByteArray(1, '\0'))};
     QTest::addRow("Challenge") << kChallenge << QByteArrayList{F(Field::ServerNonce, nonce(32, 10))};
     QTest::addRow("AuthResponse, 1 byte") << kAuthResponse << QByteArrayList{F(Field::Signature, "\x30")};
-    QTest::addRow("AuthResponse, 256 bytes") << kAuthResponse
-                                             << QByteArrayList{F(Field::Signature, randomBytes(256, 11))};
-    QTest::addRow("AuthResponse, 1024 bytes") << kAuthResponse
-                                              << QByteArrayList{F(Field::Signature, randomBytes(1024, 12))};
+    QTest::addRow("AuthResponse, 256 bytes")
+        << kAuthResponse << QByteArrayList{F(Field::Signature, randomBytes(256, 11))};
+    QTest::addRow("AuthResponse, 1024 bytes")
+        << kAuthResponse << QByteArrayList{F(Field::Signature, randomBytes(1024, 12))};
     QTest::addRow("AuthOk") << kAuthOk
-                            << QByteArrayList{F(Field::Account, "alice"),
-                                              F(Field::SessionId, "7c1e0f4a-session")};
+                            << QByteArrayList{F(Field::Account, "alice"), F(Field::SessionId, "7c1e0f4a-session")};
     QTest::addRow("AuthOk, longest") << kAuthOk
                                      << QByteArrayList{F(Field::Account, text(256, 'b')),
                                                        F(Field::SessionId, text(256, 'c'))};
@@ -271,9 +269,8 @@ void TestMessage::roundTrip_data()
                                                          F(Field::RetryAfterMs, be32(30000))};
     QTest::addRow("Error, code only") << kError << QByteArrayList{F(Field::ErrorCode, be32(1))};
     QTest::addRow("Error, unknown code value") << kError << QByteArrayList{F(Field::ErrorCode, be32(0xFFFFFFFFu))};
-    QTest::addRow("Error, code and retry") << kError
-                                           << QByteArrayList{F(Field::ErrorCode, be32(0)),
-                                                             F(Field::RetryAfterMs, be32(0x01020304))};
+    QTest::addRow("Error, code and retry")
+        << kError << QByteArrayList{F(Field::ErrorCode, be32(0)), F(Field::RetryAfterMs, be32(0x01020304))};
     QTest::addRow("Error, longest text") << kError
                                          << QByteArrayList{F(Field::ErrorCode, be32(99)),
                                                            F(Field::ErrorText, text(1024, 'e'))};
@@ -284,22 +281,26 @@ void TestMessage::roundTrip_data()
     QTest::addRow("Bye, longest reason") << kBye << QByteArrayList{F(Field::Reason, text(1024, 'r'))};
     QTest::addRow("ScreenRequest") << int(MessageType::ScreenRequest) << QByteArrayList{};
     QTest::addRow("ScreenGrant") << int(MessageType::ScreenGrant)
-                                 << QByteArrayList{F(Field::VncPassword, "aB3dE5gH"), F(Field::Ticket, nonce(32, 13)),
+                                 << QByteArrayList{F(Field::VncPassword, "aB3dE5gH"),
+                                                   F(Field::Ticket, nonce(32, 13)),
                                                    F(Field::ExpiresInMs, be32(30000))};
-    QTest::addRow("ScreenEnded, refusal") << int(MessageType::ScreenEnded)
-                                          << QByteArrayList{F(Field::ErrorCode, be32(30)),
-                                                            F(Field::Reason, "screen sharing is not set up")};
+    QTest::addRow("ScreenEnded, refusal")
+        << int(MessageType::ScreenEnded)
+        << QByteArrayList{F(Field::ErrorCode, be32(30)), F(Field::Reason, "screen sharing is not set up")};
     QTest::addRow("ScreenEnded, plain") << int(MessageType::ScreenEnded) << QByteArrayList{};
     QTest::addRow("StreamOpen") << int(MessageType::StreamOpen) << QByteArrayList{F(Field::Ticket, nonce(32, 14))};
     QTest::addRow("StreamReady") << int(MessageType::StreamReady) << QByteArrayList{};
     QTest::addRow("AgentHello") << int(MessageType::AgentHello)
-                                << QByteArrayList{F(Field::ClientName, "sra-screen-agent 0.1.0"), F(Field::Display, ":0")};
-    QTest::addRow("AgentHello, display only") << int(MessageType::AgentHello) << QByteArrayList{F(Field::Display, ":12.1")};
+                                << QByteArrayList{F(Field::ClientName, "sra-screen-agent 0.1.0"),
+                                                  F(Field::Display, ":0")};
+    QTest::addRow("AgentHello, display only")
+        << int(MessageType::AgentHello) << QByteArrayList{F(Field::Display, ":12.1")};
     QTest::addRow("AgentStart") << int(MessageType::AgentStart)
                                 << QByteArrayList{F(Field::RequestId, be32(7)), F(Field::VncPassword, "aB3dE5gH")};
     QTest::addRow("AgentStarted") << int(MessageType::AgentStarted)
                                   << QByteArrayList{F(Field::RequestId, be32(7)), F(Field::ProcessId, be32(4242))};
-    QTest::addRow("AgentStarted, no pid") << int(MessageType::AgentStarted) << QByteArrayList{F(Field::RequestId, be32(1))};
+    QTest::addRow("AgentStarted, no pid")
+        << int(MessageType::AgentStarted) << QByteArrayList{F(Field::RequestId, be32(1))};
     QTest::addRow("AgentStop") << int(MessageType::AgentStop) << QByteArrayList{F(Field::RequestId, be32(7))};
     QTest::addRow("AgentEnded") << int(MessageType::AgentEnded)
                                 << QByteArrayList{F(Field::Reason, "x11vnc exited"), F(Field::RequestId, be32(7))};
@@ -372,37 +373,40 @@ void TestMessage::malformed_data()
 
     // A field of another message.
     QTest::addRow("Challenge with ClientNonce") << kChallenge << fieldBytes(Field::ClientNonce, nonce()) << notHere;
-    QTest::addRow("Challenge with ClientNonce first") << kChallenge
-                                                      << fieldBytes(Field::ClientNonce, nonce()) + challenge << notHere;
-    QTest::addRow("Hello with ServerNonce") << kHello
-                                            << fieldBytes(Field::ClientNonce, nonce())
-                                                   + fieldBytes(Field::ServerNonce, nonce())
-                                                   + fieldBytes(Field::Certificate, "c")
-                                            << notHere;
+    QTest::addRow("Challenge with ClientNonce first")
+        << kChallenge << fieldBytes(Field::ClientNonce, nonce()) + challenge << notHere;
+    QTest::addRow("Hello with ServerNonce")
+        << kHello
+        << fieldBytes(Field::ClientNonce, nonce()) + fieldBytes(Field::ServerNonce, nonce())
+               + fieldBytes(Field::Certificate, "c")
+        << notHere;
     QTest::addRow("Hello with Signature") << kHello << hello + fieldBytes(Field::Signature, "s") << notHere;
     QTest::addRow("AuthResponse with Certificate") << kAuthResponse << fieldBytes(Field::Certificate, "c") << notHere;
-    QTest::addRow("AuthOk with ErrorCode") << kAuthOk
-                                           << fieldBytes(Field::Account, "a") + fieldBytes(Field::SessionId, "s")
-                                                  + fieldBytes(Field::ErrorCode, be32(1))
-                                           << notHere;
+    QTest::addRow("AuthOk with ErrorCode")
+        << kAuthOk
+        << fieldBytes(Field::Account, "a") + fieldBytes(Field::SessionId, "s") + fieldBytes(Field::ErrorCode, be32(1))
+        << notHere;
     QTest::addRow("Error with Reason") << kError << code + fieldBytes(Field::Reason, "r") << notHere;
     QTest::addRow("Keepalive with Reason") << kKeepalive << fieldBytes(Field::Reason, "r") << notHere;
     QTest::addRow("Keepalive with empty field 1") << kKeepalive << fieldBytes(Field::ClientNonce, {}) << notHere;
     QTest::addRow("Bye with ErrorText") << kBye << fieldBytes(Field::ErrorText, "t") << notHere;
 
     // Repeats and disorder.
-    QTest::addRow("ClientNonce repeated") << kHello
-                                          << fieldBytes(Field::ClientNonce, nonce()) + fieldBytes(Field::ClientNonce, nonce())
-                                                 + fieldBytes(Field::Certificate, "c")
-                                          << order;
+    QTest::addRow("ClientNonce repeated")
+        << kHello
+        << fieldBytes(Field::ClientNonce, nonce()) + fieldBytes(Field::ClientNonce, nonce())
+               + fieldBytes(Field::Certificate, "c")
+        << order;
     QTest::addRow("ServerNonce repeated") << kChallenge << challenge + challenge << order;
-    QTest::addRow("Reason repeated") << kBye << fieldBytes(Field::Reason, "a") + fieldBytes(Field::Reason, "b") << order;
+    QTest::addRow("Reason repeated") << kBye << fieldBytes(Field::Reason, "a") + fieldBytes(Field::Reason, "b")
+                                     << order;
     QTest::addRow("ErrorCode repeated") << kError << code + code << order;
     QTest::addRow("Hello, Certificate before ClientNonce")
         << kHello << fieldBytes(Field::Certificate, "c") + fieldBytes(Field::ClientNonce, nonce()) << order;
     QTest::addRow("Hello, ClientName before Certificate")
         << kHello
-        << fieldBytes(Field::ClientNonce, nonce()) + fieldBytes(Field::ClientName, "n") + fieldBytes(Field::Certificate, "c")
+        << fieldBytes(Field::ClientNonce, nonce()) + fieldBytes(Field::ClientName, "n")
+               + fieldBytes(Field::Certificate, "c")
         << order;
     QTest::addRow("AuthOk, SessionId before Account")
         << kAuthOk << fieldBytes(Field::SessionId, "s") + fieldBytes(Field::Account, "a") << order;
@@ -416,20 +420,20 @@ void TestMessage::malformed_data()
     for (int n = 1; n <= 4; ++n) {
         QTest::addRow("Bye, %d-byte field header", n) << kBye << fullHeader.left(n) << truncated;
         QTest::addRow("Keepalive, %d-byte field header", n) << kKeepalive << QByteArray(n, '\0') << truncated;
-        QTest::addRow("Hello + %d-byte field header", n) << kHello << hello + fieldBytes(Field::ClientName, "n").left(n)
-                                                         << truncated;
-        QTest::addRow("Challenge + %d trailing bytes", n) << kChallenge << challenge + QByteArray(n, '\x0b') << truncated;
+        QTest::addRow("Hello + %d-byte field header", n)
+            << kHello << hello + fieldBytes(Field::ClientName, "n").left(n) << truncated;
+        QTest::addRow("Challenge + %d trailing bytes", n)
+            << kChallenge << challenge + QByteArray(n, '\x0b') << truncated;
     }
 
     // Lengths past the end.
     QTest::addRow("ServerNonce announces 33, has 32")
         << kChallenge << QByteArray(1, '\x02') + be32(33) + nonce() << pastEnd;
     QTest::addRow("Reason announces 1, has 0") << kBye << QByteArray(1, '\x0b') + be32(1) << pastEnd;
-    QTest::addRow("Reason announces 0xFFFFFFFF") << kBye << QByteArray(1, '\x0b') + be32(0xFFFFFFFFu) + "abc" << pastEnd;
-    QTest::addRow("Certificate announces 2^31") << kHello
-                                                << fieldBytes(Field::ClientNonce, nonce()) + QByteArray(1, '\x03')
-                                                       + be32(1u << 31) + "c"
-                                                << pastEnd;
+    QTest::addRow("Reason announces 0xFFFFFFFF")
+        << kBye << QByteArray(1, '\x0b') + be32(0xFFFFFFFFu) + "abc" << pastEnd;
+    QTest::addRow("Certificate announces 2^31")
+        << kHello << fieldBytes(Field::ClientNonce, nonce()) + QByteArray(1, '\x03') + be32(1u << 31) + "c" << pastEnd;
     QTest::addRow("Signature announces 1025, has 1")
         << kAuthResponse << QByteArray(1, '\x04') + be32(1025) + "s" << pastEnd;
 
@@ -446,38 +450,45 @@ void TestMessage::malformed_data()
     QTest::addRow("Error without fields") << kError << QByteArray() << missing;
 
     // Bounds.
-    QTest::addRow("ClientNonce 0 bytes") << kHello << fieldBytes(Field::ClientNonce, {}) + fieldBytes(Field::Certificate, "c")
+    QTest::addRow("ClientNonce 0 bytes") << kHello
+                                         << fieldBytes(Field::ClientNonce, {}) + fieldBytes(Field::Certificate, "c")
                                          << length;
-    QTest::addRow("ClientNonce 31 bytes") << kHello
-                                          << fieldBytes(Field::ClientNonce, nonce(31)) + fieldBytes(Field::Certificate, "c")
-                                          << length;
-    QTest::addRow("ClientNonce 33 bytes") << kHello
-                                          << fieldBytes(Field::ClientNonce, nonce(33)) + fieldBytes(Field::Certificate, "c")
-                                          << length;
+    QTest::addRow("ClientNonce 31 bytes")
+        << kHello << fieldBytes(Field::ClientNonce, nonce(31)) + fieldBytes(Field::Certificate, "c") << length;
+    QTest::addRow("ClientNonce 33 bytes")
+        << kHello << fieldBytes(Field::ClientNonce, nonce(33)) + fieldBytes(Field::Certificate, "c") << length;
     QTest::addRow("ServerNonce 31 bytes") << kChallenge << fieldBytes(Field::ServerNonce, nonce(31)) << length;
     QTest::addRow("ServerNonce 33 bytes") << kChallenge << fieldBytes(Field::ServerNonce, nonce(33)) << length;
     QTest::addRow("ServerNonce 0 bytes") << kChallenge << fieldBytes(Field::ServerNonce, {}) << length;
-    QTest::addRow("Certificate empty") << kHello << fieldBytes(Field::ClientNonce, nonce()) + fieldBytes(Field::Certificate, {})
+    QTest::addRow("Certificate empty") << kHello
+                                       << fieldBytes(Field::ClientNonce, nonce()) + fieldBytes(Field::Certificate, {})
                                        << length;
     QTest::addRow("Certificate 16385 bytes")
         << kHello << fieldBytes(Field::ClientNonce, nonce()) + fieldBytes(Field::Certificate, randomBytes(16385, 3))
         << length;
     QTest::addRow("ClientName 257 bytes") << kHello << hello + fieldBytes(Field::ClientName, text(257)) << length;
     QTest::addRow("Signature empty") << kAuthResponse << fieldBytes(Field::Signature, {}) << length;
-    QTest::addRow("Signature 1025 bytes") << kAuthResponse << fieldBytes(Field::Signature, randomBytes(1025, 4)) << length;
-    QTest::addRow("Account empty") << kAuthOk << fieldBytes(Field::Account, {}) + fieldBytes(Field::SessionId, "s") << length;
-    QTest::addRow("Account 257 bytes") << kAuthOk << fieldBytes(Field::Account, text(257)) + fieldBytes(Field::SessionId, "s")
+    QTest::addRow("Signature 1025 bytes")
+        << kAuthResponse << fieldBytes(Field::Signature, randomBytes(1025, 4)) << length;
+    QTest::addRow("Account empty") << kAuthOk << fieldBytes(Field::Account, {}) + fieldBytes(Field::SessionId, "s")
+                                   << length;
+    QTest::addRow("Account 257 bytes") << kAuthOk
+                                       << fieldBytes(Field::Account, text(257)) + fieldBytes(Field::SessionId, "s")
                                        << length;
-    QTest::addRow("SessionId empty") << kAuthOk << fieldBytes(Field::Account, "a") + fieldBytes(Field::SessionId, {}) << length;
-    QTest::addRow("SessionId 257 bytes") << kAuthOk << fieldBytes(Field::Account, "a") + fieldBytes(Field::SessionId, text(257))
+    QTest::addRow("SessionId empty") << kAuthOk << fieldBytes(Field::Account, "a") + fieldBytes(Field::SessionId, {})
+                                     << length;
+    QTest::addRow("SessionId 257 bytes") << kAuthOk
+                                         << fieldBytes(Field::Account, "a") + fieldBytes(Field::SessionId, text(257))
                                          << length;
     QTest::addRow("ErrorText 1025 bytes") << kError << code + fieldBytes(Field::ErrorText, text(1025)) << length;
     QTest::addRow("Reason 1025 bytes") << kBye << fieldBytes(Field::Reason, text(1025)) << length;
     QTest::addRow("ErrorCode 0 bytes") << kError << fieldBytes(Field::ErrorCode, {}) << length;
     QTest::addRow("ErrorCode 3 bytes") << kError << fieldBytes(Field::ErrorCode, be32(10).mid(1)) << length;
     QTest::addRow("ErrorCode 5 bytes") << kError << fieldBytes(Field::ErrorCode, be32(10) + '\0') << length;
-    QTest::addRow("RetryAfterMs 3 bytes") << kError << code + fieldBytes(Field::RetryAfterMs, be32(1000).mid(1)) << length;
-    QTest::addRow("RetryAfterMs 5 bytes") << kError << code + fieldBytes(Field::RetryAfterMs, be32(1000) + '\0') << length;
+    QTest::addRow("RetryAfterMs 3 bytes")
+        << kError << code + fieldBytes(Field::RetryAfterMs, be32(1000).mid(1)) << length;
+    QTest::addRow("RetryAfterMs 5 bytes")
+        << kError << code + fieldBytes(Field::RetryAfterMs, be32(1000) + '\0') << length;
 
     // Invalid UTF-8 (every case in every text field is in invalidUtf8()); one row per kind here in Bye.
     for (const Utf8Case& c : invalidUtf8Cases()) {
@@ -502,8 +513,10 @@ void TestMessage::malformed_data()
     QTest::addRow("StreamReady + Ticket") << int(MessageType::StreamReady) << ticket << notHere;
     QTest::addRow("ScreenRequest + Ticket") << int(MessageType::ScreenRequest) << ticket << notHere;
     QTest::addRow("ScreenGrant, 7-char password")
-        << grant << fieldBytes(Field::VncPassword, "abcdefg") + ticket + fieldBytes(Field::ExpiresInMs, be32(1)) << length;
-    QTest::addRow("ScreenGrant without expiry") << grant << fieldBytes(Field::VncPassword, "abcdefgh") + ticket << missing;
+        << grant << fieldBytes(Field::VncPassword, "abcdefg") + ticket + fieldBytes(Field::ExpiresInMs, be32(1))
+        << length;
+    QTest::addRow("ScreenGrant without expiry")
+        << grant << fieldBytes(Field::VncPassword, "abcdefgh") + ticket << missing;
 
     // The screen agent channel: a display of at least ":N", exactly 8 password characters, a request id always.
     const int agentHello = int(MessageType::AgentHello);
@@ -511,20 +524,24 @@ void TestMessage::malformed_data()
     const QByteArray request = fieldBytes(Field::RequestId, be32(3));
     QTest::addRow("AgentHello without display") << agentHello << fieldBytes(Field::ClientName, "agent") << missing;
     QTest::addRow("AgentHello, 1-byte display") << agentHello << fieldBytes(Field::Display, ":") << length;
-    QTest::addRow("AgentHello, 65-byte display") << agentHello << fieldBytes(Field::Display, ":" + QByteArray(64, '1')) << length;
+    QTest::addRow("AgentHello, 65-byte display")
+        << agentHello << fieldBytes(Field::Display, ":" + QByteArray(64, '1')) << length;
     QTest::addRow("AgentHello + Ticket") << agentHello << ticket + fieldBytes(Field::Display, ":0") << notHere;
-    QTest::addRow("AgentHello, display before name") << agentHello << fieldBytes(Field::Display, ":0") + fieldBytes(Field::ClientName, "a")
-                                                     << order;
+    QTest::addRow("AgentHello, display before name")
+        << agentHello << fieldBytes(Field::Display, ":0") + fieldBytes(Field::ClientName, "a") << order;
     QTest::addRow("AgentStart without password") << agentStart << request << missing;
     QTest::addRow("AgentStart, 9-char password")
         << agentStart << request + fieldBytes(Field::VncPassword, "abcdefghi") << length;
     QTest::addRow("AgentStart, password NUL")
         << agentStart << request + fieldBytes(Field::VncPassword, QByteArray("abc\0efgh", 8)) << QByteArray("UTF-8");
-    QTest::addRow("AgentStarted without request") << int(MessageType::AgentStarted) << fieldBytes(Field::ProcessId, be32(1)) << missing;
-    QTest::addRow("AgentStarted, 3-byte pid") << int(MessageType::AgentStarted)
-                                              << request + fieldBytes(Field::ProcessId, QByteArray(3, '\1')) << length;
-    QTest::addRow("AgentStop + Reason") << int(MessageType::AgentStop) << fieldBytes(Field::Reason, "x") + request << notHere;
-    QTest::addRow("AgentEnded without request") << int(MessageType::AgentEnded) << fieldBytes(Field::Reason, "gone") << missing;
+    QTest::addRow("AgentStarted without request")
+        << int(MessageType::AgentStarted) << fieldBytes(Field::ProcessId, be32(1)) << missing;
+    QTest::addRow("AgentStarted, 3-byte pid")
+        << int(MessageType::AgentStarted) << request + fieldBytes(Field::ProcessId, QByteArray(3, '\1')) << length;
+    QTest::addRow("AgentStop + Reason") << int(MessageType::AgentStop) << fieldBytes(Field::Reason, "x") + request
+                                        << notHere;
+    QTest::addRow("AgentEnded without request")
+        << int(MessageType::AgentEnded) << fieldBytes(Field::Reason, "gone") << missing;
 }
 
 void TestMessage::malformed()
@@ -626,9 +643,11 @@ void TestMessage::encodeRefuses_data()
     QTest::addRow("AuthOk without SessionId") << kAuthOk << QByteArrayList{F(Field::Account, "a")} << missing;
     QTest::addRow("Error without ErrorCode") << kError << QByteArrayList{F(Field::ErrorText, "t")} << missing;
 
-    QTest::addRow("ClientNonce 31") << kHello << QByteArrayList{F(Field::ClientNonce, nonce(31)), F(Field::Certificate, c)}
+    QTest::addRow("ClientNonce 31") << kHello
+                                    << QByteArrayList{F(Field::ClientNonce, nonce(31)), F(Field::Certificate, c)}
                                     << length;
-    QTest::addRow("ClientNonce 33") << kHello << QByteArrayList{F(Field::ClientNonce, nonce(33)), F(Field::Certificate, c)}
+    QTest::addRow("ClientNonce 33") << kHello
+                                    << QByteArrayList{F(Field::ClientNonce, nonce(33)), F(Field::Certificate, c)}
                                     << length;
     QTest::addRow("ServerNonce 33") << kChallenge << QByteArrayList{F(Field::ServerNonce, nonce(33))} << length;
     QTest::addRow("Certificate empty") << kHello << QByteArrayList{F(Field::ClientNonce, n), F(Field::Certificate, {})}
@@ -637,25 +656,27 @@ void TestMessage::encodeRefuses_data()
                                        << QByteArrayList{F(Field::ClientNonce, n), F(Field::Certificate, text(16385))}
                                        << length;
     QTest::addRow("ClientName 257") << kHello
-                                    << QByteArrayList{F(Field::ClientNonce, n), F(Field::Certificate, c),
+                                    << QByteArrayList{F(Field::ClientNonce, n),
+                                                      F(Field::Certificate, c),
                                                       F(Field::ClientName, text(257))}
                                     << length;
     QTest::addRow("Signature 1025") << kAuthResponse << QByteArrayList{F(Field::Signature, text(1025))} << length;
     QTest::addRow("Account 257") << kAuthOk << QByteArrayList{F(Field::Account, text(257)), F(Field::SessionId, "s")}
                                  << length;
-    QTest::addRow("ErrorText 1025") << kError << QByteArrayList{F(Field::ErrorCode, be32(1)), F(Field::ErrorText, text(1025))}
+    QTest::addRow("ErrorText 1025") << kError
+                                    << QByteArrayList{F(Field::ErrorCode, be32(1)), F(Field::ErrorText, text(1025))}
                                     << length;
     QTest::addRow("ErrorCode 3 bytes") << kError << QByteArrayList{F(Field::ErrorCode, "abc")} << length;
     QTest::addRow("ErrorCode 5 bytes") << kError << QByteArrayList{F(Field::ErrorCode, "abcde")} << length;
     QTest::addRow("Reason 1025") << kBye << QByteArrayList{F(Field::Reason, text(1025))} << length;
 
-    QTest::addRow("Challenge with ClientNonce") << kChallenge
-                                                << QByteArrayList{F(Field::ClientNonce, n), F(Field::ServerNonce, n)}
-                                                << notHere;
+    QTest::addRow("Challenge with ClientNonce")
+        << kChallenge << QByteArrayList{F(Field::ClientNonce, n), F(Field::ServerNonce, n)} << notHere;
     QTest::addRow("Keepalive with Reason") << kKeepalive << QByteArrayList{F(Field::Reason, "r")} << notHere;
     QTest::addRow("Bye with ErrorCode") << kBye << QByteArrayList{F(Field::ErrorCode, be32(1))} << notHere;
     QTest::addRow("Hello with field 12") << kHello
-                                         << QByteArrayList{F(Field::ClientNonce, n), F(Field::Certificate, c),
+                                         << QByteArrayList{F(Field::ClientNonce, n),
+                                                           F(Field::Certificate, c),
                                                            F(static_cast<Field>(12), "x")}
                                          << notHere;
     QTest::addRow("Bye with field 0") << kBye << QByteArrayList{F(static_cast<Field>(0), "x")} << notHere;
@@ -734,14 +755,15 @@ void TestMessage::makeError()
 
 void TestMessage::errorCodeNames()
 {
-    const ErrorCode all[] = {ErrorCode::LicenseMissing,     ErrorCode::LicenseExpired,   ErrorCode::LicenseBadSignature,
-                             ErrorCode::LicenseWrongProduct, ErrorCode::LicenseInvalid,   ErrorCode::ProtocolViolation,
-                             ErrorCode::FrameTooLarge,       ErrorCode::UnsupportedVersion, ErrorCode::Timeout,
-                             ErrorCode::TooManyConnections,  ErrorCode::RateLimited,      ErrorCode::CertificateInvalid,
-                             ErrorCode::CertificateExpired,  ErrorCode::CertificateUntrusted, ErrorCode::NotPaired,
-                             ErrorCode::BadSignature,        ErrorCode::ScreenNotSetUp,   ErrorCode::ScreenFailed,
-                             ErrorCode::ScreenBusy,          ErrorCode::TicketUnknown,    ErrorCode::TicketExpired,
-                             ErrorCode::TicketUsed,          ErrorCode::ScreenNoSession,  ErrorCode::InternalError};
+    const ErrorCode all[] = {
+        ErrorCode::LicenseMissing,      ErrorCode::LicenseExpired,       ErrorCode::LicenseBadSignature,
+        ErrorCode::LicenseWrongProduct, ErrorCode::LicenseInvalid,       ErrorCode::ProtocolViolation,
+        ErrorCode::FrameTooLarge,       ErrorCode::UnsupportedVersion,   ErrorCode::Timeout,
+        ErrorCode::TooManyConnections,  ErrorCode::RateLimited,          ErrorCode::CertificateInvalid,
+        ErrorCode::CertificateExpired,  ErrorCode::CertificateUntrusted, ErrorCode::NotPaired,
+        ErrorCode::BadSignature,        ErrorCode::ScreenNotSetUp,       ErrorCode::ScreenFailed,
+        ErrorCode::ScreenBusy,          ErrorCode::TicketUnknown,        ErrorCode::TicketExpired,
+        ErrorCode::TicketUsed,          ErrorCode::ScreenNoSession,      ErrorCode::InternalError};
     QSet<QByteArray> names;
     for (ErrorCode c : all) {
         const QByteArray name(errorCodeName(c));
