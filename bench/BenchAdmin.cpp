@@ -18,12 +18,12 @@ bool readPin(const char* program, int pinFd, base::SecureBytes& pin)
     return true;
 }
 
-bool openCardWithPin(const char* program, int pinFd, core::PcscSessionSigner& signer, base::SecureBytes& pin)
+bool openCardWithPin(const char* program, int pinFd, core::CardWorker& card, base::SecureBytes& pin)
 {
     if (!readPin(program, pinFd, pin)) {
         return false;
     }
-    if (auto opened = signer.open(); !opened) {
+    if (auto opened = card.openAndWait(); !opened) {
         std::fprintf(stderr, "%s: no card: %s\n", program, opened.error().detail.c_str());
         return false;
     }

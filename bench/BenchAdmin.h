@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/base/Bytes.h"
-#include "core/session/PcscSessionSigner.h"
+#include "core/card/CardWorker.h"
 
 // The admin side every client benchmark starts with. Each prints "<program>: <reason>" on stderr and returns
 // false on failure, so that a benchmark's main() only has to return 1.
@@ -11,6 +11,6 @@ namespace sra::bench {
 bool readPin(const char* program, int pinFd, base::SecureBytes& pin);
 
 // readPin, then opens the lab's card for admin sessions.
-bool openCardWithPin(const char* program, int pinFd, core::PcscSessionSigner& signer, base::SecureBytes& pin);
+bool openCardWithPin(const char* program, int pinFd, core::CardWorker& card, base::SecureBytes& pin);
 
 } // namespace sra::bench

@@ -8,7 +8,6 @@
 #include "bench/BenchAdmin.h"
 #include "core/session/AdminSession.h"
 #include "core/session/KnownHosts.h"
-#include "core/session/PcscSessionSigner.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -59,7 +58,7 @@ int main(int argc, char** argv)
     const QString target = QStringLiteral("127.0.0.1:") + parser.value(QStringLiteral("port"));
 
     sra::base::SecureBytes pin;
-    sra::core::PcscSessionSigner signer;
+    sra::core::CardWorker signer(sra::core::CardWorker::pcsc());
     if (!sra::bench::openCardWithPin("bench_connect", parser.value(QStringLiteral("pin-fd")).toInt(), signer, pin)) {
         return 1;
     }
@@ -108,7 +107,7 @@ int main(int argc, char** argv)
         samples.total.push_back(entered[S::Authenticated]);
     }
     sra::base::secureZero(pin.data(), pin.size());
-    const auto* auth = signer.cardInfo().find(0x9A);
+    const auto* auth = signer.info().find(0x9A);
     std::printf("connect to authenticated, %s card, n=%d, loopback\n",
                 auth && auth->algorithm ? sra::piv::pivAlgorithmName(*auth->algorithm) : "?",
                 iterations);

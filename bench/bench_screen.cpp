@@ -8,7 +8,6 @@
 #include "bench/BenchAdmin.h"
 #include "core/session/AdminSession.h"
 #include "core/session/KnownHosts.h"
-#include "core/session/PcscSessionSigner.h"
 #include "core/session/ScreenTunnel.h"
 #include "remote-service/X11VncBackend.h"
 
@@ -166,7 +165,7 @@ int main(int argc, char** argv)
     const int rounds = std::max(1, parser.value(QStringLiteral("rounds")).toInt());
 
     sra::base::SecureBytes pin;
-    sra::core::PcscSessionSigner signer;
+    sra::core::CardWorker signer(sra::core::CardWorker::pcsc());
     if (!sra::bench::openCardWithPin("bench_screen", parser.value(QStringLiteral("pin-fd")).toInt(), signer, pin)) {
         return 1;
     }

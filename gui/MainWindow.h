@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/session/AdminCardRelay.h"
+#include "core/base/Bytes.h"
 #include "core/session/AdminSession.h"
 
 #include <QList>
@@ -20,13 +20,8 @@ class QStackedWidget;
 class QStringListModel;
 
 namespace sra::core {
-class ScreenTunnel;
-struct ScreenGrant;
-} // namespace sra::core
-
-namespace sra::core {
-class KnownHosts;
-class PcscSessionSigner;
+class AdminController;
+class CardWorker;
 class ReaderMonitor;
 struct ReaderState;
 } // namespace sra::core
@@ -43,8 +38,9 @@ class VncPasswordStore;
 class VncView;
 
 // The admin window: the card panel, the connect bar, the session controls, the remote view area and the log of
-// relayed operations, over the same core objects sra-connect uses (ReaderMonitor, PcscSessionSigner,
-// AdminSession, KnownHosts, AdminCardRelay).
+// relayed operations: a presentation of the AdminController that sra-connect presents on a terminal, with the
+// card on its own thread (CardWorker), so nothing in the window waits on the card. The widgets are built in
+// MainWindowUi.cpp, the remote screen is handled in MainWindowScreen.cpp.
 //
 // Every question to the user is a window-modal dialog opened with open(), answered through its finished()
 // signal: no nested event loop, so the session keeps being served (keepalives, relayed requests) while a
@@ -59,10 +55,7 @@ public:
     ~MainWindow() override;
 
     // The session of the moment (nullptr when idle), for tests.
-    core::AdminSession* session() const
-    {
-        return m_session;
-    }
+    core::AdminSession* session() const;
 
     // The remote-screen area: page 0 says where the screen will appear; the VncView is added as the next page
     // when a screen is first shown (Screen Share or direct VNC).
@@ -105,58 +98,42 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
-    struct PendingApproval
-    {
-        quint32 id;
-        QString description;
-    };
-
     void buildUi();
+    void connectController();
+    void connectScreen();
     void setStatus(const QString& text, bool error = false);
     void updateControls();
     bool sessionActive() const;
-
+    bool screenShown() const; // requested, streaming, or a direct VNC view
     void onReadersChanged(const QList<core::ReaderState>& readers);
     void onCardRemoved(const QString& reader);
     void refreshCard();
-
     void onSessionState(core::AdminSession::State state);
-    void onHostDecision(const QByteArray& fingerprint);
+    void onHostDecision(const QString& host, quint16 port, const QByteArray& fingerprint);
     void onPinRequested(int triesLeft, const QString& reason);
     void onAuthenticated(const QString& account, const QString& sessionId);
     void onFailed(core::AdminSession::Failure failure, const QString& message);
     void onSessionClosed();
-    void disposeSession();
-
-    void onApprovalNeeded(quint32 id, const QString& description);
-
-    // Screen sharing: the grant's ticket opens a ScreenTunnel, whose socket and the one-time password go to
-    // the VncView; the view leaves the window when the stream or the session ends.
-    void openScreenTunnel(core::ScreenGrant grant);
+    void onApprovalNeeded(quint32 id, const QString& host, const QString& description);
+    // Screen sharing: the controller's tunnel gives the view its socket; the one-time password comes with the
+    // grant. The view leaves the window when the stream or the session ends.
     void endScreenShare(const QString& reason);
     VncView* ensureRemoteView();
     void wipeScreenPassword();
-    void showNextApproval();
 
     AppSettings* m_settings;
     core::ReaderMonitor* m_monitor;
-    std::unique_ptr<core::PcscSessionSigner> m_signer; // the card in use; replaced only while no session exists
-    QString m_cardReader;
-    QString m_readerKey;      // what of the readers' state concerns the card panel (not "in use" flags)
-    bool m_cardDirty = false; // the card changed while a session held the signer: read it again afterwards
-
-    std::unique_ptr<core::KnownHosts> m_knownHosts; // outlives m_session (which points at it)
-    core::AdminSession* m_session = nullptr;
-    core::AdminCardRelay* m_relay = nullptr;
-    bool m_disposePending = false;
+    core::AdminController* m_controller;
+    core::CardWorker* m_card = nullptr; // the open card; replaced only while no session exists
+    bool m_cardOpening = false;         // a CardWorker is reading the card
+    bool m_cardBusy = false;            // the card works (progress is shown)
+    QString m_readerKey;                // what of the readers' state concerns the card panel (not "in use" flags)
+    bool m_cardDirty = false;           // the card changed while a session held it: read it again afterwards
     bool m_statusFromFailure = false;
     QString m_target;
-
     QPointer<TrustDialog> m_trustDialog;
     QPointer<PinDialog> m_pinDialog;
     QPointer<ApprovalDialog> m_approvalDialog;
-    QList<PendingApproval> m_approvals;
-
     CardPanel* m_cardPanel = nullptr;
     QComboBox* m_hostCombo = nullptr;
     QStringListModel* m_historyModel = nullptr;
@@ -172,10 +149,8 @@ private:
     VncView* m_remoteView = nullptr;            // page 1 of m_remoteViewArea while sharing
     VncPasswordStore* m_vncPasswords = nullptr; // direct VNC: passwords in the system keychain
     QMenu* m_remoteMenu = nullptr;
-    QString m_remoteViewTarget; // what the view shows, for the status line
-    QPointer<core::ScreenTunnel> m_screenTunnel;
+    QString m_remoteViewTarget;     // what the view shows, for the status line
     QByteArray m_screenPassword;    // the grant's one-time VNC password until the view takes it
-    bool m_screenRequested = false; // ScreenRequest sent, no answer yet
     bool m_acceptNewHost = false;   // Autostart
     bool m_autoScreenShare = false; // Autostart
     base::SecureBytes m_presetPin;  // Autostart: used for the first PIN request only

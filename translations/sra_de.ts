@@ -17,6 +17,40 @@
     </message>
 </context>
 <context>
+    <name>sra::core::AdminController</name>
+    <message>
+        <source>A session with %1 is still open; disconnect first.</source>
+        <translation>Eine Sitzung mit %1 ist noch offen; trennen Sie sie zuerst.</translation>
+    </message>
+    <message>
+        <source>Enter the remote machine as host or host:port, for example server.example.org or 192.0.2.7:4116.</source>
+        <translation>Geben Sie den entfernten Rechner als Rechner oder Rechner:Port ein, zum Beispiel server.example.org oder 192.0.2.7:4116.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an address: give a host name or IP address, optionally with :port (1-65535); IPv6 addresses with a port go in brackets, as [2001:db8::7]:4116.</source>
+        <translation>„%1“ ist keine Adresse: Geben Sie einen Rechnernamen oder eine IP-Adresse an, optional mit :Port (1-65535); IPv6-Adressen mit Port stehen in eckigen Klammern, etwa [2001:db8::7]:4116.</translation>
+    </message>
+    <message>
+        <source>No usable PIV card: insert your card into a reader, then connect again.</source>
+        <translation>Keine verwendbare PIV-Karte: Stecken Sie Ihre Karte in ein Lesegerät und verbinden Sie sich dann erneut.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n line(s) of the known hosts file cannot be read; fix or remove them before accepting new identities automatically.</source>
+        <translation>
+            <numerusform>%n Zeile der Datei der bekannten Rechner ist nicht lesbar; korrigieren oder entfernen Sie sie, bevor neue Identitäten automatisch angenommen werden.</numerusform>
+            <numerusform>%n Zeilen der Datei der bekannten Rechner sind nicht lesbar; korrigieren oder entfernen Sie sie, bevor neue Identitäten automatisch angenommen werden.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The card was pulled: it was removed from the remote machine and the session ended. Insert the card and connect again.</source>
+        <translation>Die Karte wurde gezogen: Sie wurde aus dem entfernten Rechner entfernt und die Sitzung beendet. Stecken Sie die Karte ein und verbinden Sie sich erneut.</translation>
+    </message>
+    <message>
+        <source>The card was pulled while signing in. Insert the card and connect again.</source>
+        <translation>Die Karte wurde während der Anmeldung gezogen. Stecken Sie die Karte ein und verbinden Sie sich erneut.</translation>
+    </message>
+</context>
+<context>
     <name>sra::core::AdminSession</name>
     <message>
         <source>The remote machine stopped answering; the session was closed.</source>
@@ -474,26 +508,6 @@
         <translation>Vorgänge, die der entfernte Rechner Ihre Karte ausführen ließ:</translation>
     </message>
     <message>
-        <source>The card was pulled: it was removed from the remote machine and the session ended. Insert the card and connect again.</source>
-        <translation>Die Karte wurde gezogen: Sie wurde aus dem entfernten Rechner entfernt und die Sitzung beendet. Stecken Sie die Karte ein und verbinden Sie sich erneut.</translation>
-    </message>
-    <message>
-        <source>The card was pulled while signing in. Insert the card and connect again.</source>
-        <translation>Die Karte wurde während der Anmeldung gezogen. Stecken Sie die Karte ein und verbinden Sie sich erneut.</translation>
-    </message>
-    <message>
-        <source>Enter the remote machine as host or host:port, for example server.example.org or 192.0.2.7:4116.</source>
-        <translation>Geben Sie den entfernten Rechner als Rechner oder Rechner:Port ein, zum Beispiel server.example.org oder 192.0.2.7:4116.</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot; is not an address: give a host name or IP address, optionally with :port (1-65535); IPv6 addresses with a port go in brackets, as [2001:db8::7]:4116.</source>
-        <translation>„%1“ ist keine Adresse: Geben Sie einen Rechnernamen oder eine IP-Adresse an, optional mit :Port (1-65535); IPv6-Adressen mit Port stehen in eckigen Klammern, etwa [2001:db8::7]:4116.</translation>
-    </message>
-    <message>
-        <source>No usable PIV card: insert your card into a reader (the card panel shows what was found), then connect again.</source>
-        <translation>Keine verwendbare PIV-Karte: Stecken Sie Ihre Karte in ein Lesegerät (der Kartenbereich zeigt, was gefunden wurde) und verbinden Sie sich dann erneut.</translation>
-    </message>
-    <message>
         <source>Connecting to %1 port %2…</source>
         <translation>Verbinde mit %1 Port %2…</translation>
     </message>
@@ -596,6 +610,10 @@
     <message>
         <source>Connecting to the VNC server %1…</source>
         <translation>Verbindung zum VNC-Server %1 wird hergestellt …</translation>
+    </message>
+    <message>
+        <source>Reading the card to insert it into %1…</source>
+        <translation>Die Karte wird gelesen, um sie in %1 einzustecken…</translation>
     </message>
 </context>
 <context>

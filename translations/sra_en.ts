@@ -17,6 +17,40 @@
     </message>
 </context>
 <context>
+    <name>sra::core::AdminController</name>
+    <message>
+        <source>A session with %1 is still open; disconnect first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter the remote machine as host or host:port, for example server.example.org or 192.0.2.7:4116.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an address: give a host name or IP address, optionally with :port (1-65535); IPv6 addresses with a port go in brackets, as [2001:db8::7]:4116.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No usable PIV card: insert your card into a reader, then connect again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n line(s) of the known hosts file cannot be read; fix or remove them before accepting new identities automatically.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The card was pulled: it was removed from the remote machine and the session ended. Insert the card and connect again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The card was pulled while signing in. Insert the card and connect again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>sra::core::AdminSession</name>
     <message>
         <source>The remote machine stopped answering; the session was closed.</source>
@@ -474,26 +508,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The card was pulled: it was removed from the remote machine and the session ended. Insert the card and connect again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The card was pulled while signing in. Insert the card and connect again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Enter the remote machine as host or host:port, for example server.example.org or 192.0.2.7:4116.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot; is not an address: give a host name or IP address, optionally with :port (1-65535); IPv6 addresses with a port go in brackets, as [2001:db8::7]:4116.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>No usable PIV card: insert your card into a reader (the card panel shows what was found), then connect again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Connecting to %1 port %2…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -595,6 +609,10 @@
     </message>
     <message>
         <source>Connecting to the VNC server %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the card to insert it into %1…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -1,7 +1,6 @@
 #include "core/session/AdminCardRelay.h"
 
 #include "core/card/CardErrors.h"
-#include "core/session/PcscSessionSigner.h"
 
 #include <QLoggingCategory>
 
@@ -32,7 +31,7 @@ wire::RelayStatus statusFor(const base::Error& error)
 } // namespace
 
 AdminCardRelay::AdminCardRelay(
-    AdminSession* session, PcscSessionSigner* card, RelayPolicy policy, Approval approval, QObject* parent)
+    AdminSession* session, AdminCard* card, RelayPolicy policy, Approval approval, QObject* parent)
     : QObject(parent)
     , m_session(session)
     , m_card(card)
@@ -50,18 +49,27 @@ AdminCardRelay::~AdminCardRelay()
     }
 }
 
-base::Status AdminCardRelay::insert()
+void AdminCardRelay::insert()
 {
-    QByteArray objects;
-    QByteArray algorithms;
-    if (auto read = m_card->readRelayCard(objects, algorithms); !read) {
-        return read.error();
+    if (m_inserted || m_inserting) {
+        return;
     }
-    m_session->insertCard(objects, algorithms, m_card->pinTriesLeft());
-    m_inserted = true;
-    m_remoteVerifiedPin = false;
-    qCInfo(lcRelayAudit).noquote() << "card inserted into" << m_session->host() << "as" << m_session->account();
-    return base::okStatus();
+    m_inserting = true;
+    m_card->readRelayCard(this, [this](base::Result<RelayCardContents> contents) {
+        m_inserting = false;
+        if (!contents) {
+            Q_EMIT insertFailed(contents.error());
+            return;
+        }
+        if (m_session->state() != AdminSession::State::Authenticated) {
+            return; // the session ended while the card was read
+        }
+        m_session->insertCard(contents->objects, contents->keyAlgorithms, m_card->pinTriesLeft());
+        m_inserted = true;
+        m_remoteVerifiedPin = false;
+        qCInfo(lcRelayAudit).noquote() << "card inserted into" << m_session->host() << "as" << m_session->account();
+        Q_EMIT insertSucceeded();
+    });
 }
 
 void AdminCardRelay::remove(const QString& reason)
@@ -70,6 +78,7 @@ void AdminCardRelay::remove(const QString& reason)
         return;
     }
     m_inserted = false;
+    ++m_insertion;
     m_remoteVerifiedPin = false;
     for (auto& request : m_waiting) {
         base::secureZero(request.pin.data(), request.pin.size());
@@ -151,7 +160,7 @@ void AdminCardRelay::onRequest(RelayRequest& request)
     }
     m_waiting.insert(id, std::move(request));
     m_arrived.insert(id, m_clock.elapsed());
-    Q_EMIT approvalNeeded(id, description);
+    Q_EMIT approvalNeeded(id, description, needsConfirmation);
 }
 
 void AdminCardRelay::approve(quint32 id, bool allow, bool forSession)
@@ -181,28 +190,46 @@ void AdminCardRelay::approve(quint32 id, bool allow, bool forSession)
 
 void AdminCardRelay::perform(RelayRequest& request)
 {
+    // The card answers later; what the answer needs of the request is kept without its PIN.
+    RelayRequest pending = request;
+    pending.pin = {};
+    const quint64 insertion = m_insertion;
+    auto stillInserted = [this, insertion] { return m_inserted && m_insertion == insertion; };
     if (request.kind == RelayRequest::Kind::VerifyPin) {
-        auto verified = m_card->verifyPin(std::move(request.pin));
+        m_card->verifyPin(std::move(request.pin), this, [this, pending, stillInserted](base::Status verified) {
+            if (!stillInserted()) {
+                return; // removed meanwhile: srad dropped the request with the card
+            }
+            m_remoteVerifiedPin = verified.ok();
+            if (!verified) {
+                finish(pending,
+                       statusFor(verified.error()),
+                       {},
+                       verified.error().triesLeft,
+                       cardErrorMessage(verified.error()));
+                return;
+            }
+            finish(pending, wire::RelayStatus::Ok);
+        });
         base::secureZero(request.pin.data(), request.pin.size());
-        m_remoteVerifiedPin = verified.ok();
-        if (!verified) {
-            finish(request,
-                   statusFor(verified.error()),
-                   {},
-                   verified.error().triesLeft,
-                   cardErrorMessage(verified.error()));
-            return;
-        }
-        finish(request, wire::RelayStatus::Ok);
         return;
     }
     const auto algorithm = piv::pivAlgorithmFromByte(static_cast<std::uint8_t>(request.algorithm));
-    auto signature = m_card->generalAuthenticate(request.slot, *algorithm, request.input);
-    if (!signature) {
-        finish(request, statusFor(signature.error()), {}, -1, cardErrorMessage(signature.error()));
-        return;
-    }
-    finish(request, wire::RelayStatus::Ok, signature.value());
+    m_card->generalAuthenticate(
+        request.slot,
+        *algorithm,
+        request.input,
+        this,
+        [this, pending, stillInserted](base::Result<QByteArray> signature) {
+            if (!stillInserted()) {
+                return;
+            }
+            if (!signature) {
+                finish(pending, statusFor(signature.error()), {}, -1, cardErrorMessage(signature.error()));
+                return;
+            }
+            finish(pending, wire::RelayStatus::Ok, signature.value());
+        });
 }
 
 } // namespace sra::core

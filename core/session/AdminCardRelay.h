@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/card/AdminCard.h"
 #include "core/relay/RelayPolicy.h"
 #include "core/session/AdminSession.h"
 
@@ -9,8 +10,6 @@
 #include <QObject>
 
 namespace sra::core {
-
-class PcscSessionSigner;
 
 // One finished relay request as the admin's log shows it (no PIN, no input data).
 struct RelayLogEntry
@@ -24,7 +23,8 @@ struct RelayLogEntry
 };
 
 // The admin side of "Insert card": sends the card's objects to the remote, then serves the remote's PIN checks
-// and private-key operations with the real card, one PC/SC transaction each. The allow-list is checked again
+// and private-key operations with the real card through its worker (one transaction each, queued with every
+// other use of the card). The allow-list is checked again
 // here, where the card is — srad's check is not trusted — and each operation needs the admin's approval:
 // asked every time (Approval::Ask) or granted for this session. A PIN check when the card has one try left is
 // always asked. Every relayed operation is logged (sra.core.relay.audit) with the requesting process.
@@ -39,14 +39,12 @@ public:
         Session,
     };
 
-    AdminCardRelay(AdminSession* session,
-                   PcscSessionSigner* card,
-                   RelayPolicy policy,
-                   Approval approval,
-                   QObject* parent = nullptr);
+    AdminCardRelay(
+        AdminSession* session, AdminCard* card, RelayPolicy policy, Approval approval, QObject* parent = nullptr);
     ~AdminCardRelay() override;
 
-    base::Status insert();
+    // Reads the card (on the card's thread) and sends it to the remote: inserted() or insertFailed().
+    void insert();
     void remove(const QString& reason);
 
     bool inserted() const
@@ -65,7 +63,10 @@ public:
     }
 
 Q_SIGNALS:
-    void approvalNeeded(quint32 id, const QString& description);
+    void insertSucceeded();
+    void insertFailed(const sra::base::Error& error);
+    // `alwaysAsk`: a request that a session-wide approval does not cover (a PIN check with one try left).
+    void approvalNeeded(quint32 id, const QString& description, bool alwaysAsk);
     void relayed(const QString& line);                    // the audit line of each finished request
     void finished(const sra::core::RelayLogEntry& entry); // the same, structured (admin window log)
 
@@ -80,10 +81,12 @@ private:
                 const QString& note = {});
 
     AdminSession* m_session;
-    PcscSessionSigner* m_card;
+    AdminCard* m_card;
     RelayPolicy m_policy;
     Approval m_approval;
     bool m_inserted = false;
+    bool m_inserting = false;               // the card is being read for InsertCard
+    quint64 m_insertion = 0;                // counts removals, so an answer for an earlier insertion is not sent
     bool m_remoteVerifiedPin = false;       // a relayed VERIFY succeeded since this insertion
     QHash<quint32, RelayRequest> m_waiting; // waiting for the admin's decision (PINs in zeroizing memory)
     QHash<quint32, qint64> m_arrived;       // when each waiting request came, on m_clock

@@ -5,7 +5,6 @@
 #include "core/net/QtBytes.h"
 #include "core/session/KnownHosts.h"
 #include "core/session/SessionErrors.h"
-#include "core/session/SessionSigner.h"
 #include "core/tls/Fingerprint.h"
 #include "core/tls/HostPort.h"
 #include "core/tls/PinnedTls.h"
@@ -14,6 +13,8 @@
 #include <QLoggingCategory>
 #include <QSslConfiguration>
 #include <QSslSocket>
+
+#include <utility>
 
 namespace sra::core {
 
@@ -28,9 +29,9 @@ constexpr qint64 kSilenceLimitMs = 3 * kKeepaliveIntervalMs;
 
 } // namespace
 
-AdminSession::AdminSession(SessionSigner* signer, KnownHosts* knownHosts, QObject* parent)
+AdminSession::AdminSession(AdminCard* card, KnownHosts* knownHosts, QObject* parent)
     : QObject(parent)
-    , m_signer(signer)
+    , m_card(card)
     , m_knownHosts(knownHosts)
     , m_decoder(kMaxServerFrame)
 {
@@ -48,10 +49,6 @@ AdminSession::AdminSession(SessionSigner* signer, KnownHosts* knownHosts, QObjec
     connect(&m_timer, &QTimer::timeout, this, [this] {
         fail(Failure::Timeout, tr("The remote machine did not answer in time. Check that srad is running there."));
     });
-    if (m_signer) {
-        connect(m_signer, &SessionSigner::signatureReady, this, &AdminSession::onSignatureReady);
-        connect(m_signer, &SessionSigner::signatureFailed, this, &AdminSession::onSignatureFailed);
-    }
 }
 
 AdminSession::~AdminSession()
@@ -63,7 +60,7 @@ AdminSession::~AdminSession()
 
 int AdminSession::pinTriesLeft() const
 {
-    return m_signer ? m_signer->pinTriesLeft() : -1;
+    return m_card ? m_card->pinTriesLeft() : -1;
 }
 
 void AdminSession::setState(State state)
@@ -85,6 +82,9 @@ void AdminSession::fail(Failure failure, const QString& message)
     m_keepalive.stop();
     m_failure = failure;
     m_failureMessage = message;
+    if (m_signTicket && m_card) {
+        m_card->cancel(std::exchange(m_signTicket, 0)); // not begun yet: the PIN is wiped, the card not used
+    }
     qCDebug(lcSession) << "session with" << m_host << "ended:" << failure << message;
     if (m_socket) {
         m_socket->disconnect(this);
@@ -112,7 +112,7 @@ void AdminSession::connectToServer(const QString& target)
         fail(Failure::InvalidAddress, tr("\"%1\" is not a host name or address. Enter host or host:port.").arg(target));
         return;
     }
-    if (!m_signer || m_signer->certificate().isNull()) {
+    if (!m_card || m_card->authenticationCertificate().isNull()) {
         fail(Failure::CardError, tr("No PIV card with an authentication certificate is available."));
         return;
     }
@@ -227,7 +227,7 @@ void AdminSession::startHandshakeMessages()
     }
     wire::Message hello(wire::MessageType::Hello);
     hello.set(wire::Field::ClientNonce, asByteView(m_clientNonce));
-    const QByteArray certificate = m_signer->certificate().toDer();
+    const QByteArray certificate = m_card->authenticationCertificate().toDer();
     hello.set(wire::Field::Certificate, asByteView(certificate));
     setState(State::Negotiating);
     armTimeout();
@@ -380,14 +380,22 @@ void AdminSession::handleMessage(const wire::Message& message)
 
 void AdminSession::providePin(base::SecureBytes pin)
 {
-    if (m_state != State::PinEntry || !m_signer) {
+    if (m_state != State::PinEntry || !m_card) {
         base::secureZero(pin.data(), pin.size());
         return;
     }
-    const QByteArray digest =
-        authChallengeDigest(m_serverCertificateDer, m_clientNonce, m_serverNonce, m_signer->certificate().toDer());
+    const QByteArray digest = authChallengeDigest(
+        m_serverCertificateDer, m_clientNonce, m_serverNonce, m_card->authenticationCertificate().toDer());
     setState(State::Signing);
-    m_signer->sign(digest, std::move(pin));
+    // The card answers later, on this thread; a session that is gone by then takes the answer with it.
+    m_signTicket = m_card->signChallenge(digest, std::move(pin), this, [this](base::Result<QByteArray> signature) {
+        m_signTicket = 0;
+        if (signature) {
+            onSignatureReady(signature.value());
+        } else {
+            onSignatureFailed(signature.error());
+        }
+    });
 }
 
 void AdminSession::onSignatureReady(const QByteArray& signature)

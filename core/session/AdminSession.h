@@ -2,6 +2,7 @@
 
 #include "core/base/Bytes.h"
 #include "core/base/Result.h"
+#include "core/card/AdminCard.h"
 #include "core/session/ScreenGrant.h"
 #include "core/wire/Frame.h"
 #include "core/wire/Message.h"
@@ -21,7 +22,6 @@ class QSslSocket;
 namespace sra::core {
 
 class KnownHosts;
-class SessionSigner;
 
 // A request from the remote machine for the admin's card (after Insert card).
 struct RelayRequest
@@ -86,8 +86,8 @@ public:
     };
     Q_ENUM(Failure)
 
-    // `signer` and `knownHosts` must outlive the session.
-    AdminSession(SessionSigner* signer, KnownHosts* knownHosts, QObject* parent = nullptr);
+    // `card` and `knownHosts` must outlive the session. The card signs the challenge asynchronously (Signing).
+    AdminSession(AdminCard* card, KnownHosts* knownHosts, QObject* parent = nullptr);
     ~AdminSession() override;
 
     // Starts Connecting. `target` is host[:port] (default 4116). A parse error closes at once (InvalidAddress).
@@ -198,7 +198,8 @@ private:
     void startHandshakeMessages();
     void armTimeout();
 
-    QPointer<SessionSigner> m_signer;
+    QPointer<AdminCard> m_card;
+    AdminCard::Ticket m_signTicket = 0; // the sign-in signature while it waits for the card
     KnownHosts* m_knownHosts;
     QSslSocket* m_socket = nullptr;
     QTimer m_timer;

@@ -339,7 +339,9 @@ void TestAdminWindow::insertAndRemoveCard()
     auto* remove = child<QPushButton>(m_window.get(), QStringLiteral("removeCardButton"));
     QVERIFY(!remove->isEnabled());
     QTest::mouseClick(insert, Qt::LeftButton);
-    QVERIFY2(m_window->statusText().startsWith(QStringLiteral("Card inserted")), qPrintable(m_window->statusText()));
+    // The card is read on its worker thread: the status follows when it is done.
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        m_window->statusText().startsWith(QStringLiteral("Card inserted")), qPrintable(m_window->statusText()), 10000);
     QTRY_VERIFY_WITH_TIMEOUT(remoteReaderHasCard(), 10000);
     QVERIFY(remove->isEnabled());
     QVERIFY(!insert->isEnabled());

@@ -7,7 +7,6 @@
 #include "core/config/SradConfig.h"
 #include "core/session/AdminSession.h"
 #include "core/session/KnownHosts.h"
-#include "core/session/PcscSessionSigner.h"
 #include "core/session/ScreenGrant.h"
 #include "core/session/ScreenTunnel.h"
 #include "core/wire/Message.h"

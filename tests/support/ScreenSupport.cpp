@@ -129,8 +129,8 @@ ScreenAdmin::ScreenAdmin(const Lab& lab, const QString& knownHostsFile)
     : m_lab(lab)
 {
     qputenv("PCSCLITE_CSOCK_NAME", lab.env(QStringLiteral("ADMIN_PCSCLITE_CSOCK_NAME")).toUtf8());
-    m_signer = std::make_unique<core::PcscSessionSigner>();
-    auto opened = m_signer->open();
+    m_card = std::make_unique<core::CardWorker>(core::CardWorker::pcsc());
+    auto opened = m_card->openAndWait();
     if (!opened.ok()) {
         m_error = QString::fromStdString(opened.error().detail);
     }
@@ -139,7 +139,7 @@ ScreenAdmin::ScreenAdmin(const Lab& lab, const QString& knownHostsFile)
 
 std::unique_ptr<core::AdminSession> ScreenAdmin::authenticate()
 {
-    auto session = std::make_unique<core::AdminSession>(m_signer.get(), m_knownHosts.get());
+    auto session = std::make_unique<core::AdminSession>(m_card.get(), m_knownHosts.get());
     const QByteArray pin = m_lab.env(QStringLiteral("SOFTCARD_PIN")).toUtf8();
     core::AdminSession* s = session.get();
     QObject::connect(s, &core::AdminSession::hostDecisionNeeded, s, [s] { s->acceptHost(); });

@@ -1,9 +1,9 @@
 #pragma once
 
+#include "core/card/CardWorker.h"
 #include "core/config/SradConfig.h"
 #include "core/session/AdminSession.h"
 #include "core/session/KnownHosts.h"
-#include "core/session/PcscSessionSigner.h"
 #include "core/session/ScreenGrant.h"
 #include "core/session/ScreenTunnel.h"
 #include "support/Lab.h"
@@ -104,7 +104,7 @@ public:
 
 private:
     const Lab& m_lab;
-    std::unique_ptr<core::PcscSessionSigner> m_signer;
+    std::unique_ptr<core::CardWorker> m_card;
     std::unique_ptr<core::KnownHosts> m_knownHosts;
     std::optional<wire::ErrorCode> m_refusedCode;
     QString m_error;

@@ -7,6 +7,7 @@
 #include "core/base/Bytes.h"
 #include "core/piv/Apdu.h"
 #include "core/piv/ApduChannel.h"
+#include "core/piv/EmulatorChannel.h"
 #include "core/piv/PivCardBackend.h"
 #include "core/piv/PivCardEmulator.h"
 #include "core/piv/PivObjects.h"
@@ -99,36 +100,6 @@ public:
 
 private:
     Responder m_responder;
-    bool m_extended;
-};
-
-// The host talking to the card-side emulator directly, as the pcscd driver and vpcd link do over a wire.
-class EmulatorChannel final : public ApduChannel
-{
-public:
-    explicit EmulatorChannel(PivCardEmulator& card, bool extended = false)
-        : m_card(card)
-        , m_extended(extended)
-    {}
-
-    base::Result<base::Bytes> transmitRaw(base::ByteView commandApdu) override
-    {
-        ++commandCount;
-        if (!m_extended && commandApdu.size() > 4 + 1 + kMaxShortData + 1) {
-            return base::makeError(base::ErrorCode::Transport, "extended APDU sent to a short-APDU reader");
-        }
-        return m_card.process(commandApdu);
-    }
-
-    bool supportsExtendedLength() const override
-    {
-        return m_extended;
-    }
-
-    std::size_t commandCount = 0;
-
-private:
-    PivCardEmulator& m_card;
     bool m_extended;
 };
 

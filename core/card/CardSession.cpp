@@ -1,0 +1,135 @@
+#include "core/card/CardSession.h"
+
+#include "core/card/CardSigner.h"
+#include "core/piv/PivClient.h"
+#include "core/piv/Tlv.h"
+
+namespace sra::core {
+
+CardSession::CardSession(std::unique_ptr<piv::ApduChannel> channel, QString readerName)
+    : m_channel(std::move(channel))
+    , m_readerName(std::move(readerName))
+{}
+
+CardSession::~CardSession() = default;
+
+base::Status CardSession::open()
+{
+    auto info = readCardInfo(*m_channel);
+    if (!info) {
+        return info.error();
+    }
+    const auto* auth = info->find(0x9A);
+    if (!auth || !auth->algorithm) {
+        return base::makeError(base::ErrorCode::NotFound, "no usable PIV Authentication key (slot 9A)");
+    }
+    m_info = std::move(info.value());
+    m_triesLeft = m_info.pinTriesLeft;
+    return base::okStatus();
+}
+
+void CardSession::notePinResult(const base::Error& error)
+{
+    if (error.code == base::ErrorCode::WrongPin) {
+        m_triesLeft = error.triesLeft;
+    } else if (error.code == base::ErrorCode::PinBlocked) {
+        m_triesLeft = 0;
+    }
+}
+
+base::Result<QByteArray> CardSession::signChallenge(const QByteArray& digest, base::SecureBytes pin)
+{
+    const auto* auth = m_info.find(0x9A);
+    if (!auth || !auth->algorithm) {
+        base::secureZero(pin.data(), pin.size());
+        return base::makeError(base::ErrorCode::NotFound, "card not opened");
+    }
+    auto signature =
+        signDigestWithCard(*m_channel, 0x9A, *auth->algorithm, piv::HashAlgorithm::Sha256, digest, std::move(pin));
+    if (!signature) {
+        notePinResult(signature.error());
+        return signature.error();
+    }
+    m_triesLeft = -1; // verified: the card no longer reports a count until reset
+    return signature;
+}
+
+base::Result<RelayCardContents> CardSession::readRelayCard()
+{
+    piv::TransactionGuard transaction(*m_channel);
+    if (!transaction.status()) {
+        return transaction.status().error();
+    }
+    piv::PivClient client(*m_channel);
+    if (auto selected = client.select(); !selected) {
+        return selected.error();
+    }
+    // Everything the remote may read without a PIN, so that reads there never cross the network.
+    base::Bytes list;
+    for (const auto& info : piv::pivObjectCatalogue()) {
+        if (info.access != piv::ObjectAccess::Always) {
+            continue;
+        }
+        auto object = client.readObject(info.tag);
+        if (!object) {
+            if (object.error().code == base::ErrorCode::NotFound) {
+                continue;
+            }
+            return object.error();
+        }
+        piv::appendTlv(list, info.tag, object.value());
+    }
+    RelayCardContents contents;
+    contents.objects = QByteArray(reinterpret_cast<const char*>(list.data()), static_cast<qsizetype>(list.size()));
+    for (const auto& certificate : m_info.certificates) {
+        if (certificate.algorithm) {
+            contents.keyAlgorithms.append(static_cast<char>(certificate.slot));
+            contents.keyAlgorithms.append(static_cast<char>(*certificate.algorithm));
+        }
+    }
+    return contents;
+}
+
+base::Status CardSession::verifyPin(base::SecureBytes pin)
+{
+    piv::TransactionGuard transaction(*m_channel);
+    if (!transaction.status()) {
+        base::secureZero(pin.data(), pin.size());
+        return transaction.status().error();
+    }
+    piv::PivClient client(*m_channel);
+    if (auto selected = client.select(); !selected) {
+        base::secureZero(pin.data(), pin.size());
+        return selected.error();
+    }
+    auto verified = client.verifyPin(std::move(pin));
+    if (!verified) {
+        notePinResult(verified.error());
+        return verified.error();
+    }
+    m_triesLeft = -1;
+    return base::okStatus();
+}
+
+base::Result<QByteArray>
+CardSession::generalAuthenticate(std::uint8_t slot, piv::PivAlgorithm algorithm, const QByteArray& input)
+{
+    piv::TransactionGuard transaction(*m_channel);
+    if (!transaction.status()) {
+        return transaction.status().error();
+    }
+    piv::PivClient client(*m_channel);
+    if (auto selected = client.select(); !selected) {
+        return selected.error();
+    }
+    auto signature = client.generalAuthenticate(slot,
+                                                algorithm,
+                                                base::ByteView(reinterpret_cast<const std::uint8_t*>(input.constData()),
+                                                               static_cast<std::size_t>(input.size())));
+    if (!signature) {
+        return signature.error();
+    }
+    return QByteArray(reinterpret_cast<const char*>(signature->data()), static_cast<qsizetype>(signature->size()));
+}
+
+} // namespace sra::core

@@ -1,0 +1,135 @@
+// The admin window's remote screen: Screen Share through the controller's tunnel into the embedded VncView, and
+// File → Connect to a VNC server for machines without srad. Part of MainWindow (MainWindow.h).
+#include "core/admin/AdminController.h"
+#include "core/session/ScreenGrant.h"
+#include "gui/MainWindow.h"
+#include "gui/vnc/DirectVncDialog.h"
+#include "gui/vnc/VncPasswordStore.h"
+#include "gui/vnc/VncView.h"
+
+#include <QMenuBar>
+#include <QPushButton>
+#include <QStackedWidget>
+
+#include <utility>
+
+namespace sra::gui {
+
+using core::AdminController;
+
+bool MainWindow::screenShown() const
+{
+    return m_controller->sharingScreen() || (m_remoteView && m_remoteView->state() != VncView::State::Disconnected);
+}
+
+void MainWindow::connectScreen()
+{
+    AdminController* c = m_controller;
+    connect(c, &AdminController::screenGranted, this, [this](const core::ScreenGrant& grant) {
+        m_screenPassword = grant.password; // until the stream is ready; wiped however it ends
+        m_controller->openScreen();
+        setStatus(tr("Opening the screen stream…"));
+        updateControls();
+    });
+    connect(c, &AdminController::screenRefused, this, [this](const QString& message) {
+        setStatus(message, true);
+        updateControls();
+    });
+    connect(c, &AdminController::screenStreamReady, this, [this](int viewerFd) {
+        ensureRemoteView();
+        m_remoteViewTarget = m_target;
+        m_remoteViewArea->setCurrentWidget(m_remoteView);
+        // The view wipes the password it is given.
+        m_remoteView->connectToFd(viewerFd, std::exchange(m_screenPassword, QByteArray()));
+        m_remoteView->setFocus();
+        updateControls();
+    });
+    connect(c, &AdminController::screenFailed, this, [this](const QString& message) {
+        wipeScreenPassword();
+        setStatus(message, true);
+        updateControls();
+    });
+    connect(c, &AdminController::screenClosed, this, [this](const QString& reason) { endScreenShare(reason); });
+}
+
+void MainWindow::startScreenShare()
+{
+    if (!m_controller->authenticated() || screenShown()) {
+        return;
+    }
+    if (!m_controller->requestScreen()) {
+        setStatus(tr("The remote screen could not be requested: the session is not ready. Connect again."), true);
+        return;
+    }
+    setStatus(tr("Asking the remote for its screen…"));
+    updateControls();
+}
+
+VncView* MainWindow::ensureRemoteView()
+{
+    if (m_remoteView) {
+        return m_remoteView;
+    }
+    m_remoteView = new VncView(m_remoteViewArea);
+    m_remoteView->setObjectName(QStringLiteral("remoteView"));
+    m_remoteViewArea->addWidget(m_remoteView);
+    connect(m_remoteView, &VncView::connected, this, [this] {
+        setStatus(tr("Showing the screen of %1.").arg(m_remoteViewTarget));
+        updateControls();
+        Q_EMIT remoteScreenShown();
+    });
+    connect(m_remoteView, &VncView::disconnected, this, [this](const QString& reason) { endScreenShare(reason); });
+    m_remoteMenu = menuBar()->addMenu(tr("&Remote screen"));
+    m_remoteMenu->addAction(m_remoteView->scaleToFitAction());
+    m_remoteMenu->addAction(m_remoteView->viewOnlyAction());
+    m_remoteMenu->addAction(m_remoteView->ctrlAltDelAction());
+    m_remoteMenu->addAction(m_remoteView->fullScreenAction());
+    return m_remoteView;
+}
+
+void MainWindow::openDirectVnc()
+{
+    if (screenShown()) {
+        setStatus(tr("A remote screen is already shown: close it first (Disconnect, or end the direct VNC view)."),
+                  true);
+        return;
+    }
+    if (!m_vncPasswords) {
+        m_vncPasswords = new VncPasswordStore(this);
+    }
+    auto* dialog = new DirectVncDialog(m_vncPasswords, this);
+    dialog->setObjectName(QStringLiteral("directVncDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        VncView* view = ensureRemoteView();
+        m_remoteViewTarget = QStringLiteral("%1:%2").arg(dialog->host()).arg(dialog->port());
+        m_remoteViewArea->setCurrentWidget(view);
+        setStatus(tr("Connecting to the VNC server %1…").arg(m_remoteViewTarget));
+        view->connectToHost(dialog->host(), dialog->port(), dialog->password()); // the view wipes the password
+        view->setFocus();
+        updateControls();
+    });
+    dialog->open();
+}
+
+void MainWindow::wipeScreenPassword()
+{
+    base::secureZero(m_screenPassword.data(), static_cast<std::size_t>(m_screenPassword.size()));
+    m_screenPassword.clear();
+}
+
+void MainWindow::endScreenShare(const QString& reason)
+{
+    wipeScreenPassword();
+    if (m_remoteView && m_remoteView->state() != VncView::State::Disconnected) {
+        m_remoteView->disconnectFromHost();
+    }
+    m_controller->closeScreen();
+    m_remoteViewArea->setCurrentIndex(0);
+    if (!reason.isEmpty() && sessionActive()) {
+        setStatus(tr("The remote screen was closed: %1").arg(reason), true);
+    }
+    updateControls();
+}
+
+} // namespace sra::gui
