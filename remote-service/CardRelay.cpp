@@ -2,7 +2,6 @@
 
 #include "core/net/QtBytes.h"
 #include "core/piv/PivObjects.h"
-#include "remote-service/ServerSession.h"
 #include "remote-service/SradLogging.h"
 
 #include <QDir>
@@ -154,7 +153,7 @@ void CardRelay::broadcastStatus()
     }
 }
 
-void CardRelay::insertCard(ServerSession* owner, const wire::Message& insert)
+void CardRelay::insertCard(CardOwner* owner, const wire::Message& insert)
 {
     if (m_owner && m_owner != owner) {
         removeCard(m_owner, QStringLiteral("another admin inserted a card"));
@@ -170,7 +169,7 @@ void CardRelay::insertCard(ServerSession* owner, const wire::Message& insert)
     Q_EMIT cardInserted(owner, m_objects);
 }
 
-void CardRelay::removeCard(ServerSession* owner, const QString& reason)
+void CardRelay::removeCard(CardOwner* owner, const QString& reason)
 {
     if (!m_owner || m_owner != owner) {
         return;
@@ -284,7 +283,7 @@ void CardRelay::sign(LocalClient* client, const wire::Message& request)
     forward(client, id, what, relay);
 }
 
-void CardRelay::relayResult(ServerSession* owner, const wire::Message& result)
+void CardRelay::relayResult(CardOwner* owner, const wire::Message& result)
 {
     const quint32 relayId = result.u32(wire::Field::RequestId).value_or(0);
     if (owner != m_owner || !m_pending.contains(relayId)) {
