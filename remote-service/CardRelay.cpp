@@ -196,6 +196,7 @@ quint32 CardRelay::forward(LocalClient* client, quint32 clientRequestId, const Q
     pending.what = what;
     pending.requester = client->describe();
     pending.isPinCheck = message.type() == wire::MessageType::RelayVerifyPin;
+    pending.generation = m_generation;
     client->addPending(1);
     pending.deadline = new QTimer(this);
     pending.deadline->setSingleShot(true);
@@ -314,7 +315,10 @@ void CardRelay::finish(quint32 relayId, wire::RelayStatus status, const QByteArr
     if (pending.client) {
         pending.client->addPending(-1);
         if (pending.isPinCheck) {
-            pending.client->setVerifiedGeneration(status == wire::RelayStatus::Ok ? m_generation : 0);
+            // The generation the PIN was checked for, not the current one: the same admin may have inserted
+            // another card meanwhile (no removeCard, so this request was still pending), and a PIN proved for
+            // the old card must not let this client sign with the new one.
+            pending.client->setVerifiedGeneration(status == wire::RelayStatus::Ok ? pending.generation : 0);
         }
     }
     qCInfo(lcAudit).noquote() << "relayed" << pending.what << "for" << pending.requester << "->"

@@ -69,6 +69,7 @@ private:
         QString what; // for the audit line: "PIN check" / "sign 9A ECC P-256"
         QString requester;
         bool isPinCheck = false;
+        quint32 generation = 0; // the card the request was forwarded for
         QTimer* deadline = nullptr;
     };
 
