@@ -377,6 +377,8 @@ void TestByteBridge::peerCloseIsPropagatedAfterData()
     } else {
         qobject_cast<QLocalSocket*>(a.far.get())->disconnectFromServer();
     }
+    QElapsedTimer clock;
+    clock.start();
     if (slowReader) {
         QTest::qWait(300);
         setReadBufferSize(b.far.get(), 0);
@@ -388,6 +390,8 @@ void TestByteBridge::peerCloseIsPropagatedAfterData()
             return isUnconnected(b.far.get());
         },
         10000));
+    // Closed because the bridge passed the close on, not because its grace period ran out.
+    QVERIFY2(clock.elapsed() < ByteBridge::kCloseGraceMs, qPrintable(QString::number(clock.elapsed())));
     got += b.far->readAll();
     QCOMPARE(got.size(), kTotal);
     QCOMPARE(firstMismatch(got), -1);
