@@ -2,7 +2,6 @@
 
 #include "core/net/QtBytes.h"
 #include "core/piv/PivObjects.h"
-#include "remote-service/ServerSession.h"
 #include "remote-service/SradLogging.h"
 
 #include <QDir>
@@ -154,7 +153,7 @@ void CardRelay::broadcastStatus()
     }
 }
 
-void CardRelay::insertCard(ServerSession* owner, const wire::Message& insert)
+void CardRelay::insertCard(CardOwner* owner, const wire::Message& insert)
 {
     if (m_owner && m_owner != owner) {
         removeCard(m_owner, QStringLiteral("another admin inserted a card"));
@@ -170,7 +169,7 @@ void CardRelay::insertCard(ServerSession* owner, const wire::Message& insert)
     Q_EMIT cardInserted(owner, m_objects);
 }
 
-void CardRelay::removeCard(ServerSession* owner, const QString& reason)
+void CardRelay::removeCard(CardOwner* owner, const QString& reason)
 {
     if (!m_owner || m_owner != owner) {
         return;
@@ -197,6 +196,7 @@ quint32 CardRelay::forward(LocalClient* client, quint32 clientRequestId, const Q
     pending.what = what;
     pending.requester = client->describe();
     pending.isPinCheck = message.type() == wire::MessageType::RelayVerifyPin;
+    pending.generation = m_generation;
     client->addPending(1);
     pending.deadline = new QTimer(this);
     pending.deadline->setSingleShot(true);
@@ -284,7 +284,7 @@ void CardRelay::sign(LocalClient* client, const wire::Message& request)
     forward(client, id, what, relay);
 }
 
-void CardRelay::relayResult(ServerSession* owner, const wire::Message& result)
+void CardRelay::relayResult(CardOwner* owner, const wire::Message& result)
 {
     const quint32 relayId = result.u32(wire::Field::RequestId).value_or(0);
     if (owner != m_owner || !m_pending.contains(relayId)) {
@@ -315,7 +315,10 @@ void CardRelay::finish(quint32 relayId, wire::RelayStatus status, const QByteArr
     if (pending.client) {
         pending.client->addPending(-1);
         if (pending.isPinCheck) {
-            pending.client->setVerifiedGeneration(status == wire::RelayStatus::Ok ? m_generation : 0);
+            // The generation the PIN was checked for, not the current one: the same admin may have inserted
+            // another card meanwhile (no removeCard, so this request was still pending), and a PIN proved for
+            // the old card must not let this client sign with the new one.
+            pending.client->setVerifiedGeneration(status == wire::RelayStatus::Ok ? pending.generation : 0);
         }
     }
     qCInfo(lcAudit).noquote() << "relayed" << pending.what << "for" << pending.requester << "->"

@@ -2,6 +2,7 @@
 
 #include "core/relay/RelayPolicy.h"
 #include "core/wire/Message.h"
+#include "remote-service/CardOwner.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -16,7 +17,6 @@ class QLocalSocket;
 
 namespace sra::srad {
 
-class ServerSession;
 class LocalClient;
 
 // The virtual card on the remote machine and everything that talks to it. An authenticated admin session
@@ -39,10 +39,10 @@ public:
     // Binds the local socket (mode 0660, group "sra-card" when that group exists). False with a sentence.
     bool listen(const QString& socketPath, QString& error);
 
-    // From admin sessions.
-    void insertCard(ServerSession* owner, const wire::Message& insert);
-    void removeCard(ServerSession* owner, const QString& reason);
-    void relayResult(ServerSession* owner, const wire::Message& result);
+    // From admin sessions (ServerSession; a test owner in unit tests).
+    void insertCard(CardOwner* owner, const wire::Message& insert);
+    void removeCard(CardOwner* owner, const QString& reason);
+    void relayResult(CardOwner* owner, const wire::Message& result);
 
     bool cardPresent() const
     {
@@ -58,7 +58,7 @@ public:
 Q_SIGNALS:
     // The card appeared on the remote (objects as InsertCard carried them) or left it: removed by the admin,
     // pulled from the admin's reader, the admin's session ended, or replaced by another admin's card.
-    void cardInserted(sra::srad::ServerSession* owner, const QByteArray& objects);
+    void cardInserted(sra::srad::CardOwner* owner, const QByteArray& objects);
     void cardRemoved(const QString& reason);
 
 private:
@@ -69,6 +69,7 @@ private:
         QString what; // for the audit line: "PIN check" / "sign 9A ECC P-256"
         QString requester;
         bool isPinCheck = false;
+        quint32 generation = 0; // the card the request was forwarded for
         QTimer* deadline = nullptr;
     };
 
@@ -86,7 +87,7 @@ private:
     int m_requestTimeoutMs;
     QLocalServer m_server;
     QList<LocalClient*> m_clients;
-    QPointer<ServerSession> m_owner;
+    QPointer<CardOwner> m_owner;
     QByteArray m_objects;
     QByteArray m_algorithms;
     int m_triesLeft = -1;

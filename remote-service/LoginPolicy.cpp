@@ -67,7 +67,7 @@ void LoginPolicy::adminLeft(const ServerSession* session)
     core::ConnectedAdmins(m_service->config().paths).forget(session->sessionId());
 }
 
-void LoginPolicy::onCardInserted(ServerSession* owner, const QByteArray& objects)
+void LoginPolicy::onCardInserted(CardOwner* owner, const QByteArray& objects)
 {
     const core::LoginAdvice advice =
         core::SmartcardLogin(m_service->config()).adviseFor(pivAuthenticationCertificate(objects));

@@ -7,6 +7,7 @@
 
 namespace sra::srad {
 
+class CardOwner;
 class CardRelay;
 class ServerSession;
 class SradService;
@@ -30,7 +31,7 @@ public:
     void adminLeft(const ServerSession* session);
 
 private:
-    void onCardInserted(ServerSession* owner, const QByteArray& objects);
+    void onCardInserted(CardOwner* owner, const QByteArray& objects);
     void onCardRemoved(const QString& reason);
     void run(const QString& what, const QString& command);
 

@@ -28,7 +28,7 @@ ServerSession::ServerSession(qintptr socketDescriptor,
                              SradService* service,
                              std::optional<wire::ErrorCode> refuseWith,
                              QObject* parent)
-    : QObject(parent)
+    : CardOwner(parent)
     , m_service(service)
     , m_refuseWith(refuseWith)
     , m_decoder(kMaxUnauthenticatedFrame)

@@ -2,6 +2,7 @@
 
 #include "core/wire/Frame.h"
 #include "core/wire/Message.h"
+#include "remote-service/CardOwner.h"
 
 #include <QByteArray>
 #include <QHostAddress>
@@ -23,7 +24,7 @@ class SradService;
 //
 // Any violation — a malformed or oversized frame, a message out of order, the handshake deadline — gets a
 // typed Error and the connection is closed; nothing a peer sends can affect other sessions.
-class ServerSession : public QObject
+class ServerSession : public CardOwner
 {
     Q_OBJECT
 
@@ -60,18 +61,18 @@ public:
         return m_peer;
     }
 
-    QString account() const
+    QString account() const override
     {
         return m_account;
     }
 
-    QString sessionId() const
+    QString sessionId() const override
     {
         return m_sessionId;
     }
 
     // The card relay sends the admin a RelayVerifyPin or RelaySign through here.
-    void sendRelayRequest(const wire::Message& message)
+    void sendRelayRequest(const wire::Message& message) override
     {
         send(message);
     }
@@ -85,7 +86,7 @@ public:
     }
 
     // Any other message for the admin of an authenticated session (CardLogin, …); dropped otherwise.
-    void sendToAdmin(const wire::Message& message)
+    void sendToAdmin(const wire::Message& message) override
     {
         sendScreenMessage(message);
     }
