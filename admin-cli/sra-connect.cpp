@@ -3,6 +3,7 @@
 //               [--insert-card [--approve ask|session] [--allow-slot 9a ...]]
 //               [--screen [--vnc-listen 127.0.0.1:PORT]]
 #include "admin-cli/ExitCodes.h"
+#include "core/base/BuildConfig.h"
 #include "core/card/CardErrors.h"
 #include "core/card/PinInput.h"
 #include "core/pcsc/ReaderMonitor.h"
