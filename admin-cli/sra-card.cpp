@@ -2,6 +2,7 @@
 //   sra-card list
 //   sra-card sign --slot 9a --in FILE --out SIG [--hash sha256] [--pin-fd N] [--reader NAME]
 #include "admin-cli/ExitCodes.h"
+#include "core/base/BuildConfig.h"
 #include "core/card/CardErrors.h"
 #include "core/card/CardInfo.h"
 #include "core/card/CardSigner.h"

@@ -5,6 +5,7 @@
 // The work is AdminController's, presented on the terminal by ConnectCommand; this file reads the command line.
 #include "admin-cli/ConnectCommand.h"
 #include "admin-cli/ExitCodes.h"
+#include "core/base/BuildConfig.h"
 #include "core/piv/PivObjects.h"
 
 #include <QCommandLineParser>

@@ -1,5 +1,6 @@
 // secure-remote-access: the admin window (card, connect, PIN, insert card, screen, preferences). See
 // gui/MainWindow.h.
+#include "core/base/BuildConfig.h"
 #include "core/card/PinInput.h"
 #include "core/tls/Fingerprint.h"
 #include "gui/AppSettings.h"

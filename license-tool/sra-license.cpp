@@ -3,6 +3,7 @@
 //                     [--product NAME] [--id ID] [--mobileconfig] --out FILE
 //   sra-license show FILE|DIR [--public-key PEM] [--date YYYY-MM-DD]
 //   sra-license keygen --out PRIVATE.pem
+#include "core/base/BuildConfig.h"
 #include "core/license/License.h"
 #include "core/license/LicenseContainer.h"
 #include "core/license/LicenseIssuer.h"

@@ -5,6 +5,7 @@
 // Lun = 0xRRRRSSSS: RRRR picks the reader (one per reader.conf entry using this driver), SSSS the slot; each
 // reader has exactly one slot.
 
+#include "core/base/BuildConfig.h"
 #include "pcscd-driver/IfdLog.h"
 #include "pcscd-driver/VirtualReader.h"
 
@@ -55,7 +56,7 @@ using sra::ifd::logf;
 using sra::ifd::LogLevel;
 using sra::ifd::VirtualReader;
 
-constexpr const char* kDefaultSocketPath = "/run/secure-remote-access/local.sock";
+constexpr const char* kDefaultSocketPath = SRA_LOCAL_SOCKET_PATH;
 constexpr DWORD kMaxReaders = 16;
 
 std::mutex s_readersMutex;

@@ -202,7 +202,7 @@ ScreenAgents::~ScreenAgents()
 
 QString ScreenAgents::socketPath(const core::SradConfig& config)
 {
-    return config.paths.runtimeDir() + QStringLiteral("/screen-agent.sock");
+    return config.paths.screenAgentSocket();
 }
 
 bool ScreenAgents::listen(QString& error)

@@ -757,10 +757,10 @@ CheckResult SradCheck::screen()
         return ok(item, QStringLiteral("x11vnc %1 for display %2").arg(program, m_config.screenDisplay));
     }
     if (backend == QLatin1String("agent")) {
-        // Backend agent (remote-service/ScreenAgents): srad listens on <runtimeDir>/screen-agent.sock and the
+        // Backend agent (remote-service/ScreenAgents): srad listens on SradPaths::screenAgentSocket() and the
         // console session's sra-screen-agent connects to it. Only the socket's presence is checked here (a
         // connected agent is srad's knowledge, not the file system's); the agent's owners may refine this.
-        const QString socket = m_paths.runtimeDir() + QStringLiteral("/screen-agent.sock");
+        const QString socket = m_paths.screenAgentSocket();
         if (QFileInfo::exists(socket)) {
             return ok(item, QStringLiteral("backend agent, screen agents connect to %1").arg(socket));
         }

@@ -4,6 +4,7 @@
 //   srad --check [--config FILE] [--root DIR]   troubleshooting: one OK/FAIL line per item (SradCheck)
 // Signals: SIGTERM/SIGINT stop; SIGHUP re-reads the configuration (SradService::reload) without dropping
 // sessions. Under systemd (Type=notify) it reports READY, RELOADING and STOPPING.
+#include "core/base/BuildConfig.h"
 #include "core/config/SradConfig.h"
 #include "core/remote/TlsIdentity.h"
 #include "remote-service/ServiceManagerNotifier.h"
@@ -49,7 +50,7 @@ int main(int argc, char** argv)
     parser.addVersionOption();
     parser.addOptions({
         {QStringLiteral("config"),
-         QStringLiteral("Configuration file (default /etc/secure-remote-access/srad.conf)."),
+         QStringLiteral("Configuration file (default " SRA_CONFIG_DIR "/srad.conf)."),
          QStringLiteral("file")},
         {QStringLiteral("root"),
          QStringLiteral("Root of the file tree (tests and staging); default /."),

@@ -1,5 +1,6 @@
 // sra-screen-agent: runs in the console user's desktop session and starts x11vnc on that session's display
 // when srad asks (srad itself is sandboxed away from the session's X server). docs/SERVICE.md.
+#include "core/base/BuildConfig.h"
 #include "core/config/SradConfig.h"
 #include "screen-agent/ScreenAgent.h"
 
@@ -48,9 +49,9 @@ int main(int argc, char** argv)
     parser.addVersionOption();
     const QCommandLineOption socket(
         QStringLiteral("socket"),
-        tr("srad's screen agent socket (default %1).").arg(QStringLiteral(SRA_AGENT_SOCKET)),
+        tr("srad's screen agent socket (default %1).").arg(QStringLiteral(SRA_AGENT_SOCKET_PATH)),
         QStringLiteral("path"),
-        QStringLiteral(SRA_AGENT_SOCKET));
+        QStringLiteral(SRA_AGENT_SOCKET_PATH));
     const QCommandLineOption x11vnc(
         QStringLiteral("x11vnc"), tr("The x11vnc program (default: x11vnc from PATH)."), QStringLiteral("program"));
     const QCommandLineOption display(QStringLiteral("display"),

@@ -1,5 +1,6 @@
 #include "setup-tool/SmartcardLoginSetup.h"
 
+#include "core/base/BuildConfig.h"
 #include "core/remote/PairingStore.h"
 #include "core/remote/PamServiceFile.h"
 
@@ -125,7 +126,7 @@ QString SmartcardLoginSetup::resolveModule(QString& error) const
     QString module = m_options.pkcs11Module;
     if (module.isEmpty()) {
         if (m_options.backend == QLatin1String("sra")) {
-            module = QStringLiteral(SRA_PKCS11_MODULE_INSTALLED);
+            module = QStringLiteral(SRA_PKCS11_MODULE_PATH);
         } else {
             for (const QString& candidate : kOpenScModules) {
                 if (QFileInfo::exists(candidate)) {

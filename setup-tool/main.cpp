@@ -1,5 +1,6 @@
 // sra-setup: sets up the remote machine for Secure Remote Access (the options of the original
 // secure_remote_access.sh, plus pairing). See --help and docs/CONFIGURATION.md.
+#include "core/base/BuildConfig.h"
 #include "setup-tool/SetupTool.h"
 #include "setup-tool/SmartcardLoginSetup.h"
 

@@ -2,6 +2,7 @@
 //   sra-softcard create DIR [--key rsa2048|p256|p384] [--pin PIN] [--subject DN] [--days N] [--expired] [--compress]
 //   sra-softcard serve DIR --vpcd HOST:PORT
 //   sra-softcard status DIR
+#include "core/base/BuildConfig.h"
 #include "softcard/SoftCard.h"
 #include "softcard/VpcdCardLink.h"
 

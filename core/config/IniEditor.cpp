@@ -1,27 +1,12 @@
 #include "core/config/IniEditor.h"
 
+#include "core/config/IniLexer.h"
+
 #include <QStringList>
 
 namespace sra::core {
 
 namespace {
-
-bool isComment(const QString& trimmed)
-{
-    return trimmed.startsWith(QLatin1Char(';')) || trimmed.startsWith(QLatin1Char('#'));
-}
-
-bool isSectionHeader(const QString& trimmed)
-{
-    return trimmed.startsWith(QLatin1Char('[')) && trimmed.endsWith(QLatin1Char(']'));
-}
-
-// The key of a "key = value" line, or an empty string.
-QString keyOf(const QString& trimmed)
-{
-    const qsizetype eq = trimmed.indexOf(QLatin1Char('='));
-    return eq > 0 ? trimmed.left(eq).trimmed() : QString();
-}
 
 // Where one section's lines are, and where its key is set or documented.
 struct SectionLines
@@ -37,24 +22,23 @@ SectionLines locate(const QStringList& lines, const QString& section, const QStr
     SectionLines found;
     bool inside = false;
     for (qsizetype i = 0; i < lines.size(); ++i) {
-        const QString trimmed = lines.at(i).trimmed();
-        if (isSectionHeader(trimmed)) {
-            inside = trimmed.mid(1, trimmed.size() - 2).trimmed() == section;
+        const IniLine line = lexIniLine(lines.at(i));
+        if (line.kind == IniLineKind::Section) {
+            inside = line.name == section;
             if (inside && found.header < 0) {
                 found.header = i;
                 found.lastContent = i;
             }
             continue;
         }
-        if (!inside || trimmed.isEmpty()) {
+        if (!inside || line.kind == IniLineKind::Blank) {
             continue;
         }
+        // A malformed line is someone's content: it stays, and new lines go after it.
         found.lastContent = i;
-        if (isComment(trimmed)) {
-            if (keyOf(trimmed.mid(1).trimmed()) == key) {
-                found.commented = i;
-            }
-        } else if (keyOf(trimmed) == key) {
+        if (line.kind == IniLineKind::Comment && line.name == key) {
+            found.commented = i;
+        } else if (line.kind == IniLineKind::Setting && line.name == key) {
             found.active = i;
         }
     }
@@ -63,27 +47,7 @@ SectionLines locate(const QStringList& lines, const QString& section, const QStr
 
 QString settingLine(const IniSetting& setting)
 {
-    if (setting.value.isEmpty()) {
-        return setting.key + QStringLiteral(" =");
-    }
-    return setting.key + QStringLiteral(" = ") + setting.value;
-}
-
-// The comment that follows the value of `line`, with the blank before it, or an empty string (same rule as
-// the reader: a ';' or '#' after white space starts a comment).
-QString trailingComment(const QString& line)
-{
-    const qsizetype eq = line.indexOf(QLatin1Char('='));
-    for (qsizetype i = eq + 2; i < line.size(); ++i) {
-        if ((line.at(i) == QLatin1Char(';') || line.at(i) == QLatin1Char('#')) && line.at(i - 1).isSpace()) {
-            qsizetype start = i;
-            while (start > eq + 1 && line.at(start - 1).isSpace()) {
-                --start;
-            }
-            return line.mid(start);
-        }
-    }
-    return {};
+    return formatIniSetting(setting.key, setting.value);
 }
 
 } // namespace
@@ -99,12 +63,11 @@ QString applyIniSettings(const QString& text, const QList<IniSetting>& settings)
     for (const IniSetting& setting : settings) {
         const SectionLines where = locate(lines, setting.section, setting.key);
         if (where.active >= 0) {
+            // The indentation and a comment after the value stay.
             const QString& old = lines.at(where.active);
-            qsizetype indent = 0;
-            while (indent < old.size() && old.at(indent).isSpace()) {
-                ++indent;
-            }
-            lines[where.active] = old.left(indent) + settingLine(setting) + trailingComment(old);
+            const IniLine lexed = lexIniLine(old);
+            const QString comment = lexed.commentStart >= 0 ? old.mid(lexed.commentStart) : QString();
+            lines[where.active] = old.left(lexed.indent) + settingLine(setting) + comment;
             continue;
         }
         if (setting.isDefault) {

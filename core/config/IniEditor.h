@@ -22,8 +22,8 @@ struct IniSetting
 //    that key (";key = ..." or "# key = ...") if the section has one, else at the end of the section; a missing
 //    section is appended;
 //  - otherwise nothing changes: a commented default documents itself.
-// The syntax it recognises is the one SradConfig reads (';' or '#' comments, "[section]", "key = value").
-// Values must already be writable (no line breaks, no comment marker after a blank): SradConfig::save checks.
+// Lines are read with the same lexer as SradConfig reads them (IniLexer). Values must already be writable
+// (iniValueReadsBack): SradConfig::save checks.
 QString applyIniSettings(const QString& text, const QList<IniSetting>& settings);
 
 } // namespace sra::core

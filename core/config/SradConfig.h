@@ -8,7 +8,8 @@
 namespace sra::core {
 
 // Where the remote machine keeps SRA's files. Everything hangs off `root` so sra-setup --root DIR and the tests
-// work on a scratch tree exactly as on a real system (root "/").
+// work on a scratch tree exactly as on a real system (root "/"). The system locations are this build's
+// (core/base/BuildConfig.h: SRA_CONFIG_DIR, SRA_STATE_DIR, SRA_RUNTIME_DIR, SRA_AGENT_SOCKET_PATH).
 // The system user (and its group) srad runs as under its unit (packaging/systemd/srad.service); the package's
 // postinst creates it. sra-setup gives it the identity key, srad --check checks it can read what it must.
 inline constexpr char kServiceAccount[] = "sra-srad";
@@ -21,6 +22,7 @@ struct SradPaths
     QString configFile() const;          // <configDir>/srad.conf
     QString stateDir() const;            // <root>/var/lib/secure-remote-access
     QString runtimeDir() const;          // <root>/run/secure-remote-access
+    QString screenAgentSocket() const;   // <root>/run/secure-remote-access/screen-agent.sock (srad listens)
     QString activeSeatFile() const;      // <root>/run/systemd/seats/seat0: logind's state of seat0 (ACTIVE_UID=)
     QString pairingsFile() const;        // <configDir>/pairings.json
     QString identityCertificate() const; // <configDir>/identity.crt  (generated self-signed identity)
@@ -29,41 +31,13 @@ struct SradPaths
     QString privateKeyStoreDir() const;  // <root>/etc/ssl/private: and their keys
 };
 
-// srad.conf (INI). Every key is optional; missing keys take the defaults below. Paths in the file are
-// absolute or relative to the directory that holds the file (the configuration directory for the default
-// file). Unknown sections or keys, repeated keys and invalid values are errors naming the key, so that a typo
-// (say "ca_bundel") can never silently switch a check off. Syntax and rules: docs/CONFIGURATION.md.
-//
-//   [network]
-//   port = 4116
-//   listen = 0.0.0.0, ::          ; addresses to bind (IPv4 and IPv6 by default)
-//   [identity]
-//   certificate = identity.crt     ; PEM certificate srad presents (TLS 1.3)
-//   key = identity.key             ; its PEM private key
-//   [license]
-//   directory = .                  ; where the license file/profile is looked for (configDir by default)
-//   [auth]
-//   pairings = pairings.json
-//   ca_bundle =                    ; optional PEM bundle: admin certificates must chain to it
-//   handshake_timeout_ms = 60000   ; TLS, Hello, the admin reading the fingerprint and typing the PIN
-//   max_unauthenticated = 16       ; connections still authenticating at once; more get TooManyConnections
-//   max_failures = 5               ; failed authentications per source address before RateLimited
-//   failure_window_s = 300         ; ... counted over this window
-//   keepalive_interval_s = 30      ; keepalives to authenticated admins; silence for 3x this closes the session
-//   [service]
-//   enabled = false                ; written by sra-setup -a (true) / -d (false)
-//   [screen]                       ; written by sra-setup -s; used by the screen-sharing feature
-//   backend =                      ; "" (not set up), agent (sra-screen-agent in the console session) or x11vnc
-//   display = :0                   ; X display to share, ":N" or ":N.M"
-//   x11vnc =                       ; the x11vnc program (empty: found in PATH)
-//   xauthority =                   ; X authority file for the display (empty: x11vnc's default)
-//   ticket_ttl_ms = 30000          ; how long a screen grant's stream ticket stays valid
-//   max_streams = 4                ; screen streams open at once (all sessions together)
-//   agent_users =                  ; with backend = agent: users whose agent is accepted besides seat0's active user
-//   [login]                        ; smart-card login with the relayed card (docs/LOGIN.md)
-//   removal_policy = none          ; none, lock or logout: what the remote does when the card leaves it
-//   lock_command = loginctl lock-sessions
-//   logout_command = loginctl terminate-user %u   ; %u: the account the card logs in as
+// srad.conf (INI). Every key is optional; missing keys take their defaults. Paths in the file are absolute or
+// relative to the directory that holds the file (the configuration directory for the default file). Unknown
+// sections or keys, repeated keys and invalid values are errors naming the key, so that a typo (say
+// "ca_bundel") can never silently switch a check off. The keys, with their types, defaults, ranges and
+// meaning, are the table in SradConfigSchema.cpp; the syntax is IniLexer's; for people: srad.conf(5) and
+// docs/CONFIGURATION.md. The initializers below repeat the table's defaults for a SradConfig made without
+// load() (the unit test holds them equal).
 struct SradConfig
 {
     SradPaths paths;
@@ -87,7 +61,7 @@ struct SradConfig
     int screenTicketTtlMs = 30000;
     int screenMaxStreams = 4;
     QStringList screenAgentUsers; // names or uids whose screen agent srad accepts (besides seat0's)
-    QString relaySocket;          // absolute after load(); default <runtimeDir>/local.sock
+    QString relaySocket;          // absolute after load(); default <root>/run/secure-remote-access/local.sock
     QList<quint8> relayAllowedSlots{0x9A};
     int relayRequestTimeoutMs = 30000; // how long srad waits for the admin's answer to a relayed request
     QString loginRemovalPolicy = QStringLiteral("none"); // none | lock | logout, when the card leaves the remote

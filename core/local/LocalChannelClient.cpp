@@ -1,5 +1,7 @@
 #include "core/local/LocalChannelClient.h"
 
+#include "core/base/BuildConfig.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -13,7 +15,7 @@
 namespace sra::local {
 
 namespace {
-constexpr const char* kDefaultSocket = "/run/secure-remote-access/local.sock";
+constexpr const char* kDefaultSocket = SRA_LOCAL_SOCKET_PATH;
 
 void appendU32(base::SecureBytes& out, std::uint32_t v)
 {

@@ -1,17 +1,25 @@
 #include "core/config/IniEditor.h"
+#include "core/config/IniLexer.h"
 #include "core/config/SradConfig.h"
+#include "core/config/SradConfigSchema.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <unistd.h>
 
+using sra::core::IniLine;
+using sra::core::IniLineKind;
 using sra::core::SradConfig;
+using sra::core::sradConfigSchema;
+using sra::core::SradKey;
 using sra::core::SradPaths;
+using sra::core::SradValueType;
 
 namespace {
 
@@ -99,6 +107,91 @@ QString packagedConfig()
     return qEnvironmentVariable("SRA_SOURCE_DIR") + QStringLiteral("/packaging/srad.conf");
 }
 
+QString sourceFile(const char* relative)
+{
+    return qEnvironmentVariable("SRA_SOURCE_DIR") + QLatin1Char('/') + QLatin1String(relative);
+}
+
+QString idOf(const SradKey& key)
+{
+    return QLatin1String(key.section) + QLatin1Char('/') + QLatin1String(key.key);
+}
+
+// "section/key" of every key in the schema, in its order.
+QStringList schemaKeys()
+{
+    QStringList keys;
+    for (const SradKey& key : sradConfigSchema()) {
+        keys.append(idOf(key));
+    }
+    return keys;
+}
+
+bool isNumeric(const SradKey& key)
+{
+    return key.type == SradValueType::Integer || key.type == SradValueType::Port;
+}
+
+// srad.conf(5): the text of each key's entry ("*port* = _number_" and its indented paragraph), by section/key.
+QHash<QString, QString> manPageEntries(const QString& text)
+{
+    QHash<QString, QString> entries;
+    static const QRegularExpression section(QStringLiteral("^## \\[([a-z0-9_]+)\\]"));
+    static const QRegularExpression heading(QStringLiteral("^\\*([a-z0-9_]+)\\* ="));
+    QString current;
+    QString key;
+    for (const QString& line : text.split(QLatin1Char('\n'))) {
+        if (const auto m = section.match(line); m.hasMatch()) {
+            current = m.captured(1);
+            key.clear();
+        } else if (line.startsWith(QLatin1String("# "))) {
+            current.clear();
+            key.clear();
+        } else if (const auto h = heading.match(line); h.hasMatch() && !current.isEmpty()) {
+            key = current + QLatin1Char('/') + h.captured(1);
+            entries.insert(key, QString());
+        } else if (line.startsWith(QLatin1Char('\t')) && !key.isEmpty()) {
+            entries[key] += line.mid(1) + QLatin1Char(' ');
+        } else {
+            key.clear();
+        }
+    }
+    return entries;
+}
+
+// docs/CONFIGURATION.md: the rows of the table under "## srad.conf" as {default, valid values} by section/key; an
+// empty first cell continues the section above.
+QHash<QString, QStringList> guideRows(const QString& text)
+{
+    QHash<QString, QStringList> rows;
+    bool inside = false;
+    QString section;
+    for (const QString& line : text.split(QLatin1Char('\n'))) {
+        if (line.startsWith(QLatin1String("## "))) {
+            inside = line.startsWith(QLatin1String("## srad.conf"));
+            continue;
+        }
+        if (!inside || !line.startsWith(QLatin1Char('|'))) {
+            continue;
+        }
+        QStringList cells = line.split(QLatin1Char('|'));
+        if (cells.size() < 6) {
+            continue;
+        }
+        for (QString& cell : cells) {
+            cell = cell.trimmed();
+        }
+        static const QRegularExpression name(QStringLiteral("^`([a-z0-9_]+)`$"));
+        if (const auto m = name.match(cells.at(1)); m.hasMatch()) {
+            section = m.captured(1);
+        }
+        if (const auto k = name.match(cells.at(2)); k.hasMatch() && !section.isEmpty()) {
+            rows.insert(section + QLatin1Char('/') + k.captured(1), {cells.at(3), cells.at(4)});
+        }
+    }
+    return rows;
+}
+
 } // namespace
 
 // srad.conf: defaults, every key, every invalid value named by its key, path resolution, save and load.
@@ -118,7 +211,11 @@ private Q_SLOTS:
     void saveLoadRoundTrip();
     void saveRefusesValuesThatWouldNotReadBack();
     void unreadableFile();
+    void schemaDefaults();
+    void lexer_data();
+    void lexer();
     void packagedFileStatesTheDefaults();
+    void documentationStatesTheSchema();
     void saveKeepsAnEditedFile();
     void iniEditorEdgeCases();
 
@@ -405,6 +502,12 @@ void TestSradConfig::saveRefusesValuesThatWouldNotReadBack()
     QVERIFY(!c.save(QString(), error));
     QVERIFY2(error.contains(QStringLiteral("[identity] certificate")), qPrintable(error));
     QVERIFY(!QFileInfo::exists(configFile()));
+    // A value that starts with a comment marker would read back empty ("lock_command = ; x").
+    c.certificateFile = m_paths.configDir() + QStringLiteral("/identity.crt");
+    c.loginLockCommand = QStringLiteral("; x");
+    QVERIFY(!c.save(QString(), error));
+    QVERIFY2(error.contains(QStringLiteral("[login] lock_command")), qPrintable(error));
+    QVERIFY(!QFileInfo::exists(configFile()));
 }
 
 void TestSradConfig::unreadableFile()
@@ -451,7 +554,15 @@ void TestSradConfig::packagedFileStatesTheDefaults()
     QVERIFY2(SradConfig::load(m_paths, QString(), asShipped, error), qPrintable(error));
     QCOMPARE(savedAsNewFile(asShipped, QStringLiteral("shipped.conf")), expected);
     QCOMPARE(keysOf(QString::fromUtf8(packaged), false), QStringList());
-    QCOMPARE(keysOf(QString::fromUtf8(packaged), true), keysOf(expected, false));
+    QCOMPARE(keysOf(QString::fromUtf8(packaged), true), schemaKeys());
+    QCOMPARE(keysOf(expected, false), schemaKeys());
+    // Each key is commented out with the table's default, spelt as the table spells it.
+    const QStringList packagedLines = QString::fromUtf8(packaged).split(QLatin1Char('\n'));
+    for (const SradKey& key : sradConfigSchema()) {
+        const QString line =
+            QLatin1Char(';') + sra::core::formatIniSetting(QLatin1String(key.key), QLatin1String(key.defaultValue));
+        QVERIFY2(packagedLines.contains(line), qPrintable(idOf(key) + QStringLiteral(": no line ") + line));
+    }
 
     QString uncommented = QString::fromUtf8(packaged);
     uncommented.replace(QRegularExpression(QStringLiteral("^;(\\w+ =)"), QRegularExpression::MultilineOption),
@@ -463,6 +574,152 @@ void TestSradConfig::packagedFileStatesTheDefaults()
     SradConfig documented;
     QVERIFY2(SradConfig::load(m_paths, QString(), documented, error), qPrintable(error));
     QCOMPARE(savedAsNewFile(documented, QStringLiteral("documented.conf")), expected);
+}
+
+// The table's defaults are values its own reader accepts, they are what load() gives for a missing file, and
+// SradConfig's initializers (for a configuration made without load()) repeat them.
+void TestSradConfig::schemaDefaults()
+{
+    const SradPaths system;
+    const SradConfig initialized;
+    const SradConfig defaults = sra::core::sradConfigDefaults(system, system.configDir());
+    QCOMPARE(sradConfigSchema().size(), std::size_t(26));
+    QStringList seen;
+    for (const SradKey& key : sradConfigSchema()) {
+        QVERIFY2(!seen.contains(idOf(key)), qPrintable(idOf(key)));
+        seen.append(idOf(key));
+        QVERIFY2(QByteArray(key.meaning).size() > 5, qPrintable(idOf(key)));
+        SradConfig scratch;
+        QString problem;
+        QVERIFY2(
+            sra::core::readSradConfigValue(key, QLatin1String(key.defaultValue), system.configDir(), scratch, problem),
+            qPrintable(idOf(key) + QStringLiteral(": ") + problem));
+        QCOMPARE(sra::core::sradConfigValueText(key, defaults, system.configDir()), QLatin1String(key.defaultValue));
+        const bool isPath = key.type == SradValueType::Path || key.type == SradValueType::OptionalPath;
+        if (!isPath) {
+            QCOMPARE(sra::core::sradConfigValueText(key, initialized, system.configDir()),
+                     QLatin1String(key.defaultValue));
+        }
+        if (isNumeric(key)) {
+            QVERIFY2(key.min > 0 && key.min < key.max, qPrintable(idOf(key)));
+        }
+    }
+    // Under a root, absolute defaults move with it and relative ones follow the file.
+    QVERIFY(QDir().mkpath(m_paths.configDir()));
+    SradConfig loaded;
+    QString error;
+    QVERIFY2(SradConfig::load(m_paths, QString(), loaded, error), qPrintable(error));
+    QCOMPARE(loaded.relaySocket, m_paths.runtimeDir() + QStringLiteral("/local.sock"));
+    QCOMPARE(savedAsNewFile(loaded, QStringLiteral("a.conf")),
+             savedAsNewFile(sra::core::sradConfigDefaults(m_paths, m_paths.configDir()), QStringLiteral("b.conf")));
+}
+
+void TestSradConfig::lexer_data()
+{
+    QTest::addColumn<QString>("line");
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<int>("indent");
+    QTest::addColumn<int>("commentStart");
+
+    const int blank = int(IniLineKind::Blank);
+    const int comment = int(IniLineKind::Comment);
+    const int section = int(IniLineKind::Section);
+    const int setting = int(IniLineKind::Setting);
+    const int malformed = int(IniLineKind::Malformed);
+    QTest::addRow("empty") << "" << blank << ""
+                           << "" << 0 << -1;
+    QTest::addRow("blanks and CR") << " \t\r" << blank << ""
+                                   << "" << 3 << -1;
+    QTest::addRow("comment") << "; TCP port admins connect to." << comment << ""
+                             << "" << 0 << -1;
+    QTest::addRow("commented setting") << ";port = 4116" << comment << "port"
+                                       << "" << 0 << -1;
+    QTest::addRow("hash commented setting") << "  #  listen = ::" << comment << "listen"
+                                            << "" << 2 << -1;
+    QTest::addRow("section") << "[ network ]\r" << section << "network"
+                             << "" << 0 << -1;
+    QTest::addRow("unclosed section") << "[network" << malformed << ""
+                                      << "" << 0 << -1;
+    QTest::addRow("section with comment") << "[network] ; x" << malformed << ""
+                                          << "" << 0 << -1;
+    QTest::addRow("setting") << "port = 4116" << setting << "port"
+                             << "4116" << 0 << -1;
+    QTest::addRow("no blanks") << "port=1" << setting << "port"
+                               << "1" << 0 << -1;
+    QTest::addRow("trailing comment") << "  port = 1 ; why\r" << setting << "port"
+                                      << "1" << 2 << 10;
+    QTest::addRow("tab before hash") << "k = a\t# b" << setting << "k"
+                                     << "a" << 0 << 5;
+    QTest::addRow("marker inside a word") << "k = a;b#c" << setting << "k"
+                                          << "a;b#c" << 0 << -1;
+    QTest::addRow("marker right after =") << "k =;x" << setting << "k"
+                                          << ";x" << 0 << -1;
+    QTest::addRow("comment as value") << "k = ; none" << setting << "k"
+                                      << "" << 0 << 3;
+    QTest::addRow("second equals") << "k = a = b" << setting << "k"
+                                   << "a = b" << 0 << -1;
+    QTest::addRow("empty value") << "k =" << setting << "k"
+                                 << "" << 0 << -1;
+    QTest::addRow("quotes are kept") << "k = \"a b\"" << setting << "k"
+                                     << "\"a b\"" << 0 << -1;
+    QTest::addRow("no equals") << "port 4116" << malformed << ""
+                               << "" << 0 << -1;
+    QTest::addRow("no key") << " = 1" << malformed << ""
+                            << "" << 1 << -1;
+}
+
+void TestSradConfig::lexer()
+{
+    QFETCH(QString, line);
+    QFETCH(int, kind);
+    QFETCH(QString, name);
+    QFETCH(QString, value);
+    QFETCH(int, indent);
+    QFETCH(int, commentStart);
+    const IniLine lexed = sra::core::lexIniLine(line);
+    QCOMPARE(int(lexed.kind), kind);
+    QCOMPARE(lexed.name, name);
+    QCOMPARE(lexed.value, value);
+    QCOMPARE(lexed.indent, qsizetype(indent));
+    QCOMPARE(lexed.commentStart, qsizetype(commentStart));
+    QCOMPARE(lexed.problem == sra::core::IniLineProblem::None, kind != int(IniLineKind::Malformed));
+}
+
+// srad.conf(5) and docs/CONFIGURATION.md document exactly the table's keys, each with the table's default and,
+// for numbers, its range.
+void TestSradConfig::documentationStatesTheSchema()
+{
+    const QHash<QString, QString> page =
+        manPageEntries(QString::fromUtf8(readAll(sourceFile("docs/man/srad.conf.5.scd"))));
+    const QHash<QString, QStringList> guide =
+        guideRows(QString::fromUtf8(readAll(sourceFile("docs/CONFIGURATION.md"))));
+    QStringList pageKeys = page.keys();
+    QStringList guideKeys = guide.keys();
+    QStringList keys = schemaKeys();
+    pageKeys.sort();
+    guideKeys.sort();
+    keys.sort();
+    QCOMPARE(pageKeys, keys);
+    QCOMPARE(guideKeys, keys);
+    for (const SradKey& key : sradConfigSchema()) {
+        const QString id = idOf(key);
+        const QString value = QLatin1String(key.defaultValue);
+        const QString entry = page.value(id);
+        const QString pageDefault =
+            value.isEmpty() ? QStringLiteral("Default: empty") : QStringLiteral("Default: *%1*").arg(value);
+        QVERIFY2(entry.contains(pageDefault), qPrintable(id + QStringLiteral(": srad.conf(5) lacks ") + pageDefault));
+        const QStringList row = guide.value(id);
+        QCOMPARE(row.at(0), value.isEmpty() ? QStringLiteral("(empty)") : QStringLiteral("`%1`").arg(value));
+        if (isNumeric(key)) {
+            const QString range = QStringLiteral("%1 to %2").arg(key.min).arg(key.max);
+            QVERIFY2(entry.contains(range), qPrintable(id + QStringLiteral(": srad.conf(5) lacks ") + range));
+            const QString guideRange = QStringLiteral("%1 – %2").arg(key.min).arg(key.max);
+            QVERIFY2(row.at(1).startsWith(guideRange),
+                     qPrintable(id + QStringLiteral(": CONFIGURATION.md lacks ") + guideRange));
+        }
+    }
 }
 
 // sra-setup changes an existing srad.conf line by line: comments, order and foreign lines stay.
