@@ -348,6 +348,10 @@ int main(int argc, char** argv)
         }
         std::fflush(stdout);
     });
+    // srad refused the card's objects: nothing was inserted there; the session (and a screen) goes on.
+    QObject::connect(&session, &AdminSession::cardRefused, &app, [](sra::wire::ErrorCode, const QString& message) {
+        std::fprintf(stderr, "sra-connect: %s\n", qPrintable(message));
+    });
     QObject::connect(
         &session, &AdminSession::authenticated, &app, [&](const QString& account, const QString& sessionId) {
             std::printf("Authenticated to %s port %u as %s (session %s)\n",

@@ -398,6 +398,9 @@ void MainWindow::connectToHost()
             setStatus(tr("Card inserted: on %1 it logs in as %2 (%3).").arg(m_session->host(), account, detail));
         }
     });
+    connect(m_session, &AdminSession::cardRefused, this, [this](sra::wire::ErrorCode, const QString& message) {
+        setStatus(message, true);
+    });
     connect(m_relay, &core::AdminCardRelay::approvalNeeded, this, &MainWindow::onApprovalNeeded);
     connect(m_relay, &core::AdminCardRelay::finished, m_relayLog, &RelayLogView::addEntry);
 
