@@ -180,6 +180,9 @@ void ConnectCommand::onCardOpened()
         setExitCode(exitCodeForCardError(error.code));
         m_controller->disconnectFromRemote();
     });
+    connect(c, &AdminController::insertRefused, this, [](const QString& message) {
+        say(QStringLiteral("sra-connect: the remote machine refused the card: ") + message);
+    });
     connect(c, &AdminController::cardPulled, this, [this](const QString&) {
         say(QStringLiteral("The card was pulled: removing it from the remote machine."));
         setExitCode(kCardRemoved);

@@ -3,6 +3,7 @@
 // Not a test: run it through bench/run-relay, which sets up the lab, sra-connect --insert-card and the
 // delay proxy.
 //   bench_relay --socket PATH [--iterations N] [--pin-fd N]
+#include "core/piv/InsertedCard.h"
 #include "core/piv/PivObjects.h"
 #include "core/piv/Pkcs1.h"
 #include "core/wire/Message.h"
@@ -85,11 +86,18 @@ int main(int argc, char** argv)
     hello.setU32(wire::Field::Role, static_cast<std::uint32_t>(wire::LocalRole::Pkcs11Module));
     send(hello);
     auto status = receive(wire::MessageType::CardStatus);
-    if (!status || status->u32(wire::Field::Present) != 1u || status->bytes(wire::Field::KeyAlgorithms).size() < 2) {
+    if (!status || status->u32(wire::Field::Present) != 1u) {
         std::fprintf(stderr, "bench_relay: no card inserted on srad\n");
         return 1;
     }
-    const auto algorithm = piv::pivAlgorithmFromByte(status->bytes(wire::Field::KeyAlgorithms)[1]);
+    // The payload's one codec, as the PKCS#11 module and the pcscd driver read it.
+    const auto card =
+        piv::decodeInsertedCard(status->bytes(wire::Field::CardObjects), status->bytes(wire::Field::KeyAlgorithms));
+    const auto algorithm = card ? card->keyAlgorithm(0x9A) : std::nullopt;
+    if (!algorithm) {
+        std::fprintf(stderr, "bench_relay: the inserted card has no key 9A\n");
+        return 1;
+    }
     // The relay signs only for a client that proved the PIN: one relayed VERIFY first (not measured).
     QFile pinInput;
     if (!pinInput.open(parser.value(QStringLiteral("pin-fd")).toInt(), QIODevice::ReadOnly)) {

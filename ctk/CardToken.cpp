@@ -128,37 +128,28 @@ std::size_t TokenKey::signatureSize() const noexcept
 
 base::Result<CardContents> parseCardContents(ByteView cardObjects, ByteView keyAlgorithms)
 {
-    auto objects = piv::parseTlvSequence(cardObjects);
-    if (!objects) {
-        return objects.error();
+    auto card = piv::decodeInsertedCard(cardObjects, keyAlgorithms);
+    if (!card) {
+        return card.error();
     }
+    return cardContents(card.value());
+}
+
+CardContents cardContents(const piv::InsertedCard& card)
+{
     CardContents contents;
-    auto findObject = [&](std::uint32_t tag) -> std::optional<ByteView> {
-        for (const auto& tlv : objects.value()) {
-            if (tlv.tag == tag) {
-                return tlv.value;
-            }
-        }
-        return std::nullopt;
-    };
     for (const SlotNames& names : kSlots) {
         const piv::PivKeySlot* slot = piv::findPivKeySlot(names.keyReference);
         if (!slot) {
             continue;
         }
-        const auto object = findObject(piv::pivObjectInfo(slot->certificate).tag);
+        const base::Bytes* object = card.object(slot->certificate);
         if (!object) {
             continue;
         }
         auto certificate = piv::decodeCertificateObject(*object);
         if (!certificate) {
             continue;
-        }
-        std::optional<piv::PivAlgorithm> announced;
-        for (std::size_t i = 0; i + 1 < keyAlgorithms.size(); i += 2) {
-            if (keyAlgorithms[i] == names.keyReference) {
-                announced = piv::pivAlgorithmFromByte(keyAlgorithms[i + 1]);
-            }
         }
         TokenKey key;
         key.keyReference = names.keyReference;
@@ -168,11 +159,11 @@ base::Result<CardContents> parseCardContents(ByteView cardObjects, ByteView keyA
         key.publicKeyLabel = names.publicKey;
         key.alwaysAuthenticate = slot->pinPolicy == piv::PinPolicy::Always;
         key.needsPin = slot->pinPolicy != piv::PinPolicy::Never;
-        if (readCertificate(certificate.value(), announced, key)) {
+        if (readCertificate(certificate.value(), card.keyAlgorithm(names.keyReference), key)) {
             contents.keys.push_back(std::move(key));
         }
     }
-    if (const auto chuid = findObject(piv::pivObjectInfo(piv::PivObject::Chuid).tag)) {
+    if (const base::Bytes* chuid = card.object(piv::PivObject::Chuid)) {
         if (const auto inner = piv::unwrapDataObject(*chuid)) {
             if (const auto guid = piv::findTlv(inner.value(), 0x34); guid && guid->size() >= 8) {
                 contents.serial = base::toHex(guid->first(8));

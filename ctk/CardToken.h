@@ -2,6 +2,7 @@
 
 #include "core/base/Bytes.h"
 #include "core/base/Result.h"
+#include "core/piv/InsertedCard.h"
 #include "core/piv/PivObjects.h"
 
 #include <cstdint>
@@ -54,11 +55,15 @@ struct CardContents
     std::string serial;         // 16 hex digits from the CHUID GUID, or empty
 };
 
-// Reads a CardStatus's CardObjects (BER-TLV list: PIV object tag → object as GET DATA returns it) and
-// KeyAlgorithms (pairs key reference, PIV algorithm id). A slot is a key when it has a certificate that
-// parses and whose public key the card can use (RSA-2048, P-256, P-384); its algorithm is the one the card
-// announced, else the certificate's. Certificates that do not parse are left out; a CardObjects list that is
-// not BER-TLV is Malformed. Never throws for bad input.
+// What the token shows of an inserted card (piv::InsertedCard, the codec every side of the payload uses). A
+// slot is a key when it has a certificate that parses and whose public key the card can use (RSA-2048, P-256,
+// P-384); its algorithm is the one the card announced when that agrees with the certificate, else the
+// certificate's. Certificates that do not parse are left out.
+CardContents cardContents(const piv::InsertedCard& card);
+
+// A CardStatus's CardObjects and KeyAlgorithms, decoded strictly (piv::decodeInsertedCard: Malformed with its
+// detail, so a payload srad would have refused gives no token objects here either), then cardContents().
+// Never throws for bad input.
 base::Result<CardContents> parseCardContents(base::ByteView cardObjects, base::ByteView keyAlgorithms);
 
 enum class SignScheme

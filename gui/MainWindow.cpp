@@ -119,6 +119,10 @@ void MainWindow::connectController()
         updateControls();
     });
     connect(c, &AdminController::cardRemoved, this, &MainWindow::updateControls);
+    connect(c, &AdminController::insertRefused, this, [this](const QString& message) {
+        setStatus(message, true);
+        updateControls();
+    });
     connect(c, &AdminController::cardPulled, this, [this](const QString& message) {
         setStatus(message, true);
         m_statusFromFailure = true;

@@ -1,8 +1,8 @@
 #include "pcscd-driver/VirtualReader.h"
 
+#include "core/piv/InsertedCard.h"
 #include "core/piv/PivCardBackend.h"
 #include "core/piv/PivCardEmulator.h"
-#include "pcscd-driver/CardImage.h"
 #include "pcscd-driver/IfdLog.h"
 
 #include <algorithm>
@@ -19,7 +19,7 @@ using base::ByteView;
 class InsertedCard final : public piv::PivCardBackend
 {
 public:
-    InsertedCard(VirtualReader& reader, std::uint32_t generation, CardImage image, int triesLeft)
+    InsertedCard(VirtualReader& reader, std::uint32_t generation, piv::InsertedCard image, int triesLeft)
         : m_reader(reader)
         , m_generation(generation)
         , m_keys(std::move(image.keys))
@@ -346,7 +346,7 @@ void VirtualReader::applySnapshot(const local::CardSnapshot& snapshot)
             }
         } else {
             dropCardLocked("a new card");
-            auto image = parseCardImage(snapshot.cardObjects, snapshot.keyAlgorithms);
+            auto image = piv::decodeInsertedCard(snapshot.cardObjects, snapshot.keyAlgorithms);
             if (!image) {
                 logf(LogLevel::Error, "card refused: %s", image.error().detail.c_str());
             } else {

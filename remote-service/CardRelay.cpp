@@ -1,6 +1,7 @@
 #include "remote-service/CardRelay.h"
 
 #include "core/net/QtBytes.h"
+#include "core/piv/InsertedCard.h"
 #include "core/piv/PivObjects.h"
 #include "remote-service/SradLogging.h"
 
@@ -155,10 +156,26 @@ void CardRelay::broadcastStatus()
 
 void CardRelay::insertCard(CardOwner* owner, const wire::Message& insert)
 {
+    // Checked here, once, with the codec the drivers use: a payload they would refuse never reaches them, and
+    // the admin learns why at once instead of seeing a card that never appears. Whatever was inserted before
+    // stays as it was.
+    auto card =
+        piv::decodeInsertedCard(insert.bytes(wire::Field::CardObjects), insert.bytes(wire::Field::KeyAlgorithms));
+    if (!card) {
+        const QString detail = QString::fromStdString(card.error().detail);
+        qCInfo(lcAudit).noquote() << "refused the card of" << owner->account() << "(session" << owner->sessionId()
+                                  << "):" << wire::errorCodeName(wire::ErrorCode::CardInvalid) << detail;
+        wire::Message refused(wire::MessageType::CardRefused);
+        refused.setU32(wire::Field::ErrorCode, static_cast<std::uint32_t>(wire::ErrorCode::CardInvalid));
+        refused.set(wire::Field::Reason, detail.left(1000).toStdString());
+        owner->sendToAdmin(refused);
+        return;
+    }
     if (m_owner && m_owner != owner) {
         removeCard(m_owner, QStringLiteral("another admin inserted a card"));
     }
     m_owner = owner;
+    // Passed on to the local clients byte for byte as the admin sent them.
     m_objects = core::toQByteArray(insert.bytes(wire::Field::CardObjects));
     m_algorithms = core::toQByteArray(insert.bytes(wire::Field::KeyAlgorithms));
     m_triesLeft = insert.has(wire::Field::PinTriesLeft) ? static_cast<int>(*insert.u32(wire::Field::PinTriesLeft)) : -1;
@@ -166,7 +183,7 @@ void CardRelay::insertCard(CardOwner* owner, const wire::Message& insert)
     qCInfo(lcAudit).noquote() << "card of" << owner->account() << "inserted (session" << owner->sessionId()
                               << "generation" << m_generation << ")";
     broadcastStatus();
-    Q_EMIT cardInserted(owner, m_objects);
+    Q_EMIT cardInserted(owner, card.value());
 }
 
 void CardRelay::removeCard(CardOwner* owner, const QString& reason)

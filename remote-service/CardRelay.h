@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/piv/InsertedCard.h"
 #include "core/relay/RelayPolicy.h"
 #include "core/wire/Message.h"
 #include "remote-service/CardOwner.h"
@@ -39,7 +40,8 @@ public:
     // Binds the local socket (mode 0660, group "sra-card" when that group exists). False with a sentence.
     bool listen(const QString& socketPath, QString& error);
 
-    // From admin sessions (ServerSession; a test owner in unit tests).
+    // From admin sessions (ServerSession; a test owner in unit tests). An InsertCard whose payload does not
+    // decode is refused (CardRefused to its admin, audit-logged); the session and any card inserted before stay.
     void insertCard(CardOwner* owner, const wire::Message& insert);
     void removeCard(CardOwner* owner, const QString& reason);
     void relayResult(CardOwner* owner, const wire::Message& result);
@@ -56,9 +58,9 @@ public:
     void clientGone(LocalClient* client);
 
 Q_SIGNALS:
-    // The card appeared on the remote (objects as InsertCard carried them) or left it: removed by the admin,
+    // The card appeared on the remote (as InsertCard carried it, decoded) or left it: removed by the admin,
     // pulled from the admin's reader, the admin's session ended, or replaced by another admin's card.
-    void cardInserted(sra::srad::CardOwner* owner, const QByteArray& objects);
+    void cardInserted(sra::srad::CardOwner* owner, const sra::piv::InsertedCard& card);
     void cardRemoved(const QString& reason);
 
 private:

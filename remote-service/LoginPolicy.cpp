@@ -1,8 +1,7 @@
 #include "remote-service/LoginPolicy.h"
 
 #include "core/net/QtBytes.h"
-#include "core/piv/PivObjects.h"
-#include "core/piv/Tlv.h"
+#include "core/piv/InsertedCard.h"
 #include "core/remote/ConnectedAdmins.h"
 #include "core/remote/SmartcardLogin.h"
 #include "remote-service/CardRelay.h"
@@ -17,13 +16,12 @@
 namespace sra::srad {
 
 namespace {
-constexpr std::uint32_t kPivAuthenticationCertificate = 0x5FC105;
 constexpr int kCommandTimeoutMs = 30000;
 
 // The PIV Authentication certificate (slot 9A) among the inserted objects; null when absent or unreadable.
-QSslCertificate pivAuthenticationCertificate(const QByteArray& objects)
+QSslCertificate pivAuthenticationCertificate(const piv::InsertedCard& card)
 {
-    const auto object = piv::findTlv(core::asByteView(objects), kPivAuthenticationCertificate);
+    const base::Bytes* object = card.object(piv::PivObject::PivAuthenticationCertificate);
     if (!object) {
         return QSslCertificate();
     }
@@ -67,10 +65,10 @@ void LoginPolicy::adminLeft(const ServerSession* session)
     core::ConnectedAdmins(m_service->config().paths).forget(session->sessionId());
 }
 
-void LoginPolicy::onCardInserted(CardOwner* owner, const QByteArray& objects)
+void LoginPolicy::onCardInserted(CardOwner* owner, const piv::InsertedCard& card)
 {
     const core::LoginAdvice advice =
-        core::SmartcardLogin(m_service->config()).adviseFor(pivAuthenticationCertificate(objects));
+        core::SmartcardLogin(m_service->config()).adviseFor(pivAuthenticationCertificate(card));
     m_cardAccount = advice.account;
     if (advice.account.isEmpty()) {
         qCInfo(lcAudit).noquote() << "the inserted card logs in as no account here:" << advice.reason;

@@ -1,9 +1,12 @@
 #pragma once
 
-#include <QByteArray>
 #include <QObject>
 #include <QSslCertificate>
 #include <QString>
+
+namespace sra::piv {
+struct InsertedCard;
+}
 
 namespace sra::srad {
 
@@ -31,7 +34,7 @@ public:
     void adminLeft(const ServerSession* session);
 
 private:
-    void onCardInserted(CardOwner* owner, const QByteArray& objects);
+    void onCardInserted(CardOwner* owner, const piv::InsertedCard& card);
     void onCardRemoved(const QString& reason);
     void run(const QString& what, const QString& command);
 

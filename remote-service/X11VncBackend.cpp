@@ -1,6 +1,7 @@
 #include "remote-service/X11VncBackend.h"
 
 #include "core/vnc/VncPasswordFile.h"
+#include "core/vnc/X11VncCommand.h"
 #include "remote-service/SradLogging.h"
 
 #include <QFile>
@@ -84,20 +85,14 @@ void X11VncBackend::start(const QString& display, const QByteArray& password)
         return;
     }
 
-    QStringList args{QStringLiteral("-display"), display};
-    if (!m_options.xauthority.isEmpty()) {
-        args << QStringLiteral("-auth") << m_options.xauthority;
-    }
-    args << QStringLiteral("-rfbauth") << passwordFile          // VNC authentication with the one-time password
-         << QStringLiteral("-unixsock") << m_socketPath         // the only way in
-         << QStringLiteral("-rfbport") << QStringLiteral("0")   // no TCP listener on IPv4 ...
-         << QStringLiteral("-rfbportv6") << QStringLiteral("0") // ... nor on IPv6 (else [::]:5900)
-         << QStringLiteral("-once")                             // one client, then exit
-         << QStringLiteral("-timeout") << QString::number(m_options.idleTimeoutSeconds)
-         << QStringLiteral("-norc")       // no ~/.x11vncrc can add options
-         << QStringLiteral("-noremote")   // no remote-control commands
-         << QStringLiteral("-nolookup")   // no DNS
-         << QStringLiteral("-noxdamage"); // XDAMAGE misses updates on some servers
+    core::X11VncCommand command;
+    command.display = display;
+    command.xauthority = m_options.xauthority;
+    command.passwordFile = passwordFile;
+    command.transport = core::X11VncTransport::UnixSocket;
+    command.unixSocket = m_socketPath;
+    command.idleTimeoutSeconds = m_options.idleTimeoutSeconds;
+    const QStringList args = core::x11vncArguments(command);
     m_process = new QProcess(this);
     m_process->setProgram(program);
     m_process->setArguments(args);

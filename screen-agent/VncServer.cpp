@@ -1,6 +1,7 @@
 #include "screen-agent/VncServer.h"
 
 #include "core/vnc/VncPasswordFile.h"
+#include "core/vnc/X11VncCommand.h"
 
 #include <QFile>
 #include <QLoggingCategory>
@@ -117,16 +118,11 @@ bool VncServer::start(const QByteArray& password, int& peerSocket, QString& erro
         return false;
     }
     const int serverEnd = pair[0];
-    QStringList args{QStringLiteral("-inetd"), // the client is on stdin/stdout
-                     QStringLiteral("-display"),
-                     m_options.display,
-                     QStringLiteral("-rfbauth"),
-                     m_passwordFile,                // VNC authentication with the one-time password
-                     QStringLiteral("-once"),       // one client, then exit
-                     QStringLiteral("-norc"),       // no ~/.x11vncrc can add options
-                     QStringLiteral("-noremote"),   // no remote-control commands
-                     QStringLiteral("-nolookup"),   // no DNS
-                     QStringLiteral("-noxdamage")}; // XDAMAGE misses updates on some servers
+    core::X11VncCommand command;
+    command.display = m_options.display;
+    command.passwordFile = m_passwordFile;
+    command.transport = core::X11VncTransport::Inetd; // the client is the socketpair on stdin/stdout
+    const QStringList args = core::x11vncArguments(command);
     m_process = new QProcess(this);
     m_process->setProgram(program);
     m_process->setArguments(args);

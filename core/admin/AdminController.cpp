@@ -137,6 +137,9 @@ bool AdminController::connectTo(const QString& target, QString* error)
     connect(m_session, &AdminSession::failed, this, &AdminController::failed);
     connect(m_session, &AdminSession::closed, this, &AdminController::onSessionClosed);
     connect(m_session, &AdminSession::cardLogin, this, &AdminController::cardLogin);
+    connect(m_session, &AdminSession::cardRefused, this, [this](wire::ErrorCode, const QString& message) {
+        Q_EMIT insertRefused(message);
+    });
     connect(m_session, &AdminSession::screenGranted, this, [this](const ScreenGrant& grant) {
         m_screenRequested = false;
         m_grant = grant;

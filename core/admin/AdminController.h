@@ -103,6 +103,7 @@ Q_SIGNALS:
 
     void cardInserted();
     void insertFailed(const sra::base::Error& error, const QString& message);
+    void insertRefused(const QString& message); // srad refused the card's contents (CardRefused)
     void cardRemoved();
     void cardPulled(const QString& message); // the admin's card left its reader during the session
     void cardLogin(const QString& account, const QString& detail);

@@ -1,8 +1,8 @@
 #include "core/card/CardSession.h"
 
 #include "core/card/CardSigner.h"
+#include "core/piv/InsertedCard.h"
 #include "core/piv/PivClient.h"
-#include "core/piv/Tlv.h"
 
 namespace sra::core {
 
@@ -65,7 +65,7 @@ base::Result<RelayCardContents> CardSession::readRelayCard()
         return selected.error();
     }
     // Everything the remote may read without a PIN, so that reads there never cross the network.
-    base::Bytes list;
+    piv::InsertedCard card;
     for (const auto& info : piv::pivObjectCatalogue()) {
         if (info.access != piv::ObjectAccess::Always) {
             continue;
@@ -77,16 +77,23 @@ base::Result<RelayCardContents> CardSession::readRelayCard()
             }
             return object.error();
         }
-        piv::appendTlv(list, info.tag, object.value());
+        card.objects.emplace(info.tag, std::move(object.value()));
     }
-    RelayCardContents contents;
-    contents.objects = QByteArray(reinterpret_cast<const char*>(list.data()), static_cast<qsizetype>(list.size()));
     for (const auto& certificate : m_info.certificates) {
         if (certificate.algorithm) {
-            contents.keyAlgorithms.append(static_cast<char>(certificate.slot));
-            contents.keyAlgorithms.append(static_cast<char>(*certificate.algorithm));
+            card.keys.emplace(certificate.slot, *certificate.algorithm);
         }
     }
+    // The codec srad and the remote's drivers decode with: what it refuses to encode, they would refuse.
+    auto payload = piv::encodeInsertedCard(card);
+    if (!payload) {
+        return payload.error();
+    }
+    RelayCardContents contents;
+    contents.objects = QByteArray(reinterpret_cast<const char*>(payload->cardObjects.data()),
+                                  static_cast<qsizetype>(payload->cardObjects.size()));
+    contents.keyAlgorithms = QByteArray(reinterpret_cast<const char*>(payload->keyAlgorithms.data()),
+                                        static_cast<qsizetype>(payload->keyAlgorithms.size()));
     return contents;
 }
 

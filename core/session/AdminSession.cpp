@@ -341,6 +341,13 @@ void AdminSession::handleMessage(const wire::Message& message)
                              QString::fromStdString(message.text(wire::Field::Reason)));
             return;
         }
+        if (message.type() == MessageType::CardRefused) {
+            const auto code = static_cast<wire::ErrorCode>(message.u32(wire::Field::ErrorCode).value_or(0));
+            qCInfo(lcSession) << "card refused:" << wire::errorCodeName(code)
+                              << QString::fromStdString(message.text(wire::Field::Reason));
+            Q_EMIT cardRefused(code, serverErrorMessage(code));
+            return;
+        }
         if (message.type() == MessageType::Bye) {
             fail(Failure::Disconnected, tr("The remote machine ended the session."));
             return;

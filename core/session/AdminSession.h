@@ -181,6 +181,9 @@ Q_SIGNALS:
     // After insertCard(): the account the card logs in as on the remote (empty: none) and srad's sentence saying
     // why none, or which of the remote's services accept the card.
     void cardLogin(const QString& account, const QString& detail);
+    // After insertCard(), instead of cardLogin(): srad refused the payload (CardInvalid), so no card appeared
+    // on the remote; the session goes on. message is a translated sentence with the fix.
+    void cardRefused(sra::wire::ErrorCode code, const QString& message);
     void screenGranted(const sra::core::ScreenGrant& grant);
     void screenRefused(sra::wire::ErrorCode code, const QString& message);
     void screenEnded(const QString& reason);

@@ -62,6 +62,10 @@ QString serverErrorMessage(wire::ErrorCode code, quint32 retryAfterMs)
     case ErrorCode::ScreenNoSession:
         return tr("Nobody is logged in on the remote machine's screen: no desktop session agent is connected. Someone "
                   "must log in on its console (the agent starts with the session), or run sra-screen-agent there.");
+    case ErrorCode::CardInvalid:
+        return tr("The remote machine refused the card: the objects read from it are malformed or not a PIV "
+                  "card's. The card is not inserted there; the session goes on. Check the card with \"sra-card "
+                  "list\".");
     case ErrorCode::TicketUnknown:
     case ErrorCode::TicketExpired:
     case ErrorCode::TicketUsed:

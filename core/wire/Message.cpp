@@ -38,7 +38,8 @@ constexpr FieldSpec kError[] = {
 constexpr FieldSpec kBye[] = {
     {Field::Reason, K::Utf8, false, 0, kMaxText},
 };
-constexpr std::uint32_t kMaxCardObjects = 96 * 1024;   // four 16 KiB certificates plus the small objects
+// four 16 KiB certificates plus the small objects; piv::kMaxInsertedObjectsSize is the same bound
+constexpr std::uint32_t kMaxCardObjects = 96 * 1024;
 constexpr std::uint32_t kMaxKeyAlgorithms = 64;
 constexpr std::uint32_t kMaxRelayInput = 512;           // an RSA-4096 block; RSA-2048 and EC inputs are smaller
 constexpr std::uint32_t kMaxRelayData = 1024;
@@ -73,6 +74,10 @@ constexpr FieldSpec kRelayResult[] = {
 constexpr FieldSpec kCardLogin[] = {
     {Field::Account, K::Utf8, false, 1, kMaxName},   // absent: the card logs in nowhere on the remote
     {Field::Reason,  K::Utf8, false, 0, kMaxText},   // why not, or which PAM services accept it (English)
+};
+constexpr FieldSpec kCardRefused[] = {
+    {Field::ErrorCode, K::U32,  true,  4, 4},        // CardInvalid
+    {Field::Reason,    K::Utf8, false, 0, kMaxText}, // what is wrong with the payload (English, technical)
 };
 constexpr FieldSpec kLocalHello[] = {
     {Field::ClientName, K::Utf8, false, 0, kMaxName},
@@ -137,7 +142,7 @@ constexpr FieldSpec kAgentEnded[] = {
     {Field::RequestId, K::U32,  true,  4, 4},
 };
 
-constexpr std::array<MessageSpec, 27> kMessages{{
+constexpr std::array<MessageSpec, 28> kMessages{{
     {MessageType::Hello,        "Hello",        kHello},
     {MessageType::Challenge,    "Challenge",    kChallenge},
     {MessageType::AuthResponse, "AuthResponse", kAuthResponse},
@@ -151,6 +156,7 @@ constexpr std::array<MessageSpec, 27> kMessages{{
     {MessageType::RelaySign,      "RelaySign",      kRelaySign},
     {MessageType::RelayResult,    "RelayResult",    kRelayResult},
     {MessageType::CardLogin,      "CardLogin",      kCardLogin},
+    {MessageType::CardRefused,    "CardRefused",    kCardRefused},
     {MessageType::LocalHello,     "LocalHello",     kLocalHello},
     {MessageType::CardStatus,     "CardStatus",     kCardStatus},
     {MessageType::LocalVerifyPin, "LocalVerifyPin", kLocalVerifyPin},
@@ -301,6 +307,8 @@ const char* errorCodeName(ErrorCode code) noexcept
         return "TicketUsed";
     case ErrorCode::ScreenNoSession:
         return "ScreenNoSession";
+    case ErrorCode::CardInvalid:
+        return "CardInvalid";
     case ErrorCode::InternalError:
         return "InternalError";
     }

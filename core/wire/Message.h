@@ -29,7 +29,8 @@ enum class MessageType : std::uint8_t
     RelayVerifyPin = 0x12, // srad → admin: a PIN check requested on the remote
     RelaySign = 0x13,      // srad → admin: a private-key operation requested on the remote
     RelayResult = 0x14,    // admin → srad (and srad → local client): the outcome of one relayed request
-    CardLogin = 0x15, // srad → admin after InsertCard: the account this card logs in as on the remote, or why none
+    CardLogin = 0x15,   // srad → admin after InsertCard: the account this card logs in as on the remote, or why none
+    CardRefused = 0x16, // srad → admin instead: the InsertCard payload is malformed; no card, the session goes on
 
     // The local channel, srad ↔ pcscd driver / PKCS#11 module on the remote (UNIX socket).
     LocalHello = 0x20,     // client → srad: who is asking (role); srad answers with CardStatus
@@ -163,6 +164,7 @@ enum class ErrorCode : std::uint32_t
     TicketExpired = 34,
     TicketUsed = 35,      // a ticket opens one stream, once
     ScreenNoSession = 36, // [screen] backend = agent and no desktop session agent is connected
+    CardInvalid = 40,     // InsertCard's objects or key algorithms do not decode (piv::decodeInsertedCard)
     InternalError = 99,
 };
 

@@ -1,11 +1,13 @@
-// The pcscd driver's CardStatus parser (parseCardImage): input = 2-byte big-endian length of CardObjects,
-// CardObjects, then KeyAlgorithms. Whatever it accepts must re-encode to the same image, every object must be
-// non-empty and keyed by a PIV object tag, every key a known reference with a known algorithm; an emulator
-// built from an accepted image must answer GET DATA for each object with the object itself.
+// The inserted-card payload codec (piv::decodeInsertedCard / encodeInsertedCard), which srad applies to
+// InsertCard and the pcscd driver and the PKCS#11 module to CardStatus: input = 2-byte big-endian length of
+// CardObjects, CardObjects, then KeyAlgorithms. Whatever it accepts must stay within the limits, encode again
+// and decode to the same card, every object be a non-empty data object keyed by a PIV object tag, every key a
+// known reference with a known algorithm; an emulator built from an accepted card (as the driver builds it)
+// must answer GET DATA for each object with the object itself.
 
+#include "core/piv/InsertedCard.h"
 #include "core/piv/PivCardEmulator.h"
 #include "core/piv/Tlv.h"
-#include "pcscd-driver/CardImage.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -56,23 +58,27 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::size_t objectsSize = std::min<std::size_t>(size - 2, (std::size_t(data[0]) << 8) | data[1]);
     const ByteView objects(data + 2, objectsSize);
     const ByteView keys(data + 2 + objectsSize, size - 2 - objectsSize);
-    auto image = sra::ifd::parseCardImage(objects, keys);
+    auto image = decodeInsertedCard(objects, keys);
     if (!image) {
-        check(image.error().code == ErrorCode::Malformed);
+        check(image.error().code == ErrorCode::Malformed && !image.error().detail.empty());
         return 0;
     }
-    Bytes reencoded;
+    check(image->objects.size() <= kMaxInsertedObjects && image->keys.size() <= kMaxInsertedKeys);
     for (const auto& [tag, value] : image->objects) {
-        check(!value.empty());
+        check(!value.empty() && value.size() <= kMaxInsertedObjectSize);
         check((tag >= 0x5FC101 && tag <= 0x5FC1FF) || tag == 0x7E || tag == 0x7F61);
-        appendTlv(reencoded, tag, value);
+        check(unwrapDataObject(value).ok());
+        check(image->object(tag) == &value);
     }
-    auto again = sra::ifd::parseCardImage(reencoded, keys);
-    check(again.ok() && again->objects == image->objects && again->keys == image->keys);
     for (const auto& [reference, algorithm] : image->keys) {
         check(findPivKeySlot(reference) != nullptr);
         check(pivAlgorithmFromByte(static_cast<std::uint8_t>(algorithm)).has_value());
     }
+    auto payload = encodeInsertedCard(image.value());
+    check(payload.ok() && payload->cardObjects.size() <= objects.size()
+          && payload->keyAlgorithms.size() == keys.size());
+    auto again = decodeInsertedCard(payload->cardObjects, payload->keyAlgorithms);
+    check(again.ok() && again.value() == image.value());
 
     NoKeys backend;
     PivCardEmulator emulator(backend);

@@ -4,6 +4,7 @@
 // the allow-list refuses what it must on both sides, and the card's counter moves only for real PIN checks.
 #include "core/auth/AuthChallenge.h"
 #include "core/net/QtBytes.h"
+#include "core/piv/InsertedCard.h"
 #include "core/piv/PivObjects.h"
 #include "core/piv/Pkcs1.h"
 #include "core/piv/Tlv.h"
@@ -132,6 +133,7 @@ private Q_SLOTS:
     void adminGoneOrSilent();
     void askModeWithoutAnswerDenies();
     void hostileLocalClients();
+    void malformedInsertRefused();
 };
 
 namespace {
@@ -428,6 +430,70 @@ void TestCardRelay::hostileLocalClients()
     QCOMPARE(statusOf(honest.receive(wire::MessageType::RelayResult)), int(wire::RelayStatus::Ok));
     admin.terminate();
     QVERIFY(admin.state() == QProcess::NotRunning || admin.waitForFinished(10000));
+}
+
+namespace {
+// The next message that is not a Keepalive (srad's liveness check may come in between).
+std::optional<wire::Message> nextAnswer(sra::test::RawSradClient& admin)
+{
+    for (int i = 0; i < 5; ++i) {
+        auto m = admin.receive(10000);
+        if (!m || m->type() != wire::MessageType::Keepalive) {
+            return m;
+        }
+    }
+    return std::nullopt;
+}
+} // namespace
+
+void TestCardRelay::malformedInsertRefused()
+{
+    Lab lab;
+    QVERIFY2(lab.isUp(), qPrintable(lab.error()));
+    LocalClient client;
+    QVERIFY(client.connect(lab.env(QStringLiteral("SRAD_LOCAL_SOCKET"))));
+    auto status = client.receive(wire::MessageType::CardStatus);
+    QVERIFY(status && status->u32(wire::Field::Present) == 0u);
+
+    sra::test::RawSradClient admin;
+    QVERIFY(admin.connect(static_cast<quint16>(lab.env(QStringLiteral("SRAD_PORT")).toUInt())));
+    const QString card = lab.env(QStringLiteral("SOFTCARD_DIR"));
+    const auto ok =
+        admin.authenticate(card + QStringLiteral("/slot-9a.cert.pem"), card + QStringLiteral("/slot-9a.key.pem"));
+    QVERIFY(ok && ok->type() == wire::MessageType::AuthOk);
+
+    // Objects the drivers would refuse (a CHUID that is not a data object, a repeated key): refused with a typed
+    // error, nothing inserted, the session stays up.
+    wire::Message bad(wire::MessageType::InsertCard);
+    bad.set(wire::Field::CardObjects, asByteView(QByteArray::fromHex("5FC1020101")));
+    bad.set(wire::Field::KeyAlgorithms, asByteView(QByteArray::fromHex("9A07")));
+    QVERIFY(admin.send(bad));
+    auto answer = nextAnswer(admin);
+    QVERIFY(answer);
+    QCOMPARE(int(answer->type()), int(wire::MessageType::CardRefused));
+    QCOMPARE(answer->u32(wire::Field::ErrorCode), std::optional(std::uint32_t(wire::ErrorCode::CardInvalid)));
+    QVERIFY2(QString::fromStdString(answer->text(wire::Field::Reason)).contains(QStringLiteral("5FC102")),
+             answer->text(wire::Field::Reason).c_str());
+    QVERIFY(!client.receive(wire::MessageType::CardStatus, 1000)); // no status change pushed
+
+    // The same session then inserts a well-formed card, which the local client sees.
+    piv::InsertedCard good;
+    good.objects[0x5FC102] = piv::encodeChuid({}, "20991231");
+    good.keys[0x9A] = piv::PivAlgorithm::Rsa2048;
+    auto payload = piv::encodeInsertedCard(good);
+    QVERIFY(payload.ok());
+    wire::Message insert(wire::MessageType::InsertCard);
+    insert.set(wire::Field::CardObjects, payload->cardObjects);
+    insert.set(wire::Field::KeyAlgorithms, payload->keyAlgorithms);
+    QVERIFY(admin.send(insert));
+    answer = nextAnswer(admin);
+    QVERIFY(answer);
+    QCOMPARE(int(answer->type()), int(wire::MessageType::CardLogin));
+    status = client.receive(wire::MessageType::CardStatus);
+    QVERIFY(status && status->u32(wire::Field::Present) == 1u);
+    QCOMPARE(toQByteArray(status->bytes(wire::Field::CardObjects)),
+             QByteArray(reinterpret_cast<const char*>(payload->cardObjects.data()),
+                        static_cast<qsizetype>(payload->cardObjects.size())));
 }
 
 QTEST_GUILESS_MAIN(TestCardRelay)

@@ -1,7 +1,7 @@
 #include "support/LocalCardServer.h"
 
+#include "core/piv/InsertedCard.h"
 #include "core/piv/PivCardEmulator.h"
-#include "core/piv/Tlv.h"
 #include "softcard/SoftCard.h"
 
 #include <cerrno>
@@ -47,20 +47,23 @@ QString LocalCardServer::loadCard(const QString& cardDir)
     if (!card) {
         return error;
     }
-    // What "Insert card" sends: every object the card gives without a PIN, and each key's algorithm.
+    // What "Insert card" sends: every object the card gives without a PIN, and each key's algorithm, in the
+    // one encoding every side uses.
     piv::PivCardEmulator scratch(*card);
     card->installObjects(scratch);
-    base::Bytes objects;
-    for (const auto& [tag, value] : scratch.dataObjects()) {
-        piv::appendTlv(objects, tag, value);
-    }
-    base::Bytes algorithms;
+    piv::InsertedCard inserted;
+    inserted.objects = scratch.dataObjects();
     for (const std::uint8_t slot : {0x9A, 0x9C, 0x9D, 0x9E}) {
         if (const auto algorithm = card->keyAlgorithm(slot)) {
-            algorithms.push_back(slot);
-            algorithms.push_back(static_cast<std::uint8_t>(*algorithm));
+            inserted.keys.emplace(slot, *algorithm);
         }
     }
+    auto payload = piv::encodeInsertedCard(inserted);
+    if (!payload) {
+        return QString::fromStdString(payload.error().detail);
+    }
+    base::Bytes objects = std::move(payload->cardObjects);
+    base::Bytes algorithms = std::move(payload->keyAlgorithms);
     std::lock_guard lock(m_mutex);
     m_card = std::move(card);
     m_objects = std::move(objects);
