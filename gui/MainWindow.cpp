@@ -258,6 +258,12 @@ void MainWindow::connectToHost()
         return;
     }
     const QString target = m_hostCombo->currentText().trimmed();
+    if (!m_card && m_cardOpening && !target.isEmpty()) {
+        // The card is still being read (on its own thread): connect as soon as it is.
+        m_autostartTarget = target;
+        setStatus(tr("Waiting for your card to connect to %1…").arg(target));
+        return;
+    }
     core::AdminController::Options options;
     options.knownHostsFile = m_settings->knownHostsFile();
     options.acceptNewHost = m_acceptNewHost;

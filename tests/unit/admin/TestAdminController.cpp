@@ -198,7 +198,9 @@ private:
 void TestAdminController::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    m_emulated = std::make_unique<sra::test::EmulatedCard>(m_dir.filePath(QStringLiteral("card")));
+    sra::softcard::CreateOptions fast; // P-256: generated in milliseconds
+    fast.algorithm = sra::piv::PivAlgorithm::EccP256;
+    m_emulated = std::make_unique<sra::test::EmulatedCard>(m_dir.filePath(QStringLiteral("card")), fast);
     QVERIFY2(m_emulated->error().isEmpty(), qPrintable(m_emulated->error()));
     m_card = std::make_unique<CardWorker>(m_emulated->opener());
     QVERIFY(m_card->openAndWait());
@@ -280,7 +282,9 @@ void TestAdminController::wrongPinCostsOneTryThenSignsIn()
 void TestAdminController::unpairedCardIsRefused()
 {
     // Another card, not paired on this srad.
-    sra::test::EmulatedCard other(m_dir.filePath(QStringLiteral("other-card")));
+    sra::softcard::CreateOptions fast;
+    fast.algorithm = sra::piv::PivAlgorithm::EccP256;
+    sra::test::EmulatedCard other(m_dir.filePath(QStringLiteral("other-card")), fast);
     QVERIFY(other.error().isEmpty());
     CardWorker otherCard(other.opener());
     QVERIFY(otherCard.openAndWait());
