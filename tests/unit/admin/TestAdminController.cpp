@@ -34,6 +34,13 @@ namespace {
 
 constexpr const char* kPin = "123456";
 
+AdminController::Options optionsWith(const QString& knownHostsFile)
+{
+    AdminController::Options options;
+    options.knownHostsFile = knownHostsFile;
+    return options;
+}
+
 sra::base::SecureBytes pinBytes(const char* text)
 {
     return sra::base::SecureBytes(text, text + std::strlen(text));
@@ -230,7 +237,7 @@ std::unique_ptr<AdminController> TestAdminController::signedInController(AdminCo
 void TestAdminController::signsInAndRemembersTheIdentity()
 {
     QFile::remove(m_knownHosts);
-    AdminController controller(m_card.get(), {m_knownHosts});
+    AdminController controller(m_card.get(), optionsWith(m_knownHosts));
     QSignalSpy decision(&controller, &AdminController::hostDecisionNeeded);
     QSignalSpy pin(&controller, &AdminController::pinNeeded);
     QSignalSpy signedIn(&controller, &AdminController::signedIn);
@@ -259,7 +266,7 @@ void TestAdminController::signsInAndRemembersTheIdentity()
 
 void TestAdminController::wrongPinCostsOneTryThenSignsIn()
 {
-    AdminController controller(m_card.get(), {m_knownHosts});
+    AdminController controller(m_card.get(), optionsWith(m_knownHosts));
     QList<QPair<int, QString>> asked;
     connect(&controller, &AdminController::pinNeeded, this, [&](int triesLeft, const QString& reason) {
         asked.append({triesLeft, reason});
@@ -288,7 +295,7 @@ void TestAdminController::unpairedCardIsRefused()
     QVERIFY(other.error().isEmpty());
     CardWorker otherCard(other.opener());
     QVERIFY(otherCard.openAndWait());
-    AdminController controller(&otherCard, {m_knownHosts});
+    AdminController controller(&otherCard, optionsWith(m_knownHosts));
     connect(&controller, &AdminController::pinNeeded, this, [&] { controller.providePin(pinBytes(kPin)); });
     QSignalSpy failed(&controller, &AdminController::failed);
     QString error;
@@ -306,7 +313,9 @@ void TestAdminController::changedIdentityIsAHardStop()
     const quint16 port = static_cast<quint16>(target.section(QLatin1Char(':'), 1).toUInt());
     hosts.set(QStringLiteral("127.0.0.1"), port, QByteArray(32, '\x42'));
     QVERIFY(hosts.save());
-    AdminController controller(m_card.get(), {pinned, {}, sra::core::AdminCardRelay::Approval::Ask, true});
+    AdminController::Options options = optionsWith(pinned);
+    options.acceptNewHost = true;
+    AdminController controller(m_card.get(), options);
     QSignalSpy decision(&controller, &AdminController::hostDecisionNeeded);
     QSignalSpy pin(&controller, &AdminController::pinNeeded);
     QSignalSpy failed(&controller, &AdminController::failed);
