@@ -6,6 +6,26 @@
 
 namespace sra::core {
 
+namespace {
+
+// One transaction with the PIV application selected, so that SELECT and the operation after it cannot be split by
+// another program using the card.
+template <typename T, typename Operation>
+base::Result<T> inSelectedApplication(piv::ApduChannel& channel, Operation&& operation)
+{
+    piv::TransactionGuard transaction(channel);
+    if (!transaction.status()) {
+        return transaction.status().error();
+    }
+    piv::PivClient client(channel);
+    if (auto selected = client.select(); !selected) {
+        return selected.error();
+    }
+    return operation(client);
+}
+
+} // namespace
+
 CardSession::CardSession(std::unique_ptr<piv::ApduChannel> channel, QString readerName)
     : m_channel(std::move(channel))
     , m_readerName(std::move(readerName))
@@ -56,63 +76,50 @@ base::Result<QByteArray> CardSession::signChallenge(const QByteArray& digest, ba
 
 base::Result<RelayCardContents> CardSession::readRelayCard()
 {
-    piv::TransactionGuard transaction(*m_channel);
-    if (!transaction.status()) {
-        return transaction.status().error();
-    }
-    piv::PivClient client(*m_channel);
-    if (auto selected = client.select(); !selected) {
-        return selected.error();
-    }
-    // Everything the remote may read without a PIN, so that reads there never cross the network.
-    piv::InsertedCard card;
-    for (const auto& info : piv::pivObjectCatalogue()) {
-        if (info.access != piv::ObjectAccess::Always) {
-            continue;
-        }
-        auto object = client.readObject(info.tag);
-        if (!object) {
-            if (object.error().code == base::ErrorCode::NotFound) {
-                continue;
+    return inSelectedApplication<RelayCardContents>(
+        *m_channel, [&](piv::PivClient& client) -> base::Result<RelayCardContents> {
+            // Everything the remote may read without a PIN, so that reads there never cross the network.
+            piv::InsertedCard card;
+            for (const auto& info : piv::pivObjectCatalogue()) {
+                if (info.access != piv::ObjectAccess::Always) {
+                    continue;
+                }
+                auto object = client.readObject(info.tag);
+                if (!object) {
+                    if (object.error().code == base::ErrorCode::NotFound) {
+                        continue;
+                    }
+                    return object.error();
+                }
+                card.objects.emplace(info.tag, std::move(object.value()));
             }
-            return object.error();
-        }
-        card.objects.emplace(info.tag, std::move(object.value()));
-    }
-    for (const auto& certificate : m_info.certificates) {
-        if (certificate.algorithm) {
-            card.keys.emplace(certificate.slot, *certificate.algorithm);
-        }
-    }
-    // The codec srad and the remote's drivers decode with: what it refuses to encode, they would refuse.
-    auto payload = piv::encodeInsertedCard(card);
-    if (!payload) {
-        return payload.error();
-    }
-    RelayCardContents contents;
-    contents.objects = QByteArray(reinterpret_cast<const char*>(payload->cardObjects.data()),
-                                  static_cast<qsizetype>(payload->cardObjects.size()));
-    contents.keyAlgorithms = QByteArray(reinterpret_cast<const char*>(payload->keyAlgorithms.data()),
-                                        static_cast<qsizetype>(payload->keyAlgorithms.size()));
-    return contents;
+            for (const auto& certificate : m_info.certificates) {
+                if (certificate.algorithm) {
+                    card.keys.emplace(certificate.slot, *certificate.algorithm);
+                }
+            }
+            // The codec srad and the remote's drivers decode with: what it refuses to encode, they would refuse.
+            auto payload = piv::encodeInsertedCard(card);
+            if (!payload) {
+                return payload.error();
+            }
+            RelayCardContents contents;
+            contents.objects = QByteArray(reinterpret_cast<const char*>(payload->cardObjects.data()),
+                                          static_cast<qsizetype>(payload->cardObjects.size()));
+            contents.keyAlgorithms = QByteArray(reinterpret_cast<const char*>(payload->keyAlgorithms.data()),
+                                                static_cast<qsizetype>(payload->keyAlgorithms.size()));
+            return contents;
+        });
 }
 
 base::Status CardSession::verifyPin(base::SecureBytes pin)
 {
-    piv::TransactionGuard transaction(*m_channel);
-    if (!transaction.status()) {
-        base::secureZero(pin.data(), pin.size());
-        return transaction.status().error();
-    }
-    piv::PivClient client(*m_channel);
-    if (auto selected = client.select(); !selected) {
-        base::secureZero(pin.data(), pin.size());
-        return selected.error();
-    }
-    auto verified = client.verifyPin(std::move(pin));
+    base::Status verified = inSelectedApplication<base::Unit>(
+        *m_channel, [&](piv::PivClient& client) { return client.verifyPin(std::move(pin)); });
+    base::secureZero(pin.data(), pin.size()); // whether or not it reached the card
     if (!verified) {
         notePinResult(verified.error());
-        return verified.error();
+        return verified;
     }
     m_triesLeft = -1;
     return base::okStatus();
@@ -121,22 +128,17 @@ base::Status CardSession::verifyPin(base::SecureBytes pin)
 base::Result<QByteArray>
 CardSession::generalAuthenticate(std::uint8_t slot, piv::PivAlgorithm algorithm, const QByteArray& input)
 {
-    piv::TransactionGuard transaction(*m_channel);
-    if (!transaction.status()) {
-        return transaction.status().error();
-    }
-    piv::PivClient client(*m_channel);
-    if (auto selected = client.select(); !selected) {
-        return selected.error();
-    }
-    auto signature = client.generalAuthenticate(slot,
-                                                algorithm,
-                                                base::ByteView(reinterpret_cast<const std::uint8_t*>(input.constData()),
-                                                               static_cast<std::size_t>(input.size())));
-    if (!signature) {
-        return signature.error();
-    }
-    return QByteArray(reinterpret_cast<const char*>(signature->data()), static_cast<qsizetype>(signature->size()));
+    return inSelectedApplication<QByteArray>(*m_channel, [&](piv::PivClient& client) -> base::Result<QByteArray> {
+        auto signature =
+            client.generalAuthenticate(slot,
+                                       algorithm,
+                                       base::ByteView(reinterpret_cast<const std::uint8_t*>(input.constData()),
+                                                      static_cast<std::size_t>(input.size())));
+        if (!signature) {
+            return signature.error();
+        }
+        return QByteArray(reinterpret_cast<const char*>(signature->data()), static_cast<qsizetype>(signature->size()));
+    });
 }
 
 } // namespace sra::core

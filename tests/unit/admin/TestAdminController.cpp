@@ -194,6 +194,8 @@ private Q_SLOTS:
 private:
     // A controller signed in to m_srad, answering the host decision and the PIN.
     std::unique_ptr<AdminController> signedInController(AdminController::Options options = {});
+    // The same, with the card inserted into the remote (null when either failed).
+    std::unique_ptr<AdminController> insertedController();
 
     QTemporaryDir m_dir;
     std::unique_ptr<sra::test::EmulatedCard> m_emulated;
@@ -229,6 +231,21 @@ std::unique_ptr<AdminController> TestAdminController::signedInController(AdminCo
     QString error;
     if (!c->connectTo(m_srad.target(), &error) || !signedIn.wait(20000)) {
         qWarning("not signed in: %s", qPrintable(error));
+        return nullptr;
+    }
+    return controller;
+}
+
+std::unique_ptr<AdminController> TestAdminController::insertedController()
+{
+    auto controller = signedInController();
+    if (!controller) {
+        return nullptr;
+    }
+    QSignalSpy inserted(controller.get(), &AdminController::cardInserted);
+    controller->insertCard();
+    if (!inserted.wait(10000)) {
+        qWarning("the card was not inserted");
         return nullptr;
     }
     return controller;
@@ -330,11 +347,8 @@ void TestAdminController::changedIdentityIsAHardStop()
 
 void TestAdminController::relayedPinCheckIsAskedAndLogged()
 {
-    auto controller = signedInController();
+    auto controller = insertedController();
     QVERIFY(controller);
-    QSignalSpy inserted(controller.get(), &AdminController::cardInserted);
-    controller->insertCard();
-    QVERIFY(inserted.wait(10000));
     RemoteProgram program(m_srad.localSocket());
     QVERIFY(program.waitForCard());
     QSignalSpy asked(controller.get(), &AdminController::approvalNeeded);
@@ -360,11 +374,8 @@ void TestAdminController::relayedPinCheckIsAskedAndLogged()
 
 void TestAdminController::allowForSessionAnswersWaitingRequests()
 {
-    auto controller = signedInController();
+    auto controller = insertedController();
     QVERIFY(controller);
-    QSignalSpy inserted(controller.get(), &AdminController::cardInserted);
-    controller->insertCard();
-    QVERIFY(inserted.wait(10000));
     RemoteProgram first(m_srad.localSocket());
     RemoteProgram second(m_srad.localSocket());
     QVERIFY(first.waitForCard());
@@ -393,11 +404,8 @@ void TestAdminController::allowForSessionAnswersWaitingRequests()
 
 void TestAdminController::cardRemovedDropsTheQuestions()
 {
-    auto controller = signedInController();
+    auto controller = insertedController();
     QVERIFY(controller);
-    QSignalSpy inserted(controller.get(), &AdminController::cardInserted);
-    controller->insertCard();
-    QVERIFY(inserted.wait(10000));
     RemoteProgram program(m_srad.localSocket());
     QVERIFY(program.waitForCard());
     QSignalSpy asked(controller.get(), &AdminController::approvalNeeded);
