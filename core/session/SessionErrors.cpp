@@ -39,6 +39,9 @@ QString serverErrorMessage(wire::ErrorCode code, quint32 retryAfterMs)
                                            "Too many failed sign-ins from this address. Try again in %n second(s).",
                                            nullptr,
                                            static_cast<int>((retryAfterMs + 999) / 1000));
+    case ErrorCode::ResumeRefused:
+        return tr("The remote machine no longer holds this session: the connection was away longer than it waits "
+                  "(its [network] resume_grace_ms), or srad restarted. The card was removed there; connect again.");
     case ErrorCode::CertificateInvalid:
         return tr("The remote machine does not accept your card's certificate (unsupported or invalid).");
     case ErrorCode::CertificateExpired:

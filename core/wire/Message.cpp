@@ -26,9 +26,17 @@ constexpr FieldSpec kChallenge[] = {
 constexpr FieldSpec kAuthResponse[] = {
     {Field::Signature, K::Octets, true, 1, kMaxSignature},
 };
+constexpr std::uint32_t kResumeToken = 32;
 constexpr FieldSpec kAuthOk[] = {
-    {Field::Account,   K::Utf8, true, 1, kMaxName},
-    {Field::SessionId, K::Utf8, true, 1, kMaxName},
+    {Field::Account,       K::Utf8,   true,  1,            kMaxName},
+    {Field::SessionId,     K::Utf8,   true,  1,            kMaxName},
+    {Field::ResumeToken,   K::Octets, false, kResumeToken, kResumeToken}, // absent: srad holds no dropped session
+    {Field::ResumeGraceMs, K::U32,    false, 4,            4},
+};
+constexpr FieldSpec kResume[] = {
+    {Field::SessionId,   K::Utf8,   true, 1,            kMaxName},
+    {Field::ClientName,  K::Utf8,   false, 0,           kMaxName},
+    {Field::ResumeToken, K::Octets, true, kResumeToken, kResumeToken},
 };
 constexpr FieldSpec kError[] = {
     {Field::ErrorCode,    K::U32,  true,  4, 4},
@@ -142,7 +150,7 @@ constexpr FieldSpec kAgentEnded[] = {
     {Field::RequestId, K::U32,  true,  4, 4},
 };
 
-constexpr std::array<MessageSpec, 28> kMessages{{
+constexpr std::array<MessageSpec, 29> kMessages{{
     {MessageType::Hello,        "Hello",        kHello},
     {MessageType::Challenge,    "Challenge",    kChallenge},
     {MessageType::AuthResponse, "AuthResponse", kAuthResponse},
@@ -150,6 +158,7 @@ constexpr std::array<MessageSpec, 28> kMessages{{
     {MessageType::Error,        "Error",        kError},
     {MessageType::Keepalive,    "Keepalive",    {}},
     {MessageType::Bye,          "Bye",          kBye},
+    {MessageType::Resume,       "Resume",       kResume},
     {MessageType::InsertCard,     "InsertCard",     kInsertCard},
     {MessageType::RemoveCard,     "RemoveCard",     kRemoveCard},
     {MessageType::RelayVerifyPin, "RelayVerifyPin", kRelayVerifyPin},
@@ -283,6 +292,8 @@ const char* errorCodeName(ErrorCode code) noexcept
         return "TooManyConnections";
     case ErrorCode::RateLimited:
         return "RateLimited";
+    case ErrorCode::ResumeRefused:
+        return "ResumeRefused";
     case ErrorCode::CertificateInvalid:
         return "CertificateInvalid";
     case ErrorCode::CertificateExpired:

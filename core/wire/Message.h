@@ -22,6 +22,7 @@ enum class MessageType : std::uint8_t
     Error = 0x05,        // either way: typed error, then the sender closes
     Keepalive = 0x06,    // either way, any time after AuthOk
     Bye = 0x07,          // either way: orderly end of the session
+    Resume = 0x08,       // client → server, instead of Hello: take up a session whose connection dropped
 
     // The card relay (docs/PROTOCOL.md, "Card relay"), admin ↔ srad after AuthOk.
     InsertCard = 0x10,     // admin → srad: the card's objects and key algorithms; the virtual card appears
@@ -88,6 +89,8 @@ enum class Field : std::uint8_t
     ExpiresInMs = 28, // how long a ticket stays valid from the moment it was sent
     Display = 29,     // an X display, ":N" or ":N.M" (the screen agent's)
     ProcessId = 30,   // a process id, for logs (the screen agent's VNC server)
+    ResumeToken = 31, // 32 random bytes, single use: proves a new connection continues an authenticated session
+    ResumeGraceMs = 32, // how long srad holds a session (and its inserted card) after its connection dropped
 };
 
 // Outcome of one relayed request (RelayResult.Status). Values are part of the wire format.
@@ -152,6 +155,7 @@ enum class ErrorCode : std::uint32_t
     Timeout = 13,
     TooManyConnections = 14,
     RateLimited = 15,
+    ResumeRefused = 16, // no session to resume: unknown, its grace period is over, or the token does not match
     CertificateInvalid = 20,
     CertificateExpired = 21,
     CertificateUntrusted = 22,

@@ -61,6 +61,7 @@ constexpr int kAuthOk = int(MessageType::AuthOk);
 constexpr int kError = int(MessageType::Error);
 constexpr int kKeepalive = int(MessageType::Keepalive);
 constexpr int kBye = int(MessageType::Bye);
+constexpr int kResume = int(MessageType::Resume);
 
 QByteArray nonce(int size = 32, quint32 seed = 1)
 {
@@ -204,9 +205,9 @@ void TestMessage::schema()
     QSet<QByteArray> names;
     for (int type = 0; type < 256; ++type) {
         const MessageSpec* spec = messageSpec(static_cast<std::uint8_t>(type));
-        // Authentication (1..7), the card relay (0x10..0x14), its login advice (0x15) and refusal (0x16), the local
+        // Authentication (1..7) and resuming (8), the card relay (0x10..0x14), its login advice (0x15) and refusal (0x16), the local
         // channel (0x20..0x23), screen sharing (0x30..0x34) and the screen agent channel (0x40..0x44).
-        const bool known = (type >= kHello && type <= kBye) || (type >= 0x10 && type <= 0x16)
+        const bool known = (type >= kHello && type <= kResume) || (type >= 0x10 && type <= 0x16)
                            || (type >= 0x20 && type <= 0x23) || (type >= 0x30 && type <= 0x34)
                            || (type >= 0x40 && type <= 0x44);
         QCOMPARE(spec != nullptr, known);
@@ -263,6 +264,15 @@ void TestMessage::roundTrip_data()
     QTest::addRow("AuthOk, longest") << kAuthOk
                                      << QByteArrayList{F(Field::Account, text(256, 'b')),
                                                        F(Field::SessionId, text(256, 'c'))};
+    QTest::addRow("AuthOk, resumable") << kAuthOk
+                                       << QByteArrayList{F(Field::Account, "alice"),
+                                                         F(Field::SessionId, "s-1"),
+                                                         F(Field::ResumeToken, nonce(32, 13)),
+                                                         F(Field::ResumeGraceMs, be32(30000))};
+    QTest::addRow("Resume") << kResume
+                            << QByteArrayList{F(Field::SessionId, "s-1"),
+                                              F(Field::ClientName, "helpdesk-7"),
+                                              F(Field::ResumeToken, nonce(32, 14))};
     QTest::addRow("Error, all fields") << kError
                                        << QByteArrayList{F(Field::ErrorCode, be32(15)),
                                                          F(Field::ErrorText, "rate limited"),
@@ -360,7 +370,7 @@ void TestMessage::malformed_data()
 
     // Unknown types.
     QTest::addRow("type 0") << 0 << QByteArray() << unknownType;
-    QTest::addRow("type 8") << 8 << QByteArray() << unknownType;
+    QTest::addRow("type 9") << 9 << QByteArray() << unknownType;
     QTest::addRow("type 0x7F") << 0x7F << QByteArray() << unknownType;
     QTest::addRow("type 0xFF") << 0xFF << hello << unknownType;
     QTest::addRow("type 0x81 (Hello with high bit)") << 0x81 << hello << unknownType;
@@ -386,6 +396,9 @@ void TestMessage::malformed_data()
         << kAuthOk
         << fieldBytes(Field::Account, "a") + fieldBytes(Field::SessionId, "s") + fieldBytes(Field::ErrorCode, be32(1))
         << notHere;
+    QTest::addRow("Resume without ResumeToken") << kResume << fieldBytes(Field::SessionId, "s") << missing;
+    QTest::addRow("Resume, 31-byte ResumeToken")
+        << kResume << fieldBytes(Field::SessionId, "s") + fieldBytes(Field::ResumeToken, nonce(31)) << length;
     QTest::addRow("Error with Reason") << kError << code + fieldBytes(Field::Reason, "r") << notHere;
     QTest::addRow("Keepalive with Reason") << kKeepalive << fieldBytes(Field::Reason, "r") << notHere;
     QTest::addRow("Keepalive with empty field 1") << kKeepalive << fieldBytes(Field::ClientNonce, {}) << notHere;
@@ -633,7 +646,7 @@ void TestMessage::encodeRefuses_data()
     const QByteArray notHere("does not belong");
 
     QTest::addRow("unknown type 0") << 0 << QByteArrayList{} << QByteArray("unknown message type");
-    QTest::addRow("unknown type 8") << 8 << QByteArrayList{} << QByteArray("unknown message type");
+    QTest::addRow("unknown type 9") << 9 << QByteArrayList{} << QByteArray("unknown message type");
 
     QTest::addRow("Hello without ClientNonce") << kHello << QByteArrayList{F(Field::Certificate, c)} << missing;
     QTest::addRow("Hello without Certificate") << kHello << QByteArrayList{F(Field::ClientNonce, n)} << missing;
@@ -764,7 +777,7 @@ void TestMessage::errorCodeNames()
         ErrorCode::BadSignature,        ErrorCode::ScreenNotSetUp,       ErrorCode::ScreenFailed,
         ErrorCode::ScreenBusy,          ErrorCode::TicketUnknown,        ErrorCode::TicketExpired,
         ErrorCode::TicketUsed,          ErrorCode::ScreenNoSession,      ErrorCode::CardInvalid,
-        ErrorCode::InternalError};
+        ErrorCode::ResumeRefused,       ErrorCode::InternalError};
     QSet<QByteArray> names;
     for (ErrorCode c : all) {
         const QByteArray name(errorCodeName(c));
