@@ -83,13 +83,13 @@ enum class Field : std::uint8_t
     Data = 22,
     Role = 23, // LocalRole
     Present = 24,
-    Generation = 25,  // increases with every insertion, so a client can tell a re-inserted card from the old one
-    VncPassword = 26, // 8 printable ASCII characters (VNC authentication uses 8)
-    Ticket = 27,      // 32 random bytes, single use
-    ExpiresInMs = 28, // how long a ticket stays valid from the moment it was sent
-    Display = 29,     // an X display, ":N" or ":N.M" (the screen agent's)
-    ProcessId = 30,   // a process id, for logs (the screen agent's VNC server)
-    ResumeToken = 31, // 32 random bytes, single use: proves a new connection continues an authenticated session
+    Generation = 25,    // increases with every insertion, so a client can tell a re-inserted card from the old one
+    VncPassword = 26,   // 8 printable ASCII characters (VNC authentication uses 8)
+    Ticket = 27,        // 32 random bytes, single use
+    ExpiresInMs = 28,   // how long a ticket stays valid from the moment it was sent
+    Display = 29,       // an X display, ":N" or ":N.M" (the screen agent's)
+    ProcessId = 30,     // a process id, for logs (the screen agent's VNC server)
+    ResumeToken = 31,   // 32 random bytes, single use: proves a new connection continues an authenticated session
     ResumeGraceMs = 32, // how long srad holds a session (and its inserted card) after its connection dropped
 };
 

@@ -205,8 +205,9 @@ void TestMessage::schema()
     QSet<QByteArray> names;
     for (int type = 0; type < 256; ++type) {
         const MessageSpec* spec = messageSpec(static_cast<std::uint8_t>(type));
-        // Authentication (1..7) and resuming (8), the card relay (0x10..0x14), its login advice (0x15) and refusal (0x16), the local
-        // channel (0x20..0x23), screen sharing (0x30..0x34) and the screen agent channel (0x40..0x44).
+        // Authentication (1..7) and resuming (8), the card relay (0x10..0x14), its login advice (0x15) and refusal
+        // (0x16), the local channel (0x20..0x23), screen sharing (0x30..0x34) and the screen agent channel
+        // (0x40..0x44).
         const bool known = (type >= kHello && type <= kResume) || (type >= 0x10 && type <= 0x16)
                            || (type >= 0x20 && type <= 0x23) || (type >= 0x30 && type <= 0x34)
                            || (type >= 0x40 && type <= 0x44);
