@@ -43,9 +43,14 @@ bool AdminController::authenticated() const
     return state() == AdminSession::State::Authenticated;
 }
 
+bool AdminController::reconnecting() const
+{
+    return state() == AdminSession::State::Reconnecting;
+}
+
 bool AdminController::cardInsertedInRemote() const
 {
-    return authenticated() && m_relay && m_relay->inserted();
+    return (authenticated() || reconnecting()) && m_relay && m_relay->inserted();
 }
 
 bool AdminController::sharingScreen() const
@@ -136,6 +141,8 @@ bool AdminController::connectTo(const QString& target, QString* error)
     connect(m_session, &AdminSession::authenticated, this, &AdminController::signedIn);
     connect(m_session, &AdminSession::failed, this, &AdminController::failed);
     connect(m_session, &AdminSession::closed, this, &AdminController::onSessionClosed);
+    connect(m_session, &AdminSession::connectionLost, this, &AdminController::reconnecting);
+    connect(m_session, &AdminSession::resumed, this, &AdminController::resumed);
     connect(m_session, &AdminSession::cardLogin, this, &AdminController::cardLogin);
     connect(m_session, &AdminSession::cardRefused, this, [this](wire::ErrorCode, const QString& message) {
         Q_EMIT insertRefused(message);
@@ -232,12 +239,19 @@ void AdminController::cardRemovedFrom(const QString& reader)
     if (!active() || !m_card || reader != m_card->readerName()) {
         return;
     }
-    if (cardInsertedInRemote()) {
+    if (cardInsertedInRemote() && reconnecting()) {
+        // srad cannot be told now: it removes the card when its grace period ends, and relayed requests fail
+        // there at their deadline.
+        Q_EMIT cardPulled(tr("The card was pulled while the connection was down: the session ended. The remote "
+                             "machine removes the card when it stops waiting for this session (at most %1 s).")
+                              .arg(m_session->resumeGraceMs() / 1000));
+        m_session->cancel();
+    } else if (cardInsertedInRemote()) {
         removeCard(QStringLiteral("the admin's card was pulled"));
         Q_EMIT cardPulled(tr("The card was pulled: it was removed from the remote machine and the session ended. "
                              "Insert the card and connect again."));
         m_session->disconnectFromServer();
-    } else if (!authenticated()) {
+    } else if (!authenticated() && !reconnecting()) {
         Q_EMIT cardPulled(tr("The card was pulled while signing in. Insert the card and connect again."));
         m_session->cancel();
     }

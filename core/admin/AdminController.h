@@ -83,7 +83,8 @@ public:
     AdminSession::State state() const;
     bool active() const; // a session exists and is not Closed
     bool authenticated() const;
-    bool cardInsertedInRemote() const;
+    bool reconnecting() const; // the connection dropped; the session is being taken up again (AdminSession)
+    bool cardInsertedInRemote() const; // also while reconnecting: srad holds the card for its grace period
     bool sharingScreen() const; // requested, granted or streaming
     QString host() const;       // of the current or last session
 
@@ -100,6 +101,10 @@ Q_SIGNALS:
     void signedIn(const QString& account, const QString& sessionId);
     void failed(sra::core::AdminSession::Failure failure, const QString& message);
     void closed();
+    // The connection dropped and the session is being resumed (no PIN, no card): srad keeps the card inserted
+    // for graceMs. resumed() when it is back; else failed() and closed() as for any drop.
+    void reconnecting(const QString& reason, int graceMs);
+    void resumed(int downtimeMs);
 
     void cardInserted();
     void insertFailed(const sra::base::Error& error, const QString& message);

@@ -22,9 +22,10 @@ Q_LOGGING_CATEGORY(lcSession, "sra.core.session", QtInfoMsg)
 
 namespace {
 constexpr std::uint32_t kMaxServerFrame = 64 * 1024; // nothing the server sends before or at auth is larger
-// srad drops a session it has not heard from for 90 s, and sends its own keepalive every 30 s; so do we, and
-// a server silent for as long counts as gone (a dead network otherwise goes unnoticed).
-constexpr int kKeepaliveIntervalMs = 30000;
+// srad drops a session it has not heard from for 30 s, and sends its own keepalive every 10 s; so do we, and
+// a server silent for as long counts as gone (a dead network otherwise goes unnoticed until TCP gives up,
+// long after srad's grace for resuming is over).
+constexpr int kKeepaliveIntervalMs = 10000;
 constexpr qint64 kSilenceLimitMs = 3 * kKeepaliveIntervalMs;
 
 } // namespace
@@ -40,15 +41,21 @@ AdminSession::AdminSession(AdminCard* card, KnownHosts* knownHosts, QObject* par
     m_clock.start();
     connect(&m_keepalive, &QTimer::timeout, this, [this] {
         if (m_clock.elapsed() - m_lastHeardMs > kSilenceLimitMs) {
-            fail(Failure::Disconnected, tr("The remote machine stopped answering; the session was closed."));
+            connectionDropped(tr("the remote machine stopped answering"));
             return;
         }
         sendMessage(wire::Message(wire::MessageType::Keepalive));
     });
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, [this] {
+        if (m_state == State::Reconnecting) {
+            resumeAttemptFailed(tr("no answer in time"));
+            return;
+        }
         fail(Failure::Timeout, tr("The remote machine did not answer in time. Check that srad is running there."));
     });
+    m_resumeRetry.setSingleShot(true);
+    connect(&m_resumeRetry, &QTimer::timeout, this, &AdminSession::startResumeAttempt);
 }
 
 AdminSession::~AdminSession()
@@ -80,18 +87,16 @@ void AdminSession::fail(Failure failure, const QString& message)
     }
     m_timer.stop();
     m_keepalive.stop();
+    m_resumeRetry.stop();
+    wipeResumeToken();
+    m_outbox.clear();
     m_failure = failure;
     m_failureMessage = message;
     if (m_signTicket && m_card) {
         m_card->cancel(std::exchange(m_signTicket, 0)); // not begun yet: the PIN is wiped, the card not used
     }
     qCDebug(lcSession) << "session with" << m_host << "ended:" << failure << message;
-    if (m_socket) {
-        m_socket->disconnect(this);
-        m_socket->abort();
-        m_socket->deleteLater();
-        m_socket = nullptr;
-    }
+    dropSocket();
     setState(State::Closed);
     Q_EMIT failed(failure, message);
     Q_EMIT closed();
@@ -100,6 +105,38 @@ void AdminSession::fail(Failure failure, const QString& message)
 void AdminSession::armTimeout()
 {
     m_timer.start(m_networkTimeoutMs);
+}
+
+void AdminSession::dropSocket()
+{
+    if (m_socket) {
+        m_socket->disconnect(this);
+        m_socket->abort();
+        m_socket->deleteLater();
+        m_socket = nullptr;
+    }
+}
+
+QSslSocket* AdminSession::openSocket()
+{
+    m_decoder = wire::FrameDecoder(kMaxServerFrame);
+    m_socket = new QSslSocket(this);
+    // The server's identity is checked by fingerprint against known_hosts (trust on first use), not by a
+    // public CA: the handshake must complete so we can show the fingerprint, and nothing is sent before
+    // the check in onEncrypted().
+    m_socket->setSslConfiguration(pinnedClientConfiguration());
+    m_socket->setPeerVerifyName(m_host);
+    connect(m_socket, &QSslSocket::encrypted, this, &AdminSession::onEncrypted);
+    connect(m_socket, &QSslSocket::readyRead, this, &AdminSession::onReadyRead);
+    // Queued: Qt's TLS backend reports handshake failures from inside its own processing; tearing the socket
+    // down right there is unsafe (srad crashed that way on a TLS 1.2 client).
+    connect(m_socket, &QSslSocket::errorOccurred, this, &AdminSession::onSocketError, Qt::QueuedConnection);
+    connect(m_socket, &QSslSocket::sslErrors, m_socket, [this](const QList<QSslError>&) {
+        // Self-signed identities are the normal case; trust is decided by fingerprint in onEncrypted().
+        m_socket->ignoreSslErrors();
+    });
+    m_socket->connectToHostEncrypted(m_host, m_port);
+    return m_socket;
 }
 
 void AdminSession::connectToServer(const QString& target)
@@ -116,25 +153,10 @@ void AdminSession::connectToServer(const QString& target)
         fail(Failure::CardError, tr("No PIV card with an authentication certificate is available."));
         return;
     }
-    m_socket = new QSslSocket(this);
-    // The server's identity is checked by fingerprint against known_hosts (trust on first use), not by a
-    // public CA: the handshake must complete so we can show the fingerprint, and nothing is sent before
-    // the check in onEncrypted().
-    m_socket->setSslConfiguration(pinnedClientConfiguration());
-    m_socket->setPeerVerifyName(m_host);
-    connect(m_socket, &QSslSocket::encrypted, this, &AdminSession::onEncrypted);
-    connect(m_socket, &QSslSocket::readyRead, this, &AdminSession::onReadyRead);
-    // Queued: Qt's TLS backend reports handshake failures from inside its own processing; tearing the socket
-    // down right there is unsafe (srad crashed that way on a TLS 1.2 client).
-    connect(m_socket, &QSslSocket::errorOccurred, this, &AdminSession::onSocketError, Qt::QueuedConnection);
-    connect(m_socket, &QSslSocket::sslErrors, m_socket, [this](const QList<QSslError>&) {
-        // Self-signed identities are the normal case; trust is decided by fingerprint in onEncrypted().
-        m_socket->ignoreSslErrors();
-    });
     setState(State::Connecting);
     armTimeout();
     qCDebug(lcSession) << "connecting to" << m_host << m_port;
-    m_socket->connectToHostEncrypted(m_host, m_port);
+    openSocket();
 }
 
 void AdminSession::onSocketError()
@@ -161,6 +183,12 @@ void AdminSession::onSocketError()
         return;
     case State::Closed:
         return;
+    case State::Reconnecting:
+        resumeAttemptFailed(detail);
+        return;
+    case State::Authenticated:
+        connectionDropped(detail);
+        return;
     default:
         fail(Failure::Disconnected, tr("The connection to %1 was lost: %2.").arg(m_host, detail));
         return;
@@ -169,6 +197,10 @@ void AdminSession::onSocketError()
 
 void AdminSession::onEncrypted()
 {
+    if (m_state == State::Reconnecting) {
+        onResumeEncrypted();
+        return;
+    }
     m_timer.stop();
     const QSslCertificate peer = m_socket->peerCertificate();
     if (peer.isNull()) {
@@ -237,6 +269,17 @@ void AdminSession::startHandshakeMessages()
 
 void AdminSession::sendMessage(const wire::Message& message)
 {
+    if (m_state == State::Reconnecting && message.type() != wire::MessageType::Resume) {
+        // No connection to send on: a removal must still reach srad (on the resumed connection); keepalives,
+        // relay answers (re-sent from m_answers when srad asks again) and screen requests wait for nothing.
+        if (message.type() == wire::MessageType::RemoveCard) {
+            m_outbox.append(message);
+        }
+        return;
+    }
+    if (!m_socket) {
+        return;
+    }
     auto frame = wire::encodeMessage(message);
     if (!frame) {
         fail(Failure::ProtocolError,
@@ -284,6 +327,10 @@ void AdminSession::handleMessage(const wire::Message& message)
         m_serverError = code;
         qCInfo(lcSession) << "server error" << wire::errorCodeName(code)
                           << QString::fromStdString(message.text(wire::Field::ErrorText));
+        if (m_state == State::Reconnecting && code == wire::ErrorCode::TooManyConnections) {
+            resumeAttemptFailed(serverErrorMessage(code)); // a busy srad is worth another try within the grace
+            return;
+        }
         fail(Failure::ServerError, serverErrorMessage(code, message.u32(wire::Field::RetryAfterMs).value_or(0)));
         return;
     }
@@ -303,10 +350,17 @@ void AdminSession::handleMessage(const wire::Message& message)
             m_account = QString::fromStdString(message.text(wire::Field::Account));
             m_sessionId = QString::fromStdString(message.text(wire::Field::SessionId));
             qCDebug(lcSession) << "authenticated to" << m_host << "as" << m_account << "session" << m_sessionId;
+            takeResumeToken(message);
             setState(State::Authenticated);
             m_lastHeardMs = m_clock.elapsed();
             m_keepalive.start(kKeepaliveIntervalMs);
             Q_EMIT authenticated(m_account, m_sessionId);
+            return;
+        }
+        break;
+    case State::Reconnecting:
+        if (message.type() == MessageType::AuthOk) {
+            onResumed(message);
             return;
         }
         break;
@@ -318,21 +372,7 @@ void AdminSession::handleMessage(const wire::Message& message)
             return;
         }
         if (message.type() == MessageType::RelayVerifyPin || message.type() == MessageType::RelaySign) {
-            RelayRequest request;
-            request.id = message.u32(wire::Field::RequestId).value_or(0);
-            request.requester = QString::fromStdString(message.text(wire::Field::Requester));
-            if (message.type() == MessageType::RelayVerifyPin) {
-                request.kind = RelayRequest::Kind::VerifyPin;
-                const auto pin = message.bytes(wire::Field::Pin);
-                request.pin.assign(pin.begin(), pin.end());
-            } else {
-                request.kind = RelayRequest::Kind::Sign;
-                request.slot = static_cast<quint8>(message.u32(wire::Field::Slot).value_or(0));
-                request.algorithm = message.u32(wire::Field::Algorithm).value_or(0);
-                request.input = toQByteArray(message.bytes(wire::Field::Input));
-            }
-            Q_EMIT relayRequested(request);
-            base::secureZero(request.pin.data(), request.pin.size());
+            handleRelayRequest(message);
             return;
         }
         if (message.type() == MessageType::CardLogin) {
@@ -383,6 +423,36 @@ void AdminSession::handleMessage(const wire::Message& message)
         break;
     }
     fail(Failure::ProtocolError, tr("The remote machine sent an unexpected message."));
+}
+
+void AdminSession::handleRelayRequest(const wire::Message& message)
+{
+    RelayRequest request;
+    request.id = message.u32(wire::Field::RequestId).value_or(0);
+    // srad re-sends what was in flight when the connection dropped: the card does each request once.
+    if (m_relayInProgress.contains(request.id)) {
+        return;
+    }
+    for (const auto& [id, answer] : std::as_const(m_answers)) {
+        if (id == request.id) {
+            sendMessage(answer);
+            return;
+        }
+    }
+    m_relayInProgress.append(request.id);
+    request.requester = QString::fromStdString(message.text(wire::Field::Requester));
+    if (message.type() == wire::MessageType::RelayVerifyPin) {
+        request.kind = RelayRequest::Kind::VerifyPin;
+        const auto pin = message.bytes(wire::Field::Pin);
+        request.pin.assign(pin.begin(), pin.end());
+    } else {
+        request.kind = RelayRequest::Kind::Sign;
+        request.slot = static_cast<quint8>(message.u32(wire::Field::Slot).value_or(0));
+        request.algorithm = message.u32(wire::Field::Algorithm).value_or(0);
+        request.input = toQByteArray(message.bytes(wire::Field::Input));
+    }
+    Q_EMIT relayRequested(request);
+    base::secureZero(request.pin.data(), request.pin.size());
 }
 
 void AdminSession::providePin(base::SecureBytes pin)
@@ -446,18 +516,20 @@ void AdminSession::insertCard(const QByteArray& objects, const QByteArray& keyAl
 
 void AdminSession::removeCard(const QString& reason)
 {
-    if (m_state != State::Authenticated) {
+    if (m_state != State::Authenticated && m_state != State::Reconnecting) {
         return;
     }
     wire::Message remove(wire::MessageType::RemoveCard);
     remove.set(wire::Field::Reason, reason.left(512).toStdString());
-    sendMessage(remove);
-    m_socket->flush();
+    sendMessage(remove); // Reconnecting: queued for the resumed connection
+    if (m_socket && m_state == State::Authenticated) {
+        m_socket->flush();
+    }
 }
 
 void AdminSession::answerRelay(quint32 id, wire::RelayStatus status, const QByteArray& data, int pinTriesLeft)
 {
-    if (m_state != State::Authenticated) {
+    if (m_state != State::Authenticated && m_state != State::Reconnecting) {
         return;
     }
     wire::Message result(wire::MessageType::RelayResult);
@@ -469,7 +541,17 @@ void AdminSession::answerRelay(quint32 id, wire::RelayStatus status, const QByte
     if (pinTriesLeft >= 0) {
         result.setU32(wire::Field::PinTriesLeft, static_cast<std::uint32_t>(pinTriesLeft));
     }
-    sendMessage(result);
+    // Kept for a re-send by srad after a resume (its answer may be lost with the connection). A RelayResult holds
+    // no secret: a status, a signature or the tries left.
+    m_relayInProgress.removeAll(id);
+    constexpr qsizetype kRememberedAnswers = 32;
+    if (m_answers.size() >= kRememberedAnswers) {
+        m_answers.removeFirst();
+    }
+    m_answers.append({id, result});
+    if (m_state == State::Authenticated) {
+        sendMessage(result);
+    }
 }
 
 bool AdminSession::requestScreen()
@@ -505,6 +587,7 @@ void AdminSession::disconnectFromServer()
     m_socket = nullptr;
     m_timer.stop();
     m_keepalive.stop();
+    wipeResumeToken();
     setState(State::Closed);
     Q_EMIT closed();
 }

@@ -9,7 +9,9 @@
 
 #include <QByteArray>
 #include <QElapsedTimer>
+#include <QList>
 #include <QObject>
+#include <QPair>
 #include <QPointer>
 #include <QSslCertificate>
 #include <QString>
@@ -43,6 +45,8 @@ struct RelayRequest
 // The admin side of an SRA session, shared by sra-connect and the admin window:
 //
 //   Idle → Connecting → (HostDecision) → Negotiating → PinEntry ⇄ Signing → Authenticating → Authenticated → Closed
+//                                                                                 ⇅
+//                                                                            Reconnecting
 //
 // Connecting covers TCP and the TLS 1.3 handshake. The server's certificate is then checked against the known
 // hosts: a known, matching fingerprint goes on; an unknown one stops in HostDecision until acceptHost() or
@@ -50,6 +54,15 @@ struct RelayRequest
 // to a server before its identity is trusted. In PinEntry the owner asks the user and calls providePin(); a
 // wrong PIN comes back to PinEntry with the tries left. cancel() works in every state. Every transition is
 // reported by stateChanged(); the reason for Closed by failed() (not emitted after a clean disconnect()).
+//
+// A connection that drops while Authenticated (socket error, srad silent for 30 s) goes to Reconnecting when srad
+// gave the session a resume token (docs/PROTOCOL.md, "Resuming a session"): new TLS connections with back-off
+// (0.25 s doubling to 1 s) for as long as srad holds the session (its ResumeGraceMs), each checked against the
+// session's own server fingerprint — a changed identity is the same hard stop as at connect — and `Resume` with
+// the token instead of a new card sign-in (no PIN, no card). srad keeps the card inserted meanwhile and re-sends
+// the relay requests that were in flight; those already answered here are answered again from a small cache,
+// so no PIN check or signature runs twice. connectionLost() and resumed() tell the owner; grace over or
+// ResumeRefused closes the session as a drop does without a token.
 class AdminSession : public QObject
 {
     Q_OBJECT
@@ -65,6 +78,7 @@ public:
         Signing,
         Authenticating,
         Authenticated,
+        Reconnecting, // the connection dropped; taking the session up again on a new one
         Closed,
     };
     Q_ENUM(State)
@@ -152,6 +166,12 @@ public:
 
     int pinTriesLeft() const;
 
+    // How long srad holds this session after its connection drops (ms; 0: it does not, a drop ends it).
+    int resumeGraceMs() const
+    {
+        return m_resumeToken.isEmpty() && m_state != State::Reconnecting ? 0 : m_resumeGraceMs;
+    }
+
     QString account() const
     {
         return m_account;
@@ -187,6 +207,10 @@ Q_SIGNALS:
     void screenGranted(const sra::core::ScreenGrant& grant);
     void screenRefused(sra::wire::ErrorCode code, const QString& message);
     void screenEnded(const QString& reason);
+    // Authenticated → Reconnecting: why the connection dropped and how long srad holds the session (ms).
+    void connectionLost(const QString& reason, int graceMs);
+    // Reconnecting → Authenticated on a new connection, after downtimeMs.
+    void resumed(int downtimeMs);
 
 private:
     void setState(State state);
@@ -198,8 +222,20 @@ private:
     void onSignatureFailed(const base::Error& error);
     void sendMessage(const wire::Message& message);
     void handleMessage(const wire::Message& message);
+    void handleRelayRequest(const wire::Message& message);
     void startHandshakeMessages();
     void armTimeout();
+    QSslSocket* openSocket(); // TCP + TLS 1.3 to m_host:m_port with the pinned configuration
+    void dropSocket();
+    // AdminSessionResume.cpp
+    void takeResumeToken(const wire::Message& authOk);
+    void connectionDropped(const QString& reason);
+    void scheduleResumeAttempt();
+    void startResumeAttempt();
+    void resumeAttemptFailed(const QString& why);
+    void onResumeEncrypted();
+    void onResumed(const wire::Message& authOk);
+    void wipeResumeToken();
 
     QPointer<AdminCard> m_card;
     AdminCard::Ticket m_signTicket = 0; // the sign-in signature while it waits for the card
@@ -225,6 +261,16 @@ private:
     QString m_sessionId;
     int m_networkTimeoutMs = 20000;
     bool m_screenPending = false;
+
+    // Resuming (AdminSessionResume.cpp).
+    QByteArray m_resumeToken; // single use, wiped when replaced or the session ends
+    int m_resumeGraceMs = 0;
+    qint64 m_lostAtMs = 0;
+    int m_resumeAttempts = 0;
+    QTimer m_resumeRetry;
+    QList<wire::Message> m_outbox;                 // RemoveCard asked for while Reconnecting: sent on resume
+    QList<quint32> m_relayInProgress;              // relay requests handed to the owner, not yet answered
+    QList<QPair<quint32, wire::Message>> m_answers; // the last relay answers, for requests srad re-sends
 };
 
 } // namespace sra::core
