@@ -141,7 +141,7 @@ bool AdminController::connectTo(const QString& target, QString* error)
     connect(m_session, &AdminSession::authenticated, this, &AdminController::signedIn);
     connect(m_session, &AdminSession::failed, this, &AdminController::failed);
     connect(m_session, &AdminSession::closed, this, &AdminController::onSessionClosed);
-    connect(m_session, &AdminSession::connectionLost, this, &AdminController::reconnecting);
+    connect(m_session, &AdminSession::connectionLost, this, &AdminController::connectionLost);
     connect(m_session, &AdminSession::resumed, this, &AdminController::resumed);
     connect(m_session, &AdminSession::cardLogin, this, &AdminController::cardLogin);
     connect(m_session, &AdminSession::cardRefused, this, [this](wire::ErrorCode, const QString& message) {

@@ -83,10 +83,10 @@ public:
     AdminSession::State state() const;
     bool active() const; // a session exists and is not Closed
     bool authenticated() const;
-    bool reconnecting() const; // the connection dropped; the session is being taken up again (AdminSession)
+    bool reconnecting() const;         // the connection dropped; the session is being taken up again (AdminSession)
     bool cardInsertedInRemote() const; // also while reconnecting: srad holds the card for its grace period
-    bool sharingScreen() const; // requested, granted or streaming
-    QString host() const;       // of the current or last session
+    bool sharingScreen() const;        // requested, granted or streaming
+    QString host() const;              // of the current or last session
 
     const ApprovalQueue& approvals() const
     {
@@ -103,7 +103,7 @@ Q_SIGNALS:
     void closed();
     // The connection dropped and the session is being resumed (no PIN, no card): srad keeps the card inserted
     // for graceMs. resumed() when it is back; else failed() and closed() as for any drop.
-    void reconnecting(const QString& reason, int graceMs);
+    void connectionLost(const QString& reason, int graceMs);
     void resumed(int downtimeMs);
 
     void cardInserted();

@@ -268,8 +268,8 @@ private:
     qint64 m_lostAtMs = 0;
     int m_resumeAttempts = 0;
     QTimer m_resumeRetry;
-    QList<wire::Message> m_outbox;                 // RemoveCard asked for while Reconnecting: sent on resume
-    QList<quint32> m_relayInProgress;              // relay requests handed to the owner, not yet answered
+    QList<wire::Message> m_outbox;                  // RemoveCard asked for while Reconnecting: sent on resume
+    QList<quint32> m_relayInProgress;               // relay requests handed to the owner, not yet answered
     QList<QPair<quint32, wire::Message>> m_answers; // the last relay answers, for requests srad re-sends
 };
 

@@ -179,12 +179,14 @@ LinkProxy::~LinkProxy()
 
 void LinkProxy::cut(Cut how)
 {
-    QMetaObject::invokeMethod(m_worker, [this, how] { m_worker->cut(how); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [this, how] { m_worker->cut(how); }, Qt::BlockingQueuedConnection);
 }
 
 void LinkProxy::restore()
 {
-    QMetaObject::invokeMethod(m_worker, [this] { m_worker->restore(); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [this] { m_worker->restore(); }, Qt::BlockingQueuedConnection);
 }
 
 int LinkProxy::connectionsAccepted() const

@@ -1,53 +1,24 @@
-// The admin window's widgets: menus, card panel, connect bar, session controls, remote view area, relay log and
-// status line. Part of MainWindow (MainWindow.h); what the widgets do is in MainWindow.cpp.
-#include "gui/AppSettings.h"
-#include "gui/CardPanel.h"
-#include "gui/MainWindow.h"
+// One remote's widgets: connect bar, session controls, remote view area, relay log and status line. Part of
+// RemoteTab (RemoteTab.h); what the widgets do is in RemoteTab.cpp.
 #include "gui/RelayLogView.h"
+#include "gui/RemoteTab.h"
 
-#include <QAction>
-#include <QApplication>
+#include <QAbstractItemModel>
 #include <QComboBox>
 #include <QCompleter>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMenuBar>
-#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSplitter>
 #include <QStackedWidget>
-#include <QStatusBar>
-#include <QStringListModel>
 #include <QVBoxLayout>
 
 namespace sra::gui {
 
-void MainWindow::buildUi()
+void RemoteTab::buildUi()
 {
-    auto* fileMenu = menuBar()->addMenu(tr("&File"));
-    auto* preferences = fileMenu->addAction(tr("&Preferences…"), this, &MainWindow::openPreferences);
-    preferences->setObjectName(QStringLiteral("preferencesAction"));
-    preferences->setShortcut(QKeySequence::Preferences);
-    // Plain VNC for machines without srad, as helpdesk staff expect from a remote-screen tool.
-    auto* directVnc = fileMenu->addAction(tr("Connect to a &VNC server…"), this, &MainWindow::openDirectVnc);
-    directVnc->setObjectName(QStringLiteral("directVncAction"));
-    fileMenu->addSeparator();
-    auto* quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
-    quit->setShortcut(QKeySequence::Quit);
-    auto* helpMenu = menuBar()->addMenu(tr("&Help"));
-    helpMenu->addAction(tr("&About Secure Remote Access"), this, [this] {
-        QMessageBox::about(this,
-                           tr("About Secure Remote Access"),
-                           tr("<b>Secure Remote Access</b> %1<br>Work on a remote machine with the PIV smart card in "
-                              "your own reader: sign in with the card, share the remote screen and insert the card "
-                              "into the remote machine.")
-                               .arg(QApplication::applicationVersion()));
-    });
-
-    m_cardPanel = new CardPanel(this);
-
     // Connect bar.
     m_hostCombo = new QComboBox(this);
     m_hostCombo->setObjectName(QStringLiteral("hostComboBox"));
@@ -55,20 +26,18 @@ void MainWindow::buildUi()
     m_hostCombo->setInsertPolicy(QComboBox::NoInsert);
     m_hostCombo->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     m_hostCombo->lineEdit()->setPlaceholderText(tr("host or host:port (port 4116 by default)"));
-    m_historyModel = new QStringListModel(m_settings->hostHistory(), this);
-    m_hostCombo->setModel(m_historyModel);
-    m_completer = new QCompleter(m_historyModel, this);
+    m_completer = new QCompleter(this);
     m_completer->setObjectName(QStringLiteral("hostCompleter"));
     m_completer->setCaseSensitivity(Qt::CaseInsensitive);
     m_completer->setFilterMode(Qt::MatchContains);
     m_hostCombo->setCompleter(m_completer);
     m_hostCombo->setEditText(QString());
-    connect(m_hostCombo->lineEdit(), &QLineEdit::returnPressed, this, &MainWindow::connectToHost);
-    connect(m_hostCombo, &QComboBox::editTextChanged, this, &MainWindow::updateControls);
+    connect(m_hostCombo->lineEdit(), &QLineEdit::returnPressed, this, &RemoteTab::connectToHost);
+    connect(m_hostCombo, &QComboBox::editTextChanged, this, &RemoteTab::updateControls);
 
     m_connectButton = new QPushButton(tr("&Connect"), this);
     m_connectButton->setObjectName(QStringLiteral("connectButton"));
-    connect(m_connectButton, &QPushButton::clicked, this, &MainWindow::connectToHost);
+    connect(m_connectButton, &QPushButton::clicked, this, &RemoteTab::connectToHost);
     m_progress = new QProgressBar(this);
     m_progress->setObjectName(QStringLiteral("connectProgressBar"));
     m_progress->setRange(0, 0); // busy: the steps take unknown time (network, the user's answers)
@@ -76,7 +45,7 @@ void MainWindow::buildUi()
     m_progress->setTextVisible(false);
     m_cancelButton = new QPushButton(tr("Ca&ncel"), this);
     m_cancelButton->setObjectName(QStringLiteral("cancelConnectButton"));
-    connect(m_cancelButton, &QPushButton::clicked, this, &MainWindow::cancelConnect);
+    connect(m_cancelButton, &QPushButton::clicked, this, &RemoteTab::cancelConnect);
 
     auto* connectBar = new QHBoxLayout;
     auto* hostLabel = new QLabel(tr("&Remote machine:"), this);
@@ -92,24 +61,31 @@ void MainWindow::buildUi()
     m_screenShareButton->setObjectName(QStringLiteral("screenShareButton"));
     m_screenShareButton->setToolTip(
         tr("Show the remote screen in this window (a one-time password, through the authenticated connection)."));
-    connect(m_screenShareButton, &QPushButton::clicked, this, &MainWindow::startScreenShare);
+    connect(m_screenShareButton, &QPushButton::clicked, this, &RemoteTab::startScreenShare);
     m_insertButton = new QPushButton(tr("&Insert card"), this);
     m_insertButton->setObjectName(QStringLiteral("insertCardButton"));
     m_insertButton->setToolTip(tr("Let the remote machine use your card: its programs see a card reader with your "
                                   "card, and every PIN check and signature is done by the card here."));
-    connect(m_insertButton, &QPushButton::clicked, this, &MainWindow::insertCard);
-    m_removeButton = new QPushButton(tr("&Remove card"), this);
+    connect(m_insertButton, &QPushButton::clicked, this, &RemoteTab::insertCard);
+    m_removeButton = new QPushButton(tr("Re&move card"), this);
     m_removeButton->setObjectName(QStringLiteral("removeCardButton"));
-    connect(m_removeButton, &QPushButton::clicked, this, &MainWindow::removeCard);
+    connect(m_removeButton, &QPushButton::clicked, this, &RemoteTab::removeCard);
     m_disconnectButton = new QPushButton(tr("&Disconnect"), this);
     m_disconnectButton->setObjectName(QStringLiteral("disconnectButton"));
-    connect(m_disconnectButton, &QPushButton::clicked, this, &MainWindow::disconnectFromHost);
+    connect(m_disconnectButton, &QPushButton::clicked, this, &RemoteTab::disconnectFromHost);
     auto* controls = new QHBoxLayout;
     controls->addWidget(m_screenShareButton);
     controls->addWidget(m_insertButton);
     controls->addWidget(m_removeButton);
     controls->addStretch(1);
     controls->addWidget(m_disconnectButton);
+
+    // Shown above the view while a dropped connection is being resumed (the view keeps its last picture).
+    m_reconnectBanner = new QLabel(this);
+    m_reconnectBanner->setObjectName(QStringLiteral("reconnectBanner"));
+    m_reconnectBanner->setAlignment(Qt::AlignCenter);
+    m_reconnectBanner->setStyleSheet(QStringLiteral("background: #fff3cd; color: #664d03; padding: 4px;"));
+    m_reconnectBanner->setVisible(false);
 
     // Remote view area: page 0 is a placeholder; screen sharing adds the view as the next page.
     m_remoteViewArea = new QStackedWidget(this);
@@ -121,40 +97,45 @@ void MainWindow::buildUi()
     placeholder->setMinimumSize(480, 300);
     m_remoteViewArea->addWidget(placeholder);
 
+    auto* viewBox = new QWidget(this);
+    auto* viewLayout = new QVBoxLayout(viewBox);
+    viewLayout->setContentsMargins(0, 0, 0, 0);
+    viewLayout->setSpacing(0);
+    viewLayout->addWidget(m_reconnectBanner);
+    viewLayout->addWidget(m_remoteViewArea, 1);
+
     m_relayLog = new RelayLogView(this);
     auto* logBox = new QWidget(this);
     auto* logLayout = new QVBoxLayout(logBox);
     logLayout->setContentsMargins(0, 0, 0, 0);
-    logLayout->addWidget(new QLabel(tr("Operations the remote machine had your card do:"), logBox));
+    logLayout->addWidget(new QLabel(tr("Operations this remote machine had your card do:"), logBox));
     logLayout->addWidget(m_relayLog);
 
-    auto* rightSplitter = new QSplitter(Qt::Vertical, this);
-    rightSplitter->addWidget(m_remoteViewArea);
-    rightSplitter->addWidget(logBox);
-    rightSplitter->setStretchFactor(0, 3);
-    rightSplitter->setStretchFactor(1, 1);
-
-    auto* right = new QWidget(this);
-    auto* rightLayout = new QVBoxLayout(right);
-    rightLayout->setContentsMargins(0, 0, 0, 0);
-    rightLayout->addLayout(connectBar);
-    rightLayout->addLayout(controls);
-    rightLayout->addWidget(rightSplitter, 1);
-
-    auto* splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(m_cardPanel);
-    splitter->addWidget(right);
-    splitter->setStretchFactor(0, 0);
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(viewBox);
+    splitter->addWidget(logBox);
+    splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 1);
-    splitter->setSizes({420, 680});
-    setCentralWidget(splitter);
 
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("statusLabel"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    statusBar()->addWidget(m_status, 1);
-    resize(1100, 700);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addLayout(connectBar);
+    layout->addLayout(controls);
+    layout->addWidget(splitter, 1);
+    layout->addWidget(m_status);
+}
+
+void RemoteTab::setTargetModel(QAbstractItemModel* model)
+{
+    m_completer->setModel(model);
+    const QString text = m_hostCombo->currentText();
+    m_hostCombo->setModel(model); // the drop-down lists the same targets
+    m_hostCombo->setEditText(text);
 }
 
 } // namespace sra::gui

@@ -1,14 +1,12 @@
-// The admin window's remote screen: Screen Share through the controller's tunnel into the embedded VncView, and
-// File → Connect to a VNC server for machines without srad. Part of MainWindow (MainWindow.h).
+// One remote's screen: Screen Share through the controller's tunnel into the embedded VncView, and a direct VNC
+// view for machines without srad. Part of RemoteTab (RemoteTab.h).
 #include "core/admin/AdminController.h"
 #include "core/session/ScreenGrant.h"
-#include "gui/MainWindow.h"
+#include "gui/RemoteTab.h"
 #include "gui/vnc/DirectVncDialog.h"
-#include "gui/vnc/VncPasswordStore.h"
 #include "gui/vnc/VncView.h"
 
-#include <QMenuBar>
-#include <QPushButton>
+#include <QAction>
 #include <QStackedWidget>
 
 #include <utility>
@@ -17,12 +15,23 @@ namespace sra::gui {
 
 using core::AdminController;
 
-bool MainWindow::screenShown() const
+bool RemoteTab::screenShown() const
 {
     return m_controller->sharingScreen() || (m_remoteView && m_remoteView->state() != VncView::State::Disconnected);
 }
 
-void MainWindow::connectScreen()
+QList<QAction*> RemoteTab::screenActions() const
+{
+    if (!m_remoteView) {
+        return {};
+    }
+    return {m_remoteView->scaleToFitAction(),
+            m_remoteView->viewOnlyAction(),
+            m_remoteView->ctrlAltDelAction(),
+            m_remoteView->fullScreenAction()};
+}
+
+void RemoteTab::connectScreen()
 {
     AdminController* c = m_controller;
     connect(c, &AdminController::screenGranted, this, [this](const core::ScreenGrant& grant) {
@@ -52,7 +61,7 @@ void MainWindow::connectScreen()
     connect(c, &AdminController::screenClosed, this, [this](const QString& reason) { endScreenShare(reason); });
 }
 
-void MainWindow::startScreenShare()
+void RemoteTab::startScreenShare()
 {
     if (!m_controller->authenticated() || screenShown()) {
         return;
@@ -65,7 +74,7 @@ void MainWindow::startScreenShare()
     updateControls();
 }
 
-VncView* MainWindow::ensureRemoteView()
+VncView* RemoteTab::ensureRemoteView()
 {
     if (m_remoteView) {
         return m_remoteView;
@@ -78,26 +87,24 @@ VncView* MainWindow::ensureRemoteView()
         updateControls();
         Q_EMIT remoteScreenShown();
     });
-    connect(m_remoteView, &VncView::disconnected, this, [this](const QString& reason) { endScreenShare(reason); });
-    m_remoteMenu = menuBar()->addMenu(tr("&Remote screen"));
-    m_remoteMenu->addAction(m_remoteView->scaleToFitAction());
-    m_remoteMenu->addAction(m_remoteView->viewOnlyAction());
-    m_remoteMenu->addAction(m_remoteView->ctrlAltDelAction());
-    m_remoteMenu->addAction(m_remoteView->fullScreenAction());
+    connect(m_remoteView, &VncView::disconnected, this, [this](const QString& reason) {
+        if (m_controller->reconnecting()) {
+            return; // the link is down: the view comes back with the session (onResumed)
+        }
+        endScreenShare(reason);
+    });
+    Q_EMIT screenActionsChanged();
     return m_remoteView;
 }
 
-void MainWindow::openDirectVnc()
+void RemoteTab::openDirectVnc(VncPasswordStore* passwords)
 {
     if (screenShown()) {
         setStatus(tr("A remote screen is already shown: close it first (Disconnect, or end the direct VNC view)."),
                   true);
         return;
     }
-    if (!m_vncPasswords) {
-        m_vncPasswords = new VncPasswordStore(this);
-    }
-    auto* dialog = new DirectVncDialog(m_vncPasswords, this);
+    auto* dialog = new DirectVncDialog(passwords, this);
     dialog->setObjectName(QStringLiteral("directVncDialog"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
@@ -112,20 +119,28 @@ void MainWindow::openDirectVnc()
     dialog->open();
 }
 
-void MainWindow::wipeScreenPassword()
+void RemoteTab::wipeScreenPassword()
 {
     base::secureZero(m_screenPassword.data(), static_cast<std::size_t>(m_screenPassword.size()));
     m_screenPassword.clear();
 }
 
-void MainWindow::endScreenShare(const QString& reason)
+void RemoteTab::endScreenShare(const QString& reason)
 {
     wipeScreenPassword();
     if (m_remoteView && m_remoteView->state() != VncView::State::Disconnected) {
         m_remoteView->disconnectFromHost();
     }
     m_controller->closeScreen();
+    if (m_controller->reconnecting()) {
+        updateControls();
+        return; // the last picture stays under the banner until the screen is opened again
+    }
     m_remoteViewArea->setCurrentIndex(0);
+    if (sessionActive()) {
+        // The stream may notice a dropped link before the session does: reopen it if the session now resumes.
+        m_screenEndedAt.start();
+    }
     if (!reason.isEmpty() && sessionActive()) {
         setStatus(tr("The remote screen was closed: %1").arg(reason), true);
     }
