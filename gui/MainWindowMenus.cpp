@@ -142,9 +142,9 @@ void MainWindow::showShortcuts()
             }
             QString text = action->text();
             text.remove(QLatin1Char('&'));
-            list->addTopLevelItem(new QTreeWidgetItem(
-                {QStringLiteral("%1 → %2").arg(menu->title().remove(QLatin1Char('&')), text),
-                 action->shortcut().toString(QKeySequence::NativeText)}));
+            list->addTopLevelItem(
+                new QTreeWidgetItem({QStringLiteral("%1 → %2").arg(menu->title().remove(QLatin1Char('&')), text),
+                                     action->shortcut().toString(QKeySequence::NativeText)}));
         }
     }
     list->addTopLevelItem(new QTreeWidgetItem({tr("Any button or menu"), tr("Alt + its underlined letter")}));

@@ -103,10 +103,10 @@ public:
 Q_SIGNALS:
     void remoteScreenShown();
     void titleChanged();
-    void activeChanged(bool active);                 // a session started, or ended (the window may re-read the card)
+    void activeChanged(bool active); // a session started, or ended (the window may re-read the card)
     void statusChanged(const QString& text, bool error);
-    void pinTriesReported(int triesLeft);            // the card said so (a wrong PIN): the card panel shows it
-    void targetUsed(const QString& target);          // signed in: for the address book / history
+    void pinTriesReported(int triesLeft);   // the card said so (a wrong PIN): the card panel shows it
+    void targetUsed(const QString& target); // signed in: for the address book / history
     void screenActionsChanged();
 
 public Q_SLOTS:
@@ -162,15 +162,15 @@ private:
     QPushButton* m_removeButton = nullptr;
     QPushButton* m_disconnectButton = nullptr;
     QStackedWidget* m_remoteViewArea = nullptr;
-    QLabel* m_reconnectBanner = nullptr;     // over the view while the connection is being resumed
-    VncView* m_remoteView = nullptr;         // page 1 of m_remoteViewArea while sharing
-    QString m_remoteViewTarget;              // what the view shows, for the status line
-    QByteArray m_screenPassword;             // the grant's one-time VNC password until the view takes it
-    bool m_reopenScreenOnResume = false;     // the screen was shown when the connection dropped
-    QElapsedTimer m_screenEndedAt;           // when the screen last ended while the session went on
-    bool m_acceptNewHost = false;            // Autostart
-    bool m_autoScreenShare = false;          // Autostart
-    base::SecureBytes m_presetPin;           // Autostart: used for the first PIN request only
+    QLabel* m_reconnectBanner = nullptr; // over the view while the connection is being resumed
+    VncView* m_remoteView = nullptr;     // page 1 of m_remoteViewArea while sharing
+    QString m_remoteViewTarget;          // what the view shows, for the status line
+    QByteArray m_screenPassword;         // the grant's one-time VNC password until the view takes it
+    bool m_reopenScreenOnResume = false; // the screen was shown when the connection dropped
+    QElapsedTimer m_screenEndedAt;       // when the screen last ended while the session went on
+    bool m_acceptNewHost = false;        // Autostart
+    bool m_autoScreenShare = false;      // Autostart
+    base::SecureBytes m_presetPin;       // Autostart: used for the first PIN request only
     RelayLogView* m_relayLog = nullptr;
     QLabel* m_status = nullptr;
 };

@@ -2,6 +2,77 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
+    <name>sra::core</name>
+    <message>
+        <source>The remote machine refused a message from this program. Make sure both sides run the same Secure Remote Access version.</source>
+        <translation>Der entfernte Rechner hat eine Nachricht dieses Programms abgelehnt. Stellen Sie sicher, dass auf beiden Seiten dieselbe Version von Secure Remote Access läuft.</translation>
+    </message>
+    <message>
+        <source>The remote machine runs an incompatible Secure Remote Access version. Update one side.</source>
+        <translation>Auf dem entfernten Rechner läuft eine inkompatible Version von Secure Remote Access. Aktualisieren Sie eine Seite.</translation>
+    </message>
+    <message>
+        <source>The remote machine closed the connection because authentication took too long. Connect again and enter the PIN promptly.</source>
+        <translation>Der entfernte Rechner hat die Verbindung geschlossen, weil die Anmeldung zu lange gedauert hat. Verbinden Sie sich erneut und geben Sie die PIN zügig ein.</translation>
+    </message>
+    <message>
+        <source>The remote machine is busy with other connection attempts. Try again in a moment.</source>
+        <translation>Der entfernte Rechner ist mit anderen Verbindungsversuchen beschäftigt. Versuchen Sie es gleich noch einmal.</translation>
+    </message>
+    <message>
+        <source>The remote machine no longer holds this session: the connection was away longer than it waits (its [network] resume_grace_ms), or srad restarted. The card was removed there; connect again.</source>
+        <translation>Der entfernte Rechner hält diese Sitzung nicht mehr: Die Verbindung war länger weg, als er wartet (sein [network] resume_grace_ms), oder srad wurde neu gestartet. Die Karte wurde dort entfernt; verbinden Sie sich erneut.</translation>
+    </message>
+    <message>
+        <source>The remote machine does not accept your card&apos;s certificate (unsupported or invalid).</source>
+        <translation>Der entfernte Rechner akzeptiert das Zertifikat Ihrer Karte nicht (nicht unterstützt oder ungültig).</translation>
+    </message>
+    <message>
+        <source>Your card&apos;s certificate is expired or not yet valid. Have the card renewed.</source>
+        <translation>Das Zertifikat Ihrer Karte ist abgelaufen oder noch nicht gültig. Lassen Sie die Karte erneuern.</translation>
+    </message>
+    <message>
+        <source>Your card&apos;s certificate was not issued by a certificate authority the remote machine trusts.</source>
+        <translation>Das Zertifikat Ihrer Karte wurde nicht von einer Zertifizierungsstelle ausgestellt, der der entfernte Rechner vertraut.</translation>
+    </message>
+    <message>
+        <source>Your card is not paired with an account on the remote machine. Ask its administrator to run &quot;sra-setup pair --user NAME --cert FILE&quot; with your certificate.</source>
+        <translation>Ihre Karte ist mit keinem Konto auf dem entfernten Rechner gekoppelt. Bitten Sie dessen Administration, „sra-setup pair --user NAME --cert DATEI“ mit Ihrem Zertifikat auszuführen.</translation>
+    </message>
+    <message>
+        <source>The remote machine could not verify the card&apos;s signature. Connect again; if it persists, the connection may be intercepted.</source>
+        <translation>Der entfernte Rechner konnte die Signatur der Karte nicht prüfen. Verbinden Sie sich erneut; bleibt es dabei, wird die Verbindung möglicherweise abgefangen.</translation>
+    </message>
+    <message>
+        <source>Screen sharing is not set up on the remote machine. Its administrator can enable it with &quot;sra-setup -s&quot;.</source>
+        <translation>Die Bildschirmfreigabe ist auf dem entfernten Rechner nicht eingerichtet. Dessen Administration kann sie mit „sra-setup -s“ aktivieren.</translation>
+    </message>
+    <message>
+        <source>The remote machine could not start screen sharing (the VNC server failed). See its log (journalctl -u srad).</source>
+        <translation>Der entfernte Rechner konnte die Bildschirmfreigabe nicht starten (der VNC-Server ist fehlgeschlagen). Siehe sein Protokoll (journalctl -u srad).</translation>
+    </message>
+    <message>
+        <source>Screen sharing is already running in this session. Close the open screen first.</source>
+        <translation>Die Bildschirmfreigabe läuft in dieser Sitzung bereits. Schließen Sie zuerst den offenen Bildschirm.</translation>
+    </message>
+    <message>
+        <source>Nobody is logged in on the remote machine&apos;s screen: no desktop session agent is connected. Someone must log in on its console (the agent starts with the session), or run sra-screen-agent there.</source>
+        <translation>Am Bildschirm des entfernten Rechners ist niemand angemeldet: Kein Sitzungsagent ist verbunden. Jemand muss sich an seiner Konsole anmelden (der Agent startet mit der Sitzung) oder dort sra-screen-agent ausführen.</translation>
+    </message>
+    <message>
+        <source>The remote machine refused the card: the objects read from it are malformed or not a PIV card&apos;s. The card is not inserted there; the session goes on. Check the card with &quot;sra-card list&quot;.</source>
+        <translation>Der entfernte Rechner hat die Karte abgelehnt: Die von ihr gelesenen Objekte sind fehlerhaft oder stammen nicht von einer PIV-Karte. Die Karte ist dort nicht eingesteckt; die Sitzung geht weiter. Prüfen Sie die Karte mit „sra-card list“.</translation>
+    </message>
+    <message>
+        <source>The remote machine refused the screen stream: its one-time ticket is unknown, expired or already used. Request the screen again.</source>
+        <translation>Der entfernte Rechner hat den Bildschirmstrom abgelehnt: Sein Einmal-Ticket ist unbekannt, abgelaufen oder schon benutzt. Fordern Sie den Bildschirm erneut an.</translation>
+    </message>
+    <message>
+        <source>The remote machine reported an internal error. See its log (journalctl -u srad).</source>
+        <translation>Der entfernte Rechner hat einen internen Fehler gemeldet. Siehe sein Protokoll (journalctl -u srad).</translation>
+    </message>
+</context>
+<context>
     <name>sra::core::AdminCardRelay</name>
     <message>
         <source>PIN check for %1</source>
@@ -49,13 +120,13 @@
         <source>The card was pulled while signing in. Insert the card and connect again.</source>
         <translation>Die Karte wurde während der Anmeldung gezogen. Stecken Sie die Karte ein und verbinden Sie sich erneut.</translation>
     </message>
+    <message>
+        <source>The card was pulled while the connection was down: the session ended. The remote machine removes the card when it stops waiting for this session (at most %1 s).</source>
+        <translation>Die Karte wurde gezogen, während die Verbindung unterbrochen war: Die Sitzung ist beendet. Der entfernte Rechner entfernt die Karte, sobald er nicht mehr auf diese Sitzung wartet (höchstens %1 s).</translation>
+    </message>
 </context>
 <context>
     <name>sra::core::AdminSession</name>
-    <message>
-        <source>The remote machine stopped answering; the session was closed.</source>
-        <translation>Der entfernte Rechner antwortet nicht mehr; die Sitzung wurde beendet.</translation>
-    </message>
     <message>
         <source>The remote machine did not answer in time. Check that srad is running there.</source>
         <translation>Der entfernte Rechner hat nicht rechtzeitig geantwortet. Prüfen Sie, ob srad dort läuft.</translation>
@@ -119,6 +190,30 @@
     <message>
         <source>Cancelled.</source>
         <translation>Abgebrochen.</translation>
+    </message>
+    <message>
+        <source>the remote machine stopped answering</source>
+        <translation>der entfernte Rechner antwortet nicht mehr</translation>
+    </message>
+    <message>
+        <source>no answer in time</source>
+        <translation>keine rechtzeitige Antwort</translation>
+    </message>
+    <message>
+        <source>The connection to %1 was lost and did not come back within %2 s, as long as the remote machine keeps the session; the card was removed there. Check the network, then connect again.</source>
+        <translation>Die Verbindung zu %1 wurde unterbrochen und kam nicht innerhalb von %2 s zurück, so lange hält der entfernte Rechner die Sitzung; die Karte wurde dort entfernt. Prüfen Sie das Netzwerk und verbinden Sie sich dann erneut.</translation>
+    </message>
+    <message>
+        <source>The identity of %1 CHANGED while reconnecting. Accepted before: %2. Presented now: %3. This can mean that someone is intercepting the connection; the session was closed and nothing was sent. Compare with &quot;srad --fingerprint&quot; on the remote machine.</source>
+        <translation>Die Identität von %1 hat sich beim Wiederverbinden GEÄNDERT. Früher akzeptiert: %2. Jetzt vorgelegt: %3. Das kann bedeuten, dass jemand die Verbindung abfängt; die Sitzung wurde geschlossen und nichts gesendet. Vergleichen Sie mit „srad --fingerprint“ auf dem entfernten Rechner.</translation>
+    </message>
+    <message>
+        <source>no certificate</source>
+        <translation>kein Zertifikat</translation>
+    </message>
+    <message>
+        <source>The remote machine resumed a different session; it was closed.</source>
+        <translation>Der entfernte Rechner hat eine andere Sitzung fortgesetzt; sie wurde geschlossen.</translation>
     </message>
 </context>
 <context>
@@ -432,10 +527,6 @@
         <translation>Secure Remote Access</translation>
     </message>
     <message>
-        <source>Not connected.</source>
-        <translation>Nicht verbunden.</translation>
-    </message>
-    <message>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
@@ -464,22 +555,6 @@
         <translation>&lt;b&gt;Secure Remote Access&lt;/b&gt; %1&lt;br&gt;Arbeiten Sie auf einem entfernten Rechner mit der PIV-Chipkarte in Ihrem eigenen Lesegerät: mit der Karte anmelden, den entfernten Bildschirm anzeigen und die Karte in den entfernten Rechner stecken.</translation>
     </message>
     <message>
-        <source>host or host:port (port 4116 by default)</source>
-        <translation>Rechner oder Rechner:Port (Standardport 4116)</translation>
-    </message>
-    <message>
-        <source>&amp;Connect</source>
-        <translation>&amp;Verbinden</translation>
-    </message>
-    <message>
-        <source>Ca&amp;ncel</source>
-        <translation>&amp;Abbrechen</translation>
-    </message>
-    <message>
-        <source>&amp;Remote machine:</source>
-        <translation>&amp;Entfernter Rechner:</translation>
-    </message>
-    <message>
         <source>&amp;Screen Share</source>
         <translation>&amp;Bildschirm anzeigen</translation>
     </message>
@@ -488,132 +563,108 @@
         <translation>Karte &amp;einstecken</translation>
     </message>
     <message>
-        <source>Let the remote machine use your card: its programs see a card reader with your card, and every PIN check and signature is done by the card here.</source>
-        <translation>Den entfernten Rechner Ihre Karte verwenden lassen: Seine Programme sehen ein Lesegerät mit Ihrer Karte, und jede PIN-Prüfung und Signatur führt die Karte hier aus.</translation>
-    </message>
-    <message>
-        <source>&amp;Remove card</source>
-        <translation>Karte &amp;ziehen</translation>
-    </message>
-    <message>
         <source>&amp;Disconnect</source>
         <translation>&amp;Trennen</translation>
-    </message>
-    <message>
-        <source>The remote screen appears here when you share it.</source>
-        <translation>Der entfernte Bildschirm erscheint hier, wenn Sie ihn anzeigen lassen.</translation>
-    </message>
-    <message>
-        <source>Operations the remote machine had your card do:</source>
-        <translation>Vorgänge, die der entfernte Rechner Ihre Karte ausführen ließ:</translation>
-    </message>
-    <message>
-        <source>Connecting to %1 port %2…</source>
-        <translation>Verbinde mit %1 Port %2…</translation>
-    </message>
-    <message>
-        <source>Check the identity of %1: compare the fingerprint with the remote machine&apos;s.</source>
-        <translation>Prüfen Sie die Identität von %1: Vergleichen Sie den Fingerabdruck mit dem des entfernten Rechners.</translation>
-    </message>
-    <message>
-        <source>Identity of %1 trusted; starting to sign in…</source>
-        <translation>Identität von %1 vertraut; Anmeldung beginnt…</translation>
-    </message>
-    <message>
-        <source>Waiting for the card&apos;s PIN…</source>
-        <translation>Warte auf die PIN der Karte…</translation>
-    </message>
-    <message>
-        <source>Signing in with the card…</source>
-        <translation>Anmeldung mit der Karte…</translation>
-    </message>
-    <message>
-        <source>The remote machine is checking the signature…</source>
-        <translation>Der entfernte Rechner prüft die Signatur…</translation>
-    </message>
-    <message>
-        <source>Authenticated to %1 as %2 (session %3).</source>
-        <translation>Bei %1 als %2 angemeldet (Sitzung %3).</translation>
-    </message>
-    <message>
-        <source>Connection to %1 cancelled.</source>
-        <translation>Verbindung zu %1 abgebrochen.</translation>
-    </message>
-    <message>
-        <source>Disconnected from %1.</source>
-        <translation>Von %1 getrennt.</translation>
-    </message>
-    <message>
-        <source>The card could not be inserted into %1: %2</source>
-        <translation>Die Karte konnte nicht in %1 eingesteckt werden: %2</translation>
-    </message>
-    <message>
-        <source>Card inserted into %1: programs there can use it now; every use is asked for or logged below.</source>
-        <translation>Karte in %1 eingesteckt: Programme dort können sie jetzt verwenden; jede Verwendung wird erfragt oder unten protokolliert.</translation>
-    </message>
-    <message>
-        <source>Card removed from %1.</source>
-        <translation>Karte aus %1 gezogen.</translation>
-    </message>
-    <message>
-        <source>Show the remote screen in this window (a one-time password, through the authenticated connection).</source>
-        <translation>Den Bildschirm des entfernten Rechners in diesem Fenster zeigen (mit Einmalpasswort, über die authentifizierte Verbindung).</translation>
-    </message>
-    <message>
-        <source>The remote screen could not be requested: the session is not ready. Connect again.</source>
-        <translation>Der entfernte Bildschirm konnte nicht angefordert werden: Die Sitzung ist nicht bereit. Verbinden Sie sich erneut.</translation>
-    </message>
-    <message>
-        <source>Asking the remote for its screen…</source>
-        <translation>Der entfernte Rechner wird um seinen Bildschirm gebeten …</translation>
-    </message>
-    <message>
-        <source>Showing the screen of %1.</source>
-        <translation>Bildschirm von %1 wird angezeigt.</translation>
-    </message>
-    <message>
-        <source>Opening the screen stream…</source>
-        <translation>Die Bildschirmverbindung wird geöffnet …</translation>
-    </message>
-    <message>
-        <source>The remote screen was closed: %1</source>
-        <translation>Der entfernte Bildschirm wurde geschlossen: %1</translation>
-    </message>
-    <message>
-        <source>Waiting for your card to connect to %1…</source>
-        <translation>Warten auf Ihre Karte, um sich mit %1 zu verbinden …</translation>
-    </message>
-    <message>
-        <source>Trusting %1 on first use, as the command line asked (SHA-256 %2).</source>
-        <translation>%1 wird bei der ersten Verbindung vertraut, wie auf der Befehlszeile verlangt (SHA-256 %2).</translation>
     </message>
     <message>
         <source>Connect to a &amp;VNC server…</source>
         <translation>Mit einem &amp;VNC-Server verbinden …</translation>
     </message>
     <message>
-        <source>Card inserted, but it logs in as no account on %1: %2</source>
-        <translation>Karte eingesteckt, aber sie meldet auf %1 kein Konto an: %2</translation>
+        <source>%1 — Secure Remote Access</source>
+        <translation>%1 – Secure Remote Access</translation>
     </message>
     <message>
-        <source>Card inserted: on %1 it logs in as %2 (%3).</source>
-        <translation>Karte eingesteckt: Auf %1 meldet sie das Konto %2 an (%3).</translation>
+        <source>The card is working…</source>
+        <translation>Die Karte arbeitet …</translation>
     </message>
     <message>
-        <source>&amp;Remote screen</source>
-        <translation>&amp;Entfernter Bildschirm</translation>
+        <source>Close %1?</source>
+        <translation>%1 schließen?</translation>
     </message>
     <message>
-        <source>A remote screen is already shown: close it first (Disconnect, or end the direct VNC view).</source>
-        <translation>Es wird bereits ein entfernter Bildschirm angezeigt: Schließen Sie ihn zuerst (Trennen oder die direkte VNC-Ansicht beenden).</translation>
+        <source>The session with %1 ends and your card is removed from it.</source>
+        <translation>Die Sitzung mit %1 endet, und Ihre Karte wird dort entfernt.</translation>
     </message>
     <message>
-        <source>Connecting to the VNC server %1…</source>
-        <translation>Verbindung zum VNC-Server %1 wird hergestellt …</translation>
+        <source>New &amp;tab</source>
+        <translation>Neuer &amp;Tab</translation>
     </message>
     <message>
-        <source>Reading the card to insert it into %1…</source>
-        <translation>Die Karte wird gelesen, um sie in %1 einzustecken…</translation>
+        <source>&amp;Close tab</source>
+        <translation>Tab &amp;schließen</translation>
+    </message>
+    <message>
+        <source>&amp;Remote</source>
+        <translation>&amp;Fernrechner</translation>
+    </message>
+    <message>
+        <source>Go to the &amp;address bar</source>
+        <translation>Zur &amp;Adresszeile</translation>
+    </message>
+    <message>
+        <source>Ctrl+L</source>
+        <translation>Ctrl+L</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+S</source>
+        <translation>Ctrl+Shift+S</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+I</source>
+        <translation>Ctrl+Shift+I</translation>
+    </message>
+    <message>
+        <source>Re&amp;move card</source>
+        <translation>Karte ent&amp;fernen</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+R</source>
+        <translation>Ctrl+Shift+R</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+D</source>
+        <translation>Ctrl+Shift+D</translation>
+    </message>
+    <message>
+        <source>&amp;Next tab</source>
+        <translation>&amp;Nächster Tab</translation>
+    </message>
+    <message>
+        <source>&amp;Previous tab</source>
+        <translation>&amp;Vorheriger Tab</translation>
+    </message>
+    <message>
+        <source>Remote &amp;screen</source>
+        <translation>Entfernter &amp;Bildschirm</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>(no remote screen in this tab)</source>
+        <translation>(kein entfernter Bildschirm in diesem Tab)</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <source>Shortcut</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>Any button or menu</source>
+        <translation>Jede Schaltfläche und jedes Menü</translation>
+    </message>
+    <message>
+        <source>Alt + its underlined letter</source>
+        <translation>Alt + sein unterstrichener Buchstabe</translation>
     </message>
 </context>
 <context>
@@ -853,6 +904,197 @@
     <message>
         <source>signature, slot %1</source>
         <translation>Signatur, Slot %1</translation>
+    </message>
+</context>
+<context>
+    <name>sra::gui::RemoteTab</name>
+    <message>
+        <source>Not connected.</source>
+        <translation>Nicht verbunden.</translation>
+    </message>
+    <message>
+        <source>New remote</source>
+        <translation>Neuer Fernrechner</translation>
+    </message>
+    <message>
+        <source>%1 (reconnecting)</source>
+        <translation>%1 (verbindet neu)</translation>
+    </message>
+    <message>
+        <source>%1 (connecting)</source>
+        <translation>%1 (verbindet)</translation>
+    </message>
+    <message>
+        <source>%1 (closed)</source>
+        <translation>%1 (geschlossen)</translation>
+    </message>
+    <message>
+        <source>No usable PIV card: insert your card into a reader, then connect again.</source>
+        <translation>Keine verwendbare PIV-Karte: Stecken Sie Ihre Karte in ein Lesegerät und verbinden Sie sich dann erneut.</translation>
+    </message>
+    <message>
+        <source>Trusting %1 on first use, as the command line asked (SHA-256 %2).</source>
+        <translation>%1 wird bei der ersten Verbindung vertraut, wie auf der Befehlszeile verlangt (SHA-256 %2).</translation>
+    </message>
+    <message>
+        <source>Card inserted, but it logs in as no account on %1: %2</source>
+        <translation>Karte eingesteckt, aber sie meldet auf %1 kein Konto an: %2</translation>
+    </message>
+    <message>
+        <source>Card inserted: on %1 it logs in as %2 (%3).</source>
+        <translation>Karte eingesteckt: Auf %1 meldet sie das Konto %2 an (%3).</translation>
+    </message>
+    <message>
+        <source>Card inserted into %1: programs there can use it now; every use is asked for or logged below.</source>
+        <translation>Karte in %1 eingesteckt: Programme dort können sie jetzt verwenden; jede Verwendung wird erfragt oder unten protokolliert.</translation>
+    </message>
+    <message>
+        <source>The card could not be inserted into %1: %2</source>
+        <translation>Die Karte konnte nicht in %1 eingesteckt werden: %2</translation>
+    </message>
+    <message>
+        <source>Waiting for your card to connect to %1…</source>
+        <translation>Warten auf Ihre Karte, um sich mit %1 zu verbinden …</translation>
+    </message>
+    <message>
+        <source>Connecting to %1 port %2…</source>
+        <translation>Verbinde mit %1 Port %2…</translation>
+    </message>
+    <message>
+        <source>Check the identity of %1: compare the fingerprint with the remote machine&apos;s.</source>
+        <translation>Prüfen Sie die Identität von %1: Vergleichen Sie den Fingerabdruck mit dem des entfernten Rechners.</translation>
+    </message>
+    <message>
+        <source>Identity of %1 trusted; starting to sign in…</source>
+        <translation>Identität von %1 vertraut; Anmeldung beginnt…</translation>
+    </message>
+    <message>
+        <source>Waiting for the card&apos;s PIN…</source>
+        <translation>Warte auf die PIN der Karte…</translation>
+    </message>
+    <message>
+        <source>Signing in with the card…</source>
+        <translation>Anmeldung mit der Karte…</translation>
+    </message>
+    <message>
+        <source>The remote machine is checking the signature…</source>
+        <translation>Der entfernte Rechner prüft die Signatur…</translation>
+    </message>
+    <message>
+        <source>Authenticated to %1 as %2 (session %3).</source>
+        <translation>Bei %1 als %2 angemeldet (Sitzung %3).</translation>
+    </message>
+    <message>
+        <source>The connection to %1 dropped (%2). Reconnecting… The remote machine keeps your card inserted for %3 s.</source>
+        <translation>Die Verbindung zu %1 ist abgebrochen (%2). Verbinde neu … Der entfernte Rechner behält Ihre Karte %3 s lang eingesteckt.</translation>
+    </message>
+    <message>
+        <source>The connection to %1 dropped (%2). Reconnecting… The remote machine keeps the session for %3 s.</source>
+        <translation>Die Verbindung zu %1 ist abgebrochen (%2). Verbinde neu … Der entfernte Rechner hält die Sitzung %3 s lang.</translation>
+    </message>
+    <message>
+        <source>Reconnecting to %1…</source>
+        <translation>Verbinde neu mit %1 …</translation>
+    </message>
+    <message>
+        <source>Reconnected to %1 after %2 s; the session and the inserted card went on.</source>
+        <translation>Nach %2 s wieder mit %1 verbunden; die Sitzung und die eingesteckte Karte liefen weiter.</translation>
+    </message>
+    <message>
+        <source>Connection to %1 cancelled.</source>
+        <translation>Verbindung zu %1 abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Disconnected from %1.</source>
+        <translation>Von %1 getrennt.</translation>
+    </message>
+    <message>
+        <source>Reading the card to insert it into %1…</source>
+        <translation>Die Karte wird gelesen, um sie in %1 einzustecken…</translation>
+    </message>
+    <message>
+        <source>The card leaves %1 as soon as the connection is back.</source>
+        <translation>Die Karte wird aus %1 entfernt, sobald die Verbindung wieder steht.</translation>
+    </message>
+    <message>
+        <source>Card removed from %1.</source>
+        <translation>Karte aus %1 gezogen.</translation>
+    </message>
+    <message>
+        <source>Opening the screen stream…</source>
+        <translation>Die Bildschirmverbindung wird geöffnet …</translation>
+    </message>
+    <message>
+        <source>The remote screen could not be requested: the session is not ready. Connect again.</source>
+        <translation>Der entfernte Bildschirm konnte nicht angefordert werden: Die Sitzung ist nicht bereit. Verbinden Sie sich erneut.</translation>
+    </message>
+    <message>
+        <source>Asking the remote for its screen…</source>
+        <translation>Der entfernte Rechner wird um seinen Bildschirm gebeten …</translation>
+    </message>
+    <message>
+        <source>Showing the screen of %1.</source>
+        <translation>Bildschirm von %1 wird angezeigt.</translation>
+    </message>
+    <message>
+        <source>A remote screen is already shown: close it first (Disconnect, or end the direct VNC view).</source>
+        <translation>Es wird bereits ein entfernter Bildschirm angezeigt: Schließen Sie ihn zuerst (Trennen oder die direkte VNC-Ansicht beenden).</translation>
+    </message>
+    <message>
+        <source>Connecting to the VNC server %1…</source>
+        <translation>Verbindung zum VNC-Server %1 wird hergestellt …</translation>
+    </message>
+    <message>
+        <source>The remote screen was closed: %1</source>
+        <translation>Der entfernte Bildschirm wurde geschlossen: %1</translation>
+    </message>
+    <message>
+        <source>host or host:port (port 4116 by default)</source>
+        <translation>Rechner oder Rechner:Port (Standardport 4116)</translation>
+    </message>
+    <message>
+        <source>&amp;Connect</source>
+        <translation>&amp;Verbinden</translation>
+    </message>
+    <message>
+        <source>Ca&amp;ncel</source>
+        <translation>&amp;Abbrechen</translation>
+    </message>
+    <message>
+        <source>&amp;Remote machine:</source>
+        <translation>&amp;Entfernter Rechner:</translation>
+    </message>
+    <message>
+        <source>&amp;Screen Share</source>
+        <translation>&amp;Bildschirm anzeigen</translation>
+    </message>
+    <message>
+        <source>Show the remote screen in this window (a one-time password, through the authenticated connection).</source>
+        <translation>Den Bildschirm des entfernten Rechners in diesem Fenster zeigen (mit Einmalpasswort, über die authentifizierte Verbindung).</translation>
+    </message>
+    <message>
+        <source>&amp;Insert card</source>
+        <translation>Karte &amp;einstecken</translation>
+    </message>
+    <message>
+        <source>Let the remote machine use your card: its programs see a card reader with your card, and every PIN check and signature is done by the card here.</source>
+        <translation>Den entfernten Rechner Ihre Karte verwenden lassen: Seine Programme sehen ein Lesegerät mit Ihrer Karte, und jede PIN-Prüfung und Signatur führt die Karte hier aus.</translation>
+    </message>
+    <message>
+        <source>Re&amp;move card</source>
+        <translation>Karte ent&amp;fernen</translation>
+    </message>
+    <message>
+        <source>&amp;Disconnect</source>
+        <translation>&amp;Trennen</translation>
+    </message>
+    <message>
+        <source>The remote screen appears here when you share it.</source>
+        <translation>Der entfernte Bildschirm erscheint hier, wenn Sie ihn anzeigen lassen.</translation>
+    </message>
+    <message>
+        <source>Operations this remote machine had your card do:</source>
+        <translation>Vorgänge, die dieser entfernte Rechner von Ihrer Karte ausführen ließ:</translation>
     </message>
 </context>
 <context>

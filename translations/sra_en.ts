@@ -2,6 +2,77 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>sra::core</name>
+    <message>
+        <source>The remote machine refused a message from this program. Make sure both sides run the same Secure Remote Access version.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote machine runs an incompatible Secure Remote Access version. Update one side.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote machine closed the connection because authentication took too long. Connect again and enter the PIN promptly.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote machine is busy with other connection attempts. Try again in a moment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote machine no longer holds this session: the connection was away longer than it waits (its [network] resume_grace_ms), or srad restarted. The card was removed there; connect again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote machine does not accept your card&apos;s certificate (unsupported or invalid).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your card&apos;s certificate is expired or not yet valid. Have the card renewed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your card&apos;s certificate was not issued by a certificate authority the remote machine trusts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your card is not paired with an account on the remote machine. Ask its administrator to run &quot;sra-setup pair --user NAME --cert FILE&quot; with your certificate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote machine could not verify the card&apos;s signature. Connect again; if it persists, the connection may be intercepted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Screen sharing is not set up on the remote machine. Its administrator can enable it with &quot;sra-setup -s&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote machine could not start screen sharing (the VNC server failed). See its log (journalctl -u srad).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Screen sharing is already running in this session. Close the open screen first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nobody is logged in on the remote machine&apos;s screen: no desktop session agent is connected. Someone must log in on its console (the agent starts with the session), or run sra-screen-agent there.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote machine refused the card: the objects read from it are malformed or not a PIV card&apos;s. The card is not inserted there; the session goes on. Check the card with &quot;sra-card list&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote machine refused the screen stream: its one-time ticket is unknown, expired or already used. Request the screen again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote machine reported an internal error. See its log (journalctl -u srad).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>sra::core::AdminCardRelay</name>
     <message>
         <source>PIN check for %1</source>
@@ -49,13 +120,13 @@
         <source>The card was pulled while signing in. Insert the card and connect again.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The card was pulled while the connection was down: the session ended. The remote machine removes the card when it stops waiting for this session (at most %1 s).</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>sra::core::AdminSession</name>
-    <message>
-        <source>The remote machine stopped answering; the session was closed.</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>The remote machine did not answer in time. Check that srad is running there.</source>
         <translation type="unfinished"></translation>
@@ -118,6 +189,30 @@
     </message>
     <message>
         <source>Cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the remote machine stopped answering</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no answer in time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The connection to %1 was lost and did not come back within %2 s, as long as the remote machine keeps the session; the card was removed there. Check the network, then connect again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The identity of %1 CHANGED while reconnecting. Accepted before: %2. Presented now: %3. This can mean that someone is intercepting the connection; the session was closed and nothing was sent. Compare with &quot;srad --fingerprint&quot; on the remote machine.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no certificate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote machine resumed a different session; it was closed.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -432,10 +527,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Not connected.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>&amp;File</source>
         <translation type="unfinished"></translation>
     </message>
@@ -464,22 +555,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>host or host:port (port 4116 by default)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Connect</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Ca&amp;ncel</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Remote machine:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>&amp;Screen Share</source>
         <translation type="unfinished"></translation>
     </message>
@@ -488,103 +563,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Let the remote machine use your card: its programs see a card reader with your card, and every PIN check and signature is done by the card here.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>&amp;Remove card</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>&amp;Disconnect</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The remote screen appears here when you share it.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Operations the remote machine had your card do:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Connecting to %1 port %2…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Check the identity of %1: compare the fingerprint with the remote machine&apos;s.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Identity of %1 trusted; starting to sign in…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Waiting for the card&apos;s PIN…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Signing in with the card…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The remote machine is checking the signature…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Authenticated to %1 as %2 (session %3).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Connection to %1 cancelled.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Disconnected from %1.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The card could not be inserted into %1: %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Card inserted into %1: programs there can use it now; every use is asked for or logged below.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Card removed from %1.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Show the remote screen in this window (a one-time password, through the authenticated connection).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The remote screen could not be requested: the session is not ready. Connect again.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Asking the remote for its screen…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Showing the screen of %1.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Opening the screen stream…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The remote screen was closed: %1</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Waiting for your card to connect to %1…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Trusting %1 on first use, as the command line asked (SHA-256 %2).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -592,27 +571,99 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Card inserted, but it logs in as no account on %1: %2</source>
+        <source>%1 — Secure Remote Access</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Card inserted: on %1 it logs in as %2 (%3).</source>
+        <source>The card is working…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Remote screen</source>
+        <source>Close %1?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>A remote screen is already shown: close it first (Disconnect, or end the direct VNC view).</source>
+        <source>The session with %1 ends and your card is removed from it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Connecting to the VNC server %1…</source>
+        <source>New &amp;tab</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Reading the card to insert it into %1…</source>
+        <source>&amp;Close tab</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Remote</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Go to the &amp;address bar</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+L</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+S</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+I</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re&amp;move card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+R</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+D</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Next tab</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Previous tab</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remote &amp;screen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(no remote screen in this tab)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shortcut</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Any button or menu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alt + its underlined letter</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -852,6 +903,197 @@
     </message>
     <message>
         <source>signature, slot %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>sra::gui::RemoteTab</name>
+    <message>
+        <source>Not connected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New remote</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (reconnecting)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (connecting)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (closed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No usable PIV card: insert your card into a reader, then connect again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trusting %1 on first use, as the command line asked (SHA-256 %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card inserted, but it logs in as no account on %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card inserted: on %1 it logs in as %2 (%3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card inserted into %1: programs there can use it now; every use is asked for or logged below.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The card could not be inserted into %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for your card to connect to %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connecting to %1 port %2…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check the identity of %1: compare the fingerprint with the remote machine&apos;s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Identity of %1 trusted; starting to sign in…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for the card&apos;s PIN…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signing in with the card…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote machine is checking the signature…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Authenticated to %1 as %2 (session %3).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The connection to %1 dropped (%2). Reconnecting… The remote machine keeps your card inserted for %3 s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The connection to %1 dropped (%2). Reconnecting… The remote machine keeps the session for %3 s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reconnecting to %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reconnected to %1 after %2 s; the session and the inserted card went on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connection to %1 cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Disconnected from %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the card to insert it into %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The card leaves %1 as soon as the connection is back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card removed from %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opening the screen stream…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote screen could not be requested: the session is not ready. Connect again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Asking the remote for its screen…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Showing the screen of %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A remote screen is already shown: close it first (Disconnect, or end the direct VNC view).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connecting to the VNC server %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote screen was closed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>host or host:port (port 4116 by default)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Connect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ca&amp;ncel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Remote machine:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Screen Share</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the remote screen in this window (a one-time password, through the authenticated connection).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Insert card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Let the remote machine use your card: its programs see a card reader with your card, and every PIN check and signature is done by the card here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re&amp;move card</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Disconnect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The remote screen appears here when you share it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Operations this remote machine had your card do:</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

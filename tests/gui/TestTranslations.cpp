@@ -38,7 +38,7 @@ void TestTranslations::germanLoads()
     QVERIFY(QFile::exists(QStringLiteral(":/i18n/sra_de.qm")));
     sra::gui::Translator translator;
     QCOMPARE(translator.install(QStringLiteral("de")), QStringLiteral("de"));
-    QCOMPARE(QCoreApplication::translate("sra::gui::MainWindow", "&Connect"), QStringLiteral("&Verbinden"));
+    QCOMPARE(QCoreApplication::translate("sra::gui::RemoteTab", "&Connect"), QStringLiteral("&Verbinden"));
     QCOMPARE(
         QCoreApplication::translate("sra::gui::PinDialog", "%n tries left before the card is blocked.", nullptr, 2),
         QStringLiteral("Noch 2 Versuche, bevor die Karte gesperrt wird."));
@@ -55,7 +55,7 @@ void TestTranslations::englishIsTheSource()
     sra::gui::Translator translator;
     QCOMPARE(translator.install(QStringLiteral("de")), QStringLiteral("de"));
     QCOMPARE(translator.install(QStringLiteral("en")), QStringLiteral("en"));
-    QCOMPARE(QCoreApplication::translate("sra::gui::MainWindow", "&Connect"), QStringLiteral("&Connect"));
+    QCOMPARE(QCoreApplication::translate("sra::gui::RemoteTab", "&Connect"), QStringLiteral("&Connect"));
     // The English catalogue spells out the plural forms.
     QCOMPARE(QCoreApplication::translate("sra::gui::CardPanel", "%n tries left", nullptr, 1),
              QStringLiteral("1 try left"));
@@ -78,7 +78,7 @@ void TestTranslations::windowSpeaksGerman()
     auto* connect = window.findChild<QPushButton*>(QStringLiteral("connectButton"));
     QVERIFY(connect);
     QCOMPARE(connect->text(), QStringLiteral("&Verbinden"));
-    QCOMPARE(window.windowTitle(), QStringLiteral("Secure Remote Access"));
+    QCOMPARE(window.windowTitle(), QStringLiteral("Neuer Fernrechner – Secure Remote Access"));
     QCOMPARE(window.statusText(), QStringLiteral("Nicht verbunden."));
 }
 
