@@ -1,5 +1,8 @@
 #include "softcard/VpcdCardLink.h"
 
+#include <chrono>
+#include <thread>
+
 #include "core/piv/Apdu.h"
 
 #include <QByteArray>
@@ -188,6 +191,12 @@ bool VpcdCardLink::serveConnection(int fd)
                 return false;
             }
             continue;
+        }
+        constexpr std::uint8_t kVerify = 0x20;
+        constexpr std::uint8_t kGeneralAuthenticate = 0x87;
+        const bool slowOperation = message.size() > 5 && (message[1] == kVerify || message[1] == kGeneralAuthenticate);
+        if (slowOperation && m_operationDelayMs > 0) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(m_operationDelayMs));
         }
         const base::Bytes response = m_emulator.process(message);
         // Only the instruction and the status are logged: VERIFY data is a PIN.

@@ -25,6 +25,13 @@ public:
     // Async-signal-safe: may be called from a signal handler.
     void stop() noexcept;
 
+    // Answer each PIN check and private-key operation only after `ms` (0: at once), as a real card's 100-500 ms
+    // RSA signature does: for tests that the admin's window stays responsive while the card works.
+    void setOperationDelayMs(int ms)
+    {
+        m_operationDelayMs = ms;
+    }
+
 private:
     bool serveConnection(int fd);
 
@@ -33,6 +40,7 @@ private:
     std::uint16_t m_port;
     std::atomic<bool> m_stop{false};
     std::atomic<int> m_fd{-1};
+    int m_operationDelayMs = 0;
 };
 
 } // namespace sra::softcard

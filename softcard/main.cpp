@@ -1,6 +1,6 @@
 // sra-softcard: a software PIV card for demos, tests and benchmarks.
 //   sra-softcard create DIR [--key rsa2048|p256|p384] [--pin PIN] [--subject DN] [--days N] [--expired] [--compress]
-//   sra-softcard serve DIR --vpcd HOST:PORT
+//   sra-softcard serve DIR --vpcd HOST:PORT [--operation-delay-ms N]
 //   sra-softcard status DIR
 #include "core/base/BuildConfig.h"
 #include "softcard/SoftCard.h"
@@ -75,6 +75,11 @@ int runServe(const QCommandLineParser& parser, const QString& dir)
     sra::piv::PivCardEmulator emulator(*card);
     card->installObjects(emulator);
     sra::softcard::VpcdCardLink link(emulator, target.left(colon), static_cast<std::uint16_t>(port));
+    const int delay = parser.value(QStringLiteral("operation-delay-ms")).toInt(&ok);
+    if (!ok || delay < 0 || delay > 60000) {
+        return fail(QStringLiteral("--operation-delay-ms needs 0 to 60000"));
+    }
+    link.setOperationDelayMs(delay);
     g_link = &link;
 
     struct sigaction sa
@@ -135,6 +140,10 @@ int main(int argc, char** argv)
          QStringLiteral("365")},
         {QStringLiteral("expired"),                      QStringLiteral("Issue certificates that expired yesterday (for tests).")                                                                                                     },
         {QStringLiteral("compress"),                                            QStringLiteral("Store certificates gzip-compressed (CertInfo 01).")},
+        {QStringLiteral("operation-delay-ms"),
+         QStringLiteral("serve: answer PIN checks and private-key operations after N ms (a slow card, for tests)."),
+         QStringLiteral("n"),
+         QStringLiteral("0")},
         {QStringLiteral("vpcd"),QStringLiteral("vpcd reader to serve into."),        QStringLiteral("host:port")                               },
     });
     parser.process(app);

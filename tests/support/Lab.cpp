@@ -80,6 +80,9 @@ Lab::Lab(const Options& options)
     if (options.expiredCard) {
         args.append(QStringLiteral("--expired-card"));
     }
+    if (options.cardDelayMs > 0) {
+        args << QStringLiteral("--card-delay-ms") << QString::number(options.cardDelayMs);
+    }
     // A test killed by ctest's timeout never runs this destructor: a detached watchdog takes the lab down once
     // the test process is gone, so nothing of it is left running (a lab already down makes it a no-op).
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();

@@ -29,6 +29,7 @@ public:
         QString key = QStringLiteral("rsa2048"); // rsa2048 | p256 | p384
         QString pin = QStringLiteral("123456");
         bool expiredCard = false; // certificates that expired yesterday
+        int cardDelayMs = 0;      // each PIN check and private-key operation takes this long (a slow real card)
     };
 
     Lab();
