@@ -8,6 +8,8 @@ namespace sra::gui {
 
 namespace {
 const QString kHistory = QStringLiteral("connect/history");
+const QString kHistoryImported = QStringLiteral("connect/historyImported");
+const QString kAddressBook = QStringLiteral("addressBook");
 const QString kKnownHosts = QStringLiteral("connect/knownHostsFile");
 const QString kSradRoot = QStringLiteral("license/root");
 const QString kSlots = QStringLiteral("relay/allowedSlots");
@@ -47,6 +49,65 @@ void AppSettings::addHostToHistory(const QString& target)
     history.removeAll(entry);
     history.prepend(entry);
     m_settings->setValue(kHistory, history.mid(0, kMaxHistory));
+}
+
+QList<SavedRemote> AppSettings::addressBook() const
+{
+    QList<SavedRemote> remotes;
+    const int size = m_settings->beginReadArray(kAddressBook);
+    for (int i = 0; i < size; ++i) {
+        m_settings->setArrayIndex(i);
+        SavedRemote remote;
+        remote.name = m_settings->value(QStringLiteral("name")).toString().trimmed();
+        remote.note = m_settings->value(QStringLiteral("note")).toString().trimmed();
+        bool portOk = false;
+        const uint port = m_settings->value(QStringLiteral("port"), core::kDefaultSradPort).toUInt(&portOk);
+        QString host;
+        quint16 parsedPort = 0;
+        // The host is checked as the connect bar would check it: a hand-edited file cannot smuggle in a host the
+        // session would refuse, or a port outside 1..65535.
+        const QString rawHost = m_settings->value(QStringLiteral("host")).toString();
+        if (!portOk || port == 0 || port > 65535 || rawHost.startsWith(QLatin1Char('['))
+            || !core::parseHostPort(rawHost, host, parsedPort, static_cast<quint16>(port)) || parsedPort != port) {
+            continue;
+        }
+        remote.host = host;
+        remote.port = static_cast<quint16>(port);
+        remote.lastUsed =
+            QDateTime::fromString(m_settings->value(QStringLiteral("lastUsed")).toString(), Qt::ISODateWithMs);
+        remotes.append(remote);
+    }
+    m_settings->endArray();
+    return remotes;
+}
+
+void AppSettings::setAddressBook(const QList<SavedRemote>& remotes)
+{
+    // Rewritten as a whole: QSettings would keep the entries past a shorter array's end otherwise.
+    m_settings->remove(kAddressBook);
+    m_settings->beginWriteArray(kAddressBook, static_cast<int>(remotes.size()));
+    for (int i = 0; i < remotes.size(); ++i) {
+        const SavedRemote& remote = remotes.at(i);
+        m_settings->setArrayIndex(i);
+        m_settings->setValue(QStringLiteral("name"), remote.name);
+        m_settings->setValue(QStringLiteral("host"), remote.host);
+        m_settings->setValue(QStringLiteral("port"), remote.port);
+        m_settings->setValue(QStringLiteral("lastUsed"),
+                             remote.lastUsed.isValid() ? remote.lastUsed.toUTC().toString(Qt::ISODateWithMs)
+                                                       : QString());
+        m_settings->setValue(QStringLiteral("note"), remote.note);
+    }
+    m_settings->endArray();
+}
+
+bool AppSettings::hostHistoryImported() const
+{
+    return m_settings->value(kHistoryImported, false).toBool();
+}
+
+void AppSettings::setHostHistoryImported()
+{
+    m_settings->setValue(kHistoryImported, true);
 }
 
 QString AppSettings::knownHostsFile() const

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "core/tls/HostPort.h"
+
+#include <QDateTime>
 #include <QList>
 #include <QObject>
 #include <QSettings>
@@ -7,6 +10,17 @@
 #include <QStringList>
 
 namespace sra::gui {
+
+// One remote of the address book (gui/AddressBook.h). Only what identifies and describes the machine: its TLS
+// identity stays in the known-hosts file, and nothing secret is ever part of it.
+struct SavedRemote
+{
+    QString name; // empty: an unnamed "recent" entry, added by a connection
+    QString host; // as core::parseHostPort gives it: lower case, IPv6 without brackets
+    quint16 port = core::kDefaultSradPort;
+    QDateTime lastUsed; // UTC; invalid: never connected to
+    QString note;
+};
 
 // What the admin window remembers between runs, typed, over one QSettings store (the user's
 // ~/.config/secure-remote-access/secure-remote-access.conf, or a given INI file for tests and --settings).
@@ -33,6 +47,14 @@ public:
     // host[:port] entries of the connect bar, most recent first.
     QStringList hostHistory() const;
     void addHostToHistory(const QString& target);
+
+    // The saved remotes (the "addressBook" array group), in the order given; entries without a valid host or
+    // port are skipped on reading. AddressBook keeps the order and the rules.
+    QList<SavedRemote> addressBook() const;
+    void setAddressBook(const QList<SavedRemote>& remotes);
+    // Whether the connect history has been copied into the address book yet (once, by AddressBook).
+    bool hostHistoryImported() const;
+    void setHostHistoryImported();
 
     // The known-hosts file (default: KnownHosts::defaultPath(), shared with sra-connect).
     QString knownHostsFile() const;
