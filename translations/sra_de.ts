@@ -353,6 +353,102 @@
     </message>
 </context>
 <context>
+    <name>sra::gui::AddressBook</name>
+    <message>
+        <source>%1 — %2</source>
+        <comment>name — host:port</comment>
+        <translation>%1 – %2</translation>
+    </message>
+    <message>
+        <source>known (%1)</source>
+        <comment>the start of a SHA-256 fingerprint</comment>
+        <translation>bekannt (%1)</translation>
+    </message>
+    <message>
+        <source>not yet trusted</source>
+        <translation>noch nicht vertraut</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>Accepted SHA-256 fingerprint: %1</source>
+        <translation>Akzeptierter SHA-256-Fingerabdruck: %1</translation>
+    </message>
+    <message>
+        <source>The first connection shows the remote machine&apos;s fingerprint for you to compare.</source>
+        <translation>Die erste Verbindung zeigt Ihnen den Fingerabdruck des entfernten Rechners zum Vergleich.</translation>
+    </message>
+    <message>
+        <source>Remote</source>
+        <translation>Entfernter Rechner</translation>
+    </message>
+    <message>
+        <source>Identity</source>
+        <translation>Identität</translation>
+    </message>
+    <message>
+        <source>Last used</source>
+        <translation>Zuletzt verwendet</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Notiz</translation>
+    </message>
+</context>
+<context>
+    <name>sra::gui::AddressBookDialog</name>
+    <message>
+        <source>&amp;Connect</source>
+        <translation>&amp;Verbinden</translation>
+    </message>
+    <message>
+        <source>&amp;Add…</source>
+        <translation>&amp;Hinzufügen…</translation>
+    </message>
+    <message>
+        <source>&amp;Edit…</source>
+        <translation>&amp;Bearbeiten…</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>&amp;Entfernen</translation>
+    </message>
+    <message>
+        <source>Cl&amp;ose</source>
+        <translation>&amp;Schließen</translation>
+    </message>
+    <message>
+        <source>Address book</source>
+        <translation>Adressbuch</translation>
+    </message>
+    <message>
+        <source>&amp;Search:</source>
+        <translation>S&amp;uchen:</translation>
+    </message>
+    <message>
+        <source>Name, address or note</source>
+        <translation>Name, Adresse oder Notiz</translation>
+    </message>
+    <message>
+        <source>Remove remote</source>
+        <translation>Rechner entfernen</translation>
+    </message>
+    <message>
+        <source>Remove %1 from the address book?</source>
+        <translation>%1 aus dem Adressbuch entfernen?</translation>
+    </message>
+    <message>
+        <source>An accepted identity stays in the known hosts (Preferences).</source>
+        <translation>Eine akzeptierte Identität bleibt in den bekannten Rechnern (Einstellungen).</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>&amp;Abbrechen</translation>
+    </message>
+</context>
+<context>
     <name>sra::gui::ApprovalDialog</name>
     <message>
         <source>Use of your card requested</source>
@@ -904,6 +1000,61 @@
     <message>
         <source>signature, slot %1</source>
         <translation>Signatur, Slot %1</translation>
+    </message>
+</context>
+<context>
+    <name>sra::gui::RemoteEditDialog</name>
+    <message>
+        <source>Edit remote</source>
+        <translation>Entfernten Rechner bearbeiten</translation>
+    </message>
+    <message>
+        <source>Add remote</source>
+        <translation>Entfernten Rechner hinzufügen</translation>
+    </message>
+    <message>
+        <source>e.g. Reception PC</source>
+        <translation>z. B. PC am Empfang</translation>
+    </message>
+    <message>
+        <source>host or host:port (port 4116 by default)</source>
+        <translation>Rechner oder Rechner:Port (Standardport 4116)</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>Add&amp;ress:</source>
+        <translation>A&amp;dresse:</translation>
+    </message>
+    <message>
+        <source>N&amp;ote:</source>
+        <translation>N&amp;otiz:</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>&amp;Speichern</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>&amp;Abbrechen</translation>
+    </message>
+    <message>
+        <source>Enter the remote machine&apos;s host name or address.</source>
+        <translation>Geben Sie den Rechnernamen oder die Adresse des entfernten Rechners ein.</translation>
+    </message>
+    <message>
+        <source>“%1” is not a host name or address with an optional port (1–65535), such as pc1.example.org, 192.0.2.10:4117 or [2001:db8::1]:4117.</source>
+        <translation>„%1“ ist kein Rechnername und keine Adresse mit optionalem Port (1–65535) wie pc1.example.org, 192.0.2.10:4117 oder [2001:db8::1]:4117.</translation>
+    </message>
+    <message>
+        <source>%1 is already in the address book as a recent remote; saving names it.</source>
+        <translation>%1 steht bereits als zuletzt verwendeter Rechner im Adressbuch; Speichern gibt ihm einen Namen.</translation>
+    </message>
+    <message>
+        <source>%1 is already saved as “%2”; saving replaces that entry.</source>
+        <translation>%1 ist bereits als „%2“ gespeichert; Speichern ersetzt diesen Eintrag.</translation>
     </message>
 </context>
 <context>

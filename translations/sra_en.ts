@@ -353,6 +353,102 @@
     </message>
 </context>
 <context>
+    <name>sra::gui::AddressBook</name>
+    <message>
+        <source>%1 — %2</source>
+        <comment>name — host:port</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>known (%1)</source>
+        <comment>the start of a SHA-256 fingerprint</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not yet trusted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accepted SHA-256 fingerprint: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The first connection shows the remote machine&apos;s fingerprint for you to compare.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remote</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Identity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last used</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>sra::gui::AddressBookDialog</name>
+    <message>
+        <source>&amp;Connect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Add…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Edit…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cl&amp;ose</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Address book</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Search:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name, address or note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove remote</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove %1 from the address book?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An accepted identity stays in the known hosts (Preferences).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>sra::gui::ApprovalDialog</name>
     <message>
         <source>Use of your card requested</source>
@@ -903,6 +999,61 @@
     </message>
     <message>
         <source>signature, slot %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>sra::gui::RemoteEditDialog</name>
+    <message>
+        <source>Edit remote</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add remote</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. Reception PC</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>host or host:port (port 4116 by default)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add&amp;ress:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>N&amp;ote:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter the remote machine&apos;s host name or address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is not a host name or address with an optional port (1–65535), such as pc1.example.org, 192.0.2.10:4117 or [2001:db8::1]:4117.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is already in the address book as a recent remote; saving names it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is already saved as “%2”; saving replaces that entry.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
