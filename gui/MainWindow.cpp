@@ -4,6 +4,8 @@
 #include "core/card/CardErrors.h"
 #include "core/card/CardWorker.h"
 #include "core/pcsc/ReaderMonitor.h"
+#include "gui/AddressBook.h"
+#include "gui/AddressBookDialog.h"
 #include "gui/AppSettings.h"
 #include "gui/CardPanel.h"
 #include "gui/vnc/VncPasswordStore.h"
@@ -14,7 +16,6 @@
 #include <QProgressBar>
 #include <QSplitter>
 #include <QStatusBar>
-#include <QStringListModel>
 #include <QTabBar>
 #include <QTabWidget>
 #include <QTimer>
@@ -27,7 +28,7 @@ MainWindow::MainWindow(AppSettings* settings, QWidget* parent)
     : QMainWindow(parent)
     , m_settings(settings)
     , m_monitor(new core::ReaderMonitor(this))
-    , m_targets(new QStringListModel(settings->hostHistory(), this))
+    , m_addressBook(new AddressBook(settings, settings->knownHostsFile(), this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Secure Remote Access"));
@@ -131,7 +132,8 @@ QString MainWindow::statusText() const
 RemoteTab* MainWindow::newTab()
 {
     auto* tab = new RemoteTab(m_settings, m_tabs);
-    tab->setTargetModel(m_targets);
+    tab->setTargetModel(m_addressBook->targetModel());
+    tab->setTargetResolver([book = m_addressBook](const QString& text) { return book->resolve(text); });
     tab->setCard(m_card, m_cardOpening);
     connect(tab, &RemoteTab::titleChanged, this, [this, tab] { updateTabTitle(tab); });
     connect(tab, &RemoteTab::remoteScreenShown, this, &MainWindow::remoteScreenShown);
@@ -217,8 +219,33 @@ bool MainWindow::anySessionActive() const
 
 void MainWindow::rememberTarget(const QString& target)
 {
-    m_settings->addHostToHistory(target);
-    m_targets->setStringList(m_settings->hostHistory());
+    m_settings->addHostToHistory(target); // sra-connect's and older versions' history
+    // The model is reset by touch(), which clears the connect bars' text: they get it back.
+    QList<QPair<RemoteTab*, QString>> texts;
+    for (RemoteTab* tab : tabs()) {
+        texts.append({tab, tab->targetText()});
+    }
+    m_addressBook->touch(target);
+    m_addressBook->reloadKnownHosts(); // the identity may have been accepted just now
+    for (const auto& [tab, text] : texts) {
+        tab->setTarget(text);
+    }
+}
+
+void MainWindow::openAddressBook()
+{
+    m_addressBook->reloadKnownHosts();
+    auto* dialog = new AddressBookDialog(m_addressBook, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &AddressBookDialog::connectRequested, this, [this](const QString& target) {
+        RemoteTab* tab = currentTab();
+        if (tab->sessionActive() || tab->screenShown()) {
+            tab = newTab(); // the remote of the current tab goes on
+        }
+        tab->setTarget(target);
+        tab->connectToHost();
+    });
+    dialog->open();
 }
 
 // ---- the card, shared by the tabs ----

@@ -10,7 +10,6 @@ class QLabel;
 class QMenu;
 class QProgressBar;
 class QStackedWidget;
-class QStringListModel;
 class QTabWidget;
 
 namespace sra::core {
@@ -21,6 +20,7 @@ struct ReaderState;
 
 namespace sra::gui {
 
+class AddressBook;
 class AppSettings;
 class CardPanel;
 class VncPasswordStore;
@@ -70,6 +70,7 @@ public Q_SLOTS:
     void startScreenShare();
     void openDirectVnc();
     void openPreferences();
+    void openAddressBook();
     void showShortcuts();
 
 protected:
@@ -95,7 +96,7 @@ private:
     bool m_cardDirty = false;           // the card changed while a session held it: read it again afterwards
     CardPanel* m_cardPanel = nullptr;
     QTabWidget* m_tabs = nullptr;
-    QStringListModel* m_targets = nullptr;      // host[:port] history for every tab's connect bar
+    AddressBook* m_addressBook = nullptr;       // saved and recent remotes, for every tab's connect bar
     VncPasswordStore* m_vncPasswords = nullptr; // direct VNC: passwords in the system keychain
     QMenu* m_screenMenu = nullptr;
     QProgressBar* m_cardProgress = nullptr;

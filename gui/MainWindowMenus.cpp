@@ -37,6 +37,10 @@ void MainWindow::buildMenus()
             &QAction::triggered,
             this,
             [this] { closeTab(m_tabs->currentIndex()); });
+    connect(menuAction(fileMenu, tr("&Address book…"), "addressBookAction", QKeySequence(tr("Ctrl+B"))),
+            &QAction::triggered,
+            this,
+            &MainWindow::openAddressBook);
     fileMenu->addSeparator();
     // Plain VNC for machines without srad, as helpdesk staff expect from a remote-screen tool.
     connect(menuAction(fileMenu, tr("Connect to a &VNC server…"), "directVncAction", QKeySequence()),

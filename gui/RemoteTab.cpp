@@ -107,6 +107,11 @@ void RemoteTab::setTarget(const QString& target)
     m_hostCombo->setEditText(target);
 }
 
+QString RemoteTab::targetText() const
+{
+    return m_hostCombo->currentText();
+}
+
 void RemoteTab::focusConnectBar()
 {
     m_hostCombo->setFocus(Qt::ShortcutFocusReason);
@@ -191,7 +196,8 @@ void RemoteTab::connectToHost()
     if (sessionActive()) {
         return;
     }
-    const QString target = m_hostCombo->currentText().trimmed();
+    const QString typed = m_hostCombo->currentText().trimmed();
+    const QString target = m_resolveTarget ? m_resolveTarget(typed) : typed;
     if ((!m_card || !m_card->isOpen()) && m_cardOpening && !target.isEmpty()) {
         // The card is still being read (on its own thread): connect as soon as it is.
         m_waitingTarget = target;

@@ -8,6 +8,8 @@
 #include <QString>
 #include <QWidget>
 
+#include <functional>
+
 class QComboBox;
 class QCompleter;
 class QLabel;
@@ -56,7 +58,15 @@ public:
 
     // A model of host[:port] targets for the connect bar's completer (the address book's or the history's).
     void setTargetModel(QAbstractItemModel* model);
+
+    // Turns what was typed into host[:port] (the address book resolves a saved remote's name).
+    void setTargetResolver(std::function<QString(const QString&)> resolve)
+    {
+        m_resolveTarget = std::move(resolve);
+    }
+
     void setTarget(const QString& target);
+    QString targetText() const; // what the connect bar shows
 
     // Start-up choices from the command line (gui/main.cpp), as sra-connect offers them: connect at once; trust
     // a host seen for the first time without asking (--accept-new; a changed identity is still a hard stop);
@@ -149,6 +159,7 @@ private:
     bool m_statusFromFailure = false;
     bool m_everActive = false;
     QString m_target;
+    std::function<QString(const QString&)> m_resolveTarget;
     QPointer<TrustDialog> m_trustDialog;
     QPointer<PinDialog> m_pinDialog;
     QPointer<ApprovalDialog> m_approvalDialog;

@@ -1,13 +1,11 @@
 #include "softcard/VpcdCardLink.h"
 
-#include <chrono>
-#include <thread>
-
 #include "core/piv/Apdu.h"
 
 #include <QByteArray>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <netdb.h>
@@ -15,6 +13,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <thread>
 #include <unistd.h>
 
 namespace sra::softcard {

@@ -144,7 +144,7 @@ int main(int argc, char** argv)
          QStringLiteral("serve: answer PIN checks and private-key operations after N ms (a slow card, for tests)."),
          QStringLiteral("n"),
          QStringLiteral("0")},
-        {QStringLiteral("vpcd"),QStringLiteral("vpcd reader to serve into."),        QStringLiteral("host:port")                               },
+        {QStringLiteral("vpcd"),                                                  QStringLiteral("vpcd reader to serve into."),                                                                                                      QStringLiteral("host:port")},
     });
     parser.process(app);
 

@@ -762,6 +762,14 @@
         <source>Alt + its underlined letter</source>
         <translation>Alt + sein unterstrichener Buchstabe</translation>
     </message>
+    <message>
+        <source>&amp;Address book…</source>
+        <translation>&amp;Adressbuch …</translation>
+    </message>
+    <message>
+        <source>Ctrl+B</source>
+        <translation>Ctrl+B</translation>
+    </message>
 </context>
 <context>
     <name>sra::gui::PinDialog</name>

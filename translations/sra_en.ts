@@ -762,6 +762,14 @@
         <source>Alt + its underlined letter</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>&amp;Address book…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+B</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>sra::gui::PinDialog</name>
