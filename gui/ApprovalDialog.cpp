@@ -15,6 +15,7 @@ ApprovalDialog::ApprovalDialog(quint32 requestId, const QString& host, const QSt
     setWindowTitle(tr("Use of your card requested"));
 
     auto* intro = new QLabel(tr("The remote machine %1 asks to use your card:").arg(host), this);
+    intro->setObjectName(QStringLiteral("approvalIntroLabel"));
     intro->setWordWrap(true);
     auto* what = new QLabel(description, this);
     what->setObjectName(QStringLiteral("approvalTextLabel"));

@@ -63,6 +63,15 @@ QString AdminController::host() const
     return m_session ? m_session->host() : m_host;
 }
 
+QString AdminController::remoteName() const
+{
+    if (!m_session || m_session->port() == kDefaultSradPort) {
+        return host();
+    }
+    const QString h = m_session->host();
+    return (h.contains(QLatin1Char(':')) ? QStringLiteral("[%1]:%2") : QStringLiteral("%1:%2")).arg(h).arg(m_session->port());
+}
+
 void AdminController::setCard(AdminCard* card)
 {
     if (!active()) {
@@ -267,7 +276,7 @@ void AdminController::onApprovalNeeded(quint32 id, const QString& description, b
 void AdminController::showCurrentApproval()
 {
     if (const auto question = m_approvals.current()) {
-        Q_EMIT approvalNeeded(question->id, host(), question->description);
+        Q_EMIT approvalNeeded(question->id, remoteName(), question->description);
     }
 }
 

@@ -45,6 +45,11 @@ public:
         m_state = State::Up;
     }
 
+    void setTargetPort(quint16 port)
+    {
+        m_targetPort = port;
+    }
+
     std::atomic<int> accepted{0};
     std::atomic<int> open{0};
 
@@ -187,6 +192,11 @@ void LinkProxy::restore()
 {
     QMetaObject::invokeMethod(
         m_worker, [this] { m_worker->restore(); }, Qt::BlockingQueuedConnection);
+}
+
+void LinkProxy::setTargetPort(quint16 port)
+{
+    QMetaObject::invokeMethod(m_worker, [this, port] { m_worker->setTargetPort(port); }, Qt::BlockingQueuedConnection);
 }
 
 int LinkProxy::connectionsAccepted() const

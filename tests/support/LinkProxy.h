@@ -43,6 +43,9 @@ public:
 
     void cut(Cut how = Cut::Reset);
     void restore();
+    // New connections go to this port from now on (another server behind the same address, as after a
+    // reinstallation or a man in the middle).
+    void setTargetPort(quint16 port);
 
     int connectionsAccepted() const; // since the start, relayed or not
     int connectionsOpen() const;     // relayed right now

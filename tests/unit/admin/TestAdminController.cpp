@@ -14,6 +14,7 @@
 #include "core/session/KnownHosts.h"
 #include "remote-service/SradService.h"
 #include "support/EmulatedCard.h"
+#include "support/InProcessSrad.h"
 
 #include <QDate>
 #include <QDir>
@@ -30,6 +31,9 @@ using sra::core::AdminSession;
 using sra::core::ApprovalQueue;
 using sra::core::CardWorker;
 
+using sra::test::InProcessSrad;
+using sra::test::RemoteProgram;
+
 namespace {
 
 constexpr const char* kPin = "123456";
@@ -45,135 +49,6 @@ sra::base::SecureBytes pinBytes(const char* text)
 {
     return sra::base::SecureBytes(text, text + std::strlen(text));
 }
-
-// srad in this process, with everything under a temporary directory.
-class InProcessSrad
-{
-public:
-    bool start(const QString& dir, const QSslCertificate& pairedCard, QString& error)
-    {
-        sra::core::SradConfig config;
-        config.paths.root = dir;
-        config.certificateFile = dir + QStringLiteral("/identity.crt");
-        config.keyFile = dir + QStringLiteral("/identity.key");
-        config.licenseDir = dir;
-        config.pairingsFile = dir + QStringLiteral("/pairings.json");
-        config.relaySocket = dir + QStringLiteral("/local.sock");
-        config.listen = {QHostAddress(QHostAddress::LocalHost)};
-        config.port = 0;
-        config.enabled = true;
-        if (!sra::core::TlsIdentity::generateSelfSigned(
-                QStringLiteral("localhost"), config.certificateFile, config.keyFile, error)) {
-            return false;
-        }
-        QFile key(qEnvironmentVariable("SRA_SOURCE_DIR") + QStringLiteral("/tests/data/license/test-license-key.pem"));
-        if (!key.open(QIODevice::ReadOnly)) {
-            error = QStringLiteral("cannot read the test license key");
-            return false;
-        }
-        sra::core::License license;
-        license.format = 1;
-        license.product = sra::core::licenseProductName();
-        license.id = QStringLiteral("unit-test");
-        license.licensee = QStringLiteral("SRA unit tests");
-        license.seats = 1;
-        license.issued = QDate::currentDate().addDays(-1);
-        license.expires = QDate::currentDate().addDays(30);
-        const QByteArray text = sra::core::issueLicense(license, key.readAll(), &error);
-        QFile file(dir + QStringLiteral("/unit.sralic"));
-        if (text.isEmpty() || !file.open(QIODevice::WriteOnly) || file.write(text) != text.size()) {
-            return false;
-        }
-        file.close();
-        sra::core::PairingStore pairings;
-        if (!pairedCard.isNull()) {
-            pairings.pair(QStringLiteral("root"), pairedCard);
-        }
-        if (!pairings.save(config.pairingsFile, error)) {
-            return false;
-        }
-        m_socket = config.relaySocket;
-        m_service = std::make_unique<sra::srad::SradService>(config);
-        return m_service->start(error);
-    }
-
-    QString target() const
-    {
-        return QStringLiteral("127.0.0.1:%1").arg(m_service->boundPorts().value(0));
-    }
-
-    QByteArray fingerprint() const
-    {
-        return m_service->identity().certificate.digest(QCryptographicHash::Sha256);
-    }
-
-    const QString& localSocket() const
-    {
-        return m_socket;
-    }
-
-private:
-    std::unique_ptr<sra::srad::SradService> m_service;
-    QString m_socket;
-};
-
-// A program on the remote that asks the relayed card for a PIN check, on a thread of its own (the client waits
-// for the answer, and srad and the admin side answer on this thread's event loop).
-class RemoteProgram
-{
-public:
-    explicit RemoteProgram(const QString& socket)
-        : m_client(sra::local::LocalChannelClient::Options{socket.toStdString(),
-                                                           sra::wire::LocalRole::Pkcs11Module,
-                                                           "unit-test-program",
-                                                           std::chrono::milliseconds(20000)})
-    {
-        m_client.start();
-    }
-
-    ~RemoteProgram()
-    {
-        if (m_thread) {
-            m_thread->wait();
-        }
-    }
-
-    bool waitForCard()
-    {
-        return QTest::qWaitFor(
-            [&] {
-                const auto snapshot = m_client.snapshot();
-                return snapshot && snapshot->present;
-            },
-            10000);
-    }
-
-    void verifyPinInBackground(const char* pin)
-    {
-        m_thread.reset(QThread::create([this, pin] {
-            const std::string text(pin);
-            m_reply = m_client.verifyPin(sra::base::view(text));
-            m_done = true;
-        }));
-        m_thread->start();
-    }
-
-    bool waitForReply()
-    {
-        return QTest::qWaitFor([&] { return m_done.load(); }, 20000);
-    }
-
-    sra::wire::RelayStatus status() const
-    {
-        return m_reply.status;
-    }
-
-private:
-    sra::local::LocalChannelClient m_client;
-    std::unique_ptr<QThread> m_thread;
-    sra::local::LocalChannelClient::Reply m_reply;
-    std::atomic_bool m_done{false};
-};
 
 } // namespace
 
@@ -355,7 +230,7 @@ void TestAdminController::relayedPinCheckIsAskedAndLogged()
     QSignalSpy logged(controller.get(), &AdminController::relayFinished);
     program.verifyPinInBackground(kPin);
     QVERIFY(asked.wait(10000));
-    QCOMPARE(asked.first().at(1).toString(), QStringLiteral("127.0.0.1"));
+    QCOMPARE(asked.first().at(1).toString(), m_srad.target()); // host:port: two remotes may share an address
     QVERIFY(asked.first().at(2).toString().contains(QStringLiteral("PIN check")));
     controller->answerApproval(asked.first().at(0).toUInt(), ApprovalQueue::Answer::Deny);
     QVERIFY(program.waitForReply());
