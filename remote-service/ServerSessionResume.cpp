@@ -86,8 +86,8 @@ void ServerSession::suspend(const QString& why, int graceMs)
     m_service->screens().sessionEnded(this, QStringLiteral("the admin's connection was lost"));
     m_graceMs = graceMs;
     m_suspendedAtMs = m_service->nowMs();
-    qCInfo(lcAudit).noquote() << "session" << m_sessionId << "of account" << m_account
-                              << "suspended: connection from" << describePeer() << QStringLiteral("lost (%1);").arg(why)
+    qCInfo(lcAudit).noquote() << "session" << m_sessionId << "of account" << m_account << "suspended: connection from"
+                              << describePeer() << QStringLiteral("lost (%1);").arg(why)
                               << (m_service->relay().ownsCard(this) ? "card kept for" : "session kept for") << graceMs
                               << "ms";
     m_grace.start(graceMs);
@@ -165,9 +165,10 @@ std::optional<ServerSession::ResumeRefusal> ServerSession::checkResume(base::Byt
 {
     if (token.size() != m_resumeToken.size() || CRYPTO_memcmp(token.data(), m_resumeToken.data(), token.size()) != 0) {
         // This session is untouched: the real admin may still come with the right token.
-        return ResumeRefusal{wire::ErrorCode::ResumeRefused,
-                             QStringLiteral("wrong resume token for session %1 of account %2").arg(m_sessionId, m_account),
-                             true};
+        return ResumeRefusal{
+            wire::ErrorCode::ResumeRefused,
+            QStringLiteral("wrong resume token for session %1 of account %2").arg(m_sessionId, m_account),
+            true};
     }
     // The token stands for the sign-in, so what the sign-in checked must still hold: the certificate's validity
     // (and chain) now, and a pairing that maps it to the same account (pairings may have changed meanwhile).
@@ -229,7 +230,9 @@ void ServerSession::takeOver(QSslSocket* socket, const QString& clientName)
     sendAuthOk(); // with a fresh token: the one just used is dead
     qCInfo(lcAudit).noquote() << "resumed session" << m_sessionId << "of account" << m_account << "from"
                               << describePeer() << "after" << awayMs << "ms"
-                              << (clientName.isEmpty() ? QString() : QStringLiteral("(client \"%1\")").arg(printableName(clientName)))
+                              << (clientName.isEmpty()
+                                      ? QString()
+                                      : QStringLiteral("(client \"%1\")").arg(printableName(clientName)))
                               << (previous.isEmpty() ? QString()
                                                      : QStringLiteral("; its previous connection from %1 was still "
                                                                       "open and is closed")

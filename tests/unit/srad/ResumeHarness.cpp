@@ -72,7 +72,8 @@ SradThread::~SradThread()
                 m_service = nullptr;
             },
             Qt::BlockingQueuedConnection);
-        QMetaObject::invokeMethod(m_context, [this] { delete m_context; }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            m_context, [this] { delete m_context; }, Qt::BlockingQueuedConnection);
     }
     m_thread.quit();
     m_thread.wait();
@@ -97,7 +98,8 @@ bool SradThread::start(const core::SradConfig& config, QString& error)
 
 void SradThread::run(const std::function<void(srad::SradService&)>& work)
 {
-    QMetaObject::invokeMethod(m_context, [&] { work(*m_service); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_context, [&] { work(*m_service); }, Qt::BlockingQueuedConnection);
 }
 
 bool ResumeFixture::create(const QString& dir, QString& error)
@@ -165,10 +167,8 @@ bool ResumeFixture::writePairings(bool paired, QString& error) const
 }
 
 CardWatcher::CardWatcher(const QString& socket)
-    : m_client(local::LocalChannelClient::Options{socket.toStdString(),
-                                                  wire::LocalRole::Pkcs11Module,
-                                                  "unit-test-program",
-                                                  std::chrono::milliseconds(20000)})
+    : m_client(local::LocalChannelClient::Options{
+        socket.toStdString(), wire::LocalRole::Pkcs11Module, "unit-test-program", std::chrono::milliseconds(20000)})
 {
     m_client.setStatusCallback([this](const local::CardSnapshot& snapshot) {
         const std::lock_guard lock(m_mutex);

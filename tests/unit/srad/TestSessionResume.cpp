@@ -5,7 +5,6 @@
 // same generation through a drop, relayed requests reach the admin after the resume with their RequestId, tokens
 // are single use, and the orderly ends (Bye), the grace's end and changed pairings remove the card.
 #include "ResumeHarness.h"
-
 #include "core/net/QtBytes.h"
 #include "support/RawSradClient.h"
 
@@ -64,8 +63,8 @@ std::future<Reply> verifyPinLater(CardWatcher& program)
 
 bool ready(std::future<Reply>& reply, int timeoutMs = 10000)
 {
-    return QTest::qWaitFor(
-        [&] { return reply.wait_for(std::chrono::seconds(0)) == std::future_status::ready; }, timeoutMs);
+    return QTest::qWaitFor([&] { return reply.wait_for(std::chrono::seconds(0)) == std::future_status::ready; },
+                           timeoutMs);
 }
 
 wire::Message relayOk(quint32 requestId)
@@ -110,8 +109,8 @@ private:
     std::unique_ptr<RawSradClient> signIn(wire::Message* ok = nullptr);
     bool insertCard(RawSradClient& admin);
     // A new connection whose first message is Resume; srad's answer in `answer`.
-    std::unique_ptr<RawSradClient> resume(const QString& sessionId, const QByteArray& token,
-                                          std::optional<wire::Message>& answer);
+    std::unique_ptr<RawSradClient>
+    resume(const QString& sessionId, const QByteArray& token, std::optional<wire::Message>& answer);
     // The admin's connection breaks (no Bye), and srad notices.
     bool dropAndWaitForSuspension(RawSradClient& admin, const QString& sessionId);
 
@@ -189,9 +188,8 @@ bool TestSessionResume::insertCard(RawSradClient& admin)
     return login && login->type() == wire::MessageType::CardLogin;
 }
 
-std::unique_ptr<RawSradClient> TestSessionResume::resume(const QString& sessionId,
-                                                         const QByteArray& token,
-                                                         std::optional<wire::Message>& answer)
+std::unique_ptr<RawSradClient>
+TestSessionResume::resume(const QString& sessionId, const QByteArray& token, std::optional<wire::Message>& answer)
 {
     auto admin = std::make_unique<RawSradClient>();
     answer.reset();
