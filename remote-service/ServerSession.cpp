@@ -12,6 +12,7 @@
 #include "remote-service/SradService.h"
 
 #include <QDateTime>
+#include <QPointer>
 #include <QSslConfiguration>
 #include <QSslSocket>
 
@@ -89,13 +90,14 @@ void ServerSession::attachSocket(QSslSocket* socket)
     connect(socket, &QSslSocket::disconnected, this, &ServerSession::onDisconnected);
     // Queued: Qt's TLS backend reports a failed handshake from inside its own processing and still uses its
     // state afterwards; closing the socket right there crashed srad (a TLS 1.2 client was enough). By the time
-    // the call runs the socket may have been let go (suspended, handed over): then it is not this session's.
+    // the call runs the socket may have been let go (suspended, handed over) or deleted: then it is not this
+    // session's (a QPointer, so a new socket at the old one's address is not mistaken for it).
     connect(
         socket,
         &QSslSocket::errorOccurred,
         this,
-        [this, socket](QAbstractSocket::SocketError error) {
-            if (socket != m_socket) {
+        [this, socket = QPointer<QSslSocket>(socket)](QAbstractSocket::SocketError error) {
+            if (!socket || socket != m_socket) {
                 return;
             }
             const QString what = m_socket->errorString();

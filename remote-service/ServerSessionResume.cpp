@@ -2,7 +2,6 @@
 // authenticated session whose connection was lost, the single-use resume token, and taking the session up again
 // on a new connection. Part of ServerSession (ServerSession.h).
 #include "core/auth/AuthChallenge.h"
-#include "core/net/QtBytes.h"
 #include "core/remote/PairingStore.h"
 #include "remote-service/CardRelay.h"
 #include "remote-service/ScreenBroker.h"
