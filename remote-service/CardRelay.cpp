@@ -86,8 +86,9 @@ CardRelay::~CardRelay()
     const QList<LocalClient*> clients = m_clients;
     m_clients.clear();
     qDeleteAll(clients);
-    for (auto& pending : m_pending) {
+    for (auto& [id, pending] : m_pending) {
         delete pending.deadline;
+        pending.message.wipe();
     }
 }
 
@@ -196,15 +197,18 @@ void CardRelay::removeCard(CardOwner* owner, const QString& reason)
     m_objects.clear();
     m_algorithms.clear();
     // Whatever was waiting for this card will not get an answer from it.
-    const QList<quint32> ids = m_pending.keys();
-    for (const quint32 id : ids) {
+    QList<quint32> ids;
+    for (const auto& [id, pending] : m_pending) {
+        ids.append(id);
+    }
+    for (const quint32 id : std::as_const(ids)) {
         finish(id, wire::RelayStatus::NoCard, {}, -1);
     }
     broadcastStatus();
     Q_EMIT cardRemoved(reason);
 }
 
-quint32 CardRelay::forward(LocalClient* client, quint32 clientRequestId, const QString& what, wire::Message message)
+quint32 CardRelay::forward(LocalClient* client, quint32 clientRequestId, const QString& what, wire::Message&& message)
 {
     const quint32 relayId = m_nextRelayId++;
     Pending pending;
@@ -221,11 +225,32 @@ quint32 CardRelay::forward(LocalClient* client, quint32 clientRequestId, const Q
         finish(relayId, wire::RelayStatus::Timeout, {}, -1);
     });
     pending.deadline->start(m_requestTimeoutMs);
-    m_pending.insert(relayId, pending);
     message.setU32(wire::Field::RequestId, relayId);
     message.set(wire::Field::Requester, client->describe().toStdString());
-    m_owner->sendRelayRequest(message);
+    pending.message = std::move(message);
+    const auto [it, inserted] = m_pending.emplace(relayId, std::move(pending));
+    // While the owner's connection is down (a suspended session) this is dropped; resendPending() sends it then.
+    m_owner->sendRelayRequest(it->second.message);
     return relayId;
+}
+
+void CardRelay::resendPending(CardOwner* owner)
+{
+    if (!m_owner || m_owner != owner) {
+        return;
+    }
+    int resent = 0;
+    for (const auto& [id, pending] : m_pending) {
+        // An older card's requests (the same admin inserted again meanwhile) are not this card's to answer.
+        if (pending.generation == m_generation) {
+            owner->sendRelayRequest(pending.message);
+            ++resent;
+        }
+    }
+    if (resent > 0) {
+        qCInfo(lcAudit).noquote() << "re-sent" << resent << "pending relay request(s) to" << owner->account()
+                                  << "(session" << owner->sessionId() << ") after the resume";
+    }
 }
 
 void CardRelay::verifyPin(LocalClient* client, const wire::Message& request)
@@ -255,7 +280,7 @@ void CardRelay::verifyPin(LocalClient* client, const wire::Message& request)
     }
     wire::Message relay(wire::MessageType::RelayVerifyPin);
     relay.set(wire::Field::Pin, request.bytes(wire::Field::Pin)); // never logged
-    forward(client, id, QStringLiteral("PIN check"), relay);
+    forward(client, id, QStringLiteral("PIN check"), std::move(relay));
 }
 
 void CardRelay::sign(LocalClient* client, const wire::Message& request)
@@ -298,7 +323,7 @@ void CardRelay::sign(LocalClient* client, const wire::Message& request)
     relay.setU32(wire::Field::Slot, slot);
     relay.setU32(wire::Field::Algorithm, algorithm);
     relay.set(wire::Field::Input, request.bytes(wire::Field::Input));
-    forward(client, id, what, relay);
+    forward(client, id, what, std::move(relay));
 }
 
 void CardRelay::relayResult(CardOwner* owner, const wire::Message& result)
@@ -326,9 +351,10 @@ void CardRelay::finish(quint32 relayId, wire::RelayStatus status, const QByteArr
     if (it == m_pending.end()) {
         return;
     }
-    Pending pending = it.value();
+    Pending pending = std::move(it->second);
     m_pending.erase(it);
     delete pending.deadline;
+    pending.message.wipe();
     if (pending.client) {
         pending.client->addPending(-1);
         if (pending.isPinCheck) {

@@ -6,13 +6,14 @@
 #include "remote-service/CardOwner.h"
 
 #include <QByteArray>
-#include <QHash>
 #include <QList>
 #include <QLocalServer>
 #include <QObject>
 #include <QPointer>
 #include <QString>
 #include <QTimer>
+
+#include <map>
 
 class QLocalSocket;
 
@@ -45,10 +46,20 @@ public:
     void insertCard(CardOwner* owner, const wire::Message& insert);
     void removeCard(CardOwner* owner, const QString& reason);
     void relayResult(CardOwner* owner, const wire::Message& result);
+    // The owner's session took up a new connection after its old one dropped (docs/PROTOCOL.md, "Resuming a
+    // session"): every request still waiting for the current card is sent again, with its RequestId, because
+    // it or its answer may have been lost with the old connection. The admin side answers a RequestId it has
+    // seen from its cache instead of asking the card twice; deadlines stay as they were.
+    void resendPending(CardOwner* owner);
 
     bool cardPresent() const
     {
         return !m_owner.isNull();
+    }
+
+    bool ownsCard(const CardOwner* owner) const
+    {
+        return m_owner && m_owner == owner;
     }
 
     // For local clients.
@@ -73,6 +84,8 @@ private:
         bool isPinCheck = false;
         quint32 generation = 0; // the card the request was forwarded for
         QTimer* deadline = nullptr;
+        // As sent to the admin, for resendPending(); may hold a PIN, so it is wiped when the request ends.
+        wire::Message message;
     };
 
     void onNewConnection();
@@ -83,7 +96,7 @@ private:
                 const QByteArray& data = {},
                 int triesLeft = -1);
     void finish(quint32 relayId, wire::RelayStatus status, const QByteArray& data, int triesLeft);
-    quint32 forward(LocalClient* client, quint32 clientRequestId, const QString& what, wire::Message message);
+    quint32 forward(LocalClient* client, quint32 clientRequestId, const QString& what, wire::Message&& message);
 
     core::RelayPolicy m_policy;
     int m_requestTimeoutMs;
@@ -95,7 +108,9 @@ private:
     int m_triesLeft = -1;
     quint32 m_generation = 0;
     quint32 m_nextRelayId = 1;
-    QHash<quint32, Pending> m_pending;
+    // By relay id, so a resend keeps the order requests came in. A std::map, not an implicitly shared QHash: a
+    // detach would copy the PINs in the messages into memory nothing wipes.
+    std::map<quint32, Pending> m_pending;
 };
 
 // One local client connection (pcscd driver or PKCS#11 module).

@@ -97,11 +97,11 @@ void ScreenBroker::request(ServerSession* session)
     share->start();
 }
 
-void ScreenBroker::sessionEnded(ServerSession* session)
+void ScreenBroker::sessionEnded(ServerSession* session, const QString& reason)
 {
     for (ScreenShare* share : std::as_const(m_shares)) {
         if (share->session() == session) {
-            share->detachSession(QStringLiteral("the admin's session ended"));
+            share->detachSession(reason);
         }
     }
 }

@@ -52,8 +52,8 @@ public:
 
     // An authenticated session sent ScreenRequest: it is answered (ScreenGrant, or ScreenEnded with a code).
     void request(ServerSession* session);
-    // The session is closing: its screen (if any) stops.
-    void sessionEnded(ServerSession* session);
+    // The session is closing, or lost its connection: its screen (if any) stops.
+    void sessionEnded(ServerSession* session, const QString& reason = QStringLiteral("the admin's session ended"));
 
     // A stream connection presented `ticket`: the grant it opens, or why not.
     std::variant<ScreenShare*, wire::ErrorCode> claim(const QByteArray& ticket);

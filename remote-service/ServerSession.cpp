@@ -12,6 +12,7 @@
 #include "remote-service/SradService.h"
 
 #include <QDateTime>
+#include <QPointer>
 #include <QSslConfiguration>
 #include <QSslSocket>
 
@@ -33,38 +34,23 @@ ServerSession::ServerSession(qintptr socketDescriptor,
     , m_refuseWith(refuseWith)
     , m_decoder(kMaxUnauthenticatedFrame)
 {
-    m_socket = new QSslSocket(this);
-    if (!m_socket->setSocketDescriptor(socketDescriptor)) {
-        qCWarning(lcSession).noquote() << "cannot take over a connection:" << m_socket->errorString();
-        QTimer::singleShot(0, this, &ServerSession::close);
+    auto* socket = new QSslSocket(this);
+    if (!socket->setSocketDescriptor(socketDescriptor)) {
+        qCWarning(lcSession).noquote() << "cannot take over a connection:" << socket->errorString();
+        m_socket = socket;
+        QTimer::singleShot(0, this, [this] { close(); });
         return;
     }
-    m_peer = m_socket->peerAddress();
-    m_peerPort = m_socket->peerPort();
+    m_peer = socket->peerAddress();
+    m_peerPort = socket->peerPort();
 
     QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
     tls.setProtocol(QSsl::TlsV1_3OrLater);         // TLS 1.2 and older are refused in the handshake
     tls.setPeerVerifyMode(QSslSocket::VerifyNone); // admins authenticate with the card, not a TLS client cert
     tls.setLocalCertificate(service->identity().certificate);
     tls.setPrivateKey(service->identity().key);
-    m_socket->setSslConfiguration(tls);
-
-    connect(m_socket, &QSslSocket::encrypted, this, &ServerSession::onEncrypted);
-    connect(m_socket, &QSslSocket::readyRead, this, &ServerSession::onReadyRead);
-    connect(m_socket, &QSslSocket::disconnected, this, &ServerSession::onDisconnected);
-    // Queued: Qt's TLS backend reports a failed handshake from inside its own processing and still uses its
-    // state afterwards; closing the socket right there crashed srad (a TLS 1.2 client was enough).
-    connect(
-        m_socket,
-        &QSslSocket::errorOccurred,
-        this,
-        [this](QAbstractSocket::SocketError error) {
-            if (error != QAbstractSocket::RemoteHostClosedError) {
-                qCInfo(lcSession).noquote() << describePeer() << "connection error:" << m_socket->errorString();
-            }
-            close();
-        },
-        Qt::QueuedConnection);
+    socket->setSslConfiguration(tls);
+    attachSocket(socket);
 
     // One deadline covers TLS, Hello and the PIN entry on the admin side: a connection that does not
     // authenticate in time is dropped, which is what bounds slow-loris peers.
@@ -76,12 +62,13 @@ ServerSession::ServerSession(qintptr socketDescriptor,
 
     connect(&m_keepalive, &QTimer::timeout, this, [this] {
         if (m_service->nowMs() - m_lastHeardMs > 3 * m_keepalive.interval()) {
-            qCInfo(lcSession).noquote() << describePeer() << "silent for too long; closing";
-            close();
+            connectionLost(QStringLiteral("silent for %1 s").arg(3 * m_keepalive.interval() / 1000));
             return;
         }
         send(wire::Message(wire::MessageType::Keepalive));
     });
+    m_grace.setSingleShot(true);
+    connect(&m_grace, &QTimer::timeout, this, &ServerSession::onGraceExpired);
 
     qCDebug(lcSession).noquote() << describePeer() << "connected";
     m_socket->startServerEncryption();
@@ -92,6 +79,44 @@ ServerSession::~ServerSession() = default;
 QString ServerSession::describePeer() const
 {
     return QStringLiteral("[%1]:%2").arg(m_peer.toString()).arg(m_peerPort);
+}
+
+void ServerSession::attachSocket(QSslSocket* socket)
+{
+    m_socket = socket;
+    socket->setParent(this);
+    connect(socket, &QSslSocket::encrypted, this, &ServerSession::onEncrypted);
+    connect(socket, &QSslSocket::readyRead, this, &ServerSession::onReadyRead);
+    connect(socket, &QSslSocket::disconnected, this, &ServerSession::onDisconnected);
+    // Queued: Qt's TLS backend reports a failed handshake from inside its own processing and still uses its
+    // state afterwards; closing the socket right there crashed srad (a TLS 1.2 client was enough). By the time
+    // the call runs the socket may have been let go (suspended, handed over) or deleted: then it is not this
+    // session's (a QPointer, so a new socket at the old one's address is not mistaken for it).
+    connect(
+        socket,
+        &QSslSocket::errorOccurred,
+        this,
+        [this, socket = QPointer<QSslSocket>(socket)](QAbstractSocket::SocketError error) {
+            if (!socket || socket != m_socket) {
+                return;
+            }
+            const QString what = m_socket->errorString();
+            if (error != QAbstractSocket::RemoteHostClosedError) {
+                qCInfo(lcSession).noquote() << describePeer() << "connection error:" << what;
+            }
+            connectionLost(what);
+        },
+        Qt::QueuedConnection);
+}
+
+QSslSocket* ServerSession::detachSocket()
+{
+    QSslSocket* socket = m_socket;
+    m_socket = nullptr;
+    if (socket) {
+        socket->disconnect(this);
+    }
+    return socket;
 }
 
 void ServerSession::onEncrypted()
@@ -155,6 +180,10 @@ void ServerSession::handle(const wire::Message& message)
             handleStreamOpen(message);
             return;
         }
+        if (message.type() == MessageType::Resume) {
+            handleResume(message);
+            return;
+        }
         break;
     case State::AwaitResponse:
         if (message.type() == MessageType::AuthResponse) {
@@ -202,18 +231,28 @@ void ServerSession::handle(const wire::Message& message)
            false);
 }
 
-void ServerSession::handleHello(const wire::Message& message)
+bool ServerSession::admitted(bool checkLicense)
 {
     // The license comes first: without one, nothing else is looked at.
-    const core::LicenseStatus license = m_service->licenseStatus();
-    if (license.code != core::LicenseStatus::Code::Valid) {
-        refuse(core::wireErrorFor(license.code),
-               QStringLiteral("refused: license %1").arg(core::licenseStatusCodeName(license.code)),
-               false);
-        return;
+    if (checkLicense) {
+        const core::LicenseStatus license = m_service->licenseStatus();
+        if (license.code != core::LicenseStatus::Code::Valid) {
+            refuse(core::wireErrorFor(license.code),
+                   QStringLiteral("refused: license %1").arg(core::licenseStatusCodeName(license.code)),
+                   false);
+            return false;
+        }
     }
     if (const qint64 wait = m_service->limiter().retryAfterMs(m_peer, m_service->nowMs()); wait > 0) {
         refuse(wire::ErrorCode::RateLimited, QStringLiteral("rate limited"), false, static_cast<quint32>(wait));
+        return false;
+    }
+    return true;
+}
+
+void ServerSession::handleHello(const wire::Message& message)
+{
+    if (!admitted(true)) {
         return;
     }
     m_clientNonce = core::toQByteArray(message.bytes(wire::Field::ClientNonce));
@@ -286,10 +325,7 @@ void ServerSession::handleAuthResponse(const wire::Message& message)
     qCInfo(lcAudit).noquote() << "authenticated" << describePeer() << "certificate"
                               << QStringLiteral("\"%1\"").arg(subject) << "as account" << m_account << "by"
                               << match->how << "session" << m_sessionId;
-    wire::Message ok(wire::MessageType::AuthOk);
-    ok.set(wire::Field::Account, m_account.toStdString());
-    ok.set(wire::Field::SessionId, m_sessionId.toStdString());
-    send(ok);
+    sendAuthOk();
     m_lastHeardMs = m_service->nowMs();
     m_keepalive.start(m_service->config().keepaliveIntervalSeconds * 1000);
     m_service->login().adminSignedIn(this, m_adminCertificate);
@@ -301,8 +337,7 @@ void ServerSession::handleStreamOpen(const wire::Message& message)
     // A stream connection: the ticket from a ScreenGrant is the whole authentication (it is single use, short
     // lived and was handed to an authenticated admin over TLS). A 256-bit ticket cannot be guessed, so a refused
     // one is logged but not counted as a failed sign-in: a confused viewer must not lock its admin's address out.
-    if (const qint64 wait = m_service->limiter().retryAfterMs(m_peer, m_service->nowMs()); wait > 0) {
-        refuse(wire::ErrorCode::RateLimited, QStringLiteral("rate limited"), false, static_cast<quint32>(wait));
+    if (!admitted(false)) {
         return;
     }
     const auto claim = m_service->screens().claim(core::toQByteArray(message.bytes(wire::Field::Ticket)));
@@ -312,9 +347,7 @@ void ServerSession::handleStreamOpen(const wire::Message& message)
     }
     // Hand the connection over: from here the ScreenShare owns the socket and this session is done with it.
     // Nothing past the StreamOpen frame was read (onReadyRead asks the decoder for exact sizes).
-    QSslSocket* socket = m_socket;
-    socket->disconnect(this);
-    m_socket = nullptr;
+    QSslSocket* socket = detachSocket();
     m_state = State::Closing;
     m_deadline.stop();
     std::get<ScreenShare*>(claim)->attachStream(socket, describePeer());
@@ -323,13 +356,17 @@ void ServerSession::handleStreamOpen(const wire::Message& message)
 
 void ServerSession::send(const wire::Message& message)
 {
-    auto frame = wire::encodeMessage(message);
-    if (!frame || !m_socket) {
+    if (!m_socket) {
+        return; // suspended or closing: nobody to send to
+    }
+    // Zeroizing: relay requests carry PINs, AuthOk the resume token.
+    const base::SecureBytes frame = wire::encodeMessageSecure(message);
+    if (frame.empty()) {
         qCWarning(lcSession).noquote() << describePeer() << "cannot encode a message";
         close();
         return;
     }
-    m_socket->write(reinterpret_cast<const char*>(frame->data()), static_cast<qint64>(frame->size()));
+    m_socket->write(reinterpret_cast<const char*>(frame.data()), static_cast<qint64>(frame.size()));
 }
 
 void ServerSession::refuse(wire::ErrorCode code, const QString& logDetail, bool countsAsFailure, quint32 retryAfterMs)
@@ -352,16 +389,18 @@ void ServerSession::refuse(wire::ErrorCode code, const QString& logDetail, bool 
     close();
 }
 
-void ServerSession::close()
+void ServerSession::close(const QString& cardReason)
 {
     if (m_state == State::Closing) {
         return;
     }
-    const bool wasAuthenticated = m_state == State::Authenticated;
+    const bool wasAuthenticated = holdsSession();
     m_state = State::Closing;
     m_deadline.stop();
+    m_grace.stop();
+    base::SecureBytes().swap(m_resumeToken); // freed through the zeroizing allocator
     if (wasAuthenticated) {
-        m_service->relay().removeCard(this, QStringLiteral("the admin's session ended"));
+        m_service->relay().removeCard(this, cardReason);
         m_service->screens().sessionEnded(this);
         m_service->login().adminLeft(this);
     }
@@ -393,12 +432,8 @@ void ServerSession::emitFinished()
 
 void ServerSession::onDisconnected()
 {
-    if (m_state == State::Authenticated) {
-        qCInfo(lcSession).noquote() << describePeer() << "session" << m_sessionId << "of" << m_account
-                                    << "disconnected";
-    }
     if (m_state != State::Closing) {
-        close();
+        connectionLost(QStringLiteral("disconnected"));
         return;
     }
     QTimer::singleShot(0, this, &ServerSession::emitFinished);

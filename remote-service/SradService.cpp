@@ -147,9 +147,19 @@ int SradService::unauthenticatedCount() const
 {
     int n = 0;
     for (const auto* s : m_sessions) {
-        n += s->isAuthenticated() ? 0 : 1;
+        n += s->holdsSession() ? 0 : 1;
     }
     return n;
+}
+
+ServerSession* SradService::findResumable(const QString& sessionId) const
+{
+    for (ServerSession* s : m_sessions) {
+        if (s->isResumable() && s->sessionId() == sessionId) {
+            return s;
+        }
+    }
+    return nullptr;
 }
 
 int SradService::authenticatedCount() const

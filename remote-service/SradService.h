@@ -102,8 +102,12 @@ public:
         return m_clock.elapsed();
     }
 
+    // Sessions suspended for a Resume count as authenticated: they hold a signed-in admin's session.
     int unauthenticatedCount() const;
     int authenticatedCount() const;
+
+    // The session a Resume names: authenticated or suspended, with a resume token handed out; null otherwise.
+    ServerSession* findResumable(const QString& sessionId) const;
 
 private:
     void onConnection(qintptr descriptor);

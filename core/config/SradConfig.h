@@ -43,16 +43,17 @@ struct SradConfig
     SradPaths paths;
     quint16 port = 4116;
     QList<QHostAddress> listen{QHostAddress(QHostAddress::AnyIPv4), QHostAddress(QHostAddress::AnyIPv6)};
-    QString certificateFile; // absolute after load()
-    QString keyFile;         // absolute after load()
-    QString licenseDir;      // absolute after load()
-    QString pairingsFile;    // absolute after load()
-    QString caBundleFile;    // empty: no CA check
+    int resumeGraceMs = 30000; // a dropped session (and its inserted card) is held this long for a Resume; 0: never
+    QString certificateFile;   // absolute after load()
+    QString keyFile;           // absolute after load()
+    QString licenseDir;        // absolute after load()
+    QString pairingsFile;      // absolute after load()
+    QString caBundleFile;      // empty: no CA check
     int handshakeTimeoutMs = 60000;
     int maxUnauthenticated = 16;
     int maxFailures = 5;
     int failureWindowSeconds = 300;
-    int keepaliveIntervalSeconds = 30; // srad's keepalive; an authenticated session silent 3× as long is closed
+    int keepaliveIntervalSeconds = 10; // srad's keepalive; an authenticated session silent 3× as long is suspended
     bool enabled = false;
     QString screenBackend; // empty: screen sharing not set up
     QString screenDisplay = QStringLiteral(":0");

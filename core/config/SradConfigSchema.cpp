@@ -26,9 +26,12 @@ using C = SradConfig;
 
 // Every key srad.conf has, in the order sra-setup writes them and the shipped file lists them.
 // clang-format off
-const std::array<SradKey, 26> kSchema{{
+const std::array<SradKey, 27> kSchema{{
     {"network", "port", T::Port, "4116", "TCP port admins connect to", &C::port, 1, 65535},
     {"network", "listen", T::Addresses, "0.0.0.0, ::", "addresses srad listens on", &C::listen},
+    {"network", "resume_grace_ms", T::Integer, "30000",
+     "how long a session and its card are held after the connection dropped (0: not at all)", &C::resumeGraceMs, 0,
+     600 * 1000},
     {"identity", "certificate", T::Path, "identity.crt", "the TLS certificate srad presents", &C::certificateFile},
     {"identity", "key", T::Path, "identity.key", "the certificate's private key", &C::keyFile},
     {"license", "directory", T::Path, ".", "where the license file or profile is looked for", &C::licenseDir},
@@ -43,7 +46,7 @@ const std::array<SradKey, 26> kSchema{{
      &C::maxFailures, 1, 1000000},
     {"auth", "failure_window_s", T::Integer, "300", "the window max_failures is counted over",
      &C::failureWindowSeconds, 1, 30 * 24 * 3600},
-    {"auth", "keepalive_interval_s", T::Integer, "30", "keepalive period; silence for 3x this closes a session",
+    {"auth", "keepalive_interval_s", T::Integer, "10", "keepalive period; silence for 3x this closes a session",
      &C::keepaliveIntervalSeconds, 1, 3600},
     {"service", "enabled", T::Boolean, "false", "whether the service is activated (sra-setup -a / -d)", &C::enabled},
     {"screen", "backend", T::Choice, "", "screen sharing: empty (off), agent or x11vnc", &C::screenBackend, 0, 0,

@@ -427,7 +427,11 @@ void TestSmartcardLogin::removalPolicyAndDroppedAdmin()
         QVERIFY(lab.cardStart());
     }
 
-    QVERIFY(configureSrad(lab, [](sra::core::SradConfig& c) { c.loginRemovalPolicy = QStringLiteral("logout"); }));
+    // Resuming off: the session of a program that dies ends at once (with it on, after [network] resume_grace_ms).
+    QVERIFY(configureSrad(lab, [](sra::core::SradConfig& c) {
+        c.loginRemovalPolicy = QStringLiteral("logout");
+        c.resumeGraceMs = 0;
+    }));
     {
         Admin admin(lab);
         QVERIFY2(admin.start(), admin.output().constData());

@@ -69,6 +69,10 @@ QString field(const SradConfig& c, const QString& name)
         return QString::number(c.maxFailures);
     if (name == QLatin1String("failure_window_s"))
         return QString::number(c.failureWindowSeconds);
+    if (name == QLatin1String("keepalive_interval_s"))
+        return QString::number(c.keepaliveIntervalSeconds);
+    if (name == QLatin1String("resume_grace_ms"))
+        return QString::number(c.resumeGraceMs);
     if (name == QLatin1String("enabled"))
         return c.enabled ? QStringLiteral("true") : QStringLiteral("false");
     if (name == QLatin1String("backend"))
@@ -352,6 +356,18 @@ void TestSradConfig::keys_data()
     QTest::addRow("display") << "[screen]\ndisplay = :1.0\n"
                              << "display"
                              << ":1.0";
+    QTest::addRow("resume grace") << "[network]\nresume_grace_ms = 1500\n"
+                                  << "resume_grace_ms"
+                                  << "1500";
+    QTest::addRow("resume off") << "[network]\nresume_grace_ms = 0\n"
+                                << "resume_grace_ms"
+                                << "0";
+    QTest::addRow("resume default") << "[network]\n"
+                                    << "resume_grace_ms"
+                                    << "30000";
+    QTest::addRow("keepalive default") << "[auth]\n"
+                                       << "keepalive_interval_s"
+                                       << "10";
     QTest::addRow("CRLF lines") << "[network]\r\nport = 4117\r\n"
                                 << "port"
                                 << "4117";
@@ -386,6 +402,9 @@ void TestSradConfig::invalid_data()
     QTest::addRow("listen host name") << QByteArray("[network]\nlisten = localhost\n") << "[network] listen";
     QTest::addRow("listen empty") << QByteArray("[network]\nlisten =\n") << "[network] listen";
     QTest::addRow("listen twice") << QByteArray("[network]\nlisten = ::, ::\n") << "[network] listen";
+    QTest::addRow("resume negative") << QByteArray("[network]\nresume_grace_ms = -1\n") << "[network] resume_grace_ms";
+    QTest::addRow("resume too long") << QByteArray("[network]\nresume_grace_ms = 600001\n")
+                                     << "[network] resume_grace_ms";
     QTest::addRow("certificate empty") << QByteArray("[identity]\ncertificate =\n") << "[identity] certificate";
     QTest::addRow("key empty") << QByteArray("[identity]\nkey = ; none\n") << "[identity] key";
     QTest::addRow("license empty") << QByteArray("[license]\ndirectory =\n") << "[license] directory";
@@ -583,7 +602,7 @@ void TestSradConfig::schemaDefaults()
     const SradPaths system;
     const SradConfig initialized;
     const SradConfig defaults = sra::core::sradConfigDefaults(system, system.configDir());
-    QCOMPARE(sradConfigSchema().size(), std::size_t(26));
+    QCOMPARE(sradConfigSchema().size(), std::size_t(27));
     QStringList seen;
     for (const SradKey& key : sradConfigSchema()) {
         QVERIFY2(!seen.contains(idOf(key)), qPrintable(idOf(key)));
@@ -601,7 +620,7 @@ void TestSradConfig::schemaDefaults()
                      QLatin1String(key.defaultValue));
         }
         if (isNumeric(key)) {
-            QVERIFY2(key.min > 0 && key.min < key.max, qPrintable(idOf(key)));
+            QVERIFY2(key.min >= 0 && key.min < key.max, qPrintable(idOf(key))); // 0: resume_grace_ms off
         }
     }
     // Under a root, absolute defaults move with it and relative ones follow the file.
