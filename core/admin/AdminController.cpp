@@ -69,7 +69,9 @@ QString AdminController::remoteName() const
         return host();
     }
     const QString h = m_session->host();
-    return (h.contains(QLatin1Char(':')) ? QStringLiteral("[%1]:%2") : QStringLiteral("%1:%2")).arg(h).arg(m_session->port());
+    return (h.contains(QLatin1Char(':')) ? QStringLiteral("[%1]:%2") : QStringLiteral("%1:%2"))
+        .arg(h)
+        .arg(m_session->port());
 }
 
 void AdminController::setCard(AdminCard* card)

@@ -87,6 +87,9 @@ public:
     bool cardInsertedInRemote() const; // also while reconnecting: srad holds the card for its grace period
     bool sharingScreen() const;        // requested, granted or streaming
     QString host() const;              // of the current or last session
+    // What names this remote to the admin: the host, with the port when it is not 4116 (two remotes behind one
+    // address differ by port only). The approval questions carry it.
+    QString remoteName() const;
 
     const ApprovalQueue& approvals() const
     {

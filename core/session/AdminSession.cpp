@@ -429,6 +429,7 @@ void AdminSession::handleRelayRequest(const wire::Message& message)
 {
     RelayRequest request;
     request.id = message.u32(wire::Field::RequestId).value_or(0);
+    qCDebug(lcSession) << "relay request" << request.id << "from" << m_host;
     // srad re-sends what was in flight when the connection dropped: the card does each request once.
     if (m_relayInProgress.contains(request.id)) {
         return;

@@ -93,7 +93,7 @@ QByteArray InProcessSrad::fingerprint() const
 
 RemoteProgram::RemoteProgram(const QString& socket)
     : m_client(local::LocalChannelClient::Options{
-          socket.toStdString(), wire::LocalRole::Pkcs11Module, "test-program", std::chrono::milliseconds(40000)})
+        socket.toStdString(), wire::LocalRole::Pkcs11Module, "test-program", std::chrono::milliseconds(40000)})
 {
     // Called on the client's reader thread.
     m_client.setStatusCallback([this](const local::CardSnapshot& snapshot) {

@@ -24,8 +24,8 @@ class InProcessSrad
 public:
     struct Options
     {
-        int resumeGraceMs = 30000;  // [network] resume_grace_ms
-        QString screenDisplay;      // non-empty: [screen] backend x11vnc on this X display
+        int resumeGraceMs = 30000; // [network] resume_grace_ms
+        QString screenDisplay;     // non-empty: [screen] backend x11vnc on this X display
     };
 
     InProcessSrad();
@@ -35,12 +35,14 @@ public:
     {
         return start(dir, pairedCard, Options{}, error);
     }
+
     bool start(const QString& dir, const QSslCertificate& pairedCard, const Options& options, QString& error);
     void stop();
 
     quint16 port() const;
     QString target() const; // 127.0.0.1:PORT
     QByteArray fingerprint() const;
+
     const QString& localSocket() const
     {
         return m_socket;
@@ -63,6 +65,7 @@ public:
     bool waitForCard();
     void verifyPinInBackground(const char* pin);
     bool waitForReply(int timeoutMs = 20000);
+
     wire::RelayStatus status() const
     {
         return m_reply.status;

@@ -196,7 +196,8 @@ void LinkProxy::restore()
 
 void LinkProxy::setTargetPort(quint16 port)
 {
-    QMetaObject::invokeMethod(m_worker, [this, port] { m_worker->setTargetPort(port); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_worker, [this, port] { m_worker->setTargetPort(port); }, Qt::BlockingQueuedConnection);
 }
 
 int LinkProxy::connectionsAccepted() const

@@ -148,7 +148,7 @@ void TestAdminReconnect::resumesAfterTheLinkReturns()
     QVERIFY(controller->authenticated());
     QCOMPARE(controller->session()->sessionId(), sessionId);
     QVERIFY(controller->cardInsertedInRemote());
-    QCOMPARE(pin.count(), 0);      // no new sign-in: no PIN, no card
+    QCOMPARE(pin.count(), 0); // no new sign-in: no PIN, no card
     QCOMPARE(closed.count(), 0);
     QCOMPARE(m_card->pinTriesLeft(), triesBefore);
     QVERIFY(!program.sawCardLeave()); // the remote's programs never saw a removal
@@ -181,7 +181,7 @@ void TestAdminReconnect::requestDuringTheDropIsServedAfterIt()
     QCOMPARE(asked.count(), 0);
     m_link->restore();
     QVERIFY(resumed.wait(kReturnWithinMs + 1000));
-    QVERIFY(asked.wait(10000)); // srad re-sent the request on the resumed connection
+    QTRY_COMPARE_WITH_TIMEOUT(asked.count(), 1, 10000); // srad re-sent the request on the resumed connection
     controller->answerApproval(asked.first().at(0).toUInt(), ApprovalQueue::Answer::Allow);
     QVERIFY(program.waitForReply());
     QCOMPARE(program.status(), sra::wire::RelayStatus::Ok);
