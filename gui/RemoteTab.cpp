@@ -61,7 +61,7 @@ QString RemoteTab::statusText() const
 
 QString RemoteTab::title() const
 {
-    const QString host = m_controller->host();
+    const QString host = m_controller->remoteName();
     if (host.isEmpty() && m_remoteViewTarget.isEmpty()) {
         return tr("New remote");
     }
@@ -344,15 +344,15 @@ void RemoteTab::onReconnecting(const QString& reason, int graceMs)
                                   "card inserted for %3 s.")
                              : tr("The connection to %1 dropped (%2). Reconnecting… The remote machine keeps the "
                                   "session for %3 s.");
-    setStatus(text.arg(m_controller->host(), reason).arg(graceMs / 1000), true);
-    m_reconnectBanner->setText(tr("Reconnecting to %1…").arg(m_controller->host()));
+    setStatus(text.arg(m_controller->remoteName(), reason).arg(graceMs / 1000), true);
+    m_reconnectBanner->setText(tr("Reconnecting to %1…").arg(m_controller->remoteName()));
     updateControls();
 }
 
 void RemoteTab::onResumed(int downtimeMs)
 {
     setStatus(tr("Reconnected to %1 after %2 s; the session and the inserted card went on.")
-                  .arg(m_controller->host())
+                  .arg(m_controller->remoteName())
                   .arg(QString::number(downtimeMs / 1000.0, 'f', 1)));
     updateControls();
     if (std::exchange(m_reopenScreenOnResume, false)) {

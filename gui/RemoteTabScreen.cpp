@@ -8,6 +8,7 @@
 
 #include <QAction>
 #include <QStackedWidget>
+#include <QTimer>
 
 #include <utility>
 
@@ -136,10 +137,17 @@ void RemoteTab::endScreenShare(const QString& reason)
         updateControls();
         return; // the last picture stays under the banner until the screen is opened again
     }
-    m_remoteViewArea->setCurrentIndex(0);
     if (sessionActive()) {
-        // The stream may notice a dropped link before the session does: reopen it if the session now resumes.
+        // The stream may notice a dropped link before the session does: the screen is reopened if the session now
+        // resumes, and its last picture stays under the banner meanwhile instead of a blank placeholder.
         m_screenEndedAt.start();
+        QTimer::singleShot(1500, this, [this] {
+            if (!m_controller->reconnecting() && !screenShown()) {
+                m_remoteViewArea->setCurrentIndex(0);
+            }
+        });
+    } else {
+        m_remoteViewArea->setCurrentIndex(0);
     }
     if (!reason.isEmpty() && sessionActive()) {
         setStatus(tr("The remote screen was closed: %1").arg(reason), true);

@@ -126,8 +126,7 @@ bool RemoteProgram::waitForCard()
 void RemoteProgram::verifyPinInBackground(const char* pin)
 {
     m_done = false;
-    m_thread.reset(QThread::create([this, pin] {
-        const std::string text(pin);
+    m_thread.reset(QThread::create([this, text = std::string(pin)] { // the caller's string may be gone by then
         m_reply = m_client.verifyPin(base::view(text));
         m_done = true;
     }));
