@@ -6,9 +6,16 @@
 #include <QString>
 
 #include <atomic>
+#include <cstring>
 #include <memory>
 
 namespace sra::test {
+
+// A PIN as the card APIs take it (zeroizing memory).
+inline base::SecureBytes pinBytes(const char* text)
+{
+    return base::SecureBytes(text, text + std::strlen(text));
+}
 
 // The admin's card without a reader: a soft card (softcard/) in a directory of the test's, behind the card-side
 // emulator in the same process, as CardWorker's opener. The admin-side logic then runs on its real code path (PIV

@@ -30,6 +30,7 @@ using sra::core::AdminController;
 using sra::core::AdminSession;
 using sra::core::ApprovalQueue;
 using sra::core::CardWorker;
+using sra::test::pinBytes;
 
 using sra::test::InProcessSrad;
 using sra::test::RemoteProgram;
@@ -43,11 +44,6 @@ AdminController::Options optionsWith(const QString& knownHostsFile)
     AdminController::Options options;
     options.knownHostsFile = knownHostsFile;
     return options;
-}
-
-sra::base::SecureBytes pinBytes(const char* text)
-{
-    return sra::base::SecureBytes(text, text + std::strlen(text));
 }
 
 } // namespace

@@ -26,16 +26,13 @@ using sra::core::ApprovalQueue;
 using sra::core::CardWorker;
 using sra::test::InProcessSrad;
 using sra::test::LinkProxy;
+using sra::test::pinBytes;
 using sra::test::RemoteProgram;
 
 namespace {
 constexpr const char* kPin = "123456";
 constexpr int kReturnWithinMs = 2000; // issue 15: the tab reconnects within 2 s of the link's return
 
-sra::base::SecureBytes pinBytes(const char* text)
-{
-    return sra::base::SecureBytes(text, text + std::strlen(text));
-}
 } // namespace
 
 class TestAdminReconnect : public QObject

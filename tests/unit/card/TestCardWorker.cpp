@@ -32,7 +32,7 @@ sra::softcard::CreateOptions fastCard()
 
 SecureBytes pin(const char* text)
 {
-    return SecureBytes(text, text + std::strlen(text));
+    return sra::test::pinBytes(text);
 }
 
 // Verifies a signature over `digest` (SHA-256) with the certificate's public key, independently of our code.
