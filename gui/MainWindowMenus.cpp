@@ -89,7 +89,7 @@ void MainWindow::buildMenus()
             this,
             [this] { m_tabs->setCurrentIndex((m_tabs->currentIndex() + m_tabs->count() - 1) % m_tabs->count()); });
 
-    m_screenMenu = menuBar()->addMenu(tr("Remote &screen"));
+    m_screenMenu = menuBar()->addMenu(tr("&View"));
     m_screenMenu->setObjectName(QStringLiteral("remoteScreenMenu"));
     updateScreenMenu();
 

@@ -48,7 +48,7 @@ void RemoteTab::buildUi()
     connect(m_cancelButton, &QPushButton::clicked, this, &RemoteTab::cancelConnect);
 
     auto* connectBar = new QHBoxLayout;
-    auto* hostLabel = new QLabel(tr("&Remote machine:"), this);
+    auto* hostLabel = new QLabel(tr("Remote &machine:"), this);
     hostLabel->setBuddy(m_hostCombo);
     connectBar->addWidget(hostLabel);
     connectBar->addWidget(m_hostCombo, 1);
@@ -67,7 +67,7 @@ void RemoteTab::buildUi()
     m_insertButton->setToolTip(tr("Let the remote machine use your card: its programs see a card reader with your "
                                   "card, and every PIN check and signature is done by the card here."));
     connect(m_insertButton, &QPushButton::clicked, this, &RemoteTab::insertCard);
-    m_removeButton = new QPushButton(tr("Re&move card"), this);
+    m_removeButton = new QPushButton(tr("Rem&ove card"), this);
     m_removeButton->setObjectName(QStringLiteral("removeCardButton"));
     connect(m_removeButton, &QPushButton::clicked, this, &RemoteTab::removeCard);
     m_disconnectButton = new QPushButton(tr("&Disconnect"), this);

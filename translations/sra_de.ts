@@ -731,10 +731,6 @@
         <translation>&amp;Vorheriger Tab</translation>
     </message>
     <message>
-        <source>Remote &amp;screen</source>
-        <translation>Entfernter &amp;Bildschirm</translation>
-    </message>
-    <message>
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Tastenkürzel</translation>
     </message>
@@ -769,6 +765,10 @@
     <message>
         <source>Ctrl+B</source>
         <translation>Ctrl+B</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
     </message>
 </context>
 <context>
@@ -1220,10 +1220,6 @@
         <translation>&amp;Abbrechen</translation>
     </message>
     <message>
-        <source>&amp;Remote machine:</source>
-        <translation>&amp;Entfernter Rechner:</translation>
-    </message>
-    <message>
         <source>&amp;Screen Share</source>
         <translation>&amp;Bildschirm anzeigen</translation>
     </message>
@@ -1240,10 +1236,6 @@
         <translation>Den entfernten Rechner Ihre Karte verwenden lassen: Seine Programme sehen ein Lesegerät mit Ihrer Karte, und jede PIN-Prüfung und Signatur führt die Karte hier aus.</translation>
     </message>
     <message>
-        <source>Re&amp;move card</source>
-        <translation>Karte ent&amp;fernen</translation>
-    </message>
-    <message>
         <source>&amp;Disconnect</source>
         <translation>&amp;Trennen</translation>
     </message>
@@ -1254,6 +1246,14 @@
     <message>
         <source>Operations this remote machine had your card do:</source>
         <translation>Vorgänge, die dieser entfernte Rechner von Ihrer Karte ausführen ließ:</translation>
+    </message>
+    <message>
+        <source>Remote &amp;machine:</source>
+        <translation>Entfernter &amp;Rechner:</translation>
+    </message>
+    <message>
+        <source>Rem&amp;ove card</source>
+        <translation>Karte ent&amp;fernen</translation>
     </message>
 </context>
 <context>

@@ -731,10 +731,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Remote &amp;screen</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>&amp;Keyboard shortcuts</source>
         <translation type="unfinished"></translation>
     </message>
@@ -768,6 +764,10 @@
     </message>
     <message>
         <source>Ctrl+B</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1220,10 +1220,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>&amp;Remote machine:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>&amp;Screen Share</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1240,10 +1236,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Re&amp;move card</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>&amp;Disconnect</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1253,6 +1245,14 @@
     </message>
     <message>
         <source>Operations this remote machine had your card do:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remote &amp;machine:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rem&amp;ove card</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -13,6 +13,7 @@
 #include <QScrollBar>
 #include <QThread>
 #include <QWheelEvent>
+#include <QtMath>
 
 #include <unistd.h>
 
@@ -346,15 +347,19 @@ void VncView::updateGeometryMapping()
     }
     setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
-    m_scale = 1.0;
-    horizontalScrollBar()->setRange(0, qMax(0, frame.width() - area.width()));
+    // 1:1 means one remote pixel on one device pixel: on a HiDPI screen (device pixel ratio 2) the remote is
+    // drawn at half the logical size, sharp, instead of blown up and blurred.
+    m_scale = 1.0 / viewport()->devicePixelRatioF();
+    const QSizeF shown = QSizeF(frame) * m_scale;
+    const int width = qCeil(shown.width());
+    const int height = qCeil(shown.height());
+    horizontalScrollBar()->setRange(0, qMax(0, width - area.width()));
     horizontalScrollBar()->setPageStep(area.width());
-    verticalScrollBar()->setRange(0, qMax(0, frame.height() - area.height()));
+    verticalScrollBar()->setRange(0, qMax(0, height - area.height()));
     verticalScrollBar()->setPageStep(area.height());
     // Centred when the window is larger than the remote screen, scrolled otherwise.
-    const qreal x = frame.width() < area.width() ? (area.width() - frame.width()) / 2 : -horizontalScrollBar()->value();
-    const qreal y =
-        frame.height() < area.height() ? (area.height() - frame.height()) / 2 : -verticalScrollBar()->value();
+    const qreal x = width < area.width() ? (area.width() - shown.width()) / 2 : -horizontalScrollBar()->value();
+    const qreal y = height < area.height() ? (area.height() - shown.height()) / 2 : -verticalScrollBar()->value();
     m_offset = QPointF(x, y);
 }
 

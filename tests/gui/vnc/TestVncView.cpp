@@ -113,6 +113,7 @@ private Q_SLOTS:
     void initTestCase();
     void cleanup();
     void showsTheRemoteScreen();
+    void unscaledIsOneRemotePixelPerDevicePixel();
     void typedTextAndCtrlAltDelArrive();
     void clipboardGoesToTheRemote();
     void viewOnlySendsNothing();
@@ -184,6 +185,31 @@ void TestVncView::showsTheRemoteScreen()
     QTRY_COMPARE_WITH_TIMEOUT(rgbAt(view.grab().toImage(), 500, 370), QRgb(0xff0000), 5000);
     view.disconnectFromHost();
     QCOMPARE(view.state(), VncView::State::Disconnected);
+}
+
+void TestVncView::unscaledIsOneRemotePixelPerDevicePixel()
+{
+    VncView view;
+    view.resize(512, 384);
+    view.show();
+    connectDirect(view);
+    QTRY_VERIFY_WITH_TIMEOUT(showsQuadrants(view.framebuffer()), 10000);
+    view.setScaleToFit(false);
+    const qreal ratio = view.viewport()->devicePixelRatioF();
+    // gui.vnc.VncViewHiDpi runs this with QT_SCALE_FACTOR=2: 512×384 logical pixels are 1024×768 device pixels,
+    // exactly the remote screen at 1:1, so all four quadrants show, sharp (no scaling at all). At ratio 1 the
+    // same view shows the top-left quarter (showsTheRemoteScreen).
+    if (ratio < 2) {
+        QSKIP("needs a device pixel ratio of 2 (gui.vnc.VncViewHiDpi)");
+    }
+    const QImage shown = view.viewport()->grab().toImage();
+    QCOMPARE(shown.size(), QSize(1024, 768));
+    QTRY_VERIFY_WITH_TIMEOUT(showsQuadrants(view.viewport()->grab().toImage(), 0), 5000);
+    // Sharp: the quadrant edge falls between two device pixels, no blend of red and green in between.
+    const QImage sharp = view.viewport()->grab().toImage();
+    QCOMPARE(rgbAt(sharp, 511, 100), QRgb(0xff0000));
+    QCOMPARE(rgbAt(sharp, 512, 100), QRgb(0x00ff00));
+    view.disconnectFromHost();
 }
 
 void TestVncView::typedTextAndCtrlAltDelArrive()
