@@ -76,6 +76,17 @@ ServerSession::ServerSession(qintptr socketDescriptor,
 
 ServerSession::~ServerSession() = default;
 
+void ServerSession::sayGoodbye(const QString& reason)
+{
+    if (m_state != State::Authenticated || !m_socket) {
+        return;
+    }
+    wire::Message bye(wire::MessageType::Bye);
+    bye.set(wire::Field::Reason, reason.toStdString());
+    send(bye);
+    m_socket->flush();
+}
+
 QString ServerSession::describePeer() const
 {
     return QStringLiteral("[%1]:%2").arg(m_peer.toString()).arg(m_peerPort);

@@ -110,6 +110,10 @@ public:
 
     QString describePeer() const;
 
+    // srad is stopping: an authenticated admin is told with Bye (an orderly end, so it does not try to resume a
+    // session that a stopped srad no longer holds), written out before the process goes.
+    void sayGoodbye(const QString& reason);
+
     // A Resume names this session (ServerSessionResume.cpp). checkResume(): the token, then the admin's
     // certificate and pairing as they are now; the error to refuse the new connection with, `countsAsFailure`
     // set for a wrong token (this session stays as it was then), and this session ended when its certificate or

@@ -34,6 +34,13 @@ SradService::SradService(core::SradConfig config, QObject* parent)
 
 SradService::~SradService() = default;
 
+void SradService::shutDown()
+{
+    for (ServerSession* session : std::as_const(m_sessions)) {
+        session->sayGoodbye(QStringLiteral("srad is stopping"));
+    }
+}
+
 QStringList SradService::reload(core::SradConfig fresh)
 {
     QStringList notApplied;

@@ -49,6 +49,9 @@ public:
     explicit SradService(core::SradConfig config, QObject* parent = nullptr);
     ~SradService() override;
 
+    // Before the process stops (SIGTERM): every authenticated admin gets Bye, so none waits to resume.
+    void shutDown();
+
     // Loads the identity and binds every configured address. False with a sentence (cause and fix) otherwise.
     bool start(QString& error);
 

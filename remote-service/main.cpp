@@ -116,6 +116,7 @@ int main(int argc, char** argv)
         if (s == SIGTERM || s == SIGINT) {
             std::fprintf(stderr, "srad: stopping\n");
             manager->stopping();
+            service.shutDown();
             QCoreApplication::quit();
         } else if (s == SIGHUP) {
             manager->reloading();
