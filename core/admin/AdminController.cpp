@@ -359,6 +359,9 @@ void AdminController::endScreen()
 
 void AdminController::onSessionClosed()
 {
+    if (m_card) {
+        m_card->resetPinState(this, {}); // whatever this session verified is forgotten with it
+    }
     clearApprovals();
     endScreen();
     Q_EMIT closed();

@@ -59,6 +59,10 @@ public:
                                        QObject* context,
                                        std::function<void(base::Result<QByteArray>)> done) = 0;
 
+    // The card forgets a verified PIN (CardSession::resetPinState), after what is queued before it. `done` may be
+    // empty.
+    virtual Ticket resetPinState(QObject* context, std::function<void(base::Status)> done) = 0;
+
     // Drops a queued operation that has not started (its PIN is wiped, `done` is never called). False when it
     // already runs or ran: a card operation cannot be interrupted halfway.
     virtual bool cancel(Ticket ticket) = 0;

@@ -31,7 +31,25 @@ CardSession::CardSession(std::unique_ptr<piv::ApduChannel> channel, QString read
     , m_readerName(std::move(readerName))
 {}
 
-CardSession::~CardSession() = default;
+CardSession::~CardSession()
+{
+    if (m_channel && m_info.find(0x9A)) {
+        resetPinState(); // best effort: a card already gone has forgotten the PIN anyway
+    }
+}
+
+base::Status CardSession::resetPinState()
+{
+    return inSelectedApplication<base::Unit>(*m_channel, [&](piv::PivClient& client) -> base::Status {
+        if (auto reset = client.resetPinStatus(); !reset) {
+            return reset;
+        }
+        if (auto tries = client.pinTriesLeft()) {
+            m_triesLeft = *tries; // the card reports the count again now
+        }
+        return base::okStatus();
+    });
+}
 
 base::Status CardSession::open()
 {
@@ -68,9 +86,13 @@ base::Result<QByteArray> CardSession::signChallenge(const QByteArray& digest, ba
         signDigestWithCard(*m_channel, 0x9A, *auth->algorithm, piv::HashAlgorithm::Sha256, digest, std::move(pin));
     if (!signature) {
         notePinResult(signature.error());
+        if (signature.error().code != base::ErrorCode::WrongPin) {
+            resetPinState(); // the VERIFY may have passed before the signature failed
+        }
         return signature.error();
     }
-    m_triesLeft = -1; // verified: the card no longer reports a count until reset
+    m_triesLeft = -1;
+    resetPinState(); // signed in: the card is not left unlocked for other programs
     return signature;
 }
 
@@ -129,15 +151,15 @@ base::Result<QByteArray>
 CardSession::generalAuthenticate(std::uint8_t slot, piv::PivAlgorithm algorithm, const QByteArray& input)
 {
     return inSelectedApplication<QByteArray>(*m_channel, [&](piv::PivClient& client) -> base::Result<QByteArray> {
-        auto signature =
+        auto signed_ =
             client.generalAuthenticate(slot,
                                        algorithm,
                                        base::ByteView(reinterpret_cast<const std::uint8_t*>(input.constData()),
                                                       static_cast<std::size_t>(input.size())));
-        if (!signature) {
-            return signature.error();
+        if (!signed_) {
+            return signed_.error();
         }
-        return QByteArray(reinterpret_cast<const char*>(signature->data()), static_cast<qsizetype>(signature->size()));
+        return QByteArray(reinterpret_cast<const char*>(signed_->data()), static_cast<qsizetype>(signed_->size()));
     });
 }
 

@@ -56,10 +56,18 @@ public:
     // What the remote's virtual card shows: every object readable without a PIN, and the key algorithms.
     base::Result<RelayCardContents> readRelayCard();
 
-    // The relayed operations, as the remote's programs ask for them.
+    // The relayed operations, as the remote's programs ask for them. A relayed VERIFY keeps the card verified for
+    // the signatures that follow (PIV's "PIN once" for 9A, which PKCS#11 applications rely on: one C_Login, many
+    // C_Sign) until the card leaves the remote or the session ends (resetPinState()).
     base::Status verifyPin(base::SecureBytes pin);
     base::Result<QByteArray>
     generalAuthenticate(std::uint8_t slot, piv::PivAlgorithm algorithm, const QByteArray& input);
+
+    // Makes the card forget a verified PIN (VERIFY with P1=FF, SP 800-73-4 part 2, 3.2.1), so no other program on
+    // this machine can use the card unlocked by us: after the sign-in signature, when the card is
+    // removed from a remote or a session ends, and when the session object goes (the program exits).
+    // (After every sign-in signature: the sign-in is our own use.)
+    base::Status resetPinState();
 
 private:
     void notePinResult(const base::Error& error);

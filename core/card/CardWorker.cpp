@@ -126,6 +126,17 @@ CardWorker::Ticket CardWorker::generalAuthenticate(std::uint8_t slot,
     });
 }
 
+CardWorker::Ticket CardWorker::resetPinState(QObject* context, std::function<void(base::Status)> done)
+{
+    Job job;
+    job.kind = Kind::ResetPinState;
+    return enqueue(std::move(job), context, [done = std::move(done)](const Outcome& outcome) {
+        if (done) {
+            done(outcome.error ? base::Status(*outcome.error) : base::okStatus());
+        }
+    });
+}
+
 bool CardWorker::cancel(Ticket ticket)
 {
     {
@@ -240,6 +251,11 @@ CardWorker::Outcome CardWorker::perform(Job& job)
         }
         break;
     }
+    case Kind::ResetPinState:
+        if (auto reset = m_session->resetPinState(); !reset) {
+            outcome.error = reset.error();
+        }
+        break;
     }
     outcome.triesLeft = m_session->pinTriesLeft();
     return outcome;

@@ -71,6 +71,7 @@ public:
                                const QByteArray& input,
                                QObject* context,
                                std::function<void(base::Result<QByteArray>)> done) override;
+    Ticket resetPinState(QObject* context, std::function<void(base::Status)> done) override;
     bool cancel(Ticket ticket) override;
 
 private:
@@ -81,6 +82,7 @@ private:
         ReadRelayCard,
         VerifyPin,
         GeneralAuthenticate,
+        ResetPinState,
     };
 
     // What the worker thread needs; nothing here touches a QObject.

@@ -85,6 +85,7 @@ void AdminCardRelay::remove(const QString& reason)
     }
     m_waiting.clear();
     m_session->removeCard(reason);
+    m_card->resetPinState(this, {}); // a PIN the remote verified does not outlive the insertion
     qCInfo(lcRelayAudit).noquote() << "card removed from" << m_session->host() << ":" << reason;
 }
 

@@ -28,6 +28,7 @@
 #include <QTreeWidget>
 
 #include <memory>
+#include <optional>
 
 using sra::test::Lab;
 using sra::test::ProcessResult;
@@ -106,6 +107,9 @@ private:
     QString sradFingerprint() const;
     int cardTriesLeft() const;
     bool remoteReaderHasCard() const;
+    // Asks the admin's card itself, from another program (opensc-tool through the admin's pcscd): is its PIN
+    // verified right now (VERIFY without data answers 9000), so that any program here could use it unlocked?
+    std::optional<bool> adminCardPinVerified() const;
     QProcessEnvironment remoteEnvironment() const;
     // Connect bar → (trust) → PIN → Authenticated.
     bool connectAndSignIn(const QString& pin, bool expectTrust);
@@ -187,6 +191,34 @@ bool TestAdminWindow::remoteReaderHasCard() const
     return QRegularExpression(QStringLiteral("\\bYes\\s+SRA Virtual Card Reader"))
         .match(QString::fromUtf8(r.out))
         .hasMatch();
+}
+
+std::optional<bool> TestAdminWindow::adminCardPinVerified() const
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("PCSCLITE_CSOCK_NAME"), m_lab->env(QStringLiteral("ADMIN_PCSCLITE_CSOCK_NAME")));
+    const ProcessResult r = runProcess(QStringLiteral("opensc-tool"),
+                                       {QStringLiteral("-r"),
+                                        m_lab->env(QStringLiteral("LAB_READER")),
+                                        QStringLiteral("-s"),
+                                        QStringLiteral("00 A4 04 00 09 A0 00 00 03 08 00 00 10 00"),
+                                        QStringLiteral("-s"),
+                                        QStringLiteral("00 20 00 80")},
+                                       env);
+    const QString out = QString::fromUtf8(r.out);
+    // The second answer is VERIFY's: 90 00 verified, 63 Cx not (x tries left).
+    const auto answers =
+        QRegularExpression(QStringLiteral("SW1=0x([0-9A-Fa-f]{2}), SW2=0x([0-9A-Fa-f]{2})")).globalMatch(out);
+    QStringList sw;
+    for (auto it = answers; it.hasNext();) {
+        const auto m = it.next();
+        sw << m.captured(1) + m.captured(2);
+    }
+    if (sw.size() != 2 || sw.at(0) != QLatin1String("9000")) {
+        qWarning("opensc-tool: %s", qPrintable(out + QString::fromUtf8(r.err)));
+        return std::nullopt;
+    }
+    return sw.at(1) == QLatin1String("9000");
 }
 
 bool TestAdminWindow::connectAndSignIn(const QString& pin, bool expectTrust)
@@ -360,6 +392,8 @@ void TestAdminWindow::relayedPinCheckIsAskedForAndLogged()
 {
     m_settings->setRelayApproval(sra::gui::AppSettings::Approval::Ask);
     QVERIFY(connectAndSignIn(m_lab->env(QStringLiteral("SOFTCARD_PIN")), false));
+    // Signed in, the card is not left unlocked for other programs on this machine (issue 19).
+    QTRY_COMPARE_WITH_TIMEOUT(adminCardPinVerified(), std::optional<bool>(false), 5000);
     QTest::mouseClick(child<QPushButton>(m_window.get(), QStringLiteral("insertCardButton")), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(remoteReaderHasCard(), 10000);
     const int before = cardTriesLeft();
@@ -398,8 +432,12 @@ void TestAdminWindow::relayedPinCheckIsAskedForAndLogged()
     QTRY_VERIFY_WITH_TIMEOUT(remote.state() == QProcess::NotRunning, 20000);
     snapshot(m_window.get(), QStringLiteral("card-inserted-relay-log"));
     QCOMPARE(cardTriesLeft(), before); // a right PIN: the counter is full again
+    // The remote's VERIFY holds for its signatures while the card is inserted there ("PIN once")...
+    QCOMPARE(adminCardPinVerified(), std::optional<bool>(true));
 
     QTest::mouseClick(child<QPushButton>(m_window.get(), QStringLiteral("removeCardButton")), Qt::LeftButton);
+    // ...and no longer once it has left: nothing on this machine finds the card unlocked.
+    QTRY_COMPARE_WITH_TIMEOUT(adminCardPinVerified(), std::optional<bool>(false), 5000);
     disconnectSession();
 }
 
