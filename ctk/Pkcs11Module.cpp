@@ -1,12 +1,12 @@
 // Module's lifecycle and card state, slot/token/mechanism info, sessions and login, slot events.
 #include "ctk/Pkcs11Module.h"
 
+#include "core/base/Environment.h"
 #include "ctk/Pkcs11Internal.h"
 
 #include <algorithm>
 #include <cstdarg>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 
 namespace sra::pkcs11 {
@@ -78,7 +78,7 @@ CK_RV detail::relayError(wire::RelayStatus status)
 
 void debugLog(const char* format, ...)
 {
-    static const bool enabled = std::getenv("SRA_PKCS11_DEBUG") != nullptr;
+    static const bool enabled = base::trustedGetenv("SRA_PKCS11_DEBUG") != nullptr;
     if (!enabled) {
         return;
     }

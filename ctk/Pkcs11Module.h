@@ -103,7 +103,8 @@ private:
     bool m_eventPresent = false;
 };
 
-// SRA_PKCS11_DEBUG set: one line to stderr. Never called with a PIN.
+// SRA_PKCS11_DEBUG set (and not in a setuid/setgid program: base::trustedGetenv): one line to stderr. Never
+// called with a PIN.
 void debugLog(const char* format, ...) __attribute__((format(printf, 1, 2)));
 
 } // namespace sra::pkcs11

@@ -6,6 +6,7 @@
 // reader has exactly one slot.
 
 #include "core/base/BuildConfig.h"
+#include "core/base/Environment.h"
 #include "pcscd-driver/IfdLog.h"
 #include "pcscd-driver/VirtualReader.h"
 
@@ -76,7 +77,7 @@ std::shared_ptr<VirtualReader> readerFor(DWORD lun)
 
 std::chrono::milliseconds relayTimeout()
 {
-    if (const char* text = std::getenv("SRA_IFD_RELAY_TIMEOUT_MS")) {
+    if (const char* text = sra::base::trustedGetenv("SRA_IFD_RELAY_TIMEOUT_MS")) {
         char* end = nullptr;
         const long value = std::strtol(text, &end, 10);
         if (end != text && *end == '\0' && value > 0 && value <= 600000) {

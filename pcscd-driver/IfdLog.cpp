@@ -1,10 +1,11 @@
 #include "pcscd-driver/IfdLog.h"
 
+#include "core/base/Environment.h"
+
 #include <debuglog.h>
 
 #include <cstdarg>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <dlfcn.h>
 #include <mutex>
@@ -44,7 +45,7 @@ const LogSink& sink() noexcept
     static std::once_flag s_once;
     try {
         std::call_once(s_once, [] {
-            s_sink.level = parseLevel(std::getenv("SRA_IFD_LOG"));
+            s_sink.level = parseLevel(base::trustedGetenv("SRA_IFD_LOG"));
             // pcscd exports log_msg (nm -D /usr/sbin/pcscd); a test program that dlopens us does not.
             s_sink.logMsg = reinterpret_cast<LogMsgFn>(dlsym(RTLD_DEFAULT, "log_msg"));
         });

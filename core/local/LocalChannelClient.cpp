@@ -1,10 +1,10 @@
 #include "core/local/LocalChannelClient.h"
 
 #include "core/base/BuildConfig.h"
+#include "core/base/Environment.h"
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -53,7 +53,9 @@ base::SecureBytes pinFrame(std::uint32_t id, base::ByteView pin, std::uint32_t g
 
 std::string defaultSocketPath()
 {
-    const char* env = std::getenv("SRA_LOCAL_SOCKET");
+    // Not in setuid/setgid programs (base::trustedGetenv): there the caller could name a socket of their own and
+    // receive the PIN typed into sudo or su.
+    const char* env = base::trustedGetenv("SRA_LOCAL_SOCKET");
     return env && *env ? std::string(env) : std::string(kDefaultSocket);
 }
 

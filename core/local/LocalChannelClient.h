@@ -130,7 +130,8 @@ private:
     std::mutex m_writeMutex;
 };
 
-// The socket path the modules use: $SRA_LOCAL_SOCKET, else /run/secure-remote-access/local.sock.
+// The socket path the modules use: $SRA_LOCAL_SOCKET, else /run/secure-remote-access/local.sock. The variable is
+// ignored in setuid/setgid programs (base::trustedGetenv).
 std::string defaultSocketPath();
 
 // A complete frame carrying `message`, in a zeroizing buffer (empty when the message does not encode).
