@@ -274,6 +274,10 @@
         <source>The card operation failed: %1.</source>
         <translation>Der Kartenvorgang ist fehlgeschlagen: %1.</translation>
     </message>
+    <message>
+        <source>The card has one PIN try left: the PIN check was not made without your confirmation, so a wrong PIN cannot block the card.</source>
+        <translation>Die Karte hat nur noch einen PIN-Versuch: Die PIN-Prüfung wurde ohne Ihre Bestätigung nicht ausgeführt, damit eine falsche PIN die Karte nicht sperren kann.</translation>
+    </message>
 </context>
 <context>
     <name>sra::core::License</name>

@@ -274,6 +274,10 @@
         <source>The card operation failed: %1.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>The card has one PIN try left: the PIN check was not made without your confirmation, so a wrong PIN cannot block the card.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>sra::core::License</name>

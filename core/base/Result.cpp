@@ -33,6 +33,8 @@ const char* errorCodeName(ErrorCode code) noexcept
         return "not supported by the card";
     case ErrorCode::CardError:
         return "card error";
+    case ErrorCode::LastPinTry:
+        return "LastPinTry";
     case ErrorCode::Cancelled:
         return "cancelled";
     }

@@ -24,6 +24,7 @@ enum class ErrorCode
     Unsupported,      // algorithm or command this card does not do
     CardError,        // any other status word; sw holds it
     Cancelled,
+    LastPinTry, // the card has one PIN try left: not spent without the admin's confirmation
 };
 
 struct Error

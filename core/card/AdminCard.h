@@ -52,7 +52,11 @@ public:
     // The objects and key algorithms InsertCard carries.
     virtual Ticket readRelayCard(QObject* context, std::function<void(base::Result<RelayCardContents>)> done) = 0;
     // Relayed operations.
-    virtual Ticket verifyPin(base::SecureBytes pin, QObject* context, std::function<void(base::Status)> done) = 0;
+    // `lastTryConfirmed`: the admin confirmed using the card's last PIN try (else LastPinTry when one is left).
+    virtual Ticket verifyPin(base::SecureBytes pin,
+                             bool lastTryConfirmed,
+                             QObject* context,
+                             std::function<void(base::Status)> done) = 0;
     virtual Ticket generalAuthenticate(std::uint8_t slot,
                                        piv::PivAlgorithm algorithm,
                                        const QByteArray& input,

@@ -43,6 +43,9 @@ QString cardErrorMessage(const base::Error& error)
         return CardErrors::tr("The card does not support this operation.");
     case base::ErrorCode::Cancelled:
         return CardErrors::tr("Cancelled.");
+    case base::ErrorCode::LastPinTry:
+        return CardErrors::tr("The card has one PIN try left: the PIN check was not made without your confirmation, "
+                              "so a wrong PIN cannot block the card.");
     case base::ErrorCode::Malformed:
     case base::ErrorCode::Transport:
     case base::ErrorCode::CardError:

@@ -134,10 +134,17 @@ base::Result<RelayCardContents> CardSession::readRelayCard()
         });
 }
 
-base::Status CardSession::verifyPin(base::SecureBytes pin)
+base::Status CardSession::verifyPin(base::SecureBytes pin, bool lastTryConfirmed)
 {
-    base::Status verified = inSelectedApplication<base::Unit>(
-        *m_channel, [&](piv::PivClient& client) { return client.verifyPin(std::move(pin)); });
+    base::Status verified = inSelectedApplication<base::Unit>(*m_channel, [&](piv::PivClient& client) -> base::Status {
+        if (!lastTryConfirmed) {
+            if (auto tries = client.pinTriesLeft(); tries && *tries >= 0 && *tries <= 1) {
+                m_triesLeft = *tries;
+                return base::makeError(base::ErrorCode::LastPinTry, "one PIN try left, not confirmed");
+            }
+        }
+        return client.verifyPin(std::move(pin));
+    });
     base::secureZero(pin.data(), pin.size()); // whether or not it reached the card
     if (!verified) {
         notePinResult(verified.error());

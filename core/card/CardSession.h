@@ -59,7 +59,9 @@ public:
     // The relayed operations, as the remote's programs ask for them. A relayed VERIFY keeps the card verified for
     // the signatures that follow (PIV's "PIN once" for 9A, which PKCS#11 applications rely on: one C_Login, many
     // C_Sign) until the card leaves the remote or the session ends (resetPinState()).
-    base::Status verifyPin(base::SecureBytes pin);
+    // The tries left are read in the same transaction, right before the VERIFY: with one left, LastPinTry and
+    // nothing sent unless `lastTryConfirmed` (a check made when the request was queued may be stale by now).
+    base::Status verifyPin(base::SecureBytes pin, bool lastTryConfirmed = false);
     base::Result<QByteArray>
     generalAuthenticate(std::uint8_t slot, piv::PivAlgorithm algorithm, const QByteArray& input);
 

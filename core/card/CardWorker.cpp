@@ -99,12 +99,15 @@ CardWorker::Ticket CardWorker::readRelayCard(QObject* context,
     });
 }
 
-CardWorker::Ticket
-CardWorker::verifyPin(base::SecureBytes pin, QObject* context, std::function<void(base::Status)> done)
+CardWorker::Ticket CardWorker::verifyPin(base::SecureBytes pin,
+                                         bool lastTryConfirmed,
+                                         QObject* context,
+                                         std::function<void(base::Status)> done)
 {
     Job job;
     job.kind = Kind::VerifyPin;
     job.pin = std::move(pin);
+    job.lastTryConfirmed = lastTryConfirmed;
     return enqueue(std::move(job), context, [done = std::move(done)](const Outcome& outcome) {
         done(outcome.error ? base::Status(*outcome.error) : base::okStatus());
     });
@@ -236,7 +239,7 @@ CardWorker::Outcome CardWorker::perform(Job& job)
         break;
     }
     case Kind::VerifyPin: {
-        auto verified = m_session->verifyPin(std::move(job.pin));
+        auto verified = m_session->verifyPin(std::move(job.pin), job.lastTryConfirmed);
         if (!verified) {
             outcome.error = verified.error();
         }

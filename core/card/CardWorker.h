@@ -65,7 +65,10 @@ public:
                          QObject* context,
                          std::function<void(base::Result<QByteArray>)> done) override;
     Ticket readRelayCard(QObject* context, std::function<void(base::Result<RelayCardContents>)> done) override;
-    Ticket verifyPin(base::SecureBytes pin, QObject* context, std::function<void(base::Status)> done) override;
+    Ticket verifyPin(base::SecureBytes pin,
+                     bool lastTryConfirmed,
+                     QObject* context,
+                     std::function<void(base::Status)> done) override;
     Ticket generalAuthenticate(std::uint8_t slot,
                                piv::PivAlgorithm algorithm,
                                const QByteArray& input,
@@ -94,6 +97,7 @@ private:
         base::SecureBytes pin;
         std::uint8_t slot = 0;
         piv::PivAlgorithm algorithm = piv::PivAlgorithm::Rsa2048;
+        bool lastTryConfirmed = false;
     };
 
     // What the worker hands back (no PIN in it).

@@ -19,6 +19,8 @@ wire::RelayStatus statusFor(const base::Error& error)
         return wire::RelayStatus::PinBlocked;
     case base::ErrorCode::SecurityStatus:
         return wire::RelayStatus::SecurityStatus;
+    case base::ErrorCode::LastPinTry:
+        return wire::RelayStatus::RefusedByPolicy;
     case base::ErrorCode::NoCard:
     case base::ErrorCode::CardRemoved:
     case base::ErrorCode::NoReader:
@@ -158,6 +160,7 @@ void AdminCardRelay::onRequest(RelayRequest& request)
     QString description = describe(request);
     if (needsConfirmation) {
         description += tr(" — the card has ONE PIN try left");
+        request.lastTryAsked = true;
     }
     m_waiting.insert(id, std::move(request));
     m_arrived.insert(id, m_clock.elapsed());
@@ -186,6 +189,7 @@ void AdminCardRelay::approve(quint32 id, bool allow, bool forSession)
     if (forSession) {
         m_approval = Approval::Session;
     }
+    request.lastTryConfirmed = request.lastTryAsked; // this very question named the last try
     perform(request);
 }
 
@@ -197,21 +201,25 @@ void AdminCardRelay::perform(RelayRequest& request)
     const quint64 insertion = m_insertion;
     auto stillInserted = [this, insertion] { return m_inserted && m_insertion == insertion; };
     if (request.kind == RelayRequest::Kind::VerifyPin) {
-        m_card->verifyPin(std::move(request.pin), this, [this, pending, stillInserted](base::Status verified) {
-            if (!stillInserted()) {
-                return; // removed meanwhile: srad dropped the request with the card
-            }
-            m_remoteVerifiedPin = verified.ok();
-            if (!verified) {
-                finish(pending,
-                       statusFor(verified.error()),
-                       {},
-                       verified.error().triesLeft,
-                       cardErrorMessage(verified.error()));
-                return;
-            }
-            finish(pending, wire::RelayStatus::Ok);
-        });
+        // The card reads its tries again right before the VERIFY (CardSession::verifyPin): requests queued while
+        // it had more pass the check made at arrival, and must not spend the last try unconfirmed.
+        const bool confirmed = request.lastTryConfirmed;
+        m_card->verifyPin(
+            std::move(request.pin), confirmed, this, [this, pending, stillInserted](base::Status verified) {
+                if (!stillInserted()) {
+                    return; // removed meanwhile: srad dropped the request with the card
+                }
+                m_remoteVerifiedPin = verified.ok();
+                if (!verified) {
+                    finish(pending,
+                           statusFor(verified.error()),
+                           {},
+                           verified.error().triesLeft,
+                           cardErrorMessage(verified.error()));
+                    return;
+                }
+                finish(pending, wire::RelayStatus::Ok);
+            });
         base::secureZero(request.pin.data(), request.pin.size());
         return;
     }

@@ -35,11 +35,13 @@ struct RelayRequest
     };
     Kind kind = Kind::Sign;
     quint32 id = 0;
-    QString requester;     // the process on the remote, from its peer credentials
-    base::SecureBytes pin; // VerifyPin
-    quint8 slot = 0;       // Sign
-    quint32 algorithm = 0; // Sign
-    QByteArray input;      // Sign
+    QString requester;             // the process on the remote, from its peer credentials
+    base::SecureBytes pin;         // VerifyPin
+    bool lastTryAsked = false;     // VerifyPin: the card had one try left when it arrived, the admin is asked
+    bool lastTryConfirmed = false; // VerifyPin: the admin allowed using the last try
+    quint8 slot = 0;               // Sign
+    quint32 algorithm = 0;         // Sign
+    QByteArray input;              // Sign
 };
 
 // The admin side of an SRA session, shared by sra-connect and the admin window:

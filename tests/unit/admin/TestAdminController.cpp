@@ -61,6 +61,7 @@ private Q_SLOTS:
     void relayedPinCheckIsAskedAndLogged();
     void allowForSessionAnswersWaitingRequests();
     void cardRemovedDropsTheQuestions();
+    void queuedWrongPinsStopBeforeTheLastTry();
 
 private:
     // A controller signed in to m_srad, answering the host decision and the PIN.
@@ -291,6 +292,40 @@ void TestAdminController::cardRemovedDropsTheQuestions()
     // A late answer to the dropped question changes nothing.
     controller->answerApproval(asked.first().at(0).toUInt(), ApprovalQueue::Answer::Allow);
     QVERIFY(!controller->cardInsertedInRemote());
+    controller->disconnectFromRemote();
+}
+
+// Issue 19: the one-try-left guard is checked when the card does the VERIFY, not only when the request arrived.
+// With two tries left, two wrong PIN checks queued and allowed for the session: the first costs a try, the second
+// finds one left and is refused before it reaches the card, which is not blocked.
+void TestAdminController::queuedWrongPinsStopBeforeTheLastTry()
+{
+    auto controller = insertedController(); // signed in with the right PIN: 3 tries
+    QVERIFY(controller);
+    QSignalSpy asked(controller.get(), &AdminController::approvalNeeded);
+    RemoteProgram first(m_srad.localSocket());
+    QVERIFY(first.waitForCard());
+    first.verifyPinInBackground("999999");
+    QVERIFY(asked.wait(10000));
+    controller->answerApproval(asked.last().at(0).toUInt(), ApprovalQueue::Answer::Allow);
+    QVERIFY(first.waitForReply());
+    QCOMPARE(first.status(), sra::wire::RelayStatus::WrongPin);
+    QTRY_COMPARE(m_card->pinTriesLeft(), 2);
+
+    RemoteProgram second(m_srad.localSocket());
+    RemoteProgram third(m_srad.localSocket());
+    QVERIFY(second.waitForCard());
+    QVERIFY(third.waitForCard());
+    second.verifyPinInBackground("999999");
+    QTRY_COMPARE(asked.count(), 2);
+    third.verifyPinInBackground("999999");
+    QTRY_COMPARE(controller->approvals().size(), 2);
+    controller->answerApproval(asked.last().at(0).toUInt(), ApprovalQueue::Answer::AllowForSession);
+    QVERIFY(second.waitForReply());
+    QVERIFY(third.waitForReply());
+    QCOMPARE(second.status(), sra::wire::RelayStatus::WrongPin);
+    QCOMPARE(third.status(), sra::wire::RelayStatus::RefusedByPolicy);
+    QTRY_COMPARE(m_card->pinTriesLeft(), 1); // not blocked by our own retries
     controller->disconnectFromRemote();
 }
 

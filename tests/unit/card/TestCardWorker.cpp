@@ -111,7 +111,7 @@ void TestCardWorker::openFailsWithTheReason()
     QVERIFY(!card.isOpen());
     // Operations on a card that is not open fail at once, they do not hang.
     bool answered = false;
-    card.verifyPin(pin("123456"), this, [&](sra::base::Status status) {
+    card.verifyPin(pin("123456"), false, this, [&](sra::base::Status status) {
         answered = true;
         QCOMPARE(status.error().code, ErrorCode::NoCard);
     });
@@ -154,7 +154,7 @@ void TestCardWorker::wrongPinCostsExactlyOneTry()
     QVERIFY(card.openAndWait());
     QSignalSpy tries(&card, &CardWorker::pinTriesLeftChanged);
     std::optional<sra::base::Status> result;
-    card.verifyPin(pin("654321"), this, [&](sra::base::Status s) { result = s; });
+    card.verifyPin(pin("654321"), false, this, [&](sra::base::Status s) { result = s; });
     QTRY_VERIFY(result.has_value());
     QCOMPARE(result->error().code, ErrorCode::WrongPin);
     QCOMPARE(result->error().triesLeft, 2);
@@ -204,7 +204,7 @@ void TestCardWorker::cancelledBeforeStartIsNeverAnsweredNorRun()
     bool secondCalled = false;
     card.readRelayCard(this, [&](auto) { firstDone = true; });
     // A wrong PIN queued behind the slow read: cancelled before it runs, it must not cost a try.
-    const auto ticket = card.verifyPin(pin("000000"), this, [&](sra::base::Status) { secondCalled = true; });
+    const auto ticket = card.verifyPin(pin("000000"), false, this, [&](sra::base::Status) { secondCalled = true; });
     QVERIFY(card.cancel(ticket));
     QVERIFY(!card.cancel(ticket)); // once
     QTRY_VERIFY_WITH_TIMEOUT(firstDone, 10000);
@@ -270,7 +270,7 @@ void TestCardWorker::relayOperations()
     QVERIFY(!refused->ok());
     QCOMPARE(refused->error().code, ErrorCode::SecurityStatus);
     std::optional<sra::base::Status> verified;
-    card.verifyPin(pin("123456"), this, [&](sra::base::Status s) { verified = s; });
+    card.verifyPin(pin("123456"), false, this, [&](sra::base::Status s) { verified = s; });
     QTRY_VERIFY(verified.has_value());
     QVERIFY(verified->ok());
     QCOMPARE(card.pinTriesLeft(), -1); // verified: the card does not report a count
