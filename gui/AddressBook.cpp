@@ -62,10 +62,6 @@ bool before(const SavedRemote& a, const SavedRemote& b)
     return a.port < b.port;
 }
 
-QString bracketed(const QString& host)
-{
-    return host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
-}
 } // namespace
 
 AddressBook::AddressBook(AppSettings* settings, QString knownHostsFile, QObject* parent)
@@ -333,13 +329,12 @@ QString AddressBook::resolve(const QString& text) const
 
 QString AddressBook::targetString(const QString& host, quint16 port)
 {
-    const QString h = bracketed(host);
-    return port == core::kDefaultSradPort ? h : h + QLatin1Char(':') + QString::number(port);
+    return core::formatHostPort(host, port);
 }
 
 QString AddressBook::addressString(const QString& host, quint16 port)
 {
-    return bracketed(host) + QLatin1Char(':') + QString::number(port);
+    return core::formatHostPort(host, port, 0);
 }
 
 QAbstractItemModel* AddressBook::targetModel() const

@@ -222,7 +222,6 @@ void RemoteTab::connectToHost()
         return;
     }
     m_target = target;
-    m_everActive = true;
     Q_EMIT activeChanged(true);
     updateControls();
 }
@@ -273,12 +272,13 @@ void RemoteTab::autostart(Autostart options)
         return;
     }
     m_hostCombo->setEditText(options.target);
-    connectToHost(); // waits for the card if it is still being read
-    if (!m_card && !m_cardOpening) {
-        // No reader has reported a card yet (readers are reported asynchronously): connect once one is read.
+    if (!m_card || !m_card->isOpen()) {
+        // Readers are reported asynchronously: connect once the card has been read (setCard()).
         m_waitingTarget = options.target;
         setStatus(tr("Waiting for your card to connect to %1…").arg(options.target));
+        return;
     }
+    connectToHost();
 }
 
 void RemoteTab::onHostDecision(const QString& host, quint16 port, const QByteArray& fingerprint)

@@ -157,7 +157,6 @@ private:
     bool m_cardOpening = false;
     QString m_waitingTarget; // Connect while the card is still being read: connect once it is
     bool m_statusFromFailure = false;
-    bool m_everActive = false;
     QString m_target;
     std::function<QString(const QString&)> m_resolveTarget;
     QPointer<TrustDialog> m_trustDialog;

@@ -310,16 +310,13 @@ void ServerSession::handleAuthResponse(const wire::Message& message)
         refuse(wire::ErrorCode::BadSignature, QStringLiteral("signature by \"%1\" does not verify").arg(subject), true);
         return;
     }
-    core::PairingStore pairings;
+    std::optional<core::AccountMatch> match;
     QString error;
-    if (!m_service->loadPairings(pairings, error)) {
+    if (!m_service->matchPairing(m_adminCertificate, match, error)) {
         qCWarning(lcService) << error;
         refuse(wire::ErrorCode::InternalError, QStringLiteral("pairings unreadable"), false);
         return;
     }
-    // Attribute rules map names anyone can put in a self-made certificate; they count only when the certificate
-    // chained to the configured CA bundle (checked at Hello). Public-key pairings need no CA.
-    const auto match = pairings.match(m_adminCertificate, !m_service->config().caBundleFile.isEmpty());
     if (!match) {
         refuse(wire::ErrorCode::NotPaired,
                QStringLiteral("certificate \"%1\" (key SHA-256 %2) is not paired with an account")

@@ -18,8 +18,6 @@
 namespace sra::srad {
 
 namespace {
-constexpr std::size_t kResumeTokenSize = 32; // the schema's (core/wire/Message.cpp): exactly 32 bytes
-
 QString seconds(int ms)
 {
     return QString::number(ms / 1000.0);
@@ -110,7 +108,7 @@ void ServerSession::addResumeToken(wire::Message& authOk)
     if (graceMs <= 0) {
         return;
     }
-    base::SecureBytes token(kResumeTokenSize);
+    base::SecureBytes token(wire::kResumeTokenSize);
     if (RAND_bytes(token.data(), static_cast<int>(token.size())) != 1) {
         qCWarning(lcSession).noquote() << "CSPRNG failure: session" << m_sessionId << "cannot be resumed";
         return;
@@ -181,14 +179,13 @@ std::optional<ServerSession::ResumeRefusal> ServerSession::checkResume(base::Byt
         close(reason);
         return ResumeRefusal{core::wireErrorFor(check), reason, false};
     }
-    core::PairingStore pairings;
+    std::optional<core::AccountMatch> match;
     QString error;
-    if (!m_service->loadPairings(pairings, error)) {
+    if (!m_service->matchPairing(m_adminCertificate, match, error)) {
         // Perhaps a moment's trouble: the session stays held, the admin may try again within the grace.
         qCWarning(lcService) << error;
         return ResumeRefusal{wire::ErrorCode::InternalError, QStringLiteral("pairings unreadable"), false};
     }
-    const auto match = pairings.match(m_adminCertificate, !m_service->config().caBundleFile.isEmpty());
     if (!match || match->account != m_account) {
         const QString reason = match ? QStringLiteral("the admin's certificate is now paired with account %1, not %2")
                                            .arg(match->account, m_account)

@@ -145,9 +145,19 @@ core::LicenseStatus SradService::licenseStatus(const core::SradConfig& config)
     return core::loadInstalledLicense(config.licenseDir, QDateTime::currentDateTimeUtc().date()); // expiry is UTC
 }
 
-bool SradService::loadPairings(core::PairingStore& store, QString& error) const
+bool SradService::matchPairing(const QSslCertificate& certificate,
+                               std::optional<core::AccountMatch>& match,
+                               QString& error) const
 {
-    return core::PairingStore::load(m_config.pairingsFile, store, error);
+    core::PairingStore pairings;
+    if (!core::PairingStore::load(m_config.pairingsFile, pairings, error)) {
+        return false;
+    }
+    // Attribute rules map names anyone can put in a self-made certificate; they count only when the certificate
+    // chained to the configured CA bundle (checked at Hello and again at every resume). Public-key pairings need
+    // no CA.
+    match = pairings.match(certificate, !m_config.caBundleFile.isEmpty());
+    return true;
 }
 
 int SradService::unauthenticatedCount() const

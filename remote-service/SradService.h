@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/config/SradConfig.h"
+#include "core/remote/PairingStore.h"
 #include "core/remote/TlsIdentity.h"
 #include "remote-service/FailureLimiter.h"
 
@@ -8,6 +9,8 @@
 #include <QList>
 #include <QObject>
 #include <QTcpServer>
+
+#include <optional>
 
 namespace sra::core {
 struct LicenseStatus;
@@ -78,7 +81,10 @@ public:
     // The same verdict for a configuration without a running service (srad --check), so that the check and the
     // gate before every connection can never disagree.
     static core::LicenseStatus licenseStatus(const core::SradConfig& config);
-    bool loadPairings(core::PairingStore& store, QString& error) const;
+    // The account `certificate` is paired with now (nullopt: none), from the pairings file as it is at this
+    // moment, for the sign-in and for every resume. False with `error` when the file cannot be read.
+    bool
+    matchPairing(const QSslCertificate& certificate, std::optional<core::AccountMatch>& match, QString& error) const;
 
     FailureLimiter& limiter()
     {

@@ -65,13 +65,7 @@ QString AdminController::host() const
 
 QString AdminController::remoteName() const
 {
-    if (!m_session || m_session->port() == kDefaultSradPort) {
-        return host();
-    }
-    const QString h = m_session->host();
-    return (h.contains(QLatin1Char(':')) ? QStringLiteral("[%1]:%2") : QStringLiteral("%1:%2"))
-        .arg(h)
-        .arg(m_session->port());
+    return m_session ? formatHostPort(m_session->host(), m_session->port()) : host();
 }
 
 void AdminController::setCard(AdminCard* card)

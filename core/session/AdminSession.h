@@ -168,10 +168,11 @@ public:
 
     int pinTriesLeft() const;
 
-    // How long srad holds this session after its connection drops (ms; 0: it does not, a drop ends it).
+    // How long srad holds this session after its connection drops, as its last AuthOk said (ms; 0: it does not,
+    // a drop ends the session).
     int resumeGraceMs() const
     {
-        return m_resumeToken.isEmpty() && m_state != State::Reconnecting ? 0 : m_resumeGraceMs;
+        return m_resumeGraceMs;
     }
 
     QString account() const

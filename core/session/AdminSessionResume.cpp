@@ -22,7 +22,6 @@ namespace {
 constexpr std::array<int, 4> kRetryDelaysMs{0, 250, 500, 1000};
 // One attempt may not eat the grace: a link that still drops packets is tried again instead.
 constexpr int kAttemptTimeoutMs = 3000;
-constexpr qsizetype kResumeTokenSize = 32;
 } // namespace
 
 void AdminSession::wipeResumeToken()
@@ -36,8 +35,8 @@ void AdminSession::takeResumeToken(const wire::Message& authOk)
     wipeResumeToken();
     const wire::ByteView token = authOk.bytes(wire::Field::ResumeToken);
     const auto grace = authOk.u32(wire::Field::ResumeGraceMs).value_or(0);
-    if (token.size() != kResumeTokenSize || grace == 0) {
-        m_resumeGraceMs = 0; // srad does not hold this session after a drop
+    if (token.empty() || grace == 0) { // the schema admits only wire::kResumeTokenSize bytes
+        m_resumeGraceMs = 0;           // srad does not hold this session after a drop
         return;
     }
     m_resumeToken = toQByteArray(token);

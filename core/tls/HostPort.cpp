@@ -69,4 +69,10 @@ bool parseHostPort(const QString& text, QString& host, quint16& port, quint16 de
     return true;
 }
 
+QString formatHostPort(const QString& host, quint16 port, quint16 defaultPort)
+{
+    const QString h = host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
+    return port == defaultPort ? h : h + QLatin1Char(':') + QString::number(port);
+}
+
 } // namespace sra::core

@@ -11,4 +11,8 @@ inline constexpr quint16 kDefaultSradPort = 4116;
 // nonsense, on port 0 and on ports with anything but decimal digits.
 bool parseHostPort(const QString& text, QString& host, quint16& port, quint16 defaultPort = kDefaultSradPort);
 
+// The other way round, what parseHostPort reads back: "host" when `port` is `defaultPort`, else "host:port";
+// IPv6 addresses in brackets. defaultPort 0: the port is always written.
+QString formatHostPort(const QString& host, quint16 port, quint16 defaultPort = kDefaultSradPort);
+
 } // namespace sra::core

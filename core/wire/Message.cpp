@@ -26,7 +26,7 @@ constexpr FieldSpec kChallenge[] = {
 constexpr FieldSpec kAuthResponse[] = {
     {Field::Signature, K::Octets, true, 1, kMaxSignature},
 };
-constexpr std::uint32_t kResumeToken = 32;
+constexpr std::uint32_t kResumeToken = kResumeTokenSize;
 constexpr FieldSpec kAuthOk[] = {
     {Field::Account,       K::Utf8,   true,  1,            kMaxName},
     {Field::SessionId,     K::Utf8,   true,  1,            kMaxName},

@@ -93,6 +93,9 @@ enum class Field : std::uint8_t
     ResumeGraceMs = 32, // how long srad holds a session (and its inserted card) after its connection dropped
 };
 
+// AuthOk's and Resume's ResumeToken: exactly this many CSPRNG bytes.
+inline constexpr std::uint32_t kResumeTokenSize = 32;
+
 // Outcome of one relayed request (RelayResult.Status). Values are part of the wire format.
 enum class RelayStatus : std::uint32_t
 {

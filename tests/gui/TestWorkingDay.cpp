@@ -236,7 +236,7 @@ void TestWorkingDay::twoRemotesThroughADrop()
     QSignalSpy aResumed(tabA->controller(), &AdminController::resumed);
     QSignalSpy aShown(tabA, &RemoteTab::remoteScreenShown);
     m_window->tabWidget()->setCurrentWidget(tabA);
-    m_linkA->cut(LinkProxy::Cut::Reset);
+    m_linkA->cut();
     QVERIFY(aLost.wait(10000));
     QVERIFY(tabA->title().contains(QStringLiteral("reconnecting")));
     QVERIFY(tabA->findChild<QLabel*>(QStringLiteral("reconnectBanner"))->isVisible());

@@ -9,6 +9,7 @@
 #include <QCryptographicHash>
 #include <QDate>
 #include <QFile>
+#include <QHostAddress>
 #include <QTest>
 
 #include <string>
@@ -19,9 +20,9 @@ InProcessSrad::InProcessSrad() = default;
 
 InProcessSrad::~InProcessSrad() = default;
 
-bool InProcessSrad::start(const QString& dir, const QSslCertificate& pairedCard, const Options& options, QString& error)
+core::SradConfig sradTestConfig(const QString& dir)
 {
-    sra::core::SradConfig config;
+    core::SradConfig config;
     config.paths.root = dir;
     config.certificateFile = dir + QStringLiteral("/identity.crt");
     config.keyFile = dir + QStringLiteral("/identity.key");
@@ -31,6 +32,36 @@ bool InProcessSrad::start(const QString& dir, const QSslCertificate& pairedCard,
     config.listen = {QHostAddress(QHostAddress::LocalHost)};
     config.port = 0;
     config.enabled = true;
+    return config;
+}
+
+bool writeTestLicense(const QString& file, QString& error)
+{
+    QFile key(qEnvironmentVariable("SRA_SOURCE_DIR") + QStringLiteral("/tests/data/license/test-license-key.pem"));
+    if (!key.open(QIODevice::ReadOnly)) {
+        error = QStringLiteral("cannot read the test license key (is SRA_SOURCE_DIR set?)");
+        return false;
+    }
+    core::License license;
+    license.format = 1;
+    license.product = core::licenseProductName();
+    license.id = QStringLiteral("unit-test");
+    license.licensee = QStringLiteral("SRA unit tests");
+    license.seats = 1;
+    license.issued = QDate::currentDate().addDays(-1);
+    license.expires = QDate::currentDate().addDays(30);
+    const QByteArray text = core::issueLicense(license, key.readAll(), &error);
+    QFile out(file);
+    if (text.isEmpty() || !out.open(QIODevice::WriteOnly) || out.write(text) != text.size()) {
+        error = QStringLiteral("cannot write the license %1: %2").arg(file, error);
+        return false;
+    }
+    return true;
+}
+
+bool InProcessSrad::start(const QString& dir, const QSslCertificate& pairedCard, const Options& options, QString& error)
+{
+    core::SradConfig config = sradTestConfig(dir);
     config.resumeGraceMs = options.resumeGraceMs;
     if (!options.screenDisplay.isEmpty()) {
         config.screenBackend = QStringLiteral("x11vnc");
@@ -40,25 +71,9 @@ bool InProcessSrad::start(const QString& dir, const QSslCertificate& pairedCard,
             QStringLiteral("localhost"), config.certificateFile, config.keyFile, error)) {
         return false;
     }
-    QFile key(qEnvironmentVariable("SRA_SOURCE_DIR") + QStringLiteral("/tests/data/license/test-license-key.pem"));
-    if (!key.open(QIODevice::ReadOnly)) {
-        error = QStringLiteral("cannot read the test license key");
+    if (!writeTestLicense(dir + QStringLiteral("/unit.sralic"), error)) {
         return false;
     }
-    sra::core::License license;
-    license.format = 1;
-    license.product = sra::core::licenseProductName();
-    license.id = QStringLiteral("unit-test");
-    license.licensee = QStringLiteral("SRA unit tests");
-    license.seats = 1;
-    license.issued = QDate::currentDate().addDays(-1);
-    license.expires = QDate::currentDate().addDays(30);
-    const QByteArray text = sra::core::issueLicense(license, key.readAll(), &error);
-    QFile file(dir + QStringLiteral("/unit.sralic"));
-    if (text.isEmpty() || !file.open(QIODevice::WriteOnly) || file.write(text) != text.size()) {
-        return false;
-    }
-    file.close();
     sra::core::PairingStore pairings;
     if (!pairedCard.isNull()) {
         pairings.pair(QStringLiteral("root"), pairedCard);

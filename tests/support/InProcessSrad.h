@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/config/SradConfig.h"
 #include "core/local/LocalChannelClient.h"
 #include "core/wire/Message.h"
 
@@ -15,6 +16,12 @@ class SradService;
 }
 
 namespace sra::test {
+
+// What every in-process srad of the tests runs with, everything under `dir`: its TLS identity, license directory
+// (`dir` itself), pairings file and local socket there, loopback only, a port the kernel chooses.
+core::SradConfig sradTestConfig(const QString& dir);
+// A valid license for this build (signed with the committed test key, SRA_SOURCE_DIR) written to `file`.
+bool writeTestLicense(const QString& file, QString& error);
 
 // srad in this process (the real SradService: TLS 1.3 on a loopback port the kernel chooses, a license signed with
 // the test key, the given card certificate paired with "root"), with everything under `dir`: for tests of the

@@ -8,8 +8,6 @@
 #include <QTcpSocket>
 #include <QThread>
 
-#include <atomic>
-
 namespace sra::test {
 
 class LinkProxyWorker : public QObject
@@ -29,20 +27,15 @@ public:
         return m_server->serverPort();
     }
 
-    void cut(LinkProxy::Cut how)
+    void cut()
     {
-        m_state = how == LinkProxy::Cut::Reset ? State::Reset : State::Blackhole;
-        if (m_state == State::Reset) {
-            resetAll();
-        }
+        m_cut = true;
+        resetAll();
     }
 
     void restore()
     {
-        if (m_state == State::Blackhole) {
-            resetAll();
-        }
-        m_state = State::Up;
+        m_cut = false;
     }
 
     void setTargetPort(quint16 port)
@@ -50,17 +43,7 @@ public:
         m_targetPort = port;
     }
 
-    std::atomic<int> accepted{0};
-    std::atomic<int> open{0};
-
 private:
-    enum class State
-    {
-        Up,
-        Reset,
-        Blackhole,
-    };
-
     struct Pair
     {
         QPointer<QTcpSocket> client;
@@ -70,15 +53,10 @@ private:
     void onNewConnection()
     {
         while (QTcpSocket* client = m_server->nextPendingConnection()) {
-            ++accepted;
             client->setParent(this);
-            if (m_state == State::Reset) {
+            if (m_cut) {
                 client->abort();
                 client->deleteLater();
-                continue;
-            }
-            if (m_state == State::Blackhole) {
-                m_held.append(client); // never answered, reset on restore()
                 continue;
             }
             relay(client);
@@ -89,12 +67,8 @@ private:
     {
         auto* server = new QTcpSocket(this);
         m_pairs.append(Pair{client, server});
-        ++open;
         auto pass = [this](QTcpSocket* from, QTcpSocket* to) {
-            connect(from, &QTcpSocket::readyRead, this, [this, from, to] {
-                if (m_state == State::Blackhole) {
-                    return; // bytes pile up unread, as in a dead link
-                }
+            connect(from, &QTcpSocket::readyRead, this, [from, to] {
                 if (to->state() == QAbstractSocket::ConnectedState) {
                     to->write(from->readAll());
                 }
@@ -107,12 +81,7 @@ private:
                 server->write(client->readAll());
             }
         });
-        auto close = [this, client, server] {
-            if (m_state == State::Blackhole) {
-                return;
-            }
-            closePair(client, server);
-        };
+        auto close = [this, client, server] { closePair(client, server); };
         connect(client, &QTcpSocket::disconnected, this, close);
         connect(server, &QTcpSocket::disconnected, this, close);
         connect(server, &QTcpSocket::errorOccurred, this, close);
@@ -124,7 +93,6 @@ private:
         for (qsizetype i = 0; i < m_pairs.size(); ++i) {
             if (m_pairs[i].client == client) {
                 m_pairs.removeAt(i);
-                --open;
                 break;
             }
         }
@@ -148,20 +116,12 @@ private:
                 }
             }
         }
-        open = 0;
-        for (QTcpSocket* held : std::exchange(m_held, {})) {
-            if (held) {
-                held->abort();
-                held->deleteLater();
-            }
-        }
     }
 
     quint16 m_targetPort;
     QTcpServer* m_server = nullptr;
-    State m_state = State::Up;
+    bool m_cut = false;
     QList<Pair> m_pairs;
-    QList<QPointer<QTcpSocket>> m_held;
 };
 
 LinkProxy::LinkProxy(quint16 targetPort)
@@ -182,10 +142,10 @@ LinkProxy::~LinkProxy()
     m_thread->wait();
 }
 
-void LinkProxy::cut(Cut how)
+void LinkProxy::cut()
 {
     QMetaObject::invokeMethod(
-        m_worker, [this, how] { m_worker->cut(how); }, Qt::BlockingQueuedConnection);
+        m_worker, [this] { m_worker->cut(); }, Qt::BlockingQueuedConnection);
 }
 
 void LinkProxy::restore()
@@ -198,16 +158,6 @@ void LinkProxy::setTargetPort(quint16 port)
 {
     QMetaObject::invokeMethod(
         m_worker, [this, port] { m_worker->setTargetPort(port); }, Qt::BlockingQueuedConnection);
-}
-
-int LinkProxy::connectionsAccepted() const
-{
-    return m_worker->accepted.load();
-}
-
-int LinkProxy::connectionsOpen() const
-{
-    return m_worker->open.load();
 }
 
 } // namespace sra::test

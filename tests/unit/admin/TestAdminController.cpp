@@ -6,23 +6,15 @@
 // approval rules applied to real relayed requests.
 #include "core/admin/AdminController.h"
 #include "core/card/CardWorker.h"
-#include "core/license/License.h"
-#include "core/license/LicenseIssuer.h"
-#include "core/local/LocalChannelClient.h"
-#include "core/remote/PairingStore.h"
-#include "core/remote/TlsIdentity.h"
 #include "core/session/KnownHosts.h"
-#include "remote-service/SradService.h"
 #include "support/EmulatedCard.h"
 #include "support/InProcessSrad.h"
 
-#include <QDate>
 #include <QDir>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QThread>
 
 #include <memory>
 

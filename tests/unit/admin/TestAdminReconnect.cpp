@@ -129,7 +129,7 @@ void TestAdminReconnect::resumesAfterTheLinkReturns()
     QSignalSpy pin(controller.get(), &AdminController::pinNeeded);
     QSignalSpy closed(controller.get(), &AdminController::closed);
 
-    m_link->cut(LinkProxy::Cut::Reset);
+    m_link->cut();
     QVERIFY(lost.wait(5000));
     QVERIFY(controller->reconnecting());
     QVERIFY(controller->cardInsertedInRemote()); // srad holds it for the grace period
@@ -170,7 +170,7 @@ void TestAdminReconnect::requestDuringTheDropIsServedAfterIt()
     QSignalSpy lost(controller.get(), &AdminController::connectionLost);
     QSignalSpy resumed(controller.get(), &AdminController::resumed);
     QSignalSpy asked(controller.get(), &AdminController::approvalNeeded);
-    m_link->cut(LinkProxy::Cut::Reset);
+    m_link->cut();
     QVERIFY(lost.wait(5000));
     program.verifyPinInBackground(kPin); // waits at srad for the admin
     QTest::qWait(1000);
@@ -194,7 +194,7 @@ void TestAdminReconnect::graceOverIsAClearError()
     QVERIFY(program.waitForCard());
     QSignalSpy lost(controller.get(), &AdminController::connectionLost);
     QSignalSpy failed(controller.get(), &AdminController::failed);
-    m_link->cut(LinkProxy::Cut::Reset);
+    m_link->cut();
     QVERIFY(lost.wait(5000));
     QCOMPARE(lost.first().at(1).toInt(), 1500);
     QVERIFY(failed.wait(5000));
@@ -216,7 +216,7 @@ void TestAdminReconnect::anotherServerIsAHardStop()
     QVERIFY2(other.start(dir, m_card->authenticationCertificate(), error), qPrintable(error));
     QSignalSpy lost(controller.get(), &AdminController::connectionLost);
     QSignalSpy failed(controller.get(), &AdminController::failed);
-    m_link->cut(LinkProxy::Cut::Reset);
+    m_link->cut();
     QVERIFY(lost.wait(5000));
     m_link->setTargetPort(other.port());
     m_link->restore();

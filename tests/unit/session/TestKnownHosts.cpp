@@ -129,6 +129,16 @@ void TestKnownHosts::parseValid()
     QVERIFY(parseHostPort(text, gotHost, gotPort));
     QCOMPARE(gotHost, host);
     QCOMPARE(int(gotPort), port);
+    // formatHostPort writes what parseHostPort reads back, with and without the default port spelled out.
+    for (const quint16 defaultPort : {sra::core::kDefaultSradPort, quint16(0)}) {
+        const QString written = sra::core::formatHostPort(gotHost, gotPort, defaultPort);
+        QString again;
+        quint16 againPort = 0;
+        QVERIFY2(parseHostPort(written, again, againPort), qPrintable(written));
+        QCOMPARE(again, host);
+        QCOMPARE(int(againPort), port);
+        QCOMPARE(written.endsWith(QStringLiteral(":%1").arg(port)), defaultPort == 0 || gotPort != defaultPort);
+    }
 }
 
 void TestKnownHosts::parseInvalid_data()

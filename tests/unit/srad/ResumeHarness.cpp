@@ -1,16 +1,13 @@
 #include "ResumeHarness.h"
 
-#include "core/license/License.h"
-#include "core/license/LicenseIssuer.h"
 #include "core/remote/PairingStore.h"
 #include "core/remote/TlsIdentity.h"
 #include "remote-service/SradService.h"
 #include "softcard/SoftCard.h"
+#include "support/InProcessSrad.h"
 #include "support/RawSradClient.h"
 
-#include <QDate>
 #include <QDir>
-#include <QFile>
 #include <QTest>
 
 namespace sra::test {
@@ -118,25 +115,9 @@ bool ResumeFixture::create(const QString& dir, QString& error)
                                                error)) {
         return false;
     }
-    QFile key(qEnvironmentVariable("SRA_SOURCE_DIR") + QStringLiteral("/tests/data/license/test-license-key.pem"));
-    if (!key.open(QIODevice::ReadOnly)) {
-        error = QStringLiteral("cannot read the test license key");
-        return false;
-    }
-    core::License license;
-    license.format = 1;
-    license.product = core::licenseProductName();
-    license.id = QStringLiteral("unit-test");
-    license.licensee = QStringLiteral("SRA unit tests");
-    license.seats = 1;
-    license.issued = QDate::currentDate().addDays(-1);
-    license.expires = QDate::currentDate().addDays(30);
-    const QByteArray text = core::issueLicense(license, key.readAll(), &error);
     QDir().mkpath(dir + QStringLiteral("/license"));
     QDir().mkpath(dir + QStringLiteral("/no-license"));
-    QFile file(dir + QStringLiteral("/license/unit.sralic"));
-    if (text.isEmpty() || !file.open(QIODevice::WriteOnly) || file.write(text) != text.size()) {
-        error = QStringLiteral("cannot write the license: %1").arg(error);
+    if (!writeTestLicense(dir + QStringLiteral("/license/unit.sralic"), error)) {
         return false;
     }
     return writePairings(true, error);
@@ -144,16 +125,8 @@ bool ResumeFixture::create(const QString& dir, QString& error)
 
 core::SradConfig ResumeFixture::config(bool licensed) const
 {
-    core::SradConfig config;
-    config.paths.root = m_dir;
-    config.certificateFile = m_dir + QStringLiteral("/identity.crt");
-    config.keyFile = m_dir + QStringLiteral("/identity.key");
+    core::SradConfig config = sradTestConfig(m_dir);
     config.licenseDir = m_dir + (licensed ? QStringLiteral("/license") : QStringLiteral("/no-license"));
-    config.pairingsFile = m_dir + QStringLiteral("/pairings.json");
-    config.relaySocket = localSocket();
-    config.listen = {QHostAddress(QHostAddress::LocalHost)};
-    config.port = 0;
-    config.enabled = true;
     return config;
 }
 
